@@ -1,0 +1,7 @@
+//! dota-sync: copy a Dota 2 player's match history into SQLite and browse it.
+//!
+//! The library holds everything; `main.rs` only parses the command line and
+//! dispatches. Data flows one way: source -> sync engine -> store, with
+//! progress events to the TUI or the headless printer.
+
+pub mod source;

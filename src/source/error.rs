@@ -1,0 +1,92 @@
+//! The typed error every source returns. Each variant is one row of the retry
+//! table (README, "Retry rules"); the engine decides what to do by variant.
+//!
+//! No variant carries a URL: URLs hold the API key. Messages are built from
+//! statuses and reasons only.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The API answered 5xx.
+    #[error("server error (HTTP {status})")]
+    Server { status: u16 },
+    /// The API answered 429.
+    #[error("{}", rate_limited_message(*daily, *retry_after))]
+    RateLimited {
+        retry_after: Option<Duration>,
+        /// OpenDota's `daily api limit exceeded`: stop until 00:00 UTC.
+        daily: bool,
+    },
+    /// The request timed out or the connection failed.
+    #[error("{}", match kind { TransportKind::Timeout => "request timed out", TransportKind::Connect => "could not connect to the API", TransportKind::Other => "connection failed" })]
+    Transport { kind: TransportKind },
+    /// 401/403: the key was rejected or access is blocked.
+    #[error("the API rejected the key or blocked access (HTTP {status}); check STEAM_API_KEY")]
+    Unauthorized { status: u16 },
+    /// Steam's `status: 15`: the player's match history is private.
+    #[error(
+        "this player's match history is private; they must make it public in Dota 2's privacy settings"
+    )]
+    PrivateProfile,
+    /// The API answered with an error for this match (`Match ID not found`, ...).
+    #[error("API error: {message}")]
+    MatchApi { message: String },
+    /// The sequence endpoint returned a different match than the one asked for.
+    #[error("API returned match {got} instead of {asked}")]
+    WrongMatch { asked: i64, got: i64 },
+    /// The body could not be understood.
+    #[error("malformed API response: {reason}")]
+    Malformed { reason: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    Timeout,
+    Connect,
+    Other,
+}
+
+fn rate_limited_message(daily: bool, retry_after: Option<Duration>) -> String {
+    match (daily, retry_after) {
+        (true, _) => "daily API limit reached (resets at 00:00 UTC)".to_string(),
+        (false, Some(wait)) => format!("rate limited (retry after {} s)", wait.as_secs()),
+        (false, None) => "rate limited".to_string(),
+    }
+}
+
+impl FetchError {
+    /// Errors that say the API as a whole is unwell (feeds the circuit breaker).
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Server { .. } | FetchError::Transport { .. }
+        )
+    }
+
+    /// Errors that end the whole run: nothing more can be fetched with this key
+    /// or for this account.
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Unauthorized { .. }
+                | FetchError::PrivateProfile
+                | FetchError::RateLimited { daily: true, .. }
+        )
+    }
+
+    /// A short text stored in `matches.fetch_error` and shown in the TUI.
+    pub fn short(&self) -> String {
+        match self {
+            FetchError::Server { status } => format!("HTTP {status}"),
+            FetchError::Transport {
+                kind: TransportKind::Timeout,
+            } => "timeout".into(),
+            FetchError::Transport { .. } => "connection failed".into(),
+            FetchError::MatchApi { message } => message.clone(),
+            FetchError::WrongMatch { got, .. } => format!("wrong match returned ({got})"),
+            FetchError::Malformed { reason } => format!("malformed response: {reason}"),
+            other => other.to_string(),
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Match sources: the `MatchSource` trait, its typed errors, the Steam and
+//! OpenDota clients and the normalized model they both produce.
+
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod opendota;
+pub mod parse;
+pub mod steam;
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+pub use error::{FetchError, TransportKind};
+pub use model::{HistoryCursor, HistoryEntry, HistoryPage, MatchDetails, MatchRef, PlayerDetails};
+
+/// Which API a sync talks to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Steam,
+    #[value(name = "opendota")]
+    #[serde(rename = "opendota")]
+    OpenDota,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Steam => "steam",
+            SourceKind::OpenDota => "opendota",
+        }
+    }
+
+    /// The public base URL of the real API.
+    pub fn default_base(self) -> &'static str {
+        match self {
+            SourceKind::Steam => steam::DEFAULT_BASE,
+            SourceKind::OpenDota => opendota::DEFAULT_BASE,
+        }
+    }
+
+    /// Requests per second that the real API tolerates (DESIGN.md, "Rates").
+    pub fn default_rate(self) -> f64 {
+        match self {
+            // About 5 a second per IP; stay under it.
+            SourceKind::Steam => 4.0,
+            // 60 a minute without a key.
+            SourceKind::OpenDota => 1.0,
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An API key. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(value: impl Into<String>) -> Option<ApiKey> {
+        let value = value.into().trim().to_string();
+        (!value.is_empty()).then_some(ApiKey(value))
+    }
+
+    /// The secret itself; only the HTTP layer calls this.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Everything needed to build a client.
+#[derive(Debug, Clone)]
+pub struct SourceConfig {
+    pub kind: SourceKind,
+    /// Base URL; the simulator's address in tests and the demo.
+    pub api_base: String,
+    pub key: Option<ApiKey>,
+    pub connect_timeout: Duration,
+    /// Whole-request timeout, body included.
+    pub timeout: Duration,
+}
+
+impl SourceConfig {
+    pub fn new(kind: SourceKind, api_base: Option<String>, key: Option<ApiKey>) -> SourceConfig {
+        let api_base = api_base.unwrap_or_else(|| kind.default_base().to_string());
+        SourceConfig {
+            kind,
+            api_base: api_base.trim_end_matches('/').to_string(),
+            key,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A source of match history and match details.
+pub trait MatchSource: Send + Sync {
+    fn kind(&self) -> SourceKind;
+
+    /// One page of `account_id`'s history, starting at `cursor` (`None`: the newest).
+    fn history_page(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+    ) -> impl Future<Output = Result<HistoryPage, FetchError>> + Send;
+
+    /// The details of one match.
+    fn match_details(
+        &self,
+        wanted: MatchRef,
+    ) -> impl Future<Output = Result<MatchDetails, FetchError>> + Send;
+}
+
+/// A source chosen at run time.
+pub enum AnySource {
+    Steam(steam::SteamClient),
+    OpenDota(opendota::OpenDotaClient),
+}
+
+impl AnySource {
+    pub fn new(config: &SourceConfig) -> Result<AnySource, FetchError> {
+        Ok(match config.kind {
+            SourceKind::Steam => AnySource::Steam(steam::SteamClient::new(config)?),
+            SourceKind::OpenDota => AnySource::OpenDota(opendota::OpenDotaClient::new(config)?),
+        })
+    }
+}
+
+impl MatchSource for AnySource {
+    fn kind(&self) -> SourceKind {
+        match self {
+            AnySource::Steam(s) => s.kind(),
+            AnySource::OpenDota(s) => s.kind(),
+        }
+    }
+
+    async fn history_page(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<HistoryPage, FetchError> {
+        match self {
+            AnySource::Steam(s) => s.history_page(account_id, cursor).await,
+            AnySource::OpenDota(s) => s.history_page(account_id, cursor).await,
+        }
+    }
+
+    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        match self {
+            AnySource::Steam(s) => s.match_details(wanted).await,
+            AnySource::OpenDota(s) => s.match_details(wanted).await,
+        }
+    }
+}
