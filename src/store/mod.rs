@@ -1,0 +1,63 @@
+//! The SQLite store: opening (with refusals that leave the file untouched),
+//! migrations, writes by the engine and reads by the views.
+//!
+//! rusqlite is synchronous. The engine owns one writer `Store` on a blocking
+//! thread; each reader (TUI, status) opens its own read-only `Store`.
+
+mod jobs;
+mod open;
+mod read;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+pub use jobs::{JobStatus, SyncJob};
+pub use open::StoreError;
+pub use read::{
+    Counts, ErrorRow, FilterQuery, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow,
+    WindowAnchor, WindowKey,
+};
+pub use write::{FailureRecord, MAX_ATTEMPTS};
+
+/// A connection to the dota-sync database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database for writing.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = open::open_writer(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing database for reading only (TUI, status).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn = open::open_reader(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for tests and `sqlite3`-style checks.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The current time as stored in TEXT columns (RFC 3339, UTC, seconds).
+pub fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

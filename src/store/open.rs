@@ -1,0 +1,229 @@
+//! Opening the database, and the refusals that must leave the file
+//! byte-identical: not SQLite, a newer schema, read-only.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::schema;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Why the database cannot be used. Each message is one line naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{} is not a dota-sync database (not SQLite, or corrupt); move it away or pass another --db", .path.display())]
+    NotADatabase { path: PathBuf },
+    #[error("{} was written by a newer dota-sync (schema {found}, this build knows {supported}); upgrade dota-sync", .path.display())]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{} is read-only; dota-sync needs to write there (fix its permissions or pass another --db)", .path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("{} does not exist yet; run a sync first", .path.display())]
+    Missing { path: PathBuf },
+    #[error("database error in {}: {source}", .path.display())]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cannot migrate {}: {reason}", .path.display())]
+    Migration { path: PathBuf, reason: String },
+    #[error("cannot use {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn sqlite(path: &Path, source: rusqlite::Error) -> StoreError {
+        if is_not_a_database(&source) {
+            return StoreError::NotADatabase {
+                path: path.to_path_buf(),
+            };
+        }
+        if is_read_only(&source) {
+            return StoreError::ReadOnly {
+                path: path.to_path_buf(),
+            };
+        }
+        StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+fn is_not_a_database(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn is_read_only(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
+    )
+}
+
+/// Refuses files that are not SQLite before SQLite touches them: SQLite
+/// would happily turn an empty path into a database, and a garbage file must
+/// stay byte-identical.
+fn check_header(path: &Path) -> Result<bool, StoreError> {
+    use std::io::Read;
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(source) => {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    // An empty file is what SQLite itself creates before the first write.
+    if read == 0 {
+        return Ok(true);
+    }
+    if read < header.len() || &header != SQLITE_MAGIC {
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(true)
+}
+
+/// Write permission by mode bits, not by `access(2)`: root passes `access`
+/// on a 0444 file, yet the user asked for it to stay read-only.
+fn is_writable(path: &Path) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) => !meta.permissions().readonly() && meta.permissions().mode() & 0o222 != 0,
+        Err(_) => false,
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let exists = check_header(path)?;
+    let dir = parent_dir(path);
+    if !exists && !dir.exists() {
+        fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    // WAL needs to create `-wal` and `-shm` beside the file.
+    if (exists && !is_writable(path)) || !is_writable(&dir) {
+        return Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn =
+        Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    // Read the version before any write: a newer or corrupt file must stay untouched.
+    let version = schema_version(&conn, path)?;
+    if version > schema::latest_version() {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema::latest_version(),
+        });
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    schema::migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::sqlite(path, err),
+            other => StoreError::Migration {
+                path: path.to_path_buf(),
+                reason: other.to_string(),
+            },
+        })?;
+    Ok(conn)
+}
+
+pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    if !check_header(path)? {
+        return Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    let version = schema_version(&conn, path)?;
+    if version > schema::latest_version() {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema::latest_version(),
+        });
+    }
+    if version < schema::latest_version() {
+        // An older file is migrated by the next writer; a reader cannot.
+        return Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(conn)
+}
+
+fn schema_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    // Reading user_version parses the header and schema: this is where a
+    // corrupt file is detected.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| StoreError::sqlite(path, e))
+}

@@ -1,0 +1,511 @@
+//! Queries behind the views and `status`. Lists are windowed by key
+//! (start time, match id), never by a large OFFSET, so 100k rows cost the
+//! same as 100.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::write::MAX_ATTEMPTS;
+use super::{Store, StoreError};
+use crate::source::model::is_radiant_slot;
+
+/// How many of an account's (or all) matches are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub matches: u64,
+    pub detailed: u64,
+    pub stubs: u64,
+    /// Failed, with attempts left.
+    pub failed: u64,
+    /// Failed `MAX_ATTEMPTS` times: left alone until retried by hand.
+    pub given_up: u64,
+}
+
+/// A position in an account's match list (newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WindowKey {
+    pub start_time: i64,
+    pub match_id: i64,
+}
+
+/// Where a window of the match list starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowAnchor {
+    /// The newest rows.
+    Newest,
+    /// The oldest rows (still returned newest first).
+    Oldest,
+    /// Rows older than the key, the key excluded.
+    OlderThan(WindowKey),
+    /// Rows newer than the key, the key excluded (returned newest first).
+    NewerThan(WindowKey),
+    /// The key itself and older rows.
+    AtOrOlder(WindowKey),
+}
+
+/// Narrows the match list: by hero or by match ID prefix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// `None`: no filter.
+    pub query: Option<FilterQuery>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterQuery {
+    pub hero_ids: Vec<i64>,
+    /// Digits the match ID starts with.
+    pub match_id_prefix: Option<String>,
+}
+
+impl ListFilter {
+    pub fn none() -> ListFilter {
+        ListFilter::default()
+    }
+
+    /// Matches whose tracked hero is one of `hero_ids` or whose ID starts
+    /// with `text` when `text` is all digits.
+    pub fn new(text: &str, hero_ids: Vec<i64>) -> ListFilter {
+        let text = text.trim();
+        if text.is_empty() {
+            return ListFilter::none();
+        }
+        let match_id_prefix = text
+            .chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| text.to_string());
+        ListFilter {
+            query: Some(FilterQuery {
+                hero_ids,
+                match_id_prefix,
+            }),
+        }
+    }
+
+    fn sql_params(&self) -> (bool, String, String) {
+        match &self.query {
+            None => (false, "[]".into(), String::new()),
+            Some(q) => (
+                true,
+                serde_json::to_string(&q.hero_ids).unwrap_or_else(|_| "[]".into()),
+                q.match_id_prefix
+                    .as_ref()
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
+// ?1 account, ?2 filter on, ?3 hero ids (JSON array), ?4 match id LIKE pattern.
+const FILTER_SQL: &str = "(NOT ?2 OR am.hero_id IN (SELECT value FROM json_each(?3))
+                            OR (?4 != '' AND CAST(am.match_id AS TEXT) LIKE ?4))";
+
+/// One row of the match list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchListRow {
+    pub match_id: i64,
+    /// 0 when unknown.
+    pub start_time: i64,
+    /// The tracked player's hero and slot (from phase 1, or the details).
+    pub hero_id: Option<i64>,
+    pub player_slot: Option<i64>,
+    /// `None` stub, `Some(true)` detailed, `Some(false)` last fetch failed.
+    pub has_details: Option<bool>,
+    pub retry_count: i64,
+    pub fetch_error: Option<String>,
+    pub duration: Option<i64>,
+    pub game_mode: Option<i64>,
+    pub lobby_type: Option<i64>,
+    pub radiant_win: Option<bool>,
+    pub kills: Option<i64>,
+    pub deaths: Option<i64>,
+    pub assists: Option<i64>,
+}
+
+impl MatchListRow {
+    pub fn key(&self) -> WindowKey {
+        WindowKey {
+            start_time: self.start_time,
+            match_id: self.match_id,
+        }
+    }
+
+    /// Whether the tracked player won; `None` when unknown.
+    pub fn won(&self) -> Option<bool> {
+        Some(self.radiant_win? == is_radiant_slot(self.player_slot?))
+    }
+
+    pub fn given_up(&self) -> bool {
+        self.has_details == Some(false) && self.retry_count >= MAX_ATTEMPTS
+    }
+}
+
+const LIST_COLUMNS: &str = "am.match_id, am.start_time, coalesce(mp.hero_id, am.hero_id),
+    am.player_slot, m.has_details, m.retry_count, m.fetch_error, m.duration, m.game_mode,
+    m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists";
+
+const LIST_FROM: &str = "FROM account_matches am
+    JOIN matches m ON m.match_id = am.match_id
+    LEFT JOIN match_players mp ON mp.match_id = am.match_id AND mp.player_slot = am.player_slot";
+
+fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
+    Ok(MatchListRow {
+        match_id: r.get(0)?,
+        start_time: r.get(1)?,
+        hero_id: r.get(2)?,
+        player_slot: r.get(3)?,
+        has_details: r.get(4)?,
+        retry_count: r.get(5)?,
+        fetch_error: r.get(6)?,
+        duration: r.get(7)?,
+        game_mode: r.get(8)?,
+        lobby_type: r.get(9)?,
+        radiant_win: r.get(10)?,
+        kills: r.get(11)?,
+        deaths: r.get(12)?,
+        assists: r.get(13)?,
+    })
+}
+
+/// A match with everything the details view shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchView {
+    pub match_id: i64,
+    pub match_seq_num: Option<i64>,
+    pub has_details: Option<bool>,
+    pub retry_count: i64,
+    pub last_fetch_attempt: Option<String>,
+    pub fetch_error: Option<String>,
+    pub start_time: Option<i64>,
+    pub duration: Option<i64>,
+    pub game_mode: Option<i64>,
+    pub lobby_type: Option<i64>,
+    pub radiant_win: Option<bool>,
+    pub radiant_score: Option<i64>,
+    pub dire_score: Option<i64>,
+    /// Radiant first, by slot.
+    pub players: Vec<PlayerRow>,
+}
+
+/// One player line of the details view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlayerRow {
+    pub player_slot: i64,
+    pub account_id: Option<i64>,
+    pub hero_id: Option<i64>,
+    pub kills: Option<i64>,
+    pub deaths: Option<i64>,
+    pub assists: Option<i64>,
+    pub last_hits: Option<i64>,
+    pub denies: Option<i64>,
+    pub gold_per_min: Option<i64>,
+    pub xp_per_min: Option<i64>,
+    pub hero_damage: Option<i64>,
+    pub tower_damage: Option<i64>,
+    pub hero_healing: Option<i64>,
+    pub level: Option<i64>,
+    pub net_worth: Option<i64>,
+    pub items: [Option<i64>; 6],
+    pub backpack: [Option<i64>; 3],
+    pub item_neutral: Option<i64>,
+}
+
+/// A failed or given-up match, for the errors view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRow {
+    pub match_id: i64,
+    pub start_time: Option<i64>,
+    pub fetch_error: Option<String>,
+    pub retry_count: i64,
+    pub last_fetch_attempt: Option<String>,
+}
+
+impl ErrorRow {
+    pub fn given_up(&self) -> bool {
+        self.retry_count >= MAX_ATTEMPTS
+    }
+}
+
+/// A player the account has played with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TeammateRow {
+    pub other_account_id: i64,
+    pub games: i64,
+    pub wins: i64,
+    pub last_played: Option<i64>,
+}
+
+impl Store {
+    fn read_err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, e)
+    }
+
+    pub fn counts(&self, account_id: Option<u32>) -> Result<Counts, StoreError> {
+        let sql = "SELECT count(*),
+                          coalesce(sum(has_details IS 1), 0),
+                          coalesce(sum(has_details IS NULL), 0),
+                          coalesce(sum(has_details = 0 AND retry_count < ?2), 0),
+                          coalesce(sum(has_details = 0 AND retry_count >= ?2), 0)
+                     FROM matches
+                    WHERE ?1 IS NULL
+                       OR match_id IN (SELECT match_id FROM account_matches WHERE account_id = ?1)";
+        self.conn
+            .query_row(sql, params![account_id, MAX_ATTEMPTS], |r| {
+                Ok(Counts {
+                    matches: r.get::<_, i64>(0)? as u64,
+                    detailed: r.get::<_, i64>(1)? as u64,
+                    stubs: r.get::<_, i64>(2)? as u64,
+                    failed: r.get::<_, i64>(3)? as u64,
+                    given_up: r.get::<_, i64>(4)? as u64,
+                })
+            })
+            .map_err(|e| self.read_err(e))
+    }
+
+    /// Up to `limit` rows of the account's match list from `anchor`, newest first.
+    pub fn match_window(
+        &self,
+        account_id: u32,
+        filter: &ListFilter,
+        anchor: WindowAnchor,
+        limit: usize,
+    ) -> Result<Vec<MatchListRow>, StoreError> {
+        let (on, heroes, pattern) = filter.sql_params();
+        let (condition, order, key) = match anchor {
+            WindowAnchor::Newest => ("1", "DESC", None),
+            WindowAnchor::Oldest => ("1", "ASC", None),
+            WindowAnchor::OlderThan(k) => {
+                ("(am.start_time, am.match_id) < (?5, ?6)", "DESC", Some(k))
+            }
+            WindowAnchor::AtOrOlder(k) => {
+                ("(am.start_time, am.match_id) <= (?5, ?6)", "DESC", Some(k))
+            }
+            WindowAnchor::NewerThan(k) => {
+                ("(am.start_time, am.match_id) > (?5, ?6)", "ASC", Some(k))
+            }
+        };
+        let sql = format!(
+            "SELECT {LIST_COLUMNS} {LIST_FROM}
+              WHERE am.account_id = ?1 AND {FILTER_SQL} AND {condition} AND ?7 >= 0
+              ORDER BY am.start_time {order}, am.match_id {order} LIMIT ?7"
+        );
+        let key = key.unwrap_or(WindowKey {
+            start_time: 0,
+            match_id: 0,
+        });
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(|e| self.read_err(e))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    account_id,
+                    on,
+                    heroes,
+                    pattern,
+                    key.start_time,
+                    key.match_id,
+                    limit as i64
+                ],
+                list_row,
+            )
+            .map_err(|e| self.read_err(e))?;
+        let mut rows: Vec<MatchListRow> = rows
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.read_err(e))?;
+        if order == "ASC" {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// How many rows of the list come before `key` (its 0-based position).
+    pub fn match_position(
+        &self,
+        account_id: u32,
+        filter: &ListFilter,
+        key: WindowKey,
+    ) -> Result<u64, StoreError> {
+        let (on, heroes, pattern) = filter.sql_params();
+        let sql = format!(
+            "SELECT count(*) FROM account_matches am
+              WHERE am.account_id = ?1 AND {FILTER_SQL} AND (am.start_time, am.match_id) > (?5, ?6)"
+        );
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        account_id,
+                        on,
+                        heroes,
+                        pattern,
+                        key.start_time,
+                        key.match_id
+                    ],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .map(|n| n as u64)
+            .map_err(|e| self.read_err(e))
+    }
+
+    /// How many rows the (filtered) list has.
+    pub fn match_count(&self, account_id: u32, filter: &ListFilter) -> Result<u64, StoreError> {
+        let (on, heroes, pattern) = filter.sql_params();
+        let sql = format!(
+            "SELECT count(*) FROM account_matches am WHERE am.account_id = ?1 AND {FILTER_SQL}"
+        );
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row(params![account_id, on, heroes, pattern], |r| {
+                    r.get::<_, i64>(0)
+                })
+            })
+            .map(|n| n as u64)
+            .map_err(|e| self.read_err(e))
+    }
+
+    /// Everything about one match, or `None` if it is not stored.
+    pub fn match_view(&self, match_id: i64) -> Result<Option<MatchView>, StoreError> {
+        let view = self
+            .conn
+            .query_row(
+                "SELECT match_id, match_seq_num, has_details, retry_count, last_fetch_attempt,
+                        fetch_error, start_time, duration, game_mode, lobby_type, radiant_win,
+                        radiant_score, dire_score
+                   FROM matches WHERE match_id = ?1",
+                params![match_id],
+                |r| {
+                    Ok(MatchView {
+                        match_id: r.get(0)?,
+                        match_seq_num: r.get(1)?,
+                        has_details: r.get(2)?,
+                        retry_count: r.get(3)?,
+                        last_fetch_attempt: r.get(4)?,
+                        fetch_error: r.get(5)?,
+                        start_time: r.get(6)?,
+                        duration: r.get(7)?,
+                        game_mode: r.get(8)?,
+                        lobby_type: r.get(9)?,
+                        radiant_win: r.get(10)?,
+                        radiant_score: r.get(11)?,
+                        dire_score: r.get(12)?,
+                        players: Vec::new(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.read_err(e))?;
+        let Some(mut view) = view else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,
+                        gold_per_min, xp_per_min, hero_damage, tower_damage, hero_healing, level,
+                        net_worth, item_0, item_1, item_2, item_3, item_4, item_5,
+                        backpack_0, backpack_1, backpack_2, item_neutral
+                   FROM match_players WHERE match_id = ?1 ORDER BY player_slot",
+            )
+            .map_err(|e| self.read_err(e))?;
+        let players = stmt
+            .query_map(params![match_id], |r| {
+                Ok(PlayerRow {
+                    player_slot: r.get(0)?,
+                    account_id: r.get(1)?,
+                    hero_id: r.get(2)?,
+                    kills: r.get(3)?,
+                    deaths: r.get(4)?,
+                    assists: r.get(5)?,
+                    last_hits: r.get(6)?,
+                    denies: r.get(7)?,
+                    gold_per_min: r.get(8)?,
+                    xp_per_min: r.get(9)?,
+                    hero_damage: r.get(10)?,
+                    tower_damage: r.get(11)?,
+                    hero_healing: r.get(12)?,
+                    level: r.get(13)?,
+                    net_worth: r.get(14)?,
+                    items: [
+                        r.get(15)?,
+                        r.get(16)?,
+                        r.get(17)?,
+                        r.get(18)?,
+                        r.get(19)?,
+                        r.get(20)?,
+                    ],
+                    backpack: [r.get(21)?, r.get(22)?, r.get(23)?],
+                    item_neutral: r.get(24)?,
+                })
+            })
+            .map_err(|e| self.read_err(e))?;
+        view.players = players
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.read_err(e))?;
+        Ok(Some(view))
+    }
+
+    /// The tracked player's slot in a match, as phase 1 recorded it.
+    pub fn tracked_slot(&self, account_id: u32, match_id: i64) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT player_slot FROM account_matches WHERE account_id = ?1 AND match_id = ?2",
+                params![account_id, match_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.read_err(e))
+    }
+
+    /// Failed and given-up matches, most recently attempted first.
+    pub fn errors(&self, account_id: u32, limit: usize) -> Result<Vec<ErrorRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
+                   FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+                  WHERE am.account_id = ?1 AND m.has_details = 0
+                  ORDER BY m.last_fetch_attempt DESC, m.match_id DESC LIMIT ?2",
+            )
+            .map_err(|e| self.read_err(e))?;
+        let rows = stmt
+            .query_map(params![account_id, limit as i64], |r| {
+                Ok(ErrorRow {
+                    match_id: r.get(0)?,
+                    start_time: r.get(1)?,
+                    fetch_error: r.get(2)?,
+                    retry_count: r.get(3)?,
+                    last_fetch_attempt: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.read_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.read_err(e))
+    }
+
+    /// Players met on the account's team, most games first.
+    pub fn teammates(&self, account_id: u32, limit: usize) -> Result<Vec<TeammateRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT other_account_id, games, wins, last_played FROM players_encountered
+                  WHERE account_id = ?1
+                  ORDER BY games DESC, last_played DESC, other_account_id LIMIT ?2",
+            )
+            .map_err(|e| self.read_err(e))?;
+        let rows = stmt
+            .query_map(params![account_id, limit as i64], |r| {
+                Ok(TeammateRow {
+                    other_account_id: r.get(0)?,
+                    games: r.get(1)?,
+                    wins: r.get(2)?,
+                    last_played: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.read_err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.read_err(e))
+    }
+}

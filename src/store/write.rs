@@ -1,0 +1,330 @@
+//! Writes made by the sync engine. Each public method is one transaction:
+//! a match update commits whole or not at all.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError, now_text};
+use crate::source::MatchRef;
+use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, is_radiant_slot};
+
+/// Attempts after which a failing match is given up (until `retry --all`).
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// What recording a failure did to the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureRecord {
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+    /// The match has used up its attempts.
+    pub given_up: bool,
+}
+
+impl Store {
+    fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite(&path, e))
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, e)
+    }
+
+    /// Saves one history page as stubs and links them to `account_id`.
+    /// Returns how many of them were new for this account.
+    pub fn save_stubs(
+        &mut self,
+        account_id: u32,
+        entries: &[HistoryEntry],
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let new =
+            insert_stubs(&tx, account_id, entries).map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(new)
+    }
+
+    /// Saves a match's details: the row, its players and, on the first
+    /// transition to `has_details = 1`, the teammate counters of every
+    /// tracked account linked to it.
+    pub fn save_details(&mut self, details: &MatchDetails) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        upsert_details(&tx, details).map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+    }
+
+    /// Records a failed attempt. A match that already has details is left
+    /// alone: a later failure never takes data away.
+    pub fn record_failure(
+        &mut self,
+        match_id: i64,
+        reason: &str,
+    ) -> Result<Option<FailureRecord>, StoreError> {
+        let now = now_text();
+        let attempts: Option<i64> = self
+            .conn
+            .query_row(
+                "UPDATE matches
+                    SET has_details = 0, retry_count = retry_count + 1,
+                        fetch_error = ?2, last_fetch_attempt = ?3
+                  WHERE match_id = ?1 AND has_details IS NOT 1
+              RETURNING retry_count",
+                params![match_id, reason, now],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        Ok(attempts.map(|attempts| FailureRecord {
+            attempts,
+            given_up: attempts >= MAX_ATTEMPTS,
+        }))
+    }
+
+    /// The account's matches that phase 2 should fetch, newest first: stubs,
+    /// then failures with attempts left (`include_given_up`: all failures).
+    pub fn pending(
+        &self,
+        account_id: u32,
+        include_stubs: bool,
+        include_given_up: bool,
+    ) -> Result<Vec<MatchRef>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT m.match_id, m.match_seq_num
+                   FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+                  WHERE am.account_id = ?1
+                    AND ((m.has_details IS NULL AND ?2)
+                      OR (m.has_details = 0 AND (m.retry_count < ?3 OR ?4)))
+                  ORDER BY am.start_time DESC, am.match_id DESC",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = stmt
+            .query_map(
+                params![account_id, include_stubs, MAX_ATTEMPTS, include_given_up],
+                |row| {
+                    Ok(MatchRef {
+                        match_id: row.get(0)?,
+                        match_seq_num: row.get(1)?,
+                    })
+                },
+            )
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
+    /// Gives matches back their attempts so the next fetch tries them again.
+    /// `match_id`: one match (the TUI's `r`), else all the account's failures.
+    pub fn reset_attempts(
+        &mut self,
+        account_id: u32,
+        match_id: Option<i64>,
+    ) -> Result<usize, StoreError> {
+        let changed = match match_id {
+            Some(id) => self.conn.execute(
+                "UPDATE matches SET retry_count = 0 WHERE match_id = ?1 AND has_details = 0",
+                params![id],
+            ),
+            None => self.conn.execute(
+                "UPDATE matches SET retry_count = 0
+                  WHERE has_details = 0
+                    AND match_id IN (SELECT match_id FROM account_matches WHERE account_id = ?1)",
+                params![account_id],
+            ),
+        };
+        changed.map_err(|e| self.fail(e))
+    }
+}
+
+fn insert_stubs(
+    tx: &Transaction<'_>,
+    account_id: u32,
+    entries: &[HistoryEntry],
+) -> rusqlite::Result<usize> {
+    let mut insert_match = tx.prepare_cached(
+        "INSERT INTO matches (match_id, match_seq_num, start_time, lobby_type)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(match_id) DO UPDATE SET
+             match_seq_num = coalesce(matches.match_seq_num, excluded.match_seq_num),
+             start_time = coalesce(matches.start_time, excluded.start_time),
+             lobby_type = coalesce(matches.lobby_type, excluded.lobby_type)",
+    )?;
+    let mut link = tx.prepare_cached(
+        "INSERT OR IGNORE INTO account_matches (account_id, match_id, player_slot, hero_id, start_time)
+         VALUES (?1, ?2, ?3, ?4, coalesce(?5, 0))",
+    )?;
+    let mut detailed =
+        tx.prepare_cached("SELECT has_details IS 1 FROM matches WHERE match_id = ?1")?;
+    let mut new = 0;
+    for entry in entries {
+        insert_match.execute(params![
+            entry.match_id,
+            entry.match_seq_num,
+            entry.start_time,
+            entry.lobby_type
+        ])?;
+        let linked = link.execute(params![
+            account_id,
+            entry.match_id,
+            entry.player_slot,
+            entry.hero_id,
+            entry.start_time
+        ])?;
+        if linked == 1 {
+            new += 1;
+            // A match another account already had detailed counts for this one too.
+            let has_details: bool = detailed.query_row(params![entry.match_id], |r| r.get(0))?;
+            if has_details {
+                count_teammates(tx, i64::from(account_id), entry.match_id)?;
+            }
+        }
+    }
+    Ok(new)
+}
+
+fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails) -> rusqlite::Result<()> {
+    let was_detailed: bool = tx
+        .query_row(
+            "SELECT has_details IS 1 FROM matches WHERE match_id = ?1",
+            params![d.match_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    let now = now_text();
+    tx.prepare_cached(
+        "INSERT INTO matches (match_id, match_seq_num, has_details, last_fetch_attempt, fetch_error,
+                              start_time, duration, game_mode, lobby_type, radiant_win, raw_data,
+                              radiant_score, dire_score, fetched_at)
+         VALUES (?1, ?2, 1, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?3)
+         ON CONFLICT(match_id) DO UPDATE SET
+             match_seq_num = coalesce(excluded.match_seq_num, matches.match_seq_num),
+             has_details = 1, last_fetch_attempt = excluded.last_fetch_attempt, fetch_error = NULL,
+             start_time = coalesce(excluded.start_time, matches.start_time),
+             duration = excluded.duration, game_mode = excluded.game_mode,
+             lobby_type = coalesce(excluded.lobby_type, matches.lobby_type),
+             radiant_win = excluded.radiant_win, raw_data = excluded.raw_data,
+             radiant_score = excluded.radiant_score, dire_score = excluded.dire_score,
+             fetched_at = excluded.fetched_at",
+    )?
+    .execute(params![
+        d.match_id,
+        d.match_seq_num,
+        now,
+        d.start_time,
+        d.duration,
+        d.game_mode,
+        d.lobby_type,
+        d.radiant_win,
+        d.raw_json,
+        d.radiant_score,
+        d.dire_score
+    ])?;
+    if let Some(start_time) = d.start_time {
+        tx.prepare_cached(
+            "UPDATE account_matches SET start_time = ?2 WHERE match_id = ?1 AND start_time = 0",
+        )?
+        .execute(params![d.match_id, start_time])?;
+    }
+    tx.prepare_cached("DELETE FROM match_players WHERE match_id = ?1")?
+        .execute(params![d.match_id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO match_players (
+             match_id, player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,
+             gold_per_min, xp_per_min, hero_damage, tower_damage, hero_healing, level, net_worth,
+             item_0, item_1, item_2, item_3, item_4, item_5, backpack_0, backpack_1, backpack_2,
+             item_neutral)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+    )?;
+    for p in &d.players {
+        let account_id = p.account_id.filter(|&id| id != ANONYMOUS_ACCOUNT_ID);
+        insert.execute(params![
+            d.match_id,
+            p.player_slot,
+            account_id,
+            p.hero_id,
+            p.kills,
+            p.deaths,
+            p.assists,
+            p.last_hits,
+            p.denies,
+            p.gold_per_min,
+            p.xp_per_min,
+            p.hero_damage,
+            p.tower_damage,
+            p.hero_healing,
+            p.level,
+            p.net_worth,
+            p.items[0],
+            p.items[1],
+            p.items[2],
+            p.items[3],
+            p.items[4],
+            p.items[5],
+            p.backpack[0],
+            p.backpack[1],
+            p.backpack[2],
+            p.item_neutral
+        ])?;
+    }
+    if !was_detailed {
+        let tracked: Vec<i64> = tx
+            .prepare_cached("SELECT account_id FROM account_matches WHERE match_id = ?1")?
+            .query_map(params![d.match_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for account_id in tracked {
+            count_teammates(tx, account_id, d.match_id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds one detailed match to `account_id`'s teammate counters. Called exactly
+/// once per (account, match): on the match's first detail save, or when the
+/// account is linked to an already-detailed match.
+fn count_teammates(tx: &Transaction<'_>, account_id: i64, match_id: i64) -> rusqlite::Result<()> {
+    // The tracked player's slot: from the details, or from phase 1 when the
+    // details show them anonymous.
+    let slot: Option<i64> = tx
+        .query_row(
+            "SELECT coalesce(
+                 (SELECT player_slot FROM match_players WHERE match_id = ?1 AND account_id = ?2),
+                 (SELECT player_slot FROM account_matches WHERE match_id = ?1 AND account_id = ?2))",
+            params![match_id, account_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let Some(slot) = slot else { return Ok(()) };
+    let radiant = is_radiant_slot(slot);
+    let (radiant_win, start_time): (Option<bool>, Option<i64>) = tx.query_row(
+        "SELECT radiant_win, start_time FROM matches WHERE match_id = ?1",
+        params![match_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let won = radiant_win.map(|w| w == radiant).unwrap_or(false);
+    tx.prepare_cached(
+        "INSERT INTO players_encountered (account_id, other_account_id, games, wins, last_played)
+         SELECT ?1, account_id, 1, ?4, ?5 FROM match_players
+          WHERE match_id = ?2 AND account_id IS NOT NULL AND account_id != ?1
+            AND (player_slot < 128) = ?3 AND player_slot != ?6
+         ON CONFLICT(account_id, other_account_id) DO UPDATE SET
+             games = games + 1,
+             wins = wins + excluded.wins,
+             last_played = max(coalesce(last_played, excluded.last_played),
+                               coalesce(excluded.last_played, last_played))",
+    )?
+    .execute(params![
+        account_id,
+        match_id,
+        radiant,
+        i64::from(won),
+        start_time,
+        slot
+    ])?;
+    Ok(())
+}

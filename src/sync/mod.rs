@@ -1,0 +1,48 @@
+//! The two-phase sync engine: phase 1 collects match IDs as stubs, phase 2
+//! fetches details under the rate limit, with retries by rule and a circuit
+//! breaker. It reports through a `watch` (progress) and an `mpsc` (events)
+//! and never touches the terminal.
+
+pub mod progress;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::source::SourceKind;
+
+pub use progress::{CollectProgress, FetchProgress, Progress, SyncCommand, SyncEvent, SyncState};
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunOutcome {
+    Completed,
+    /// Stopped by the user or a signal; what finished is saved.
+    Stopped,
+    /// The circuit breaker gave up waiting for the API.
+    ApiDown,
+    /// The daily quota is used up until `resets_at`.
+    DailyLimit {
+        resets_at: DateTime<Utc>,
+    },
+    /// Key rejected, private profile...: one line, safe to show.
+    Fatal {
+        message: String,
+    },
+}
+
+/// The end-of-run summary (`sync --json` prints it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub account_id: u32,
+    pub source: SourceKind,
+    pub ids_collected: u64,
+    pub new_ids: u64,
+    pub details_fetched: u64,
+    pub failed: u64,
+    pub server_errors: u64,
+    pub given_up: u64,
+    pub stubs_left: u64,
+    pub history_capped: bool,
+    pub outcome: RunOutcome,
+}

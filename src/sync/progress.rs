@@ -1,0 +1,168 @@
+//! What the engine tells its observers (TUI, headless printer), and what
+//! they can ask of it. The engine never draws; observers never fetch.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::source::SourceKind;
+
+/// What the sync is doing now.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum SyncState {
+    /// No run in progress (none started yet, or the last one ended).
+    #[default]
+    Idle,
+    /// Phase 1: paging through the match history.
+    Collecting,
+    /// Phase 2: fetching details.
+    Fetching,
+    /// Paused by the user; in-flight requests finish, no new ones start.
+    Paused,
+    /// The circuit breaker is open: several server or transport errors in a row.
+    ApiDown { retry_in: Duration },
+    /// The API's daily quota is used up; stubs are kept for the next run.
+    DailyLimit { resets_at: DateTime<Utc> },
+    /// The run ended normally.
+    Done,
+    /// The user stopped the run.
+    Stopped,
+    /// The run ended on a fatal error (one line, safe to show).
+    Failed(String),
+}
+
+impl SyncState {
+    /// A short label for the header.
+    pub fn label(&self) -> String {
+        match self {
+            SyncState::Idle => "idle".into(),
+            SyncState::Collecting => "collecting".into(),
+            SyncState::Fetching => "fetching".into(),
+            SyncState::Paused => "paused".into(),
+            SyncState::ApiDown { retry_in } => {
+                format!("API down, retrying in {} s", retry_in.as_secs().max(1))
+            }
+            SyncState::DailyLimit { resets_at } => format!(
+                "daily limit reached, resets {}",
+                resets_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            SyncState::Done => "done".into(),
+            SyncState::Stopped => "stopped".into(),
+            SyncState::Failed(message) => format!("failed: {message}"),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(
+            self,
+            SyncState::Collecting
+                | SyncState::Fetching
+                | SyncState::Paused
+                | SyncState::ApiDown { .. }
+        )
+    }
+}
+
+/// Phase 1's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CollectProgress {
+    /// IDs seen so far this run.
+    pub collected: u64,
+    /// Of those, new to the database for this account.
+    pub new: u64,
+    /// Paging has ended: `collected` is the total.
+    pub done: bool,
+    /// The source would not page past its cap (Steam: 500 most recent).
+    pub capped: bool,
+}
+
+/// Phase 2's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FetchProgress {
+    /// Matches this run set out to fetch.
+    pub total: u64,
+    /// Attempted so far (succeeded + failed).
+    pub processed: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Of the failures, server (5xx) errors.
+    pub server_errors: u64,
+    /// Failures that used up a match's last attempt.
+    pub given_up: u64,
+    /// Recent throughput, matches per second.
+    pub per_second: f64,
+    /// Time left at the recent throughput.
+    pub eta: Option<Duration>,
+    /// The request rate currently allowed (lowered after a 429).
+    pub rate_limit: f64,
+}
+
+/// The latest snapshot of a run, published on a `watch` channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Progress {
+    pub account_id: u32,
+    pub source: Option<SourceKind>,
+    pub state: SyncState,
+    pub collect: CollectProgress,
+    pub fetch: FetchProgress,
+    /// Whether phase 2 has begun in this run.
+    pub fetch_started: bool,
+}
+
+impl Progress {
+    /// `Collecting match IDs: 450/?` while paging, `450/450` once the total is known.
+    pub fn collect_line(&self) -> String {
+        if self.collect.done {
+            format!(
+                "Collecting match IDs: {}/{}",
+                self.collect.collected, self.collect.collected
+            )
+        } else {
+            format!("Collecting match IDs: {}/?", self.collect.collected)
+        }
+    }
+
+    /// `Fetching match details: 230/450`.
+    pub fn fetch_line(&self) -> String {
+        format!(
+            "Fetching match details: {}/{}",
+            self.fetch.processed, self.fetch.total
+        )
+    }
+}
+
+/// Discrete things that happened, sent on an `mpsc` channel so observers can
+/// refresh what changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncEvent {
+    /// A page of stubs was saved.
+    StubsSaved { count: usize, new: usize },
+    /// A match's details were saved.
+    MatchFetched { match_id: i64 },
+    /// A fetch failed and was recorded on the row.
+    MatchFailed {
+        match_id: i64,
+        reason: String,
+        attempts: i64,
+        given_up: bool,
+    },
+    /// A run ended; the summary says how.
+    Finished(Box<super::Summary>),
+    /// Something worth a line in the status bar (API down, rate lowered...).
+    Notice(String),
+}
+
+/// What an observer can ask the engine to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncCommand {
+    /// Run both phases (no-op while a run is going).
+    Start,
+    /// Pause or resume phase 2.
+    TogglePause,
+    /// Give one match its attempts back and fetch it now.
+    RetryMatch(i64),
+    /// Give every failed match of the account its attempts back and fetch them.
+    RetryAllFailed,
+    /// Finish what is in flight and end the run.
+    Stop,
+}
