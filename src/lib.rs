@@ -4,6 +4,10 @@
 //! dispatches. Data flows one way: source -> sync engine -> store, with
 //! progress events to the TUI or the headless printer.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod logging;
 pub mod source;
 pub mod store;
 pub mod sync;

@@ -46,3 +46,12 @@ pub struct Summary {
     pub history_capped: bool,
     pub outcome: RunOutcome,
 }
+
+pub mod breaker;
+pub mod controller;
+mod collect;
+pub mod engine;
+mod fetch;
+pub mod limiter;
+
+pub use engine::{Channels, SharedStore, SyncError, SyncMode, SyncOptions, api_down_message, run};

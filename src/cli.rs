@@ -1,0 +1,133 @@
+//! The command line (public contract: DESIGN.md, "CLI").
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::source::SourceKind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dota-sync",
+    version,
+    about = "Copy a Dota 2 player's match history into SQLite and browse it",
+    after_help = "With no command, opens the terminal UI on the configured account."
+)]
+pub struct Cli {
+    /// Database file (default: the platform data directory; env DOTA_SYNC_DB)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Account to show in the terminal UI (default: the config file's `account`)
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the terminal UI against the built-in simulator (offline, no key)
+    Demo,
+    /// Headless two-phase sync: collect match IDs, then fetch details
+    Sync(SyncArgs),
+    /// Retry matches whose details failed (backfill)
+    Retry(RetryArgs),
+    /// Counts of matches, details, stubs, failures and the last sync
+    Status(StatusArgs),
+    /// Run the simulated Steam/OpenDota API on 127.0.0.1
+    Simulate(SimulateArgs),
+}
+
+/// Where matches come from.
+#[derive(Debug, Clone, Args, Default)]
+pub struct SourceArgs {
+    /// API to use: steam (needs STEAM_API_KEY) or opendota
+    #[arg(long, value_enum)]
+    pub source: Option<SourceKind>,
+    /// The source's base URL (default: the public API)
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// At most R requests in any one-second window, bursts included
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// SteamID64, account ID, [U:1:N], STEAM_0:Y:Z, or a steamcommunity.com profile URL
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Stop collecting IDs at the first page with nothing new
+    #[arg(long)]
+    pub new_only: bool,
+    /// Print one JSON summary object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Also retry matches that were given up
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Print one JSON summary object on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Print JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Port on 127.0.0.1 (0: any free port)
+    #[arg(long, default_value_t = 8765)]
+    pub port: u16,
+    /// Public accounts to simulate
+    #[arg(long, default_value_t = 3)]
+    pub accounts: usize,
+    /// Matches per account
+    #[arg(long, default_value_t = 600)]
+    pub matches: usize,
+    /// Fault preset (none, demo, flaky, outage, ratelimit) or a TOML file
+    #[arg(long, value_name = "FILE|PRESET")]
+    pub faults: Option<String>,
+    /// Seed of the dataset and the faults
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Renders a clap error as the one line DESIGN.md asks for.
+pub fn one_line_usage_error(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let mut parts = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line);
+        }
+    }
+    let joined = parts.join(" ");
+    let joined = joined.strip_prefix("error: ").unwrap_or(&joined);
+    format!("dota-sync: {joined} (see dota-sync --help)")
+}

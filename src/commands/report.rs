@@ -1,0 +1,119 @@
+//! Headless progress on stderr: a bar on a terminal, plain lines otherwise.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::watch;
+
+use crate::source::SourceKind;
+use crate::sync::{Progress, Summary, SyncState};
+
+/// Prints progress until the sender is dropped.
+pub async fn print_progress(progress: watch::Receiver<Progress>) {
+    if std::io::stderr().is_terminal() {
+        print_bar(progress).await
+    } else {
+        print_lines(progress).await
+    }
+}
+
+fn rate_and_eta(p: &Progress) -> String {
+    let mut text = format!("{:.1}/s", p.fetch.per_second);
+    if let Some(eta) = p.fetch.eta {
+        text.push_str(&format!(", ETA {}", format_duration(eta)));
+    }
+    if p.fetch.failed > 0 {
+        text.push_str(&format!(", {} failed", p.fetch.failed));
+    }
+    text
+}
+
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// One line per phase change, and at most every few seconds in between.
+async fn print_lines(mut progress: watch::Receiver<Progress>) {
+    let mut last_line = String::new();
+    let mut last_print = Instant::now() - Duration::from_secs(60);
+    let mut last_state = SyncState::Idle;
+    while progress.changed().await.is_ok() {
+        let p = progress.borrow_and_update().clone();
+        let line = line_for(&p);
+        let Some(line) = line else { continue };
+        let state_changed = std::mem::discriminant(&p.state) != std::mem::discriminant(&last_state);
+        last_state = p.state.clone();
+        if line != last_line && (state_changed || last_print.elapsed() >= Duration::from_secs(2)) {
+            eprintln!("{line}");
+            last_line = line;
+            last_print = Instant::now();
+        }
+    }
+}
+
+fn line_for(p: &Progress) -> Option<String> {
+    match &p.state {
+        SyncState::Collecting if p.collect.collected > 0 => Some(p.collect_line()),
+        SyncState::Fetching | SyncState::ApiDown { .. } if p.fetch_started && p.fetch.total > 0 => {
+            let mut line = format!("{} ({})", p.fetch_line(), rate_and_eta(p));
+            if let SyncState::ApiDown { .. } = p.state {
+                line.push_str(&format!(" [{}]", p.state.label()));
+            }
+            Some(line)
+        }
+        _ => None,
+    }
+}
+
+async fn print_bar(mut progress: watch::Receiver<Progress>) {
+    let spinner = ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let bar_style = ProgressStyle::with_template("{msg} [{bar:30}] {percent}%")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    let bar = ProgressBar::hidden();
+    let mut shown = false;
+    while progress.changed().await.is_ok() {
+        let p = progress.borrow_and_update().clone();
+        let Some(line) = line_for(&p) else { continue };
+        if !shown {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            shown = true;
+        }
+        if p.fetch_started {
+            bar.set_style(bar_style.clone());
+            bar.set_length(p.fetch.total.max(1));
+            bar.set_position(p.fetch.processed);
+        } else {
+            bar.set_style(spinner.clone());
+            bar.tick();
+        }
+        bar.set_message(line);
+    }
+    bar.finish_and_clear();
+}
+
+/// The human summary, on stderr.
+pub fn print_summary(s: &Summary, kind: SourceKind) {
+    eprintln!(
+        "account {}: {} IDs collected ({} new), {} details fetched, {} failed ({} server errors), {} given up, {} stubs left",
+        s.account_id,
+        s.ids_collected,
+        s.new_ids,
+        s.details_fetched,
+        s.failed,
+        s.server_errors,
+        s.given_up,
+        s.stubs_left
+    );
+    if s.history_capped && kind == SourceKind::Steam {
+        eprintln!(
+            "note: Steam only lists a player's 500 most recent matches; run with --source opendota to collect the full history"
+        );
+    }
+}

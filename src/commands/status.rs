@@ -1,0 +1,65 @@
+//! `dota-sync status`: what the database holds.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{EXIT_OK, Failure};
+use crate::cli::{SourceArgs, StatusArgs};
+use crate::store::{Counts, Store, SyncJob};
+
+#[derive(Serialize)]
+struct StatusReport {
+    db: String,
+    account_id: Option<u32>,
+    #[serde(flatten)]
+    counts: Counts,
+    last_sync: Option<SyncJob>,
+}
+
+pub async fn run(db: Option<PathBuf>, args: StatusArgs) -> Result<u8, Failure> {
+    let resolved = super::settings::resolve(db, None, &SourceArgs::default())?;
+    let account_id = match &args.account {
+        Some(text) => Some(match crate::steam_id::parse_account(text) {
+            Ok(crate::steam_id::AccountInput::AccountId(id)) => id,
+            Ok(crate::steam_id::AccountInput::Vanity(_)) => {
+                return Err(Failure::usage(
+                    "status needs a numeric account ID or a /profiles/ URL, not a profile name",
+                ));
+            }
+            Err(error) => return Err(Failure::usage(error.to_string())),
+        }),
+        None => None,
+    };
+    let store = Store::open_read_only(&resolved.db)?;
+    let report = StatusReport {
+        db: resolved.db.display().to_string(),
+        account_id,
+        counts: store.counts(account_id)?,
+        last_sync: store.last_job(account_id)?,
+    };
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::fatal(format!("cannot encode status: {e}")))?;
+        println!("{text}");
+        return Ok(EXIT_OK);
+    }
+    let c = report.counts;
+    println!("database:  {}", report.db);
+    if let Some(id) = account_id {
+        println!("account:   {id}");
+    }
+    println!("matches:   {}", c.matches);
+    println!("detailed:  {}", c.detailed);
+    println!("stubs:     {}", c.stubs);
+    println!("failed:    {} (will be retried)", c.failed);
+    println!("given up:  {} (dota-sync retry --all)", c.given_up);
+    match &report.last_sync {
+        Some(job) => println!(
+            "last sync: {} {} ({}), {} processed, {} new, {} failed",
+            job.started_at, job.status, job.source.as_deref().unwrap_or("?"), job.processed_matches, job.new_matches, job.failed_matches
+        ),
+        None => println!("last sync: never"),
+    }
+    Ok(EXIT_OK)
+}

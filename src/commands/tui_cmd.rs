@@ -1,0 +1,48 @@
+//! `dota-sync` with no command: the terminal UI on the configured account.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::settings::resolve;
+use super::{EXIT_OK, Failure};
+use crate::cli::SourceArgs;
+use crate::source::AnySource;
+use crate::steam_id::{AccountInput, parse_account};
+use crate::store::Store;
+use crate::sync::{SyncOptions, controller};
+use crate::tui::{self, TuiContext};
+
+pub async fn run(db: Option<PathBuf>, account: Option<String>, args: SourceArgs) -> Result<u8, Failure> {
+    let resolved = resolve(db, account, &args)?;
+    // Browsing is offline: only a numeric account (what `sync` remembers) is accepted here.
+    let account_id = match resolved.account.as_deref().map(parse_account) {
+        None => None,
+        Some(Ok(AccountInput::AccountId(id))) => Some(id),
+        Some(Ok(AccountInput::Vanity(name))) => {
+            return Err(Failure::usage(format!(
+                "the UI needs a numeric account, not the profile name {name:?}; run dota-sync sync --account {name:?} once to resolve it"
+            )));
+        }
+        Some(Err(error)) => return Err(Failure::usage(error.to_string())),
+    };
+    let store = Store::open(&resolved.db)?;
+    let source = AnySource::new(&resolved.source).map_err(super::account::fetch_failure)?;
+    let kind = resolved.source.kind;
+    let options = SyncOptions::new(account_id.unwrap_or(0), resolved.rate);
+    let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options);
+    let context = TuiContext {
+        db_path: resolved.db.clone(),
+        account_id,
+        source: Some(kind),
+        label: None,
+        commands: handle.commands,
+        progress: handle.progress,
+        events: handle.events,
+        autostart: false,
+    };
+    tui::run(context)
+        .await
+        .map_err(|e| Failure::fatal(format!("terminal UI failed: {e}")))?;
+    handle.task.abort();
+    Ok(EXIT_OK)
+}

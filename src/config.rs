@@ -1,0 +1,164 @@
+//! Settings: flags > environment > config file > defaults.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{ApiKey, SourceKind};
+
+/// The config file (TOML).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub account: Option<String>,
+    pub source: Option<SourceKind>,
+    pub rate: Option<f64>,
+    pub db: Option<PathBuf>,
+    pub steam_api_key: Option<String>,
+    pub opendota_api_key: Option<String>,
+}
+
+/// A problem with the settings; one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "dota-sync")
+}
+
+/// `DOTA_SYNC_CONFIG`, else `config.toml` in the platform config directory.
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("DOTA_SYNC_CONFIG") {
+        return Some(PathBuf::from(path));
+    }
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The config file's settings; a missing file is empty settings.
+pub fn load_file(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+        Err(e) => {
+            return Err(ConfigError(format!(
+                "cannot read config file {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let config: FileConfig = toml::from_str(&text).map_err(|e| {
+        ConfigError(format!(
+            "config file {} is invalid: {}",
+            path.display(),
+            e.message().lines().next().unwrap_or("parse error")
+        ))
+    })?;
+    if config.steam_api_key.is_some() || config.opendota_api_key.is_some() {
+        warn_if_readable_by_others(path);
+    }
+    Ok(config)
+}
+
+fn warn_if_readable_by_others(path: &Path) {
+    if let Ok(meta) = fs::metadata(path)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        eprintln!(
+            "warning: {} holds an API key and is readable by others; run: chmod 600 {}",
+            path.display(),
+            path.display()
+        );
+    }
+}
+
+/// Writes the config file with mode 0600 (it may hold a key).
+pub fn save_file(path: &Path, config: &FileConfig) -> Result<(), ConfigError> {
+    let fail = |e: std::io::Error| ConfigError(format!("cannot write {}: {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let text = toml::to_string_pretty(config)
+        .map_err(|e| ConfigError(format!("cannot encode config: {e}")))?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(fail)?;
+    file.write_all(text.as_bytes()).map_err(fail)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(fail)
+}
+
+/// The database path: flag > `DOTA_SYNC_DB` > config > platform data dir.
+pub fn db_path(flag: Option<&Path>, file: &FileConfig) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = std::env::var_os("DOTA_SYNC_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    if let Some(path) = &file.db {
+        return Ok(path.clone());
+    }
+    project_dirs()
+        .map(|d| d.data_dir().join("dota-sync.db"))
+        .ok_or_else(|| ConfigError("cannot find a data directory; pass --db PATH".into()))
+}
+
+/// The key for a source: environment > config file. Never from argv.
+pub fn api_key(kind: SourceKind, file: &FileConfig) -> Option<ApiKey> {
+    let (var, from_file) = match kind {
+        SourceKind::Steam => ("STEAM_API_KEY", &file.steam_api_key),
+        SourceKind::OpenDota => ("OPENDOTA_API_KEY", &file.opendota_api_key),
+    };
+    std::env::var(var)
+        .ok()
+        .and_then(ApiKey::new)
+        .or_else(|| from_file.clone().and_then(ApiKey::new))
+}
+
+/// The log file: in the platform data directory, beside the default database.
+pub fn log_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("DOTA_SYNC_LOG") {
+        return Some(PathBuf::from(path));
+    }
+    project_dirs().map(|d| d.data_dir().join("dota-sync.log"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_config_is_private_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        let config = FileConfig {
+            account: Some("86745912".into()),
+            source: Some(SourceKind::OpenDota),
+            rate: Some(2.0),
+            ..FileConfig::default()
+        };
+        save_file(&path, &config).unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(load_file(Some(&path)).unwrap(), config);
+    }
+
+    #[test]
+    fn invalid_config_is_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "acount = 5\n").unwrap();
+        let error = load_file(Some(&path)).unwrap_err().to_string();
+        assert!(!error.contains('\n'), "{error}");
+        assert!(error.contains("config.toml"), "{error}");
+    }
+}

@@ -1,0 +1,135 @@
+//! Runs syncs on behalf of an interactive observer (the TUI): it turns
+//! `SyncCommand`s into runs, one at a time, and keeps the pause switch.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::engine::{self, Channels, SharedStore, SyncMode, SyncOptions};
+use super::progress::{Progress, SyncCommand, SyncEvent, SyncState};
+use crate::source::MatchSource;
+
+/// The observer's side of a controller.
+pub struct ControllerHandle {
+    pub commands: mpsc::UnboundedSender<SyncCommand>,
+    pub progress: watch::Receiver<Progress>,
+    pub events: mpsc::UnboundedReceiver<SyncEvent>,
+    pub task: JoinHandle<()>,
+}
+
+/// Starts the controller task. `base` gives the account, rate and limits of
+/// every run; its mode is replaced per command.
+pub fn spawn<S: MatchSource + 'static>(source: Arc<S>, store: SharedStore, base: SyncOptions) -> ControllerHandle {
+    let (command_tx, command_rx) = mpsc::unbounded_channel();
+    let (progress_tx, progress_rx) = watch::channel(Progress {
+        account_id: base.account_id,
+        source: Some(source.kind()),
+        ..Progress::default()
+    });
+    let (event_tx, event_rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(control_loop(source, store, base, command_rx, progress_tx, event_tx));
+    ControllerHandle {
+        commands: command_tx,
+        progress: progress_rx,
+        events: event_rx,
+        task,
+    }
+}
+
+struct Running {
+    cancel: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+async fn control_loop<S: MatchSource + 'static>(
+    source: Arc<S>,
+    store: SharedStore,
+    base: SyncOptions,
+    mut commands: mpsc::UnboundedReceiver<SyncCommand>,
+    progress: watch::Sender<Progress>,
+    events: mpsc::UnboundedSender<SyncEvent>,
+) {
+    let (pause_tx, pause_rx) = watch::channel(false);
+    let mut running: Option<Running> = None;
+    // Work asked for while a run was going: started when it ends.
+    let mut queued: Vec<SyncMode> = Vec::new();
+    let mut stopping = false;
+    loop {
+        let run_done = async {
+            match running.as_mut() {
+                Some(run) => {
+                    let _ = (&mut run.task).await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            command = commands.recv() => {
+                let Some(command) = command else { break };
+                match command {
+                    SyncCommand::Start => queue_mode(&mut queued, SyncMode::Full),
+                    SyncCommand::RetryMatch(id) => {
+                        match queued.iter_mut().find_map(|m| match m { SyncMode::Matches(ids) => Some(ids), _ => None }) {
+                            Some(ids) => { if !ids.contains(&id) { ids.push(id) } }
+                            None => queued.push(SyncMode::Matches(vec![id])),
+                        }
+                    }
+                    SyncCommand::RetryAllFailed => queue_mode(&mut queued, SyncMode::Retry { all: true }),
+                    SyncCommand::TogglePause => {
+                        pause_tx.send_modify(|p| *p = !*p);
+                        let paused = *pause_tx.borrow();
+                        if running.is_none() {
+                            progress.send_modify(|p| if paused { p.state = SyncState::Paused } else if p.state == SyncState::Paused { p.state = SyncState::Idle });
+                        }
+                    }
+                    SyncCommand::Stop => {
+                        stopping = true;
+                        queued.clear();
+                        match &running {
+                            Some(run) => run.cancel.cancel(),
+                            None => progress.send_modify(|p| if !p.state.is_running() { p.state = SyncState::Stopped }),
+                        }
+                    }
+                }
+            }
+            _ = run_done => {
+                running = None;
+            }
+        }
+        if running.is_none() && !stopping && !queued.is_empty() {
+            let mode = queued.remove(0);
+            let cancel = CancellationToken::new();
+            let channels = Channels {
+                progress: progress.clone(),
+                events: Some(events.clone()),
+                cancel: cancel.clone(),
+                paused: pause_rx.clone(),
+            };
+            let options = SyncOptions { mode, ..base.clone() };
+            let (source, store) = (source.clone(), store.clone());
+            let task = tokio::spawn(async move {
+                if let Err(error) = engine::run(source.as_ref(), &store, &options, &channels).await {
+                    let message = error.to_string();
+                    channels.update(|p| p.state = SyncState::Failed(message.clone()));
+                    channels.emit(SyncEvent::Notice(message));
+                }
+            });
+            running = Some(Running { cancel, task });
+        }
+        if stopping && running.is_none() {
+            progress.send_modify(|p| if p.state.is_running() { p.state = SyncState::Stopped });
+        }
+    }
+    if let Some(run) = running {
+        run.cancel.cancel();
+        let _ = run.task.await;
+    }
+}
+
+fn queue_mode(queued: &mut Vec<SyncMode>, mode: SyncMode) {
+    if !queued.contains(&mode) {
+        queued.push(mode);
+    }
+}

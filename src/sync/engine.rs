@@ -1,0 +1,263 @@
+//! One run of the sync: phase 1 then phase 2 (or phase 2 alone for a retry),
+//! with a `sync_jobs` row kept current.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::breaker::BreakerPolicy;
+use super::limiter::Pacer;
+use super::progress::{Progress, SyncEvent, SyncState};
+use super::{RunOutcome, Summary, collect, fetch};
+use crate::source::{FetchError, MatchSource};
+use crate::store::{JobStatus, Store, StoreError};
+
+/// The writer store, shared between the engine's blocking writes.
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// Runs `f` on the writer connection on a blocking thread.
+pub(crate) async fn with_store<T, F>(store: &SharedStore, f: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    })
+    .await
+    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))
+}
+
+/// What a run does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Phase 1, then phase 2 over stubs and failures with attempts left.
+    Full,
+    /// Phase 2 over failures only (`retry`); `all` also gives given-up
+    /// matches their attempts back first.
+    Retry { all: bool },
+    /// Phase 2 over these matches only (the TUI's `r`).
+    Matches(Vec<i64>),
+}
+
+/// How a run behaves.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    pub account_id: u32,
+    pub mode: SyncMode,
+    /// At most this many requests in any one-second window.
+    pub rate: f64,
+    /// Stop phase 1 at the first page that brings nothing new.
+    pub new_only: bool,
+    /// Requests in flight at once, so that latency does not waste the rate.
+    pub max_in_flight: usize,
+    pub breaker: BreakerPolicy,
+}
+
+impl SyncOptions {
+    pub fn new(account_id: u32, rate: f64) -> SyncOptions {
+        SyncOptions {
+            account_id,
+            mode: SyncMode::Full,
+            rate,
+            new_only: false,
+            max_in_flight: 8,
+            breaker: BreakerPolicy::default(),
+        }
+    }
+}
+
+/// How observers hear from a run and steer it.
+#[derive(Clone)]
+pub struct Channels {
+    pub progress: watch::Sender<Progress>,
+    pub events: Option<mpsc::UnboundedSender<SyncEvent>>,
+    /// Stop: finish what is in flight, start nothing new.
+    pub cancel: CancellationToken,
+    /// `true` while paused.
+    pub paused: watch::Receiver<bool>,
+}
+
+impl Channels {
+    /// Channels nobody listens to (tests, benches).
+    pub fn detached() -> (Channels, watch::Receiver<Progress>) {
+        let (progress, progress_rx) = watch::channel(Progress::default());
+        let (_pause_tx, paused) = watch::channel(false);
+        (
+            Channels {
+                progress,
+                events: None,
+                cancel: CancellationToken::new(),
+                paused,
+            },
+            progress_rx,
+        )
+    }
+
+    pub(crate) fn emit(&self, event: SyncEvent) {
+        if let Some(events) = &self.events {
+            let _ = events.send(event);
+        }
+    }
+
+    pub(crate) fn update(&self, f: impl FnOnce(&mut Progress)) {
+        self.progress.send_modify(f);
+    }
+}
+
+/// Why a run could not even finish its bookkeeping.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Per-run counters shared by both phases.
+#[derive(Debug, Default)]
+pub(crate) struct RunCounters {
+    pub ids_collected: u64,
+    pub new_ids: u64,
+    pub capped: bool,
+    pub fetched: u64,
+    pub failed: u64,
+    pub server_errors: u64,
+    pub given_up: u64,
+}
+
+/// How a phase ended, when not normally.
+#[derive(Debug)]
+pub(crate) enum PhaseEnd {
+    Finished,
+    Stopped,
+    ApiDown,
+    Fatal(FetchError),
+}
+
+/// Runs one sync to its end. Fetch failures are in the summary's outcome;
+/// only a database failure is an `Err`.
+pub async fn run<S: MatchSource>(
+    source: &S,
+    store: &SharedStore,
+    options: &SyncOptions,
+    channels: &Channels,
+) -> Result<Summary, SyncError> {
+    let account_id = options.account_id;
+    let kind = source.kind();
+    let first_phase = if options.mode == SyncMode::Full { "collect" } else { "fetch" };
+    let job_id = with_store(store, move |s| s.start_job(account_id, kind.as_str(), first_phase)).await?;
+    channels.update(|p| {
+        *p = Progress {
+            account_id,
+            source: Some(kind),
+            state: if options.mode == SyncMode::Full { SyncState::Collecting } else { SyncState::Fetching },
+            ..Progress::default()
+        }
+    });
+
+    let pacer = Pacer::new(options.rate);
+    let mut counters = RunCounters::default();
+    let mut end = PhaseEnd::Finished;
+
+    if options.mode == SyncMode::Full {
+        end = collect::collect_ids(source, store, options, channels, &pacer, &mut counters, job_id).await?;
+    }
+    if let SyncMode::Retry { all: true } = options.mode {
+        with_store(store, move |s| s.reset_attempts(account_id, None)).await?;
+    }
+    if matches!(end, PhaseEnd::Finished) {
+        let queue = match &options.mode {
+            SyncMode::Full => with_store(store, move |s| s.pending(account_id, true, false)).await?,
+            SyncMode::Retry { all } => {
+                let all = *all;
+                with_store(store, move |s| s.pending(account_id, false, all)).await?
+            }
+            SyncMode::Matches(ids) => {
+                let ids = ids.clone();
+                with_store(store, move |s| {
+                    for id in &ids {
+                        s.reset_attempts(account_id, Some(*id))?;
+                    }
+                    let pending = s.pending(account_id, true, true)?;
+                    Ok(pending.into_iter().filter(|m| ids.contains(&m.match_id)).collect())
+                })
+                .await?
+            }
+        };
+        end = fetch::fetch_details(source, store, options, channels, &pacer, &mut counters, queue, job_id).await?;
+    }
+
+    let counts = with_store(store, move |s| s.counts(Some(account_id))).await?;
+    let outcome = match end {
+        PhaseEnd::Finished => RunOutcome::Completed,
+        PhaseEnd::Stopped => RunOutcome::Stopped,
+        PhaseEnd::ApiDown => RunOutcome::ApiDown,
+        PhaseEnd::Fatal(FetchError::RateLimited { daily: true, .. }) => RunOutcome::DailyLimit {
+            resets_at: next_utc_midnight(),
+        },
+        PhaseEnd::Fatal(error) => RunOutcome::Fatal {
+            message: error.to_string(),
+        },
+    };
+    let summary = Summary {
+        account_id,
+        source: kind,
+        ids_collected: counters.ids_collected,
+        new_ids: counters.new_ids,
+        details_fetched: counters.fetched,
+        failed: counters.failed,
+        server_errors: counters.server_errors,
+        given_up: counts.given_up,
+        stubs_left: counts.stubs,
+        history_capped: counters.capped,
+        outcome: outcome.clone(),
+    };
+    let (status, message, state) = match &outcome {
+        RunOutcome::Completed => (JobStatus::Completed, None, SyncState::Done),
+        RunOutcome::Stopped => (JobStatus::Stopped, None, SyncState::Stopped),
+        RunOutcome::ApiDown => {
+            let m = api_down_message(counts.stubs);
+            (JobStatus::Failed, Some(m.clone()), SyncState::Failed(m))
+        }
+        RunOutcome::DailyLimit { resets_at } => (
+            JobStatus::Failed,
+            Some(format!("daily API limit reached; resets at {resets_at}")),
+            SyncState::DailyLimit { resets_at: *resets_at },
+        ),
+        RunOutcome::Fatal { message } => (JobStatus::Failed, Some(message.clone()), SyncState::Failed(message.clone())),
+    };
+    let processed = counters.fetched + counters.failed;
+    let (ids, new, failed) = (counters.ids_collected, counters.new_ids, counters.failed);
+    with_store(store, move |s| {
+        s.update_job(job_id, "done", ids.max(processed), processed, new, failed)?;
+        s.finish_job(job_id, status, message.as_deref())
+    })
+    .await?;
+    channels.update(|p| p.state = state);
+    channels.emit(SyncEvent::Finished(Box::new(summary.clone())));
+    Ok(summary)
+}
+
+/// The one line shown when the breaker gives up.
+pub fn api_down_message(stubs_left: u64) -> String {
+    format!("API appears down: {stubs_left} matches are still stubs; run again later")
+}
+
+fn next_utc_midnight() -> chrono::DateTime<chrono::Utc> {
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    tomorrow
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(chrono::Utc::now)
+}
+
+/// Sleeps, but wakes early when the run is stopped. Returns `false` if stopped.
+pub(crate) async fn sleep_unless_cancelled(cancel: &CancellationToken, wait: Duration) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => true,
+        _ = cancel.cancelled() => false,
+    }
+}

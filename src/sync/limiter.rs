@@ -1,0 +1,135 @@
+//! The request pacer: at most R requests start in any one-second window,
+//! bursts included. The rate can be lowered after a 429 and recovers
+//! gradually; governor does the pacing, this wraps it to make the rate
+//! adjustable at run time.
+
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+/// The lowest rate the limiter backs off to, requests per second.
+pub const MIN_RATE: f64 = 0.05;
+
+/// Spacing margin: requests are released a little slower than 1/R apart so
+/// that network jitter between our send and the server's receipt cannot
+/// put R+1 arrivals into one server-side second.
+const SPACING_MARGIN: f64 = 1.01;
+
+pub struct Pacer {
+    ceiling: f64,
+    state: Mutex<PacerState>,
+}
+
+struct PacerState {
+    rate: f64,
+    limiter: Arc<DefaultDirectRateLimiter>,
+    successes_since_change: u32,
+}
+
+fn limiter_for(rate: f64) -> Arc<DefaultDirectRateLimiter> {
+    let period = Duration::from_secs_f64(SPACING_MARGIN / rate.max(MIN_RATE));
+    // Burst of one: evenly spaced requests, so no window can hold more than R.
+    let quota = Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::MIN);
+    Arc::new(RateLimiter::direct(quota))
+}
+
+impl Pacer {
+    /// `rate`: requests per second; `f64::INFINITY` or 0 disables pacing.
+    pub fn new(rate: f64) -> Pacer {
+        let rate = if rate.is_finite() && rate > 0.0 { rate } else { f64::INFINITY };
+        Pacer {
+            ceiling: rate,
+            state: Mutex::new(PacerState {
+                rate,
+                limiter: limiter_for(if rate.is_finite() { rate } else { 1.0 }),
+                successes_since_change: 0,
+            }),
+        }
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.lock().rate
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, PacerState> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Waits until one more request may start.
+    pub async fn ready(&self) {
+        let (rate, limiter) = {
+            let state = self.lock();
+            (state.rate, state.limiter.clone())
+        };
+        if rate.is_finite() {
+            limiter.until_ready().await;
+        }
+    }
+
+    /// A 429: halve the rate (never below `MIN_RATE`). Returns the new rate.
+    pub fn slow_down(&self) -> f64 {
+        let mut state = self.lock();
+        let current = if state.rate.is_finite() { state.rate } else { 50.0 };
+        let rate = (current / 2.0).max(MIN_RATE);
+        state.rate = rate;
+        state.limiter = limiter_for(rate);
+        state.successes_since_change = 0;
+        rate
+    }
+
+    /// A success: after a run of them, creep back up by a quarter toward the ceiling.
+    pub fn record_success(&self) {
+        let mut state = self.lock();
+        if state.rate >= self.ceiling {
+            return;
+        }
+        state.successes_since_change += 1;
+        let needed = (state.rate * 10.0).ceil().max(5.0) as u32;
+        if state.successes_since_change >= needed {
+            let rate = (state.rate * 1.25).min(self.ceiling);
+            state.rate = rate;
+            state.limiter = limiter_for(if rate.is_finite() { rate } else { 1.0 });
+            state.successes_since_change = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slowing_down_halves_and_recovers_to_the_ceiling() {
+        let pacer = Pacer::new(8.0);
+        assert_eq!(pacer.slow_down(), 4.0);
+        assert_eq!(pacer.slow_down(), 2.0);
+        for _ in 0..10_000 {
+            pacer.record_success();
+        }
+        assert_eq!(pacer.rate(), 8.0);
+    }
+
+    #[test]
+    fn never_below_the_floor() {
+        let pacer = Pacer::new(0.1);
+        for _ in 0..10 {
+            pacer.slow_down();
+        }
+        assert_eq!(pacer.rate(), MIN_RATE);
+    }
+
+    #[tokio::test]
+    async fn spaces_requests_evenly() {
+        let pacer = Pacer::new(20.0);
+        let start = std::time::Instant::now();
+        for _ in 0..11 {
+            pacer.ready().await;
+        }
+        // 11 requests at 20/s: the 11th cannot start before 0.5 s.
+        assert!(start.elapsed() >= Duration::from_millis(495), "{:?}", start.elapsed());
+    }
+}
