@@ -148,7 +148,10 @@ mod tests {
             ..FileConfig::default()
         };
         save_file(&path, &config).unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         assert_eq!(load_file(Some(&path)).unwrap(), config);
     }
 

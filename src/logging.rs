@@ -17,7 +17,8 @@ pub fn init() {
     let Ok(file) = OpenOptions::new().create(true).append(true).open(&path) else {
         return;
     };
-    let filter = EnvFilter::try_from_env("DOTA_SYNC_LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("DOTA_SYNC_LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

@@ -26,7 +26,10 @@ fn main() -> ExitCode {
         }
     };
     dota_sync::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("dota-sync: cannot start the async runtime: {error}");

@@ -42,7 +42,8 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         .map_err(|e| Failure::fatal(format!("cannot start the simulator: {e}")))?;
     let account_id = sim.dataset().accounts()[0].account_id;
     let store = Store::open(&db_path)?;
-    let source_config = SourceConfig::new(SourceKind::Steam, Some(sim.base_url()), ApiKey::new("demo"));
+    let source_config =
+        SourceConfig::new(SourceKind::Steam, Some(sim.base_url()), ApiKey::new("demo"));
     let source = AnySource::new(&source_config).map_err(super::account::fetch_failure)?;
     let options = SyncOptions::new(account_id, DEMO_RATE);
     let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options);
@@ -72,6 +73,8 @@ pub async fn simulate(args: SimulateArgs) -> Result<u8, Failure> {
         seed: args.seed,
         key: None,
     };
-    crate::sim::run_standalone(options).await.map_err(Failure::usage)?;
+    crate::sim::run_standalone(options)
+        .await
+        .map_err(Failure::usage)?;
     Ok(EXIT_OK)
 }

@@ -72,7 +72,8 @@ fn line_for(p: &Progress) -> Option<String> {
 }
 
 async fn print_bar(mut progress: watch::Receiver<Progress>) {
-    let spinner = ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let spinner = ProgressStyle::with_template("{spinner} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
     let bar_style = ProgressStyle::with_template("{msg} [{bar:30}] {percent}%")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");

@@ -26,7 +26,10 @@ pub fn resolve(
     let file = config::load_file(config_path.as_deref())?;
     let db = config::db_path(db_flag.as_deref(), &file)?;
     let kind = args.source.or(file.source).unwrap_or(SourceKind::Steam);
-    let rate = args.rate.or(file.rate).unwrap_or_else(|| kind.default_rate());
+    let rate = args
+        .rate
+        .or(file.rate)
+        .unwrap_or_else(|| kind.default_rate());
     if !(rate.is_finite() && rate > 0.0) {
         return Err(Failure::usage(format!(
             "--rate must be a positive number of requests per second, not {rate}"

@@ -57,7 +57,12 @@ pub async fn run(db: Option<PathBuf>, args: StatusArgs) -> Result<u8, Failure> {
     match &report.last_sync {
         Some(job) => println!(
             "last sync: {} {} ({}), {} processed, {} new, {} failed",
-            job.started_at, job.status, job.source.as_deref().unwrap_or("?"), job.processed_matches, job.new_matches, job.failed_matches
+            job.started_at,
+            job.status,
+            job.source.as_deref().unwrap_or("?"),
+            job.processed_matches,
+            job.new_matches,
+            job.failed_matches
         ),
         None => println!("last sync: never"),
     }

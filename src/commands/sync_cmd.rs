@@ -16,7 +16,15 @@ use crate::sync::{self, Channels, RunOutcome, Summary, SyncMode, SyncOptions};
 
 pub async fn run_sync(db: Option<PathBuf>, args: SyncArgs) -> Result<u8, Failure> {
     let mode = SyncMode::Full;
-    execute(db, args.account, &args.source, mode, args.new_only, args.json).await
+    execute(
+        db,
+        args.account,
+        &args.source,
+        mode,
+        args.new_only,
+        args.json,
+    )
+    .await
 }
 
 pub async fn run_retry(db: Option<PathBuf>, args: RetryArgs) -> Result<u8, Failure> {
@@ -81,7 +89,11 @@ fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure
     if json {
         match serde_json::to_string(summary) {
             Ok(text) => println!("{text}"),
-            Err(error) => return Err(Failure::fatal(format!("cannot encode the summary: {error}"))),
+            Err(error) => {
+                return Err(Failure::fatal(format!(
+                    "cannot encode the summary: {error}"
+                )));
+            }
         }
     }
     match &summary.outcome {
@@ -114,8 +126,10 @@ fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure
 /// SIGINT or SIGTERM: stop taking work; a second one exits at once.
 async fn stop_on_signal(cancel: CancellationToken) {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-    else {
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
         return;
     };
     for _ in 0..2 {

@@ -12,7 +12,11 @@ use crate::store::Store;
 use crate::sync::{SyncOptions, controller};
 use crate::tui::{self, TuiContext};
 
-pub async fn run(db: Option<PathBuf>, account: Option<String>, args: SourceArgs) -> Result<u8, Failure> {
+pub async fn run(
+    db: Option<PathBuf>,
+    account: Option<String>,
+    args: SourceArgs,
+) -> Result<u8, Failure> {
     let resolved = resolve(db, account, &args)?;
     // Browsing is offline: only a numeric account (what `sync` remembers) is accepted here.
     let account_id = match resolved.account.as_deref().map(parse_account) {

@@ -4,7 +4,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::engine::{Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, sleep_unless_cancelled, with_store};
+use super::engine::{
+    Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, sleep_unless_cancelled,
+    with_store,
+};
 use super::limiter::Pacer;
 use super::progress::SyncEvent;
 use crate::source::{FetchError, HistoryPage, MatchSource};
@@ -47,7 +50,10 @@ pub(crate) async fn collect_ids<S: MatchSource>(
         counters.ids_collected = seen.len() as u64;
         counters.new_ids += new;
         let (collected, total_new) = (counters.ids_collected, counters.new_ids);
-        with_store(store, move |s| s.update_job(job_id, "collect", collected, 0, total_new, 0)).await?;
+        with_store(store, move |s| {
+            s.update_job(job_id, "collect", collected, 0, total_new, 0)
+        })
+        .await?;
         channels.update(|p| {
             p.collect.collected = collected;
             p.collect.new = total_new;

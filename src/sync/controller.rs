@@ -21,7 +21,11 @@ pub struct ControllerHandle {
 
 /// Starts the controller task. `base` gives the account, rate and limits of
 /// every run; its mode is replaced per command.
-pub fn spawn<S: MatchSource + 'static>(source: Arc<S>, store: SharedStore, base: SyncOptions) -> ControllerHandle {
+pub fn spawn<S: MatchSource + 'static>(
+    source: Arc<S>,
+    store: SharedStore,
+    base: SyncOptions,
+) -> ControllerHandle {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (progress_tx, progress_rx) = watch::channel(Progress {
         account_id: base.account_id,
@@ -29,7 +33,14 @@ pub fn spawn<S: MatchSource + 'static>(source: Arc<S>, store: SharedStore, base:
         ..Progress::default()
     });
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(control_loop(source, store, base, command_rx, progress_tx, event_tx));
+    let task = tokio::spawn(control_loop(
+        source,
+        store,
+        base,
+        command_rx,
+        progress_tx,
+        event_tx,
+    ));
     ControllerHandle {
         commands: command_tx,
         progress: progress_rx,
@@ -107,10 +118,14 @@ async fn control_loop<S: MatchSource + 'static>(
                 cancel: cancel.clone(),
                 paused: pause_rx.clone(),
             };
-            let options = SyncOptions { mode, ..base.clone() };
+            let options = SyncOptions {
+                mode,
+                ..base.clone()
+            };
             let (source, store) = (source.clone(), store.clone());
             let task = tokio::spawn(async move {
-                if let Err(error) = engine::run(source.as_ref(), &store, &options, &channels).await {
+                if let Err(error) = engine::run(source.as_ref(), &store, &options, &channels).await
+                {
                     let message = error.to_string();
                     channels.update(|p| p.state = SyncState::Failed(message.clone()));
                     channels.emit(SyncEvent::Notice(message));
@@ -119,7 +134,11 @@ async fn control_loop<S: MatchSource + 'static>(
             running = Some(Running { cancel, task });
         }
         if stopping && running.is_none() {
-            progress.send_modify(|p| if p.state.is_running() { p.state = SyncState::Stopped });
+            progress.send_modify(|p| {
+                if p.state.is_running() {
+                    p.state = SyncState::Stopped
+                }
+            });
         }
     }
     if let Some(run) = running {

@@ -147,13 +147,24 @@ pub async fn run<S: MatchSource>(
 ) -> Result<Summary, SyncError> {
     let account_id = options.account_id;
     let kind = source.kind();
-    let first_phase = if options.mode == SyncMode::Full { "collect" } else { "fetch" };
-    let job_id = with_store(store, move |s| s.start_job(account_id, kind.as_str(), first_phase)).await?;
+    let first_phase = if options.mode == SyncMode::Full {
+        "collect"
+    } else {
+        "fetch"
+    };
+    let job_id = with_store(store, move |s| {
+        s.start_job(account_id, kind.as_str(), first_phase)
+    })
+    .await?;
     channels.update(|p| {
         *p = Progress {
             account_id,
             source: Some(kind),
-            state: if options.mode == SyncMode::Full { SyncState::Collecting } else { SyncState::Fetching },
+            state: if options.mode == SyncMode::Full {
+                SyncState::Collecting
+            } else {
+                SyncState::Fetching
+            },
             ..Progress::default()
         }
     });
@@ -163,14 +174,25 @@ pub async fn run<S: MatchSource>(
     let mut end = PhaseEnd::Finished;
 
     if options.mode == SyncMode::Full {
-        end = collect::collect_ids(source, store, options, channels, &pacer, &mut counters, job_id).await?;
+        end = collect::collect_ids(
+            source,
+            store,
+            options,
+            channels,
+            &pacer,
+            &mut counters,
+            job_id,
+        )
+        .await?;
     }
     if let SyncMode::Retry { all: true } = options.mode {
         with_store(store, move |s| s.reset_attempts(account_id, None)).await?;
     }
     if matches!(end, PhaseEnd::Finished) {
         let queue = match &options.mode {
-            SyncMode::Full => with_store(store, move |s| s.pending(account_id, true, false)).await?,
+            SyncMode::Full => {
+                with_store(store, move |s| s.pending(account_id, true, false)).await?
+            }
             SyncMode::Retry { all } => {
                 let all = *all;
                 with_store(store, move |s| s.pending(account_id, false, all)).await?
@@ -182,12 +204,25 @@ pub async fn run<S: MatchSource>(
                         s.reset_attempts(account_id, Some(*id))?;
                     }
                     let pending = s.pending(account_id, true, true)?;
-                    Ok(pending.into_iter().filter(|m| ids.contains(&m.match_id)).collect())
+                    Ok(pending
+                        .into_iter()
+                        .filter(|m| ids.contains(&m.match_id))
+                        .collect())
                 })
                 .await?
             }
         };
-        end = fetch::fetch_details(source, store, options, channels, &pacer, &mut counters, queue, job_id).await?;
+        end = fetch::fetch_details(
+            source,
+            store,
+            options,
+            channels,
+            &pacer,
+            &mut counters,
+            queue,
+            job_id,
+        )
+        .await?;
     }
 
     let counts = with_store(store, move |s| s.counts(Some(account_id))).await?;
@@ -225,9 +260,15 @@ pub async fn run<S: MatchSource>(
         RunOutcome::DailyLimit { resets_at } => (
             JobStatus::Failed,
             Some(format!("daily API limit reached; resets at {resets_at}")),
-            SyncState::DailyLimit { resets_at: *resets_at },
+            SyncState::DailyLimit {
+                resets_at: *resets_at,
+            },
         ),
-        RunOutcome::Fatal { message } => (JobStatus::Failed, Some(message.clone()), SyncState::Failed(message.clone())),
+        RunOutcome::Fatal { message } => (
+            JobStatus::Failed,
+            Some(message.clone()),
+            SyncState::Failed(message.clone()),
+        ),
     };
     let processed = counters.fetched + counters.failed;
     let (ids, new, failed) = (counters.ids_collected, counters.new_ids, counters.failed);

@@ -5,12 +5,14 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::FutureExt;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::sync::watch;
 
 use super::breaker::{Breaker, Verdict};
-use super::engine::{Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, with_store};
+use super::engine::{
+    Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, with_store,
+};
 use super::limiter::Pacer;
 use super::progress::{SyncEvent, SyncState};
 use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource};
@@ -167,9 +169,9 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         }
 
         // Sort the batch: what to save, what to record, what to put back.
-        let fatal_in_batch = batch.iter().any(|(_, a)| {
-            matches!(a, Attempt::Done(Err(e)) if e.is_fatal())
-        });
+        let fatal_in_batch = batch
+            .iter()
+            .any(|(_, a)| matches!(a, Attempt::Done(Err(e)) if e.is_fatal()));
         let mut to_write: Vec<(MatchRef, Result<MatchDetails, FetchError>)> = Vec::new();
         for (wanted, outcome) in batch {
             match outcome {
@@ -192,7 +194,8 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 }
                 // Once the run is ending on a fatal error, failures are not
                 // the matches' fault: leave their rows alone.
-                Attempt::Done(Err(_)) if fatal_in_batch || matches!(end, Some(PhaseEnd::Fatal(_))) => {}
+                Attempt::Done(Err(_))
+                    if fatal_in_batch || matches!(end, Some(PhaseEnd::Fatal(_))) => {}
                 Attempt::Done(result) => to_write.push((wanted, result)),
             }
         }
@@ -232,7 +235,8 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                     if matches!(error, FetchError::Server { .. }) {
                         counters.server_errors += 1;
                     }
-                    let (attempts, given_up) = record.map_or((0, false), |r| (r.attempts, r.given_up));
+                    let (attempts, given_up) =
+                        record.map_or((0, false), |r| (r.attempts, r.given_up));
                     if given_up {
                         counters.given_up += 1;
                     }
@@ -276,12 +280,28 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             p.fetch.given_up = counters.given_up;
             p.fetch.per_second = per_second;
             p.fetch.rate_limit = pacer.rate();
-            p.fetch.eta = (per_second > 0.0).then(|| Duration::from_secs_f64(remaining as f64 / per_second));
+            p.fetch.eta =
+                (per_second > 0.0).then(|| Duration::from_secs_f64(remaining as f64 / per_second));
         });
         if now - last_job_update > Duration::from_millis(500) {
             last_job_update = now;
-            let (ids, new, fetched, failed) = (counters.ids_collected, counters.new_ids, counters.fetched, counters.failed);
-            with_store(store, move |s| s.update_job(job_id, "fetch", ids.max(total), fetched + failed, new, failed)).await?;
+            let (ids, new, fetched, failed) = (
+                counters.ids_collected,
+                counters.new_ids,
+                counters.fetched,
+                counters.failed,
+            );
+            with_store(store, move |s| {
+                s.update_job(
+                    job_id,
+                    "fetch",
+                    ids.max(total),
+                    fetched + failed,
+                    new,
+                    failed,
+                )
+            })
+            .await?;
         }
     }
     Ok(end.unwrap_or(PhaseEnd::Finished))

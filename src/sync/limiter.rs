@@ -40,7 +40,11 @@ fn limiter_for(rate: f64) -> Arc<DefaultDirectRateLimiter> {
 impl Pacer {
     /// `rate`: requests per second; `f64::INFINITY` or 0 disables pacing.
     pub fn new(rate: f64) -> Pacer {
-        let rate = if rate.is_finite() && rate > 0.0 { rate } else { f64::INFINITY };
+        let rate = if rate.is_finite() && rate > 0.0 {
+            rate
+        } else {
+            f64::INFINITY
+        };
         Pacer {
             ceiling: rate,
             state: Mutex::new(PacerState {
@@ -56,7 +60,9 @@ impl Pacer {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, PacerState> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Waits until one more request may start.
@@ -73,7 +79,11 @@ impl Pacer {
     /// A 429: halve the rate (never below `MIN_RATE`). Returns the new rate.
     pub fn slow_down(&self) -> f64 {
         let mut state = self.lock();
-        let current = if state.rate.is_finite() { state.rate } else { 50.0 };
+        let current = if state.rate.is_finite() {
+            state.rate
+        } else {
+            50.0
+        };
         let rate = (current / 2.0).max(MIN_RATE);
         state.rate = rate;
         state.limiter = limiter_for(rate);
@@ -130,6 +140,10 @@ mod tests {
             pacer.ready().await;
         }
         // 11 requests at 20/s: the 11th cannot start before 0.5 s.
-        assert!(start.elapsed() >= Duration::from_millis(495), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(495),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -48,8 +48,8 @@ pub struct Summary {
 }
 
 pub mod breaker;
-pub mod controller;
 mod collect;
+pub mod controller;
 pub mod engine;
 mod fetch;
 pub mod limiter;

@@ -1,0 +1,321 @@
+//! The store on real SQLite files in temp dirs.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
+use dota_sync::store::{ListFilter, MAX_ATTEMPTS, Store, StoreError, WindowAnchor};
+
+fn entry(match_id: i64, start_time: i64, slot: i64, hero: i64) -> HistoryEntry {
+    HistoryEntry {
+        match_id,
+        match_seq_num: Some(match_id * 10),
+        start_time: Some(start_time),
+        lobby_type: Some(7),
+        player_slot: Some(slot),
+        hero_id: Some(hero),
+    }
+}
+
+/// A match where accounts 1..=5 are Radiant (slots 0-4) and 11..=15 Dire.
+fn details(match_id: i64, start_time: i64, radiant_win: bool) -> MatchDetails {
+    let players = (0..10)
+        .map(|i| {
+            let radiant = i < 5;
+            PlayerDetails {
+                player_slot: if radiant { i } else { 128 + i - 5 },
+                account_id: Some(if radiant { 1 + i } else { 11 + i - 5 }),
+                hero_id: Some(10 + i),
+                kills: Some(i),
+                deaths: Some(1),
+                assists: Some(2),
+                ..PlayerDetails::default()
+            }
+        })
+        .collect();
+    MatchDetails {
+        match_id,
+        match_seq_num: Some(match_id * 10),
+        start_time: Some(start_time),
+        duration: Some(2400),
+        game_mode: Some(22),
+        lobby_type: Some(7),
+        radiant_win: Some(radiant_win),
+        radiant_score: Some(30),
+        dire_score: Some(20),
+        players,
+        raw_json: format!("{{\"match_id\":{match_id}}}"),
+    }
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    fs::read(path).unwrap()
+}
+
+#[test]
+fn refuses_a_file_that_is_not_sqlite_and_leaves_it_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    fs::write(&path, b"these are my notes, not a database\n".repeat(100)).unwrap();
+    let before = file_bytes(&path);
+    let error = Store::open(&path).err().expect("must refuse");
+    assert!(
+        matches!(error, StoreError::NotADatabase { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("notes.db") && !message.contains('\n'),
+        "{message}"
+    );
+    assert_eq!(file_bytes(&path), before);
+    assert!(!dir.path().join("notes.db-wal").exists());
+}
+
+#[test]
+fn refuses_a_corrupt_database_with_a_valid_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corrupt.db");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend(std::iter::repeat_n(0xAB, 4096));
+    fs::write(&path, &bytes).unwrap();
+    let error = Store::open(&path).err().expect("must refuse");
+    assert!(
+        matches!(error, StoreError::NotADatabase { .. }),
+        "{error:?}"
+    );
+    assert_eq!(file_bytes(&path), bytes);
+}
+
+#[test]
+fn refuses_a_newer_schema_and_leaves_it_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE matches(match_id INTEGER PRIMARY KEY); PRAGMA user_version = 99;",
+        )
+        .unwrap();
+    }
+    let before = file_bytes(&path);
+    let error = Store::open(&path).err().expect("must refuse");
+    assert!(
+        matches!(error, StoreError::NewerSchema { found: 99, .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("future.db"));
+    assert_eq!(file_bytes(&path), before);
+    let error = Store::open_read_only(&path)
+        .err()
+        .expect("readers refuse too");
+    assert!(matches!(error, StoreError::NewerSchema { .. }));
+}
+
+#[test]
+fn refuses_a_read_only_file_and_a_read_only_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.db");
+    Store::open(&path)
+        .unwrap()
+        .save_stubs(1, &[entry(5, 100, 0, 1)])
+        .unwrap();
+    // Checkpointed and closed: only the main file remains.
+    let before = file_bytes(&path);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let error = Store::open(&path).err().expect("must refuse");
+    assert!(matches!(error, StoreError::ReadOnly { .. }), "{error:?}");
+    assert!(error.to_string().contains("ro.db"));
+    assert_eq!(file_bytes(&path), before);
+
+    let ro_dir = dir.path().join("locked");
+    fs::create_dir(&ro_dir).unwrap();
+    fs::set_permissions(&ro_dir, fs::Permissions::from_mode(0o555)).unwrap();
+    let error = Store::open(&ro_dir.join("new.db"))
+        .err()
+        .expect("must refuse");
+    assert!(matches!(error, StoreError::ReadOnly { .. }), "{error:?}");
+    assert!(!ro_dir.join("new.db").exists());
+    fs::set_permissions(&ro_dir, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn stubs_are_idempotent_and_linked_per_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    let page = [
+        entry(3, 300, 0, 1),
+        entry(2, 200, 1, 2),
+        entry(1, 100, 130, 3),
+    ];
+    assert_eq!(store.save_stubs(7, &page).unwrap(), 3);
+    assert_eq!(store.save_stubs(7, &page).unwrap(), 0);
+    assert_eq!(store.save_stubs(8, &page[..1]).unwrap(), 1);
+    let counts = store.counts(None).unwrap();
+    assert_eq!((counts.matches, counts.stubs, counts.detailed), (3, 3, 0));
+    assert_eq!(store.counts(Some(8)).unwrap().matches, 1);
+    let pending: Vec<i64> = store
+        .pending(7, true, false)
+        .unwrap()
+        .iter()
+        .map(|m| m.match_id)
+        .collect();
+    assert_eq!(pending, vec![3, 2, 1], "newest first");
+    assert_eq!(
+        store.pending(7, true, false).unwrap()[0].match_seq_num,
+        Some(30)
+    );
+}
+
+#[test]
+fn details_fill_the_row_and_count_teammates_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    store.save_stubs(1, &[entry(10, 1000, 0, 10)]).unwrap();
+    store.save_details(&details(10, 1000, true)).unwrap();
+    store.save_details(&details(10, 1000, true)).unwrap();
+    let counts = store.counts(Some(1)).unwrap();
+    assert_eq!((counts.detailed, counts.stubs), (1, 0));
+    let mates = store.teammates(1, 10).unwrap();
+    assert_eq!(mates.len(), 4, "four Radiant teammates, no opponents");
+    assert!(
+        mates
+            .iter()
+            .all(|m| m.games == 1 && m.wins == 1 && m.last_played == Some(1000))
+    );
+    let view = store.match_view(10).unwrap().unwrap();
+    assert_eq!(view.players.len(), 10);
+    assert_eq!(view.has_details, Some(true));
+
+    // A second tracked account linked after the details counts for itself.
+    store.save_stubs(12, &[entry(10, 1000, 129, 16)]).unwrap();
+    let mates = store.teammates(12, 10).unwrap();
+    assert_eq!(mates.len(), 4);
+    assert!(mates.iter().all(|m| m.games == 1 && m.wins == 0));
+    store.save_stubs(12, &[entry(10, 1000, 129, 16)]).unwrap();
+    assert!(
+        store
+            .teammates(12, 10)
+            .unwrap()
+            .iter()
+            .all(|m| m.games == 1)
+    );
+}
+
+#[test]
+fn anonymous_tracked_player_is_found_by_phase_one_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    store.save_stubs(99, &[entry(20, 2000, 2, 12)]).unwrap();
+    let mut d = details(20, 2000, false);
+    d.players[2].account_id = Some(4_294_967_295);
+    store.save_details(&d).unwrap();
+    let view = store.match_view(20).unwrap().unwrap();
+    assert_eq!(view.players[2].account_id, None, "anonymous stored as NULL");
+    let mates = store.teammates(99, 10).unwrap();
+    assert_eq!(mates.len(), 4);
+    assert!(mates.iter().all(|m| m.wins == 0));
+}
+
+#[test]
+fn failures_count_attempts_give_up_and_never_undo_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    store
+        .save_stubs(1, &[entry(30, 3000, 0, 1), entry(31, 3100, 0, 1)])
+        .unwrap();
+    for attempt in 1..=MAX_ATTEMPTS {
+        let record = store.record_failure(30, "HTTP 500").unwrap().unwrap();
+        assert_eq!(record.attempts, attempt);
+        assert_eq!(record.given_up, attempt == MAX_ATTEMPTS);
+    }
+    let counts = store.counts(Some(1)).unwrap();
+    assert_eq!((counts.given_up, counts.failed, counts.stubs), (1, 0, 1));
+    assert_eq!(
+        store.pending(1, true, false).unwrap().len(),
+        1,
+        "given up is skipped"
+    );
+    assert_eq!(
+        store.pending(1, false, true).unwrap().len(),
+        1,
+        "--all includes it"
+    );
+    assert_eq!(
+        store.errors(1, 10).unwrap()[0].fetch_error.as_deref(),
+        Some("HTTP 500")
+    );
+    assert_eq!(store.reset_attempts(1, None).unwrap(), 1);
+    assert_eq!(store.counts(Some(1)).unwrap().failed, 1);
+
+    store.save_details(&details(31, 3100, true)).unwrap();
+    assert_eq!(store.record_failure(31, "late").unwrap(), None);
+    assert_eq!(store.counts(Some(1)).unwrap().detailed, 1);
+}
+
+#[test]
+fn windows_page_by_key_and_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    let entries: Vec<_> = (1..=50).map(|i| entry(i, i * 100, 0, i % 5 + 1)).collect();
+    store.save_stubs(1, &entries).unwrap();
+    let none = ListFilter::none();
+    let first = store
+        .match_window(1, &none, WindowAnchor::Newest, 10)
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.match_id).collect::<Vec<_>>(),
+        (41..=50).rev().collect::<Vec<_>>()
+    );
+    let next = store
+        .match_window(1, &none, WindowAnchor::OlderThan(first[9].key()), 10)
+        .unwrap();
+    assert_eq!(next[0].match_id, 40);
+    let back = store
+        .match_window(1, &none, WindowAnchor::NewerThan(next[0].key()), 3)
+        .unwrap();
+    assert_eq!(
+        back.iter().map(|r| r.match_id).collect::<Vec<_>>(),
+        vec![43, 42, 41]
+    );
+    let last = store
+        .match_window(1, &none, WindowAnchor::Oldest, 3)
+        .unwrap();
+    assert_eq!(
+        last.iter().map(|r| r.match_id).collect::<Vec<_>>(),
+        vec![3, 2, 1]
+    );
+    assert_eq!(store.match_position(1, &none, next[0].key()).unwrap(), 10);
+    assert_eq!(store.match_count(1, &none).unwrap(), 50);
+
+    let by_hero = ListFilter::new("some hero", vec![2]);
+    assert_eq!(store.match_count(1, &by_hero).unwrap(), 10);
+    let by_id = ListFilter::new("4", vec![]);
+    let ids: Vec<i64> = store
+        .match_window(1, &by_id, WindowAnchor::Newest, 50)
+        .unwrap()
+        .iter()
+        .map(|r| r.match_id)
+        .collect();
+    assert_eq!(ids, vec![49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 4]);
+}
+
+#[test]
+fn interrupted_jobs_are_closed_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = Store::open(&path).unwrap();
+    let first = store.start_job(1, "steam", "collect").unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    let second = store.start_job(1, "steam", "collect").unwrap();
+    let status: String = store
+        .connection()
+        .query_row("SELECT status FROM sync_jobs WHERE id = ?1", [first], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "interrupted");
+    assert_eq!(store.last_job(Some(1)).unwrap().unwrap().id, second);
+}
