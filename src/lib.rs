@@ -5,3 +5,4 @@
 //! progress events to the TUI or the headless printer.
 
 pub mod source;
+pub mod steam_id;
