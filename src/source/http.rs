@@ -397,3 +397,70 @@ mod tests {
         assert!(build_client(&config).is_ok());
     }
 }
+
+/// A canned HTTP/1.1 server on 127.0.0.1 for the clients' unit tests: it
+/// records each request line and answers with whatever `respond` returns.
+#[cfg(test)]
+pub(crate) mod test_server {
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    pub(crate) struct TestServer {
+        pub base: String,
+        requests: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl TestServer {
+        /// Starts a server whose answer to a request target (`/path?query`)
+        /// is `respond(target)`.
+        pub(crate) async fn start(
+            respond: impl Fn(&str) -> (u16, String) + Send + Sync + 'static,
+        ) -> TestServer {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            let requests = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&requests);
+            let respond = Arc::new(respond);
+            tokio::spawn(async move {
+                while let Ok((mut socket, _)) = listener.accept().await {
+                    let seen = Arc::clone(&seen);
+                    let respond = Arc::clone(&respond);
+                    tokio::spawn(async move {
+                        let target = read_target(&mut socket).await;
+                        seen.lock().unwrap().push(target.clone());
+                        let (status, body) = respond(&target);
+                        let response = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
+                             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = socket.write_all(response.as_bytes()).await;
+                        let _ = socket.shutdown().await;
+                    });
+                }
+            });
+            TestServer { base, requests }
+        }
+
+        /// The request targets received so far, in order.
+        pub(crate) fn requests(&self) -> Vec<String> {
+            self.requests.lock().unwrap().clone()
+        }
+    }
+
+    /// Reads the request head and returns its target.
+    async fn read_target(socket: &mut tokio::net::TcpStream) -> String {
+        let mut head = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match socket.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => head.extend_from_slice(&buffer[..n]),
+            }
+        }
+        let head = String::from_utf8_lossy(&head);
+        head.split_whitespace().nth(1).unwrap_or_default().to_string()
+    }
+}
