@@ -76,7 +76,17 @@ fn trimmed_old_match_fetched_later() {
     let first = &details.players[0];
     assert_eq!(first.account_id, Some(172_120_682));
     assert_eq!(first.net_worth, Some(10_772));
-    assert_eq!(first.items, [Some(61), Some(185), Some(113), Some(174), Some(212), Some(63)]);
+    assert_eq!(
+        first.items,
+        [
+            Some(61),
+            Some(185),
+            Some(113),
+            Some(174),
+            Some(212),
+            Some(63)
+        ]
+    );
     assert_eq!(first.backpack, [Some(0), Some(0), Some(0)]);
     // Slot 4 is anonymous (4294967295).
     let anonymous = details.players.iter().find(|p| p.player_slot == 4).unwrap();
@@ -171,7 +181,10 @@ fn steam_history_page_capped_at_500() {
     assert_eq!(entry.player_slot, Some(129));
     assert_eq!(entry.hero_id, Some(8));
     assert!(page.capped, "total_results is 500");
-    assert_eq!(page.next, Some(HistoryCursor::StartAtMatchId(5_066_503_470)));
+    assert_eq!(
+        page.next,
+        Some(HistoryCursor::StartAtMatchId(5_066_503_470))
+    );
 }
 
 #[test]
@@ -181,14 +194,24 @@ fn steam_history_page_last() {
     let ids: Vec<i64> = page.entries.iter().map(|e| e.match_id).collect();
     assert_eq!(
         ids,
-        [346_632_222, 340_377_950, 338_225_402, 335_732_391, 334_159_013, 122_442_004, 57_751_374]
+        [
+            346_632_222,
+            340_377_950,
+            338_225_402,
+            335_732_391,
+            334_159_013,
+            122_442_004,
+            57_751_374
+        ]
     );
     let slots: Vec<Option<i64>> = page.entries.iter().map(|e| e.player_slot).collect();
     let radiant_3 = Some(3);
     let dire_0 = Some(128);
     assert_eq!(
         slots,
-        [dire_0, radiant_3, dire_0, dire_0, radiant_3, dire_0, radiant_3]
+        [
+            dire_0, radiant_3, dire_0, dire_0, radiant_3, dire_0, radiant_3
+        ]
     );
     assert!(page.entries.iter().all(|e| e.hero_id == Some(1)));
     assert_eq!(page.next, None, "results_remaining is 0");

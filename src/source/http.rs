@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use super::{FetchError, SourceConfig, TransportKind};
+use super::{ApiKey, FetchError, SourceConfig, TransportKind};
 
 /// Sent with every request so API operators can tell who is calling.
 const USER_AGENT: &str = concat!("dota-sync/", env!("CARGO_PKG_VERSION"));
@@ -93,6 +93,24 @@ pub async fn get_json(
         Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
     }
     reply
+}
+
+/// Removes the key from the texts an API sent back (`statusDetail`, OpenDota's
+/// `error`): a server that echoes the request would otherwise put the key in
+/// an error message. The last guard; nothing here should ever need it.
+pub fn scrub_key<T>(result: Result<T, FetchError>, key: Option<&ApiKey>) -> Result<T, FetchError> {
+    let Some(key) = key else {
+        return result;
+    };
+    result.map_err(|error| match error {
+        FetchError::MatchApi { message } => FetchError::MatchApi {
+            message: message.replace(key.expose(), "<redacted>"),
+        },
+        FetchError::Malformed { reason } => FetchError::Malformed {
+            reason: reason.replace(key.expose(), "<redacted>"),
+        },
+        other => other,
+    })
 }
 
 /// Reduces a reqwest error to its kind. The error's text is dropped on
@@ -269,7 +287,11 @@ mod tests {
 
     #[test]
     fn rate_limited_without_retry_after() {
-        let reply = classify_now(429, &no_headers(), b"{\"error\":\"minute rate limit exceeded\"}");
+        let reply = classify_now(
+            429,
+            &no_headers(),
+            b"{\"error\":\"minute rate limit exceeded\"}",
+        );
         assert_eq!(
             reply,
             Err(FetchError::RateLimited {
@@ -281,7 +303,11 @@ mod tests {
 
     #[test]
     fn rate_limited_daily() {
-        let reply = classify_now(429, &no_headers(), b"{\"error\":\"daily api limit exceeded\"}");
+        let reply = classify_now(
+            429,
+            &no_headers(),
+            b"{\"error\":\"daily api limit exceeded\"}",
+        );
         assert_eq!(
             reply,
             Err(FetchError::RateLimited {
@@ -323,7 +349,10 @@ mod tests {
         assert_eq!(retry_after(&past, now), Some(Duration::ZERO));
         assert_eq!(retry_after(&with_retry_after("soon"), now), None);
         assert_eq!(retry_after(&with_retry_after("-3"), now), None);
-        assert_eq!(retry_after(&with_retry_after(" 5 "), now), Some(Duration::from_secs(5)));
+        assert_eq!(
+            retry_after(&with_retry_after(" 5 "), now),
+            Some(Duration::from_secs(5))
+        );
         assert_eq!(retry_after(&no_headers(), now), None);
     }
 
@@ -389,6 +418,25 @@ mod tests {
         assert!(status_needs_body(404));
         assert!(!status_needs_body(403));
         assert!(!status_needs_body(500));
+    }
+
+    #[test]
+    fn scrub_key_removes_echoed_keys() {
+        let key = ApiKey::new("K3Y").unwrap();
+        let echoed: Result<(), _> = Err(FetchError::MatchApi {
+            message: "bad key K3Y".into(),
+        });
+        assert_eq!(
+            scrub_key(echoed, Some(&key)),
+            Err(FetchError::MatchApi {
+                message: "bad key <redacted>".into()
+            })
+        );
+        let other: Result<(), _> = Err(FetchError::Server { status: 500 });
+        assert_eq!(
+            scrub_key(other, Some(&key)),
+            Err(FetchError::Server { status: 500 })
+        );
     }
 
     #[test]
@@ -461,6 +509,9 @@ pub(crate) mod test_server {
             }
         }
         let head = String::from_utf8_lossy(&head);
-        head.split_whitespace().nth(1).unwrap_or_default().to_string()
+        head.split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
     }
 }

@@ -65,6 +65,24 @@ impl MatchSource for OpenDotaClient {
         account_id: u32,
         cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
+        let outcome = self.history_page_unscrubbed(account_id, cursor).await;
+        http::scrub_key(outcome, self.key.as_ref())
+    }
+
+    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        let outcome = self.match_details_unscrubbed(wanted).await;
+        http::scrub_key(outcome, self.key.as_ref())
+    }
+}
+
+/// The requests behind the trait methods, whose callers scrub the key from
+/// any error text the API sent back.
+impl OpenDotaClient {
+    async fn history_page_unscrubbed(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<HistoryPage, FetchError> {
         // The first page is the whole history, so any later page is empty.
         if cursor.is_some() {
             return Ok(HistoryPage::default());
@@ -86,13 +104,9 @@ impl MatchSource for OpenDotaClient {
         })
     }
 
-    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+    async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
         let body = self
-            .get(
-                "matches",
-                &format!("matches/{}", wanted.match_id),
-                &[],
-            )
+            .get("matches", &format!("matches/{}", wanted.match_id), &[])
             .await?
             .json_or(|status, body| match status {
                 404 => FetchError::MatchApi {
@@ -149,7 +163,11 @@ mod tests {
     async fn match_details_and_not_found() {
         let server = TestServer::start(|target| {
             if target == "/matches/10" {
-                (200, r#"{"match_id": 10, "players": [{"player_slot": 0, "account_id": null}]}"#.into())
+                (
+                    200,
+                    r#"{"match_id": 10, "players": [{"player_slot": 0, "account_id": null}]}"#
+                        .into(),
+                )
             } else {
                 (404, r#"{"error":"Not Found"}"#.into())
             }

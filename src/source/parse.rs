@@ -9,10 +9,10 @@
 
 use serde_json::{Map, Value};
 
+use super::FetchError;
 use super::model::{
     ANONYMOUS_ACCOUNT_ID, HistoryCursor, HistoryEntry, HistoryPage, MatchDetails, PlayerDetails,
 };
-use super::FetchError;
 use crate::steam_id::account_id_from_steam_id64;
 
 /// Steam's `result.status` for "this player's match history is private".
@@ -203,10 +203,7 @@ fn match_object(value: &Value) -> Result<MatchDetails, FetchError> {
         .ok_or_else(|| malformed("match is not an object"))?;
     let match_id = int(object, "match_id").ok_or_else(|| malformed("match has no match_id"))?;
     let players = match object.get("players") {
-        Some(Value::Array(players)) => players
-            .iter()
-            .map(player)
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(players)) => players.iter().map(player).collect::<Result<Vec<_>, _>>()?,
         // Every field is optional; a match without a player list still has
         // an ID and a result worth keeping.
         None | Some(Value::Null) => Vec::new(),
@@ -302,9 +299,10 @@ fn steam_history_entry(entry: &Value, account_id: u32) -> Option<HistoryEntry> {
         .get("players")
         .and_then(Value::as_array)
         .and_then(|players| {
-            players.iter().filter_map(Value::as_object).find(|player| {
-                int(player, "account_id") == Some(i64::from(account_id))
-            })
+            players
+                .iter()
+                .filter_map(Value::as_object)
+                .find(|player| int(player, "account_id") == Some(i64::from(account_id)))
         });
     Some(HistoryEntry {
         match_id,
@@ -433,7 +431,10 @@ mod tests {
         assert_eq!(details.duration, None);
         assert_eq!(details.start_time, None);
         assert_eq!(details.players[0].kills, None);
-        assert_eq!(details.players[0].items, [None, None, None, Some(50), None, None]);
+        assert_eq!(
+            details.players[0].items,
+            [None, None, None, Some(50), None, None]
+        );
     }
 
     #[test]
@@ -441,7 +442,10 @@ mod tests {
         let body = json!({"match_id": 1, "players": [{"team_number": 1, "team_slot": 2}]});
         assert_eq!(steam_match(&body).unwrap().players[0].player_slot, 130);
         let no_slot = json!({"match_id": 1, "players": [{"hero_id": 2}]});
-        assert!(matches!(steam_match(&no_slot), Err(FetchError::Malformed { .. })));
+        assert!(matches!(
+            steam_match(&no_slot),
+            Err(FetchError::Malformed { .. })
+        ));
     }
 
     #[test]
@@ -508,7 +512,8 @@ mod tests {
                 message: "Match ID not found".into()
             })
         );
-        let failed = json!({"result": {"status": 2, "statusDetail": "Error retrieving match data."}});
+        let failed =
+            json!({"result": {"status": 2, "statusDetail": "Error retrieving match data."}});
         assert_eq!(
             steam_sequence_reply(&failed, 41),
             Err(FetchError::MatchApi {

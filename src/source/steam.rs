@@ -78,11 +78,17 @@ impl SteamClient {
     /// The account ID behind a `steamcommunity.com/id/<name>` URL; `None` when
     /// no profile has that name.
     pub async fn resolve_vanity(&self, name: &str) -> Result<Option<u32>, FetchError> {
+        let outcome = self.resolve_vanity_unscrubbed(name).await;
+        http::scrub_key(outcome, self.key.as_ref())
+    }
+
+    async fn resolve_vanity_unscrubbed(&self, name: &str) -> Result<Option<u32>, FetchError> {
         let body = self
-            .get("ResolveVanityURL", "ISteamUser/ResolveVanityURL/v1/", &[(
-                "vanityurl",
-                name.to_string(),
-            )])
+            .get(
+                "ResolveVanityURL",
+                "ISteamUser/ResolveVanityURL/v1/",
+                &[("vanityurl", name.to_string())],
+            )
             .await?
             .json_or(unexpected_status)?;
         parse::steam_vanity_reply(&body)
@@ -172,6 +178,24 @@ impl MatchSource for SteamClient {
         account_id: u32,
         cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
+        let outcome = self.history_page_unscrubbed(account_id, cursor).await;
+        http::scrub_key(outcome, self.key.as_ref())
+    }
+
+    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        let outcome = self.match_details_unscrubbed(wanted).await;
+        http::scrub_key(outcome, self.key.as_ref())
+    }
+}
+
+/// The requests behind the trait methods, whose callers scrub the key from
+/// any error text the API sent back.
+impl SteamClient {
+    async fn history_page_unscrubbed(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<HistoryPage, FetchError> {
         let mut params = vec![
             ("account_id", account_id.to_string()),
             ("matches_requested", HISTORY_PAGE_SIZE.to_string()),
@@ -190,7 +214,7 @@ impl MatchSource for SteamClient {
         parse::steam_history_page(&body, account_id)
     }
 
-    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+    async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
         match (self.details_probe(), wanted.match_seq_num) {
             (DetailsProbe::Broken, Some(seq)) => self.details_by_seq(wanted, seq).await,
             // Without a sequence number the ID endpoint is the only way.
@@ -230,8 +254,12 @@ mod tests {
 
     fn client(server: &TestServer, key: Option<&str>) -> SteamClient {
         let key = key.and_then(ApiKey::new);
-        SteamClient::new(&SourceConfig::new(SourceKind::Steam, Some(server.base.clone()), key))
-            .unwrap()
+        SteamClient::new(&SourceConfig::new(
+            SourceKind::Steam,
+            Some(server.base.clone()),
+            key,
+        ))
+        .unwrap()
     }
 
     fn wanted(match_id: i64, seq: Option<i64>) -> MatchRef {
@@ -315,7 +343,10 @@ mod tests {
         .await;
         let steam = client(&server, Some(KEY));
         for id in [1, 2, 3] {
-            let details = steam.match_details(wanted(id, Some(id * 10))).await.unwrap();
+            let details = steam
+                .match_details(wanted(id, Some(id * 10)))
+                .await
+                .unwrap();
             assert_eq!(details.match_id, id);
         }
         assert_eq!(steam.details_probe(), DetailsProbe::Works);
@@ -336,7 +367,10 @@ mod tests {
         let steam = client(&server, Some(KEY));
         assert_eq!(
             steam.match_details(wanted(700, Some(7000))).await,
-            Err(FetchError::WrongMatch { asked: 700, got: 999 })
+            Err(FetchError::WrongMatch {
+                asked: 700,
+                got: 999
+            })
         );
     }
 
@@ -374,7 +408,11 @@ mod tests {
             target.starts_with("/IDOTA2Match_570/GetMatchHistory/v1/?key=TESTKEY&"),
             "{target}"
         );
-        for part in ["account_id=9", "matches_requested=100", "start_at_match_id=60"] {
+        for part in [
+            "account_id=9",
+            "matches_requested=100",
+            "start_at_match_id=60",
+        ] {
             assert!(target.contains(part), "{part} missing from {target}");
         }
     }
@@ -382,7 +420,10 @@ mod tests {
     #[tokio::test]
     async fn private_profile() {
         let server = TestServer::start(|_| {
-            (200, r#"{"result":{"status":15,"statusDetail":"private"}}"#.into())
+            (
+                200,
+                r#"{"result":{"status":15,"statusDetail":"private"}}"#.into(),
+            )
         })
         .await;
         let steam = client(&server, None);
@@ -410,9 +451,15 @@ mod tests {
     async fn resolves_vanity_names() {
         let server = TestServer::start(|target| {
             if target.contains("vanityurl=known") {
-                (200, r#"{"response":{"steamid":"76561197960361544","success":1}}"#.into())
+                (
+                    200,
+                    r#"{"response":{"steamid":"76561197960361544","success":1}}"#.into(),
+                )
             } else {
-                (200, r#"{"response":{"success":42,"message":"No match"}}"#.into())
+                (
+                    200,
+                    r#"{"response":{"success":42,"message":"No match"}}"#.into(),
+                )
             }
         })
         .await;
