@@ -41,13 +41,8 @@ pub fn opendota_match(value: &Value) -> Result<MatchDetails, FetchError> {
 /// error (`{"result":{"error":"Match ID not found"}}`, or a non-1 `status`).
 pub fn steam_details_reply(value: &Value, asked: i64) -> Result<MatchDetails, FetchError> {
     let result = steam_result(value)?;
-    if let Some(message) = result.get("error").and_then(Value::as_str) {
-        return Err(match_api(message));
-    }
-    if let Some(status) = int(result, "status") {
-        if status != STEAM_STATUS_OK {
-            return Err(steam_status_error(result, status));
-        }
+    if let Some(error) = steam_match_error(result) {
+        return Err(error);
     }
     expect_match(steam_match(&Value::Object(result.clone()))?, asked)
 }
@@ -57,13 +52,8 @@ pub fn steam_details_reply(value: &Value, asked: i64) -> Result<MatchDetails, Fe
 /// one), so the ID is checked against `asked`.
 pub fn steam_sequence_reply(value: &Value, asked: i64) -> Result<MatchDetails, FetchError> {
     let result = steam_result(value)?;
-    if let Some(message) = result.get("error").and_then(Value::as_str) {
-        return Err(match_api(message));
-    }
-    if let Some(status) = int(result, "status") {
-        if status != STEAM_STATUS_OK {
-            return Err(steam_status_error(result, status));
-        }
+    if let Some(error) = steam_match_error(result) {
+        return Err(error);
     }
     let first = match result.get("matches") {
         Some(Value::Array(matches)) => matches.first(),
@@ -77,12 +67,13 @@ pub fn steam_sequence_reply(value: &Value, asked: i64) -> Result<MatchDetails, F
 /// An OpenDota `/matches/{id}` body, checked against the ID asked for. A body
 /// with an `error` and no match is OpenDota's per-match failure.
 pub fn opendota_details_reply(value: &Value, asked: i64) -> Result<MatchDetails, FetchError> {
-    if let Some(object) = value.as_object() {
-        if object.get("match_id").is_none() {
-            if let Some(message) = object.get("error").and_then(Value::as_str) {
-                return Err(match_api(message));
-            }
-        }
+    let error_instead_of_match = value
+        .as_object()
+        .filter(|object| object.get("match_id").is_none())
+        .and_then(|object| object.get("error"))
+        .and_then(Value::as_str);
+    if let Some(message) = error_instead_of_match {
+        return Err(match_api(message));
     }
     expect_match(opendota_match(value)?, asked)
 }
@@ -90,13 +81,12 @@ pub fn opendota_details_reply(value: &Value, asked: i64) -> Result<MatchDetails,
 /// One `GetMatchHistory` page for `account_id`.
 pub fn steam_history_page(value: &Value, account_id: u32) -> Result<HistoryPage, FetchError> {
     let result = steam_result(value)?;
-    if let Some(status) = int(result, "status") {
-        if status == STEAM_STATUS_PRIVATE {
-            return Err(FetchError::PrivateProfile);
-        }
-        if status != STEAM_STATUS_OK {
+    match int(result, "status") {
+        Some(STEAM_STATUS_PRIVATE) => return Err(FetchError::PrivateProfile),
+        Some(status) if status != STEAM_STATUS_OK => {
             return Err(steam_status_error(result, status));
         }
+        _ => {}
     }
     let matches = match result.get("matches") {
         Some(Value::Array(matches)) => matches.as_slice(),
@@ -278,6 +268,17 @@ fn steam_result(value: &Value) -> Result<&Map<String, Value>, FetchError> {
         .get("result")
         .and_then(Value::as_object)
         .ok_or_else(|| malformed("no `result` object"))
+}
+
+/// The per-match failures Steam answers with HTTP 200: an `error` text, or a
+/// `status` other than 1 with its `statusDetail`.
+fn steam_match_error(result: &Map<String, Value>) -> Option<FetchError> {
+    if let Some(message) = result.get("error").and_then(Value::as_str) {
+        return Some(match_api(message));
+    }
+    int(result, "status")
+        .filter(|&status| status != STEAM_STATUS_OK)
+        .map(|status| steam_status_error(result, status))
 }
 
 fn steam_status_error(result: &Map<String, Value>, status: i64) -> FetchError {
