@@ -458,6 +458,7 @@ pub(crate) mod test_server {
     pub(crate) struct TestServer {
         pub base: String,
         requests: Arc<Mutex<Vec<String>>>,
+        heads: Arc<Mutex<Vec<String>>>,
     }
 
     impl TestServer {
@@ -469,15 +470,21 @@ pub(crate) mod test_server {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let base = format!("http://{}", listener.local_addr().unwrap());
             let requests = Arc::new(Mutex::new(Vec::new()));
+            let heads = Arc::new(Mutex::new(Vec::new()));
             let seen = Arc::clone(&requests);
+            let seen_heads = Arc::clone(&heads);
             let respond = Arc::new(respond);
             tokio::spawn(async move {
                 while let Ok((mut socket, _)) = listener.accept().await {
                     let seen = Arc::clone(&seen);
+                    let seen_heads = Arc::clone(&seen_heads);
                     let respond = Arc::clone(&respond);
                     tokio::spawn(async move {
-                        let target = read_target(&mut socket).await;
+                        let head = read_head(&mut socket).await;
+                        let target = head.split_whitespace().nth(1).unwrap_or_default();
+                        let target = target.to_string();
                         seen.lock().unwrap().push(target.clone());
+                        seen_heads.lock().unwrap().push(head);
                         let (status, body) = respond(&target);
                         let response = format!(
                             "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
@@ -489,17 +496,26 @@ pub(crate) mod test_server {
                     });
                 }
             });
-            TestServer { base, requests }
+            TestServer {
+                base,
+                requests,
+                heads,
+            }
         }
 
         /// The request targets received so far, in order.
         pub(crate) fn requests(&self) -> Vec<String> {
             self.requests.lock().unwrap().clone()
         }
+
+        /// The raw request heads (request line and headers) so far.
+        pub(crate) fn heads(&self) -> Vec<String> {
+            self.heads.lock().unwrap().clone()
+        }
     }
 
-    /// Reads the request head and returns its target.
-    async fn read_target(socket: &mut tokio::net::TcpStream) -> String {
+    /// Reads the request head (up to the blank line).
+    async fn read_head(socket: &mut tokio::net::TcpStream) -> String {
         let mut head = Vec::new();
         let mut buffer = [0u8; 1024];
         while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -508,10 +524,6 @@ pub(crate) mod test_server {
                 Ok(n) => head.extend_from_slice(&buffer[..n]),
             }
         }
-        let head = String::from_utf8_lossy(&head);
-        head.split_whitespace()
-            .nth(1)
-            .unwrap_or_default()
-            .to_string()
+        String::from_utf8_lossy(&head).into_owned()
     }
 }

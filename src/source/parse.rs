@@ -44,7 +44,7 @@ pub fn steam_details_reply(value: &Value, asked: i64) -> Result<MatchDetails, Fe
     if let Some(error) = steam_match_error(result) {
         return Err(error);
     }
-    expect_match(steam_match(&Value::Object(result.clone()))?, asked)
+    expect_match(steam_match(&value["result"])?, asked)
 }
 
 /// A `GetMatchHistoryBySequenceNum` body asked for one match at its sequence

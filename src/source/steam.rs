@@ -433,6 +433,10 @@ mod tests {
         );
         let target = server.requests().pop().unwrap();
         assert!(!target.contains("key="), "no key configured: {target}");
+        let head = server.heads().pop().unwrap().to_ascii_lowercase();
+        let agent = format!("user-agent: dota-sync/{}", env!("CARGO_PKG_VERSION"));
+        assert!(head.contains(&agent), "{head}");
+        assert!(head.contains("accept-encoding: gzip"), "{head}");
     }
 
     #[tokio::test]
