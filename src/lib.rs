@@ -9,5 +9,6 @@ pub mod commands;
 pub mod config;
 pub mod logging;
 pub mod source;
+pub mod steam_id;
 pub mod store;
 pub mod sync;

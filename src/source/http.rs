@@ -1,1 +1,529 @@
-//! (placeholder: written by the clients work)
+//! The HTTP layer both clients share: building the reqwest client, sending a
+//! GET and turning whatever comes back into JSON or a typed [`FetchError`].
+//!
+//! Requests carry the API key in their query string, and every
+//! `reqwest::Error` carries the request URL. So no `reqwest::Error` leaves this
+//! module: each one is reduced to a [`TransportKind`] here, and logs name the
+//! endpoint, never the URL.
+//!
+//! The decisions about statuses and bodies live in pure functions
+//! ([`classify`], [`retry_after`]) so they can be tested without a server.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use super::{ApiKey, FetchError, SourceConfig, TransportKind};
+
+/// Sent with every request so API operators can tell who is calling.
+const USER_AGENT: &str = concat!("dota-sync/", env!("CARGO_PKG_VERSION"));
+
+/// What a request produced once the shared rules have run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A 2xx with a JSON body.
+    Json(serde_json::Value),
+    /// A status the shared rules do not decide (404, 400, ...): the caller
+    /// classifies it per endpoint. `body` is the JSON body if there was one
+    /// (OpenDota sends `{"error": ...}`; Steam sends HTML, so `None`).
+    Status {
+        status: u16,
+        body: Option<serde_json::Value>,
+    },
+}
+
+impl Reply {
+    /// The JSON of a 2xx, or `otherwise(status, body)` for any other status.
+    pub fn json_or(
+        self,
+        otherwise: impl FnOnce(u16, Option<serde_json::Value>) -> FetchError,
+    ) -> Result<serde_json::Value, FetchError> {
+        match self {
+            Reply::Json(value) => Ok(value),
+            Reply::Status { status, body } => Err(otherwise(status, body)),
+        }
+    }
+}
+
+/// A client with the configured timeouts, gzip and our User-Agent.
+pub fn build_client(config: &SourceConfig) -> Result<reqwest::Client, FetchError> {
+    reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.timeout)
+        .gzip(true)
+        .user_agent(USER_AGENT)
+        .build()
+        // Building fails only when the TLS backend cannot start; the error
+        // holds no URL, but it is reduced like every other one.
+        .map_err(|_| FetchError::Transport {
+            kind: TransportKind::Other,
+        })
+}
+
+/// Sends `request` and classifies the answer. `endpoint` names the API call
+/// in logs (`GetMatchHistory`), because the URL holds the key.
+pub async fn get_json(
+    endpoint: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<Reply, FetchError> {
+    tracing::debug!(endpoint, "request");
+    let response = request.send().await.map_err(|err| {
+        let error = transport_error(&err);
+        tracing::debug!(endpoint, error = %error, "request failed");
+        error
+    })?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        // The status alone decides 401/403/5xx: a body cut short does not
+        // change what they mean.
+        Err(_) if !status_needs_body(status) => Default::default(),
+        Err(err) => {
+            let error = transport_error(&err);
+            tracing::debug!(endpoint, status, error = %error, "reading the body failed");
+            return Err(error);
+        }
+    };
+    let reply = classify(status, &headers, &body, SystemTime::now());
+    match &reply {
+        Ok(Reply::Json(_)) => tracing::debug!(endpoint, status, "ok"),
+        Ok(Reply::Status { .. }) => tracing::debug!(endpoint, status, "status for the caller"),
+        Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
+    }
+    reply
+}
+
+/// Removes the key from the texts an API sent back (`statusDetail`, OpenDota's
+/// `error`): a server that echoes the request would otherwise put the key in
+/// an error message. The last guard; nothing here should ever need it.
+pub fn scrub_key<T>(result: Result<T, FetchError>, key: Option<&ApiKey>) -> Result<T, FetchError> {
+    let Some(key) = key else {
+        return result;
+    };
+    result.map_err(|error| match error {
+        FetchError::MatchApi { message } => FetchError::MatchApi {
+            message: message.replace(key.expose(), "<redacted>"),
+        },
+        FetchError::Malformed { reason } => FetchError::Malformed {
+            reason: reason.replace(key.expose(), "<redacted>"),
+        },
+        other => other,
+    })
+}
+
+/// Reduces a reqwest error to its kind. The error's text is dropped on
+/// purpose: it names the URL, and the URL holds the key.
+fn transport_error(err: &reqwest::Error) -> FetchError {
+    let kind = if err.is_timeout() {
+        TransportKind::Timeout
+    } else if err.is_connect() {
+        TransportKind::Connect
+    } else {
+        TransportKind::Other
+    };
+    FetchError::Transport { kind }
+}
+
+/// 2xx bodies are the answer and 429 bodies say which limit was hit; other
+/// statuses are decided by the status alone.
+fn status_needs_body(status: u16) -> bool {
+    (200..300).contains(&status) || status == 429 || !is_decided_by_status(status)
+}
+
+fn is_decided_by_status(status: u16) -> bool {
+    matches!(status, 401 | 403) || (500..600).contains(&status)
+}
+
+/// The shared rules, as a pure function of what the server sent. `now` is
+/// used to turn an HTTP-date `Retry-After` into a wait.
+pub fn classify(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<Reply, FetchError> {
+    match status {
+        200..=299 => parse_json_body(body).map(Reply::Json),
+        429 => Err(FetchError::RateLimited {
+            retry_after: retry_after(headers, now),
+            daily: mentions_daily_limit(body),
+        }),
+        401 | 403 => Err(FetchError::Unauthorized { status }),
+        500..=599 => Err(FetchError::Server { status }),
+        _ => Ok(Reply::Status {
+            status,
+            body: serde_json::from_slice(body).ok(),
+        }),
+    }
+}
+
+/// How long `Retry-After` asks to wait: delay-seconds or an HTTP-date. A date
+/// in the past means "now"; an unreadable value is ignored.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    // HTTP-dates are RFC 1123 dates in GMT, which RFC 2822 parsing accepts.
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = SystemTime::from(at);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// OpenDota's daily limit says `daily api limit exceeded`; the per-minute one
+/// does not mention `daily`.
+fn mentions_daily_limit(body: &[u8]) -> bool {
+    String::from_utf8_lossy(body)
+        .to_ascii_lowercase()
+        .contains("daily")
+}
+
+/// Parses a success body. Reasons never quote the body: it could be anything,
+/// and an HTML error page may echo the request URL.
+fn parse_json_body(body: &[u8]) -> Result<serde_json::Value, FetchError> {
+    if looks_like_html(body) {
+        return Err(FetchError::Malformed {
+            reason: "expected JSON, got an HTML page".into(),
+        });
+    }
+    serde_json::from_slice(body).map_err(|err| FetchError::Malformed {
+        reason: json_error_reason(&err),
+    })
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    body[start..].first() == Some(&b'<')
+}
+
+/// serde's category and position, without any text it might have quoted.
+fn json_error_reason(err: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match err.classify() {
+        Category::Eof => "JSON body ends early",
+        Category::Syntax => "invalid JSON",
+        Category::Data => "unexpected JSON data",
+        Category::Io => "could not read the JSON body",
+    };
+    format!("{what} at line {} column {}", err.line(), err.column())
+}
+
+/// A readable name for a status in messages (`404 Not Found`).
+pub fn status_text(status: u16) -> String {
+    match StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("HTTP {status} {reason}"),
+        None => format!("HTTP {status}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+    use serde_json::json;
+
+    fn no_headers() -> HeaderMap {
+        HeaderMap::new()
+    }
+
+    fn with_retry_after(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    fn at(rfc2822: &str) -> SystemTime {
+        SystemTime::from(chrono::DateTime::parse_from_rfc2822(rfc2822).unwrap())
+    }
+
+    fn classify_now(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Reply, FetchError> {
+        classify(status, headers, body, SystemTime::now())
+    }
+
+    #[test]
+    fn json_success() {
+        let reply = classify_now(200, &no_headers(), br#"{"result":{"status":1}}"#);
+        assert_eq!(reply, Ok(Reply::Json(json!({"result": {"status": 1}}))));
+    }
+
+    #[test]
+    fn html_success_is_malformed_without_the_body() {
+        let body = b"\n  <!DOCTYPE html><html>key=SECRET</html>";
+        let Err(FetchError::Malformed { reason }) = classify_now(200, &no_headers(), body) else {
+            panic!("expected Malformed");
+        };
+        assert!(reason.contains("HTML"), "{reason}");
+        assert!(!reason.contains("SECRET"), "{reason}");
+    }
+
+    #[test]
+    fn broken_json_reports_position_only() {
+        let Err(FetchError::Malformed { reason }) =
+            classify_now(200, &no_headers(), b"{\"a\": SECRET}")
+        else {
+            panic!("expected Malformed");
+        };
+        assert_eq!(reason, "invalid JSON at line 1 column 7");
+    }
+
+    #[test]
+    fn truncated_and_empty_json_are_malformed() {
+        for body in [&b"{\"result\": {\"matches\": ["[..], b""] {
+            let Err(FetchError::Malformed { reason }) = classify_now(200, &no_headers(), body)
+            else {
+                panic!("expected Malformed for {body:?}");
+            };
+            assert!(reason.starts_with("JSON body ends early"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn rate_limited_without_retry_after() {
+        let reply = classify_now(
+            429,
+            &no_headers(),
+            b"{\"error\":\"minute rate limit exceeded\"}",
+        );
+        assert_eq!(
+            reply,
+            Err(FetchError::RateLimited {
+                retry_after: None,
+                daily: false
+            })
+        );
+    }
+
+    #[test]
+    fn rate_limited_daily() {
+        let reply = classify_now(
+            429,
+            &no_headers(),
+            b"{\"error\":\"daily api limit exceeded\"}",
+        );
+        assert_eq!(
+            reply,
+            Err(FetchError::RateLimited {
+                retry_after: None,
+                daily: true
+            })
+        );
+    }
+
+    #[test]
+    fn rate_limited_with_retry_after_seconds() {
+        let reply = classify_now(429, &with_retry_after("17"), b"");
+        assert_eq!(
+            reply,
+            Err(FetchError::RateLimited {
+                retry_after: Some(Duration::from_secs(17)),
+                daily: false
+            })
+        );
+    }
+
+    #[test]
+    fn rate_limited_with_retry_after_date() {
+        let headers = with_retry_after("Wed, 21 Oct 2026 07:28:30 GMT");
+        let now = at("Wed, 21 Oct 2026 07:28:00 GMT");
+        assert_eq!(
+            classify(429, &headers, b"", now),
+            Err(FetchError::RateLimited {
+                retry_after: Some(Duration::from_secs(30)),
+                daily: false
+            })
+        );
+    }
+
+    #[test]
+    fn retry_after_edge_cases() {
+        let now = at("Wed, 21 Oct 2026 07:28:00 GMT");
+        let past = with_retry_after("Wed, 21 Oct 2026 07:00:00 GMT");
+        assert_eq!(retry_after(&past, now), Some(Duration::ZERO));
+        assert_eq!(retry_after(&with_retry_after("soon"), now), None);
+        assert_eq!(retry_after(&with_retry_after("-3"), now), None);
+        assert_eq!(
+            retry_after(&with_retry_after(" 5 "), now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(retry_after(&no_headers(), now), None);
+    }
+
+    #[test]
+    fn unauthorized_statuses() {
+        for status in [401, 403] {
+            assert_eq!(
+                classify_now(status, &no_headers(), b"<html>Forbidden</html>"),
+                Err(FetchError::Unauthorized { status })
+            );
+        }
+    }
+
+    #[test]
+    fn server_errors() {
+        for status in [500, 502, 503, 504] {
+            assert_eq!(
+                classify_now(status, &no_headers(), b"{}"),
+                Err(FetchError::Server { status })
+            );
+        }
+    }
+
+    #[test]
+    fn other_statuses_go_to_the_caller() {
+        assert_eq!(
+            classify_now(404, &no_headers(), b"<html>Not Found</html>"),
+            Ok(Reply::Status {
+                status: 404,
+                body: None
+            })
+        );
+        assert_eq!(
+            classify_now(404, &no_headers(), br#"{"error":"Not Found"}"#),
+            Ok(Reply::Status {
+                status: 404,
+                body: Some(json!({"error": "Not Found"}))
+            })
+        );
+    }
+
+    #[test]
+    fn json_or_maps_other_statuses() {
+        let reply = Reply::Status {
+            status: 400,
+            body: None,
+        };
+        let result = reply.json_or(|status, _| FetchError::MatchApi {
+            message: status_text(status),
+        });
+        assert_eq!(
+            result,
+            Err(FetchError::MatchApi {
+                message: "HTTP 400 Bad Request".into()
+            })
+        );
+    }
+
+    #[test]
+    fn which_statuses_need_their_body() {
+        assert!(status_needs_body(200));
+        assert!(status_needs_body(429));
+        assert!(status_needs_body(404));
+        assert!(!status_needs_body(403));
+        assert!(!status_needs_body(500));
+    }
+
+    #[test]
+    fn scrub_key_removes_echoed_keys() {
+        let key = ApiKey::new("K3Y").unwrap();
+        let echoed: Result<(), _> = Err(FetchError::MatchApi {
+            message: "bad key K3Y".into(),
+        });
+        assert_eq!(
+            scrub_key(echoed, Some(&key)),
+            Err(FetchError::MatchApi {
+                message: "bad key <redacted>".into()
+            })
+        );
+        let other: Result<(), _> = Err(FetchError::Server { status: 500 });
+        assert_eq!(
+            scrub_key(other, Some(&key)),
+            Err(FetchError::Server { status: 500 })
+        );
+    }
+
+    #[test]
+    fn client_builds_with_defaults() {
+        let config = SourceConfig::new(super::super::SourceKind::Steam, None, None);
+        assert!(build_client(&config).is_ok());
+    }
+}
+
+/// A canned HTTP/1.1 server on 127.0.0.1 for the clients' unit tests: it
+/// records each request line and answers with whatever `respond` returns.
+#[cfg(test)]
+pub(crate) mod test_server {
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    pub(crate) struct TestServer {
+        pub base: String,
+        requests: Arc<Mutex<Vec<String>>>,
+        heads: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl TestServer {
+        /// Starts a server whose answer to a request target (`/path?query`)
+        /// is `respond(target)`.
+        pub(crate) async fn start(
+            respond: impl Fn(&str) -> (u16, String) + Send + Sync + 'static,
+        ) -> TestServer {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            let requests = Arc::new(Mutex::new(Vec::new()));
+            let heads = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&requests);
+            let seen_heads = Arc::clone(&heads);
+            let respond = Arc::new(respond);
+            tokio::spawn(async move {
+                while let Ok((mut socket, _)) = listener.accept().await {
+                    let seen = Arc::clone(&seen);
+                    let seen_heads = Arc::clone(&seen_heads);
+                    let respond = Arc::clone(&respond);
+                    tokio::spawn(async move {
+                        let head = read_head(&mut socket).await;
+                        let target = head.split_whitespace().nth(1).unwrap_or_default();
+                        let target = target.to_string();
+                        seen.lock().unwrap().push(target.clone());
+                        seen_heads.lock().unwrap().push(head);
+                        let (status, body) = respond(&target);
+                        let response = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n\
+                             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = socket.write_all(response.as_bytes()).await;
+                        let _ = socket.shutdown().await;
+                    });
+                }
+            });
+            TestServer {
+                base,
+                requests,
+                heads,
+            }
+        }
+
+        /// The request targets received so far, in order.
+        pub(crate) fn requests(&self) -> Vec<String> {
+            self.requests.lock().unwrap().clone()
+        }
+
+        /// The raw request heads (request line and headers) so far.
+        pub(crate) fn heads(&self) -> Vec<String> {
+            self.heads.lock().unwrap().clone()
+        }
+    }
+
+    /// Reads the request head (up to the blank line).
+    async fn read_head(socket: &mut tokio::net::TcpStream) -> String {
+        let mut head = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match socket.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => head.extend_from_slice(&buffer[..n]),
+            }
+        }
+        String::from_utf8_lossy(&head).into_owned()
+    }
+}

@@ -1,14 +1,58 @@
-//! (placeholder: written by the clients work)
-use super::*;
+//! The OpenDota API client. Its history endpoint returns a player's whole
+//! history in one call, so there is no paging and no cap; it has no sequence
+//! numbers. The key is optional and travels as `api_key=`.
+
+use serde_json::Value;
+
+use super::http::{self, Reply};
+use super::{
+    ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
+    SourceConfig, SourceKind, parse,
+};
 
 pub const DEFAULT_BASE: &str = "https://api.opendota.com/api";
 
-pub struct OpenDotaClient;
+pub struct OpenDotaClient {
+    http: reqwest::Client,
+    base: String,
+    key: Option<ApiKey>,
+}
 
 impl OpenDotaClient {
-    pub fn new(_config: &SourceConfig) -> Result<OpenDotaClient, FetchError> {
-        Ok(OpenDotaClient)
+    pub fn new(config: &SourceConfig) -> Result<OpenDotaClient, FetchError> {
+        Ok(OpenDotaClient {
+            http: http::build_client(config)?,
+            base: config.api_base.trim_end_matches('/').to_string(),
+            key: config.key.clone(),
+        })
     }
+
+    /// One GET of `{base}/{path}` with the optional key and `params`, classified.
+    async fn get(
+        &self,
+        endpoint: &str,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Reply, FetchError> {
+        let mut request = self.http.get(format!("{}/{path}", self.base)).query(params);
+        if let Some(key) = &self.key {
+            request = request.query(&[("api_key", key.expose())]);
+        }
+        http::get_json(endpoint, request).await
+    }
+}
+
+/// OpenDota explains its 4xx in `{"error": "..."}`; keep that text.
+fn unexpected_status(status: u16, body: Option<Value>) -> FetchError {
+    let detail = body
+        .as_ref()
+        .and_then(|body| body.get("error"))
+        .and_then(Value::as_str);
+    let message = match detail {
+        Some(detail) => format!("{}: {detail}", http::status_text(status)),
+        None => http::status_text(status),
+    };
+    FetchError::MatchApi { message }
 }
 
 impl MatchSource for OpenDotaClient {
@@ -18,13 +62,170 @@ impl MatchSource for OpenDotaClient {
 
     async fn history_page(
         &self,
-        _a: u32,
-        _c: Option<HistoryCursor>,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
-        todo!()
+        let outcome = self.history_page_unscrubbed(account_id, cursor).await;
+        http::scrub_key(outcome, self.key.as_ref())
     }
 
-    async fn match_details(&self, _w: MatchRef) -> Result<MatchDetails, FetchError> {
-        todo!()
+    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        let outcome = self.match_details_unscrubbed(wanted).await;
+        http::scrub_key(outcome, self.key.as_ref())
+    }
+}
+
+/// The requests behind the trait methods, whose callers scrub the key from
+/// any error text the API sent back.
+impl OpenDotaClient {
+    async fn history_page_unscrubbed(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<HistoryPage, FetchError> {
+        // The first page is the whole history, so any later page is empty.
+        if cursor.is_some() {
+            return Ok(HistoryPage::default());
+        }
+        let body = self
+            .get(
+                "players/matches",
+                &format!("players/{account_id}/matches"),
+                // Without this, OpenDota leaves out "insignificant" games
+                // (turbo, unranked event modes...).
+                &[("significant", "0")],
+            )
+            .await?
+            .json_or(unexpected_status)?;
+        Ok(HistoryPage {
+            entries: parse::opendota_history(&body)?,
+            next: None,
+            capped: false,
+        })
+    }
+
+    async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        let body = self
+            .get("matches", &format!("matches/{}", wanted.match_id), &[])
+            .await?
+            .json_or(|status, body| match status {
+                404 => FetchError::MatchApi {
+                    message: "match not found".into(),
+                },
+                _ => unexpected_status(status, body),
+            })?;
+        parse::opendota_details_reply(&body, wanted.match_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::http::test_server::TestServer;
+
+    fn client(server: &TestServer, key: Option<&str>) -> OpenDotaClient {
+        let key = key.and_then(ApiKey::new);
+        let config = SourceConfig::new(SourceKind::OpenDota, Some(server.base.clone()), key);
+        OpenDotaClient::new(&config).unwrap()
+    }
+
+    #[tokio::test]
+    async fn whole_history_in_one_call() {
+        let server = TestServer::start(|_| {
+            (
+                200,
+                r#"[{"match_id": 3, "player_slot": 128, "hero_id": 7, "start_time": 5},
+                    {"match_id": 2, "player_slot": 1, "hero_id": 8, "start_time": 4}]"#
+                    .into(),
+            )
+        })
+        .await;
+        let opendota = client(&server, Some("ODKEY"));
+        let page = opendota.history_page(77, None).await.unwrap();
+        assert_eq!(page.entries.len(), 2);
+        assert_eq!(page.entries[0].player_slot, Some(128));
+        assert_eq!(page.next, None);
+        assert!(!page.capped);
+        assert_eq!(
+            server.requests(),
+            ["/players/77/matches?significant=0&api_key=ODKEY"]
+        );
+        // A cursor can only come from a misuse: the history is already whole.
+        let later = opendota
+            .history_page(77, Some(HistoryCursor::StartAtMatchId(1)))
+            .await
+            .unwrap();
+        assert!(later.entries.is_empty());
+        assert_eq!(server.requests().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn match_details_and_not_found() {
+        let server = TestServer::start(|target| {
+            if target == "/matches/10" {
+                (
+                    200,
+                    r#"{"match_id": 10, "players": [{"player_slot": 0, "account_id": null}]}"#
+                        .into(),
+                )
+            } else {
+                (404, r#"{"error":"Not Found"}"#.into())
+            }
+        })
+        .await;
+        let opendota = client(&server, None);
+        let wanted = |match_id| MatchRef {
+            match_id,
+            match_seq_num: None,
+        };
+        let details = opendota.match_details(wanted(10)).await.unwrap();
+        assert_eq!(details.players[0].account_id, None);
+        assert_eq!(
+            opendota.match_details(wanted(11)).await,
+            Err(FetchError::MatchApi {
+                message: "match not found".into()
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn daily_limit_is_fatal_and_minute_limit_is_not() {
+        let server = TestServer::start(|target| {
+            if target.contains("players") {
+                (429, r#"{"error":"daily api limit exceeded"}"#.into())
+            } else {
+                (429, r#"{"error":"minute rate limit exceeded"}"#.into())
+            }
+        })
+        .await;
+        let opendota = client(&server, None);
+        let daily = opendota.history_page(1, None).await.unwrap_err();
+        assert!(daily.is_fatal(), "{daily:?}");
+        let minute = opendota
+            .match_details(MatchRef {
+                match_id: 1,
+                match_seq_num: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            minute,
+            FetchError::RateLimited {
+                retry_after: None,
+                daily: false
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn bad_request_keeps_opendota_reason() {
+        let server = TestServer::start(|_| (400, r#"{"error":"invalid account_id"}"#.into())).await;
+        let opendota = client(&server, None);
+        assert_eq!(
+            opendota.history_page(1, None).await,
+            Err(FetchError::MatchApi {
+                message: "HTTP 400 Bad Request: invalid account_id".into()
+            })
+        );
     }
 }

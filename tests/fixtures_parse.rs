@@ -1,0 +1,233 @@
+//! Every real API response in `tests/fixtures/` parses with its parser, and
+//! the values that matter come out right. See `tests/fixtures/SOURCES.md`.
+
+use std::path::{Path, PathBuf};
+
+use dota_sync::source::parse;
+use dota_sync::source::{FetchError, HistoryCursor, MatchDetails};
+use serde_json::Value;
+
+const STEAM_DETAILS_TRIMMED: &str =
+    "bohdaq-steam-webapi-rust-sdk__get_match_details__1461414523.json";
+const STEAM_HISTORY_CAPPED: &str =
+    "bohdaq-steam-webapi-rust-sdk__get_match_history__76561197960361544.json";
+const OPENDOTA_MATCH: &str = "odota-core__json__3254426673_output.json";
+const STEAM_DETAILS_2015: &str = "odota-core__json__details_api.json";
+const STEAM_HISTORY_FULL: &str = "odota-core__json__history_api.json";
+const STEAM_SEQUENCE: &str = "odota-core__json__sequence_api.json";
+const OPENDOTA_HISTORY: &str =
+    "odota-web__testcafe__players_101695162_matches_sort-kills_limit-20.json";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn load(name: &str) -> Value {
+    let text = std::fs::read_to_string(fixtures_dir().join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn raw_equals(details: &MatchDetails, original: &Value) {
+    let back: Value = serde_json::from_str(&details.raw_json).unwrap();
+    assert_eq!(&back, original, "raw_json of match {}", details.match_id);
+}
+
+#[test]
+fn every_fixture_has_a_parser_and_parses() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.ends_with(".json") {
+            continue;
+        }
+        seen += 1;
+        let body = load(&name);
+        let parsed: Result<(), FetchError> = match name.as_str() {
+            STEAM_DETAILS_TRIMMED | STEAM_DETAILS_2015 => {
+                let id = body["result"]["match_id"].as_i64().unwrap();
+                parse::steam_details_reply(&body, id).map(drop)
+            }
+            STEAM_SEQUENCE => {
+                let id = body["result"]["matches"][0]["match_id"].as_i64().unwrap();
+                parse::steam_sequence_reply(&body, id).map(drop)
+            }
+            STEAM_HISTORY_CAPPED => parse::steam_history_page(&body, 95_816).map(drop),
+            STEAM_HISTORY_FULL => parse::steam_history_page(&body, 88_367_253).map(drop),
+            OPENDOTA_MATCH => parse::opendota_details_reply(&body, 3_254_426_673).map(drop),
+            OPENDOTA_HISTORY => parse::opendota_history(&body).map(drop),
+            other => panic!("fixture {other} has no parser in this test; add one"),
+        };
+        assert_eq!(parsed, Ok(()), "{name}");
+    }
+    assert_eq!(seen, 7, "fixture count changed");
+}
+
+#[test]
+fn trimmed_old_match_fetched_later() {
+    let body = load(STEAM_DETAILS_TRIMMED);
+    let details = parse::steam_details_reply(&body, 1_461_414_523).unwrap();
+    assert_eq!(details.match_seq_num, Some(1_310_985_420));
+    assert_eq!(details.radiant_win, Some(false));
+    assert_eq!(details.radiant_score, Some(0));
+    assert_eq!(details.players.len(), 10);
+    // Trimmed: no damage figures, but the 2022 fields are there.
+    assert!(details.players.iter().all(|p| p.hero_damage.is_none()));
+    assert!(details.players.iter().all(|p| p.tower_damage.is_none()));
+    let first = &details.players[0];
+    assert_eq!(first.account_id, Some(172_120_682));
+    assert_eq!(first.net_worth, Some(10_772));
+    assert_eq!(
+        first.items,
+        [
+            Some(61),
+            Some(185),
+            Some(113),
+            Some(174),
+            Some(212),
+            Some(63)
+        ]
+    );
+    assert_eq!(first.backpack, [Some(0), Some(0), Some(0)]);
+    // Slot 4 is anonymous (4294967295).
+    let anonymous = details.players.iter().find(|p| p.player_slot == 4).unwrap();
+    assert_eq!(anonymous.account_id, None);
+    assert_eq!(anonymous.hero_id, Some(72));
+    raw_equals(&details, &body["result"]);
+}
+
+#[test]
+fn details_from_2015() {
+    let body = load(STEAM_DETAILS_2015);
+    let details = parse::steam_details_reply(&body, 1_781_962_623).unwrap();
+    assert_eq!(details.match_seq_num, Some(1_584_699_503));
+    assert_eq!(details.radiant_win, Some(true));
+    assert_eq!(details.radiant_score, None, "2015 shape has no score");
+    assert_eq!(details.players.len(), 10);
+    assert_eq!(details.players[0].hero_damage, Some(12_234));
+    assert_eq!(details.players[0].net_worth, None);
+    assert_eq!(details.players[0].backpack, [None, None, None]);
+    let anonymous: Vec<i64> = details
+        .players
+        .iter()
+        .filter(|p| p.account_id.is_none())
+        .map(|p| p.player_slot)
+        .collect();
+    assert_eq!(anonymous, [1, 131, 132]);
+    raw_equals(&details, &body["result"]);
+}
+
+#[test]
+fn newest_match_from_the_sequence_endpoint() {
+    let body = load(STEAM_SEQUENCE);
+    let details = parse::steam_sequence_reply(&body, 8_591_933_650).unwrap();
+    assert_eq!(details.match_seq_num, Some(7_215_564_751));
+    assert_eq!(details.radiant_win, Some(true));
+    assert_eq!(details.players.len(), 10);
+    let first = &details.players[0];
+    assert_eq!(first.account_id, Some(177_062_248));
+    assert_eq!(first.hero_id, Some(108));
+    assert_eq!(first.hero_damage, Some(17_701));
+    assert_eq!(first.item_neutral, Some(71));
+    assert_eq!(first.backpack[0], Some(34));
+    // Team logos are unsigned 64-bit; raw_json keeps them digit for digit.
+    assert!(details.raw_json.contains("2041868205277029400"));
+    raw_equals(&details, &body["result"]["matches"][0]);
+
+    assert_eq!(
+        parse::steam_sequence_reply(&body, 8_591_933_651),
+        Err(FetchError::WrongMatch {
+            asked: 8_591_933_651,
+            got: 8_591_933_650
+        })
+    );
+}
+
+#[test]
+fn logos_beyond_i64_do_not_break_parsing() {
+    // The fixture's logos went through a JS round trip; real ones use all 64 bits.
+    let mut body = load(STEAM_SEQUENCE);
+    body["result"]["matches"][0]["radiant_logo"] = Value::from(u64::MAX);
+    let details = parse::steam_sequence_reply(&body, 8_591_933_650).unwrap();
+    assert!(details.raw_json.contains("18446744073709551615"));
+    raw_equals(&details, &body["result"]["matches"][0]);
+}
+
+#[test]
+fn opendota_match_object() {
+    let body = load(OPENDOTA_MATCH);
+    let details = parse::opendota_details_reply(&body, 3_254_426_673).unwrap();
+    assert_eq!(details.match_seq_num, Some(2_843_189_211));
+    assert_eq!(details.radiant_win, Some(false));
+    assert_eq!(details.duration, Some(1888));
+    assert_eq!(details.game_mode, Some(2));
+    assert_eq!(details.lobby_type, Some(1));
+    assert_eq!(details.players.len(), 10);
+    assert_eq!(details.players[0].account_id, Some(87_382_579));
+    assert_eq!(details.players[0].hero_damage, Some(6_815));
+    assert_eq!(details.players[9].player_slot, 132);
+    raw_equals(&details, &body);
+}
+
+#[test]
+fn steam_history_page_capped_at_500() {
+    let body = load(STEAM_HISTORY_CAPPED);
+    let page = parse::steam_history_page(&body, 95_816).unwrap();
+    assert_eq!(page.entries.len(), 1);
+    let entry = &page.entries[0];
+    assert_eq!(entry.match_id, 5_066_503_471);
+    assert_eq!(entry.match_seq_num, Some(4_250_346_899));
+    assert_eq!(entry.start_time, Some(1_570_905_295));
+    assert_eq!(entry.lobby_type, Some(0));
+    assert_eq!(entry.player_slot, Some(129));
+    assert_eq!(entry.hero_id, Some(8));
+    assert!(page.capped, "total_results is 500");
+    assert_eq!(
+        page.next,
+        Some(HistoryCursor::StartAtMatchId(5_066_503_470))
+    );
+}
+
+#[test]
+fn steam_history_page_last() {
+    let body = load(STEAM_HISTORY_FULL);
+    let page = parse::steam_history_page(&body, 88_367_253).unwrap();
+    let ids: Vec<i64> = page.entries.iter().map(|e| e.match_id).collect();
+    assert_eq!(
+        ids,
+        [
+            346_632_222,
+            340_377_950,
+            338_225_402,
+            335_732_391,
+            334_159_013,
+            122_442_004,
+            57_751_374
+        ]
+    );
+    let slots: Vec<Option<i64>> = page.entries.iter().map(|e| e.player_slot).collect();
+    let radiant_3 = Some(3);
+    let dire_0 = Some(128);
+    assert_eq!(
+        slots,
+        [
+            dire_0, radiant_3, dire_0, dire_0, radiant_3, dire_0, radiant_3
+        ]
+    );
+    assert!(page.entries.iter().all(|e| e.hero_id == Some(1)));
+    assert_eq!(page.next, None, "results_remaining is 0");
+    assert!(!page.capped);
+}
+
+#[test]
+fn opendota_history_rows() {
+    let body = load(OPENDOTA_HISTORY);
+    let entries = parse::opendota_history(&body).unwrap();
+    assert_eq!(entries.len(), 20);
+    let first = &entries[0];
+    assert_eq!(first.match_id, 1_609_407_252);
+    assert_eq!(first.player_slot, Some(129));
+    assert_eq!(first.hero_id, Some(44));
+    assert_eq!(first.start_time, Some(1_436_112_424));
+    assert_eq!(first.lobby_type, Some(0));
+    assert_eq!(first.match_seq_num, None, "OpenDota rows have no seq num");
+}

@@ -1,0 +1,353 @@
+//! The API key must never leave a client inside an error, its `Display` or
+//! `Debug`, or a log line, whatever the server does. Each scenario is a raw
+//! TCP server on 127.0.0.1 answering canned bytes; the canned bodies echo the
+//! request target (which holds the key) to prove bodies are not passed on.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use dota_sync::source::opendota::OpenDotaClient;
+use dota_sync::source::steam::SteamClient;
+use dota_sync::source::{
+    ApiKey, FetchError, HistoryCursor, MatchRef, MatchSource, SourceConfig, SourceKind,
+    TransportKind,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const KEY: &str = "SECRETKEY123456";
+
+/// What the server does with each request.
+#[derive(Clone, Copy, Debug)]
+enum Behaviour {
+    Forbidden,
+    ServerError,
+    RateLimitedWithRetryAfter,
+    RateLimitedDaily,
+    CutOffBody,
+    GarbageJson,
+    HtmlPage,
+    NotFoundHtml,
+    /// 200 JSON whose error texts quote the request, key included.
+    JsonErrorEchoingKey,
+    NeverAnswers,
+}
+
+const ALL_BEHAVIOURS: [Behaviour; 10] = [
+    Behaviour::Forbidden,
+    Behaviour::ServerError,
+    Behaviour::RateLimitedWithRetryAfter,
+    Behaviour::RateLimitedDaily,
+    Behaviour::CutOffBody,
+    Behaviour::GarbageJson,
+    Behaviour::HtmlPage,
+    Behaviour::NotFoundHtml,
+    Behaviour::JsonErrorEchoingKey,
+    Behaviour::NeverAnswers,
+];
+
+fn response(behaviour: Behaviour, target: &str) -> Option<Vec<u8>> {
+    let full = |status: &str, extra_headers: &str, body: &str| {
+        format!(
+            "HTTP/1.1 {status}\r\n{extra_headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    let html = format!("<!DOCTYPE html><html><body>You asked for {target}</body></html>");
+    Some(match behaviour {
+        Behaviour::Forbidden => full("403 Forbidden", "content-type: text/html\r\n", &html),
+        Behaviour::ServerError => full("500 Internal Server Error", "", "{}"),
+        Behaviour::RateLimitedWithRetryAfter => full(
+            "429 Too Many Requests",
+            "retry-after: 7\r\n",
+            &format!("{{\"error\":\"minute rate limit exceeded for {target}\"}}"),
+        ),
+        Behaviour::RateLimitedDaily => full(
+            "429 Too Many Requests",
+            "",
+            &format!("{{\"error\":\"daily api limit exceeded for {target}\"}}"),
+        ),
+        Behaviour::CutOffBody => {
+            // Promises 5000 bytes, sends a few, then closes.
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{{\"result\": {{\"note\": \"{target}"
+            )
+            .into_bytes()
+        }
+        Behaviour::GarbageJson => full(
+            "200 OK",
+            "content-type: application/json\r\n",
+            &format!("{{\"result\": {target} oops"),
+        ),
+        Behaviour::HtmlPage => full("200 OK", "content-type: text/html\r\n", &html),
+        Behaviour::NotFoundHtml => full("404 Not Found", "content-type: text/html\r\n", &html),
+        Behaviour::JsonErrorEchoingKey => {
+            let quoted = serde_json::to_string(target).unwrap();
+            let body = format!(
+                "{{\"result\":{{\"status\":8,\"statusDetail\":{quoted},\"error\":{quoted}}},\
+                 \"response\":{{\"success\":2,\"message\":{quoted}}},\"error\":{quoted}}}"
+            );
+            full("200 OK", "content-type: application/json\r\n", &body)
+        }
+        Behaviour::NeverAnswers => return None,
+    })
+}
+
+/// Serves `behaviour` on a fresh port and returns its base URL.
+async fn serve(behaviour: Behaviour) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(answer(socket, behaviour));
+        }
+    });
+    base
+}
+
+async fn answer(mut socket: TcpStream, behaviour: Behaviour) {
+    let target = read_target(&mut socket).await;
+    match response(behaviour, &target) {
+        Some(bytes) => {
+            let _ = socket.write_all(&bytes).await;
+            let _ = socket.shutdown().await;
+        }
+        // Hold the connection open without a word until the test ends.
+        None => tokio::time::sleep(Duration::from_secs(60)).await,
+    }
+}
+
+async fn read_target(socket: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match socket.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A base URL on which nothing listens.
+async fn closed_port() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    base
+}
+
+fn config(kind: SourceKind, base: &str) -> SourceConfig {
+    let mut config = SourceConfig::new(kind, Some(base.to_string()), ApiKey::new(KEY));
+    // Short, so that the silent server costs little.
+    config.timeout = Duration::from_millis(400);
+    config.connect_timeout = Duration::from_millis(400);
+    config
+}
+
+fn wanted() -> MatchRef {
+    MatchRef {
+        match_id: 8_591_933_650,
+        match_seq_num: Some(7_215_564_751),
+    }
+}
+
+/// Every keyed call both clients make, against `base`; each must fail.
+async fn every_call_fails(base: &str) -> Vec<(String, FetchError)> {
+    let steam = SteamClient::new(&config(SourceKind::Steam, base)).unwrap();
+    let opendota = OpenDotaClient::new(&config(SourceKind::OpenDota, base)).unwrap();
+    let cursor = Some(HistoryCursor::StartAtMatchId(100));
+    let mut errors = Vec::new();
+    let mut record = |call: &str, outcome: Result<String, FetchError>| match outcome {
+        Ok(unexpected) => panic!("{call} against {base} succeeded: {unexpected}"),
+        Err(error) => errors.push((call.to_string(), error)),
+    };
+    record(
+        "steam history",
+        steam
+            .history_page(95_816, cursor)
+            .await
+            .map(|p| format!("{p:?}")),
+    );
+    // Twice: the first call probes GetMatchDetails, the second may take the
+    // sequence endpoint.
+    for _ in 0..2 {
+        record(
+            "steam details",
+            steam.match_details(wanted()).await.map(|d| d.raw_json),
+        );
+    }
+    record(
+        "steam vanity",
+        steam
+            .resolve_vanity("someone")
+            .await
+            .map(|v| format!("{v:?}")),
+    );
+    record(
+        "opendota history",
+        opendota
+            .history_page(95_816, None)
+            .await
+            .map(|p| format!("{p:?}")),
+    );
+    record(
+        "opendota details",
+        opendota.match_details(wanted()).await.map(|d| d.raw_json),
+    );
+    errors
+}
+
+fn assert_no_key(context: &str, errors: &[(String, FetchError)]) {
+    assert!(!errors.is_empty());
+    for (call, error) in errors {
+        let shown = format!("{error} / {error:?} / {}", error.short());
+        assert!(
+            !shown.contains(KEY),
+            "{context}: {call} leaked the key: {shown}"
+        );
+    }
+}
+
+/// Collects everything logged at any level into a buffer.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The logs of every test in this binary. A global subscriber, because a
+/// thread-scoped one misses events when tests on other threads register the
+/// same call sites first (tracing caches interest per call site).
+fn captured_logs() -> &'static LogBuffer {
+    static LOGS: OnceLock<LogBuffer> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        buffer
+    })
+}
+
+#[tokio::test]
+async fn no_error_or_log_line_carries_the_key() {
+    let logs = captured_logs();
+    for behaviour in ALL_BEHAVIOURS {
+        let base = serve(behaviour).await;
+        let errors = every_call_fails(&base).await;
+        assert_no_key(&format!("{behaviour:?}"), &errors);
+    }
+    let errors = every_call_fails(&closed_port().await).await;
+    assert_no_key("closed port", &errors);
+
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("GetMatchHistory"),
+        "logs name endpoints: {logs}"
+    );
+    assert!(!logs.contains(KEY), "a log line leaked the key: {logs}");
+}
+
+#[tokio::test]
+async fn each_failure_has_the_right_kind() {
+    captured_logs();
+    let expect = |behaviour: Behaviour| -> fn(&FetchError) -> bool {
+        match behaviour {
+            Behaviour::Forbidden => |e| matches!(e, FetchError::Unauthorized { status: 403 }),
+            Behaviour::ServerError => |e| matches!(e, FetchError::Server { status: 500 }),
+            Behaviour::RateLimitedWithRetryAfter => |e| {
+                *e == FetchError::RateLimited {
+                    retry_after: Some(Duration::from_secs(7)),
+                    daily: false,
+                }
+            },
+            Behaviour::RateLimitedDaily => |e| {
+                *e == FetchError::RateLimited {
+                    retry_after: None,
+                    daily: true,
+                }
+            },
+            // Either the body read fails or the JSON ends early: both honest.
+            Behaviour::CutOffBody => |e| {
+                matches!(
+                    e,
+                    FetchError::Transport {
+                        kind: TransportKind::Other
+                    } | FetchError::Malformed { .. }
+                )
+            },
+            Behaviour::GarbageJson | Behaviour::HtmlPage => {
+                |e| matches!(e, FetchError::Malformed { .. })
+            }
+            Behaviour::NotFoundHtml | Behaviour::JsonErrorEchoingKey => {
+                |e| matches!(e, FetchError::MatchApi { .. })
+            }
+            Behaviour::NeverAnswers => |e| {
+                matches!(
+                    e,
+                    FetchError::Transport {
+                        kind: TransportKind::Timeout
+                    }
+                )
+            },
+        }
+    };
+    for behaviour in ALL_BEHAVIOURS {
+        let check = expect(behaviour);
+        for (call, error) in every_call_fails(&serve(behaviour).await).await {
+            assert!(check(&error), "{behaviour:?}: {call} gave {error:?}");
+        }
+    }
+    for (call, error) in every_call_fails(&closed_port().await).await {
+        assert_eq!(
+            error,
+            FetchError::Transport {
+                kind: TransportKind::Connect
+            },
+            "closed port: {call}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn echoed_key_is_scrubbed_from_api_messages() {
+    captured_logs();
+    let errors = every_call_fails(&serve(Behaviour::JsonErrorEchoingKey).await).await;
+    for (call, error) in &errors {
+        let FetchError::MatchApi { message } = error else {
+            panic!("{call}: {error:?}");
+        };
+        assert!(message.contains("<redacted>"), "{call}: {message}");
+    }
+}
+
+#[test]
+fn key_and_config_debug_hide_the_key() {
+    let key = ApiKey::new(KEY).unwrap();
+    assert!(!format!("{key:?} {key}").contains(KEY));
+    for kind in [SourceKind::Steam, SourceKind::OpenDota] {
+        let config = SourceConfig::new(kind, None, Some(key.clone()));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(shown.contains("redacted"), "{shown}");
+    }
+}
