@@ -5,3 +5,5 @@
 //! progress events to the TUI or the headless printer.
 
 pub mod source;
+pub mod assets;
+pub mod sim;
