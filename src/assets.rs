@@ -32,10 +32,7 @@ impl NameTable {
         NameTable { names, ids }
     }
 
-    fn name(&self, id: i64, placeholder: &str) -> Cow<'static, str>
-    where
-        Self: 'static,
-    {
+    fn name(&'static self, id: i64, placeholder: &str) -> Cow<'static, str> {
         match self.names.get(&id) {
             Some(name) => Cow::Borrowed(name.as_str()),
             None => Cow::Owned(format!("{placeholder} #{id}")),
@@ -51,7 +48,10 @@ static GAME_MODES: LazyLock<NameTable> = LazyLock::new(|| {
     NameTable::parse("game_modes.json", include_str!("../assets/game_modes.json"))
 });
 static LOBBY_TYPES: LazyLock<NameTable> = LazyLock::new(|| {
-    NameTable::parse("lobby_types.json", include_str!("../assets/lobby_types.json"))
+    NameTable::parse(
+        "lobby_types.json",
+        include_str!("../assets/lobby_types.json"),
+    )
 });
 static PURCHASABLE_ITEMS: LazyLock<Vec<i64>> = LazyLock::new(|| {
     let mut ids: Vec<i64> =

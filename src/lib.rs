@@ -4,6 +4,6 @@
 //! dispatches. Data flows one way: source -> sync engine -> store, with
 //! progress events to the TUI or the headless printer.
 
-pub mod source;
 pub mod assets;
 pub mod sim;
+pub mod source;
