@@ -4,11 +4,14 @@
 //! dispatches. Data flows one way: source -> sync engine -> store, with
 //! progress events to the TUI or the headless printer.
 
+pub mod assets;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod logging;
+pub mod sim;
 pub mod source;
 pub mod steam_id;
 pub mod store;
 pub mod sync;
+pub mod tui;

@@ -1,0 +1,429 @@
+//! The fault plan: what can go wrong, how often, and when.
+//!
+//! A plan is plain data (TOML or JSON, every field optional). Probabilities
+//! apply to *detail* requests (GetMatchDetails, the sequence endpoint,
+//! OpenDota's `/matches/{id}`); latency, the token bucket, the daily quota and
+//! the down windows apply to every request. Scripts pin the outcomes of given
+//! matches, one outcome per detail request, the last one repeating forever.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::dataset::Dataset;
+
+/// What a plan can make the server do. See the module comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultPlan {
+    /// Seeds the random faults, so that a run can be replayed.
+    pub seed: u64,
+    /// 500/502/503 with an HTML body.
+    pub server_error: f64,
+    /// 429 without `Retry-After`.
+    pub rate_limited: f64,
+    /// 429 with `Retry-After: 1`.
+    pub rate_limited_retry_after: f64,
+    /// Hang for `timeout_ms`, then answer 504.
+    pub timeout: f64,
+    pub timeout_ms: u64,
+    /// Start a 200 answer and drop the connection half-way through the body.
+    pub reset: f64,
+    /// A valid 200 answer whose JSON stops half-way.
+    pub truncated: f64,
+    /// A 200 answer with JSON of the wrong shape.
+    pub malformed: f64,
+    /// The sequence endpoint (or the details) answers with another match.
+    pub wrong_match: f64,
+    /// `[min, max]`: every request waits a uniform time in this range first.
+    pub latency_ms: Option<[u64; 2]>,
+    pub token_bucket: Option<TokenBucket>,
+    /// After this many requests every request answers 429 "daily api limit exceeded".
+    pub daily_quota: Option<u64>,
+    /// Windows, relative to server start, in which every request answers 503.
+    pub down: Vec<DownWindow>,
+    /// Outcome lists per match. A key is a match ID, or `account<N>:<K>`: the
+    /// K-th newest match (0-based) of `accounts()[N]`, resolved at start.
+    pub scripts: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for FaultPlan {
+    fn default() -> FaultPlan {
+        FaultPlan {
+            seed: 0,
+            server_error: 0.0,
+            rate_limited: 0.0,
+            rate_limited_retry_after: 0.0,
+            timeout: 0.0,
+            timeout_ms: 30_000,
+            reset: 0.0,
+            truncated: 0.0,
+            malformed: 0.0,
+            wrong_match: 0.0,
+            latency_ms: None,
+            token_bucket: None,
+            daily_quota: None,
+            down: Vec::new(),
+            scripts: BTreeMap::new(),
+        }
+    }
+}
+
+/// Requests beyond `burst` plus `per_second` a second answer 429.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBucket {
+    pub per_second: f64,
+    pub burst: u32,
+}
+
+/// `[start_ms, end_ms)` after server start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DownWindow {
+    pub start_ms: u64,
+    pub end_ms: u64,
+}
+
+/// One scripted or drawn answer to a detail request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Ok,
+    /// Any other HTTP status, with an HTML body.
+    Status(u16),
+    RateLimited {
+        retry_after: Option<u64>,
+    },
+    Daily,
+    Timeout,
+    Reset,
+    Truncated,
+    Malformed,
+    WrongMatch,
+    NotFound,
+    /// Steam's 200 `{"result":{"status":2,...}}`.
+    Status2,
+}
+
+impl Outcome {
+    /// Parses a script word: `ok`, a 3-digit status, `429:N`, `daily`, ...
+    pub(crate) fn parse(word: &str) -> Result<Outcome, String> {
+        let word = word.trim();
+        let outcome = match word.to_ascii_lowercase().as_str() {
+            "ok" | "200" => Outcome::Ok,
+            "429" => Outcome::RateLimited { retry_after: None },
+            "daily" => Outcome::Daily,
+            "timeout" => Outcome::Timeout,
+            "reset" => Outcome::Reset,
+            "truncated" => Outcome::Truncated,
+            "malformed" => Outcome::Malformed,
+            "wrong_match" => Outcome::WrongMatch,
+            "not_found" => Outcome::NotFound,
+            "status2" => Outcome::Status2,
+            other => {
+                if let Some(seconds) = other.strip_prefix("429:") {
+                    let seconds = seconds
+                        .parse::<u64>()
+                        .map_err(|_| format!("bad Retry-After in script outcome {word:?}"))?;
+                    Outcome::RateLimited {
+                        retry_after: Some(seconds),
+                    }
+                } else {
+                    match other.parse::<u16>() {
+                        Ok(status) if (100..=599).contains(&status) && other.len() == 3 => {
+                            Outcome::Status(status)
+                        }
+                        _ => return Err(format!("unknown script outcome {word:?}")),
+                    }
+                }
+            }
+        };
+        Ok(outcome)
+    }
+
+    /// The label counted in `SimStats`.
+    pub(crate) fn label(self) -> String {
+        match self {
+            Outcome::Ok => "ok".into(),
+            Outcome::Status(status) => status.to_string(),
+            Outcome::RateLimited { .. } => "429".into(),
+            Outcome::Daily => "daily".into(),
+            Outcome::Timeout => "timeout".into(),
+            Outcome::Reset => "reset".into(),
+            Outcome::Truncated => "truncated".into(),
+            Outcome::Malformed => "malformed".into(),
+            Outcome::WrongMatch => "wrong_match".into(),
+            Outcome::NotFound => "not_found".into(),
+            Outcome::Status2 => "status2".into(),
+        }
+    }
+}
+
+/// Which match a script key names, before the dataset is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScriptTarget {
+    Match(i64),
+    NthOfAccount { account: usize, nth: usize },
+}
+
+fn parse_script_key(key: &str) -> Result<ScriptTarget, String> {
+    let key = key.trim();
+    if let Ok(match_id) = key.parse::<i64>() {
+        return Ok(ScriptTarget::Match(match_id));
+    }
+    let parsed = key.strip_prefix("account").and_then(|rest| {
+        let (account, nth) = rest.split_once(':')?;
+        Some((account.parse::<usize>().ok()?, nth.parse::<usize>().ok()?))
+    });
+    match parsed {
+        Some((account, nth)) => Ok(ScriptTarget::NthOfAccount { account, nth }),
+        None => Err(format!(
+            "bad script key {key:?}: use a match ID or account<N>:<K>"
+        )),
+    }
+}
+
+impl FaultPlan {
+    /// A built-in plan: "none", "demo", "flaky", "outage" or "ratelimit".
+    pub fn preset(name: &str) -> Option<FaultPlan> {
+        super::presets::preset(name)
+    }
+
+    /// Reads a plan from a TOML file (JSON when the name ends in `.json`).
+    /// The error is one line that names the file.
+    pub fn from_file(path: &Path) -> Result<FaultPlan, String> {
+        let shown = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read fault plan {shown}: {error}"))?;
+        let is_json = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+        let plan: FaultPlan = if is_json {
+            serde_json::from_str(&text)
+                .map_err(|error| format!("fault plan {shown} is not valid: {error}"))?
+        } else {
+            toml::from_str(&text).map_err(|error| {
+                let message = error.message().to_string();
+                format!("fault plan {shown} is not valid: {message}")
+            })?
+        };
+        plan.validate()
+            .map_err(|error| format!("fault plan {shown} is not valid: {error}"))?;
+        Ok(plan)
+    }
+
+    /// A preset name, or else the path of a plan file.
+    pub fn parse_arg(arg: &str) -> Result<FaultPlan, String> {
+        if let Some(plan) = FaultPlan::preset(arg) {
+            return Ok(plan);
+        }
+        let path = Path::new(arg);
+        if !path.exists() {
+            return Err(format!(
+                "no fault preset or file named {arg:?} (presets: {})",
+                super::presets::PRESET_NAMES.join(", ")
+            ));
+        }
+        FaultPlan::from_file(path)
+    }
+
+    /// Checks ranges and script words; the error is one line.
+    pub fn validate(&self) -> Result<(), String> {
+        let probabilities = [
+            ("server_error", self.server_error),
+            ("rate_limited", self.rate_limited),
+            ("rate_limited_retry_after", self.rate_limited_retry_after),
+            ("timeout", self.timeout),
+            ("reset", self.reset),
+            ("truncated", self.truncated),
+            ("malformed", self.malformed),
+            ("wrong_match", self.wrong_match),
+        ];
+        for (name, value) in probabilities {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(format!(
+                    "{name} = {value} is not a probability between 0 and 1"
+                ));
+            }
+        }
+        let sum: f64 = probabilities.iter().map(|(_, value)| value).sum();
+        if sum > 1.0 + 1e-9 {
+            return Err(format!(
+                "the fault probabilities add up to {sum}, more than 1"
+            ));
+        }
+        if let Some([min, max]) = self.latency_ms
+            && min > max
+        {
+            return Err(format!("latency_ms = [{min}, {max}]: min is above max"));
+        }
+        if let Some(bucket) = &self.token_bucket
+            && (bucket.per_second.is_nan() || bucket.per_second < 0.0 || bucket.burst == 0)
+        {
+            return Err("token_bucket needs per_second >= 0 and burst >= 1".into());
+        }
+        for window in &self.down {
+            if window.start_ms > window.end_ms {
+                return Err(format!(
+                    "down window {}..{} ms ends before it starts",
+                    window.start_ms, window.end_ms
+                ));
+            }
+        }
+        for (key, words) in &self.scripts {
+            parse_script_key(key)?;
+            if words.is_empty() {
+                return Err(format!("script for {key} is empty"));
+            }
+            for word in words {
+                Outcome::parse(word).map_err(|error| format!("script for {key}: {error}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The scripts, keyed by match ID. Keys naming a match the dataset does
+    /// not have (say `account0:900` of a 600-match account) are dropped.
+    pub(crate) fn resolve_scripts(&self, dataset: &Dataset) -> BTreeMap<i64, Vec<Outcome>> {
+        let mut resolved = BTreeMap::new();
+        for (key, words) in &self.scripts {
+            let Ok(target) = parse_script_key(key) else {
+                tracing::warn!("fault plan: ignoring bad script key {key:?}");
+                continue;
+            };
+            let match_id = match target {
+                ScriptTarget::Match(match_id) => Some(match_id),
+                ScriptTarget::NthOfAccount { account, nth } => dataset
+                    .accounts()
+                    .get(account)
+                    .and_then(|account| account.match_ids.get(nth))
+                    .copied(),
+            };
+            let outcomes: Vec<Outcome> = words
+                .iter()
+                .filter_map(|word| Outcome::parse(word).ok())
+                .collect();
+            match match_id {
+                Some(match_id) if !outcomes.is_empty() => {
+                    resolved.insert(match_id, outcomes);
+                }
+                _ => tracing::warn!("fault plan: script {key:?} names no match; ignored"),
+            }
+        }
+        resolved
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_words_parse() {
+        assert_eq!(Outcome::parse("ok"), Ok(Outcome::Ok));
+        assert_eq!(Outcome::parse("502"), Ok(Outcome::Status(502)));
+        assert_eq!(
+            Outcome::parse("429"),
+            Ok(Outcome::RateLimited { retry_after: None })
+        );
+        assert_eq!(
+            Outcome::parse("429:7"),
+            Ok(Outcome::RateLimited {
+                retry_after: Some(7)
+            })
+        );
+        for word in [
+            "daily",
+            "timeout",
+            "reset",
+            "truncated",
+            "malformed",
+            "wrong_match",
+            "not_found",
+            "status2",
+        ] {
+            assert_eq!(
+                Outcome::parse(word).map(Outcome::label),
+                Ok(word.to_string())
+            );
+        }
+        assert!(Outcome::parse("5000").is_err());
+        assert!(Outcome::parse("boom").is_err());
+        assert!(Outcome::parse("429:x").is_err());
+    }
+
+    #[test]
+    fn toml_plan_reads_with_defaults() {
+        let plan: FaultPlan = toml::from_str(
+            r#"
+            seed = 9
+            server_error = 0.1
+            latency_ms = [5, 10]
+            token_bucket = { per_second = 2.0, burst = 3 }
+            down = [{ start_ms = 100, end_ms = 200 }]
+            [scripts]
+            "123" = ["500", "ok"]
+            "account0:2" = ["not_found"]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(plan.seed, 9);
+        assert_eq!(plan.timeout_ms, 30_000);
+        assert_eq!(plan.latency_ms, Some([5, 10]));
+        assert_eq!(plan.token_bucket.as_ref().map(|b| b.burst), Some(3));
+        assert!(plan.validate().is_ok());
+    }
+
+    #[test]
+    fn bad_plans_are_refused_in_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.toml");
+        std::fs::write(&path, "server_error = 2.0\n").unwrap();
+        let error = FaultPlan::from_file(&path).unwrap_err();
+        assert!(
+            error.contains("server_error") && !error.contains('\n'),
+            "{error}"
+        );
+
+        std::fs::write(&path, "no_such_field = 1\n").unwrap();
+        let error = FaultPlan::from_file(&path).unwrap_err();
+        assert!(
+            error.contains("no_such_field") && !error.contains('\n'),
+            "{error}"
+        );
+
+        std::fs::write(&path, "[scripts]\n\"1\" = [\"explode\"]\n").unwrap();
+        assert!(FaultPlan::from_file(&path).unwrap_err().contains("explode"));
+
+        let json = dir.path().join("plan.json");
+        std::fs::write(
+            &json,
+            r#"{"reset": 0.5, "scripts": {"account1:0": ["reset", "ok"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(FaultPlan::from_file(&json).unwrap().reset, 0.5);
+
+        assert!(FaultPlan::parse_arg("no-such-preset-or-file").is_err());
+        assert!(FaultPlan::parse_arg("flaky").is_ok());
+    }
+
+    #[test]
+    fn script_keys_resolve_against_the_dataset() {
+        let dataset = Dataset::generate(1, 2, 20);
+        let mut plan = FaultPlan::default();
+        plan.scripts
+            .insert("account0:3".into(), vec!["500".into(), "ok".into()]);
+        plan.scripts
+            .insert("account0:999".into(), vec!["500".into()]);
+        plan.scripts.insert("77".into(), vec!["not_found".into()]);
+        let scripts = plan.resolve_scripts(&dataset);
+        let third = dataset.accounts()[0].match_ids[3];
+        assert_eq!(
+            scripts.get(&third),
+            Some(&vec![Outcome::Status(500), Outcome::Ok])
+        );
+        assert_eq!(scripts.get(&77), Some(&vec![Outcome::NotFound]));
+        assert_eq!(scripts.len(), 2);
+    }
+}

@@ -1,0 +1,37 @@
+//! The built-in simulator of the Steam Web API (Dota 2) and OpenDota, used
+//! by `demo`, `simulate` and the tests.
+//!
+//! One axum server on 127.0.0.1 serves both APIs with the real paths and
+//! shapes (see `tests/fixtures/`). By default it behaves like the real APIs
+//! today, GetMatchDetails' 500 included; a `FaultPlan` adds the trouble real
+//! servers cause (5xx, 429, timeouts, dropped connections, broken JSON,
+//! outages, quotas), reproducibly from a seed.
+//!
+//! Modules: `server` (start/stop, the request pipeline), `routes` (path ->
+//! endpoint), `steam_routes` and `opendota_routes` (the endpoints), `detail`
+//! (faulty answers to detail requests), `respond` (answer bodies), `dataset`,
+//! `match_gen` and `match_json` (the simulated matches), `faults`,
+//! `fault_state` and `presets` (fault plans), `stats`, `standalone`
+//! (`dota-sync simulate`).
+
+mod dataset;
+mod detail;
+mod fault_state;
+mod faults;
+mod match_gen;
+mod match_json;
+mod opendota_routes;
+mod presets;
+mod respond;
+mod rng;
+mod routes;
+mod server;
+mod standalone;
+mod stats;
+mod steam_routes;
+
+pub use dataset::{Dataset, SimAccount};
+pub use faults::{DownWindow, FaultPlan, TokenBucket};
+pub use server::{SimConfig, SimServer};
+pub use standalone::{SimulateOptions, run_standalone};
+pub use stats::SimStats;

@@ -1,0 +1,56 @@
+//! The OpenDota endpoints: a player's whole history, and one match.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::detail::{self, DetailBodies};
+use super::match_json;
+use super::respond::{self, Api, Reply};
+use super::server::SimState;
+
+/// `/players/{account_id}/matches`: the whole history in one array, newest
+/// first. Private and unknown accounts get `[]`, as OpenDota gives them.
+pub(crate) fn player_matches(state: &SimState, account_id: &str) -> Reply {
+    let account = account_id
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .and_then(|id| state.dataset.account(id));
+    let empty = || respond::json(StatusCode::OK, &json!([]));
+    let Some(account) = account else {
+        return Reply::new(empty(), "not_found");
+    };
+    if account.private {
+        return Reply::new(empty(), "private");
+    }
+    let rows: Vec<Value> = account
+        .match_ids
+        .iter()
+        .filter_map(|id| state.dataset.sketch(*id))
+        .filter_map(|sketch| match_json::opendota_history_row(&sketch, account.account_id))
+        .collect();
+    Reply::new(respond::json(StatusCode::OK, &Value::Array(rows)), "ok")
+}
+
+/// `/matches/{match_id}`.
+pub(crate) fn match_by_id(state: &SimState, match_id: &str) -> Reply {
+    let Ok(match_id) = match_id.trim().parse::<i64>() else {
+        return detail::not_found(Api::OpenDota);
+    };
+    let (outcome, timeout) = state.detail_outcome(Some(match_id));
+    let found = state.dataset.opendota_match_json(match_id);
+    let other = state
+        .dataset
+        .neighbour_of(match_id)
+        .and_then(|id| state.dataset.opendota_match_json(id));
+    detail::reply(
+        outcome,
+        DetailBodies {
+            api: Api::OpenDota,
+            found,
+            other,
+            malformed: json!({"match_id": "unavailable", "players": "none"}),
+            timeout,
+        },
+    )
+}

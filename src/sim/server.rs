@@ -1,0 +1,233 @@
+//! The HTTP server: one axum fallback handler that routes by path, applies
+//! the fault plan and counts every request.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::dataset::Dataset;
+use super::fault_state::{FaultState, Refusal};
+use super::faults::{FaultPlan, Outcome};
+use super::respond::{self, Reply};
+use super::routes::{Route, route};
+use super::stats::{SimStats, StatsRecorder};
+use super::{opendota_routes, steam_routes};
+
+/// How the simulator behaves. `Default` is a healthy server that, like
+/// Valve's today, answers GetMatchDetails with 500.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimConfig {
+    pub seed: u64,
+    /// Ordinary public accounts (at least 2); one private account comes on top.
+    pub accounts: usize,
+    pub matches_per_account: usize,
+    pub faults: FaultPlan,
+    /// Some(k): Steam requests must carry exactly k; None: any non-empty key.
+    pub required_key: Option<String>,
+    /// false (default): GetMatchDetails answers 500 `{}` like the real API today.
+    pub get_match_details_works: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> SimConfig {
+        SimConfig {
+            seed: 42,
+            accounts: 3,
+            matches_per_account: 600,
+            faults: FaultPlan::default(),
+            required_key: None,
+            get_match_details_works: false,
+        }
+    }
+}
+
+/// Shared by every request.
+pub(crate) struct SimState {
+    pub dataset: Arc<Dataset>,
+    pub required_key: Option<String>,
+    pub get_match_details_works: bool,
+    faults: Mutex<FaultState>,
+    stats: Mutex<StatsRecorder>,
+}
+
+/// A poisoned lock only means another request panicked mid-update; the
+/// counters are still usable, so carry on with them.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl SimState {
+    /// The outcome for a detail request, and how long a timeout hangs.
+    pub(crate) fn detail_outcome(&self, match_id: Option<i64>) -> (Outcome, Duration) {
+        let mut faults = lock(&self.faults);
+        (faults.detail_outcome(match_id), faults.timeout())
+    }
+}
+
+/// A running simulator on 127.0.0.1. Dropping it stops the server.
+pub struct SimServer {
+    addr: SocketAddr,
+    state: Arc<SimState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SimServer {
+    /// Starts on a free port of 127.0.0.1.
+    pub async fn start(config: SimConfig) -> std::io::Result<SimServer> {
+        SimServer::start_on_port(config, 0).await
+    }
+
+    /// Starts on 127.0.0.1:`port` (0: any free port).
+    pub async fn start_on_port(config: SimConfig, port: u16) -> std::io::Result<SimServer> {
+        config
+            .faults
+            .validate()
+            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        // Generating 100k matches takes a moment; keep it off the async workers.
+        let (seed, accounts, matches) = (config.seed, config.accounts, config.matches_per_account);
+        let dataset =
+            tokio::task::spawn_blocking(move || Dataset::generate(seed, accounts, matches))
+                .await
+                .map_err(std::io::Error::other)?;
+        let dataset = Arc::new(dataset);
+        let started = Instant::now();
+        let state = Arc::new(SimState {
+            faults: Mutex::new(FaultState::new(config.faults, &dataset, started)),
+            stats: Mutex::new(StatsRecorder::default()),
+            dataset,
+            required_key: config.required_key,
+            get_match_details_works: config.get_match_details_works,
+        });
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&state));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(error) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::warn!("simulator stopped: {error}");
+            }
+        });
+        Ok(SimServer {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn dataset(&self) -> Arc<Dataset> {
+        Arc::clone(&self.state.dataset)
+    }
+
+    /// What has been served so far.
+    pub fn stats(&self) -> SimStats {
+        lock(&self.state.stats).snapshot()
+    }
+
+    /// Stops accepting, lets answers in flight finish (for at most a second:
+    /// a simulated timeout must not hold up the caller), then stops.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(1), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap) -> Response {
+    let route = route(uri.path());
+    if route == Route::Stats {
+        let stats = lock(&state.stats).snapshot();
+        let value = serde_json::to_value(stats).unwrap_or_default();
+        return respond::json(StatusCode::OK, &value);
+    }
+    lock(&state.stats).arrived(Instant::now());
+
+    let latency = lock(&state.faults).latency();
+    if let Some(latency) = latency {
+        tokio::time::sleep(latency).await;
+    }
+    let query: HashMap<String, String> = Query::try_from_uri(&uri)
+        .map(|Query(query)| query)
+        .unwrap_or_default();
+    let admitted = lock(&state.faults).admit(Instant::now());
+    let reply = match admitted {
+        Err(refusal) => refused(&route, refusal),
+        Ok(()) if route.is_steam() && !steam_routes::key_accepted(&state, &query, &headers) => {
+            Reply::new(respond::forbidden(), "403")
+        }
+        Ok(()) => serve(&state, &route, &query),
+    };
+
+    // Count before hanging: a client that gives up on a timeout may close
+    // the connection, and the answer would then never be counted.
+    lock(&state.stats).finished(route.endpoint_name(), &reply.outcome);
+    if let Some(hang) = reply.hang {
+        tokio::time::sleep(hang).await;
+    }
+    reply.response
+}
+
+fn refused(route: &Route, refusal: Refusal) -> Reply {
+    match refusal {
+        Refusal::Down => Reply::new(respond::html_error(StatusCode::SERVICE_UNAVAILABLE), "503"),
+        Refusal::Daily => Reply::new(respond::daily_limit(route.api()), "daily"),
+        Refusal::RateLimited => Reply::new(respond::rate_limited(route.api(), None), "429"),
+    }
+}
+
+fn serve(state: &SimState, route: &Route, query: &HashMap<String, String>) -> Reply {
+    match route {
+        Route::MatchHistory => steam_routes::match_history(state, query),
+        Route::MatchDetails => steam_routes::match_details(state, query),
+        Route::HistoryBySequence => steam_routes::history_by_sequence(state, query),
+        Route::ResolveVanity => steam_routes::resolve_vanity(state, query),
+        Route::OdPlayerMatches(account_id) => opendota_routes::player_matches(state, account_id),
+        Route::OdMatch(match_id) => opendota_routes::match_by_id(state, match_id),
+        Route::Stats | Route::Unknown => {
+            Reply::new(respond::html_error(StatusCode::NOT_FOUND), "404")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `dota-sync simulate`: run the simulator in the foreground for manual
+//! testing or for another process to sync against.
+
+use super::faults::FaultPlan;
+use super::server::{SimConfig, SimServer};
+
+/// Options of `dota-sync simulate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulateOptions {
+    /// 0: any free port.
+    pub port: u16,
+    /// Public accounts (at least 2).
+    pub accounts: usize,
+    /// Matches per account.
+    pub matches: usize,
+    /// A preset name or a plan file; None: no faults.
+    pub faults: Option<String>,
+    pub seed: u64,
+    /// Some(k): Steam requests must carry exactly this key.
+    pub key: Option<String>,
+}
+
+impl Default for SimulateOptions {
+    fn default() -> SimulateOptions {
+        let config = SimConfig::default();
+        SimulateOptions {
+            port: 0,
+            accounts: config.accounts,
+            matches: config.matches_per_account,
+            faults: None,
+            seed: config.seed,
+            key: None,
+        }
+    }
+}
+
+/// Starts the simulator, prints its accounts, base URL and example commands
+/// on stdout, then serves until Ctrl-C or SIGTERM. Errors are one line.
+pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
+    let faults = match options.faults.as_deref() {
+        Some(arg) => FaultPlan::parse_arg(arg)?,
+        None => FaultPlan::default(),
+    };
+    if options.accounts < 2 {
+        return Err("--accounts must be at least 2".into());
+    }
+    let config = SimConfig {
+        seed: options.seed,
+        accounts: options.accounts,
+        matches_per_account: options.matches,
+        faults,
+        required_key: options.key.clone(),
+        get_match_details_works: false,
+    };
+    let server = SimServer::start_on_port(config, options.port)
+        .await
+        .map_err(|error| {
+            format!(
+                "cannot start the simulator on 127.0.0.1:{}: {error}",
+                options.port
+            )
+        })?;
+    println!("{}", banner(&server, options.key.is_some()));
+    wait_for_stop_signal().await;
+    println!("stopping the simulator");
+    server.shutdown().await;
+    Ok(())
+}
+
+/// What `simulate` prints: the accounts, the URL and how to use them.
+fn banner(server: &SimServer, key_required: bool) -> String {
+    let dataset = server.dataset();
+    let url = server.base_url();
+    let mut lines = vec![
+        format!("Simulated Steam and OpenDota API at {url}"),
+        String::new(),
+    ];
+    lines.push(format!(
+        "{:>12}  {:<20} {:<8} {:>7}",
+        "account", "vanity", "private", "matches"
+    ));
+    for account in dataset.accounts() {
+        lines.push(format!(
+            "{:>12}  {:<20} {:<8} {:>7}",
+            account.account_id,
+            account.vanity,
+            if account.private { "yes" } else { "no" },
+            account.match_ids.len()
+        ));
+    }
+    let first = dataset.accounts()[0].account_id;
+    let key = if key_required {
+        "<the --key value>"
+    } else {
+        "any"
+    };
+    lines.push(String::new());
+    lines.push("Try:".into());
+    lines.push(format!(
+        "  STEAM_API_KEY={key} dota-sync sync --account {first} --api-base {url}"
+    ));
+    lines.push(format!(
+        "  dota-sync sync --source opendota --account {first} --api-base {url}"
+    ));
+    lines.push(format!("Stats: {url}/sim/stats    Stop: Ctrl-C"));
+    lines.join("\n")
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
