@@ -25,7 +25,10 @@ async fn full_steam_sync_uses_the_sequence_fallback_and_fetches_everything() {
     assert_eq!(summary.ids_collected, 120);
     assert_eq!(summary.new_ids, 120);
     assert_eq!(summary.details_fetched, 120);
-    assert_eq!((summary.failed, summary.stubs_left, summary.history_capped), (0, 0, false));
+    assert_eq!(
+        (summary.failed, summary.stubs_left, summary.history_capped),
+        (0, 0, false)
+    );
     // GetMatchDetails is probed, fails with 500 like the real API, and is abandoned.
     let probes = requests(&sim, "GetMatchDetails");
     assert!((1..=8).contains(&probes), "{probes} probes");
@@ -44,9 +47,15 @@ async fn inclusive_cursor_reaches_exactly_the_500_cap_and_reports_it() {
     let summary = run(&path, &steam(&sim), &opts).await;
     assert_eq!(summary.ids_collected, 500);
     assert!(summary.history_capped);
-    assert_eq!(requests(&sim, "GetMatchHistory"), 5, "100 per page, no wasted page");
+    assert_eq!(
+        requests(&sim, "GetMatchHistory"),
+        5,
+        "100 per page, no wasted page"
+    );
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let stored: i64 = conn.query_row("SELECT count(*) FROM account_matches", [], |r| r.get(0)).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM account_matches", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(stored, 500);
     let newest_500: Vec<i64> = account.match_ids[..500].to_vec();
     let mut ids: Vec<i64> = conn
@@ -94,12 +103,23 @@ async fn new_only_stops_at_the_first_page_with_nothing_new() {
 
 /// Runs one sync where the newest match of account 0 answers `words`;
 /// returns that match's row and the summary.
-async fn scripted(words: &[&str], kind: SourceKind) -> (common::RowState, dota_sync::sync::Summary, dota_sync::sim::SimServer) {
+async fn scripted(
+    words: &[&str],
+    kind: SourceKind,
+) -> (
+    common::RowState,
+    dota_sync::sync::Summary,
+    dota_sync::sim::SimServer,
+) {
     let plan = script(&[("account0:0".to_string(), words)]);
     let sim = start(config(2, 20, plan)).await;
     let account = sim.dataset().accounts()[0].clone();
     let (dir, path) = db();
-    let source = if kind == SourceKind::Steam { steam(&sim) } else { opendota(&sim) };
+    let source = if kind == SourceKind::Steam {
+        steam(&sim)
+    } else {
+        opendota(&sim)
+    };
     let summary = run(&path, &source, &options(account.account_id)).await;
     let state = row_state(&path, account.match_ids[0]);
     drop(dir);
@@ -110,7 +130,14 @@ async fn scripted(words: &[&str], kind: SourceKind) -> (common::RowState, dota_s
 async fn retry_table_server_error_is_recorded_and_counted() {
     let (state, summary, _sim) = scripted(&["500", "ok"], SourceKind::Steam).await;
     assert_eq!(state, (Some(0), 1, Some("HTTP 500".into())));
-    assert_eq!((summary.failed, summary.server_errors, summary.details_fetched), (1, 1, 19));
+    assert_eq!(
+        (
+            summary.failed,
+            summary.server_errors,
+            summary.details_fetched
+        ),
+        (1, 1, 19)
+    );
 }
 
 #[tokio::test]
@@ -155,15 +182,27 @@ async fn retry_table_malformed_and_truncated_are_recorded() {
 #[tokio::test]
 async fn retry_table_rate_limit_is_not_the_matchs_fault() {
     let (state, summary, _sim) = scripted(&["429", "429:1", "ok"], SourceKind::Steam).await;
-    assert_eq!(state, (Some(1), 0, None), "retried in the same run, no attempt spent");
+    assert_eq!(
+        state,
+        (Some(1), 0, None),
+        "retried in the same run, no attempt spent"
+    );
     assert_eq!((summary.failed, summary.details_fetched), (0, 20));
 }
 
 #[tokio::test]
 async fn retry_table_daily_limit_ends_the_run_and_keeps_stubs() {
     let (state, summary, _sim) = scripted(&["daily"], SourceKind::OpenDota).await;
-    assert!(matches!(summary.outcome, RunOutcome::DailyLimit { .. }), "{:?}", summary.outcome);
-    assert_eq!(state, (None, 0, None), "still a stub, nothing marked failed");
+    assert!(
+        matches!(summary.outcome, RunOutcome::DailyLimit { .. }),
+        "{:?}",
+        summary.outcome
+    );
+    assert_eq!(
+        state,
+        (None, 0, None),
+        "still a stub, nothing marked failed"
+    );
     assert!(summary.stubs_left >= 1);
     assert_eq!(summary.failed, 0);
 }
@@ -211,7 +250,11 @@ async fn failing_match_is_given_up_after_three_runs_and_revived_by_retry_all() {
         assert_eq!(row_state(&path, target).1, attempt);
     }
     let summary = run(&path, &steam(&sim), &options(account.account_id)).await;
-    assert_eq!(row_state(&path, target).1, MAX_ATTEMPTS, "given up: not tried again");
+    assert_eq!(
+        row_state(&path, target).1,
+        MAX_ATTEMPTS,
+        "given up: not tried again"
+    );
     assert_eq!((summary.given_up, summary.failed), (1, 0));
 
     let mut retry = options(account.account_id);
@@ -227,7 +270,10 @@ async fn failing_match_is_given_up_after_three_runs_and_revived_by_retry_all() {
 #[tokio::test]
 async fn circuit_breaker_ends_the_run_when_the_api_stays_down() {
     let mut plan = FaultPlan::default();
-    plan.down = vec![dota_sync::sim::DownWindow { start_ms: 300, end_ms: 600_000 }];
+    plan.down = vec![dota_sync::sim::DownWindow {
+        start_ms: 300,
+        end_ms: 600_000,
+    }];
     plan.latency_ms = Some([5, 5]);
     let sim = start(config(2, 300, plan)).await;
     let account = sim.dataset().accounts()[0].account_id;
@@ -239,7 +285,13 @@ async fn circuit_breaker_ends_the_run_when_the_api_stays_down() {
     assert!(summary.stubs_left > 0);
     assert!(summary.server_errors >= 5);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let stubs: i64 = conn.query_row("SELECT count(*) FROM matches WHERE has_details IS NULL", [], |r| r.get(0)).unwrap();
+    let stubs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM matches WHERE has_details IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(stubs as u64, summary.stubs_left);
 }
 
@@ -264,7 +316,11 @@ async fn shared_matches_are_stored_once_and_counted_per_account() {
     let sim = start(config(2, 150, FaultPlan::default())).await;
     let dataset = sim.dataset();
     let (a, b) = dataset.shared_pair();
-    let shared: Vec<i64> = dataset.account(a).unwrap().match_ids.iter()
+    let shared: Vec<i64> = dataset
+        .account(a)
+        .unwrap()
+        .match_ids
+        .iter()
         .filter(|id| dataset.account(b).unwrap().match_ids.contains(id))
         .copied()
         .collect();
@@ -275,9 +331,14 @@ async fn shared_matches_are_stored_once_and_counted_per_account() {
     let summary = run(&path, &steam(&sim), &options(b)).await;
     // Shared matches already have details: only b's own ones are fetched.
     assert_eq!(summary.details_fetched, 150 - shared.len() as u64);
-    assert_eq!(requests(&sim, "GetMatchHistoryBySequenceNum") - fetched_before, summary.details_fetched);
+    assert_eq!(
+        requests(&sim, "GetMatchHistoryBySequenceNum") - fetched_before,
+        summary.details_fetched
+    );
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let matches: i64 = conn.query_row("SELECT count(*) FROM matches", [], |r| r.get(0)).unwrap();
+    let matches: i64 = conn
+        .query_row("SELECT count(*) FROM matches", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(matches as usize, 300 - shared.len());
     assert_eq!(stored_teammates(&path), recomputed_teammates(&path));
 }
@@ -294,8 +355,16 @@ async fn requests_never_exceed_the_rate_in_any_second() {
     let summary = run(&path, &steam(&sim), &opts).await;
     assert_eq!(summary.details_fetched, 45);
     let stats = sim.stats();
-    assert!(stats.peak_per_second <= 10, "peak {}", stats.peak_per_second);
-    assert!(stats.peak_per_second >= 8, "the budget is used: peak {}", stats.peak_per_second);
+    assert!(
+        stats.peak_per_second <= 10,
+        "peak {}",
+        stats.peak_per_second
+    );
+    assert!(
+        stats.peak_per_second >= 8,
+        "the budget is used: peak {}",
+        stats.peak_per_second
+    );
 }
 
 #[tokio::test]
@@ -308,19 +377,28 @@ async fn a_stopped_run_resumes_to_the_same_database() {
     let (_dir2, reference) = db();
     run(&reference, &steam(&sim), &options(account)).await;
 
-    let store = std::sync::Arc::new(std::sync::Mutex::new(dota_sync::store::Store::open(&path).unwrap()));
+    let store = std::sync::Arc::new(std::sync::Mutex::new(
+        dota_sync::store::Store::open(&path).unwrap(),
+    ));
     let (channels, mut progress) = dota_sync::sync::Channels::detached();
     let mut opts = options(account);
     opts.rate = 200.0;
     let cancel = channels.cancel.clone();
     let stopper = tokio::spawn(async move {
         loop {
-            if progress.changed().await.is_err() { return; }
-            if progress.borrow().fetch.processed >= 30 { cancel.cancel(); return; }
+            if progress.changed().await.is_err() {
+                return;
+            }
+            if progress.borrow().fetch.processed >= 30 {
+                cancel.cancel();
+                return;
+            }
         }
     });
     let source = steam(&sim);
-    let summary = dota_sync::sync::run(&source, &store, &opts, &channels).await.unwrap();
+    let summary = dota_sync::sync::run(&source, &store, &opts, &channels)
+        .await
+        .unwrap();
     stopper.await.unwrap();
     assert_eq!(summary.outcome, RunOutcome::Stopped);
     assert!(summary.stubs_left > 0);

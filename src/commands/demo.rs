@@ -35,7 +35,6 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         faults: FaultPlan::preset("demo").unwrap_or_default(),
         required_key: None,
         get_match_details_works: false,
-        history_cap: None,
     };
     let sim = SimServer::start(config)
         .await

@@ -35,6 +35,9 @@ pub enum FetchError {
     /// The sequence endpoint returned a different match than the one asked for.
     #[error("API returned match {got} instead of {asked}")]
     WrongMatch { asked: i64, got: i64 },
+    /// Not sent: the run was paused or is stopping. Never recorded on a row.
+    #[error("request not sent (sync paused or stopping)")]
+    NotSent,
     /// The body could not be understood.
     #[error("malformed API response: {reason}")]
     Malformed { reason: String },

@@ -5,6 +5,7 @@ pub mod error;
 pub mod http;
 pub mod model;
 pub mod opendota;
+pub mod pacer;
 pub mod parse;
 pub mod steam;
 
@@ -117,6 +118,9 @@ impl SourceConfig {
 pub trait MatchSource: Send + Sync {
     fn kind(&self) -> SourceKind;
 
+    /// Admits every request this source sends (rate limit and pause gate).
+    fn pacer(&self) -> &pacer::Pacer;
+
     /// One page of `account_id`'s history, starting at `cursor` (`None`: the newest).
     fn history_page(
         &self,
@@ -151,6 +155,13 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.kind(),
             AnySource::OpenDota(s) => s.kind(),
+        }
+    }
+
+    fn pacer(&self) -> &pacer::Pacer {
+        match self {
+            AnySource::Steam(s) => s.pacer(),
+            AnySource::OpenDota(s) => s.pacer(),
         }
     }
 

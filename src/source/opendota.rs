@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::http::{self, Reply};
+use super::pacer::Pacer;
 use super::{
     ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
     SourceConfig, SourceKind, parse,
@@ -16,6 +17,7 @@ pub struct OpenDotaClient {
     http: reqwest::Client,
     base: String,
     key: Option<ApiKey>,
+    pacer: Pacer,
 }
 
 impl OpenDotaClient {
@@ -24,6 +26,7 @@ impl OpenDotaClient {
             http: http::build_client(config)?,
             base: config.api_base.trim_end_matches('/').to_string(),
             key: config.key.clone(),
+            pacer: Pacer::new(f64::INFINITY),
         })
     }
 
@@ -34,6 +37,9 @@ impl OpenDotaClient {
         path: &str,
         params: &[(&str, &str)],
     ) -> Result<Reply, FetchError> {
+        if !self.pacer.admit().await {
+            return Err(FetchError::NotSent);
+        }
         let mut request = self.http.get(format!("{}/{path}", self.base)).query(params);
         if let Some(key) = &self.key {
             request = request.query(&[("api_key", key.expose())]);
@@ -58,6 +64,10 @@ fn unexpected_status(status: u16, body: Option<Value>) -> FetchError {
 impl MatchSource for OpenDotaClient {
     fn kind(&self) -> SourceKind {
         SourceKind::OpenDota
+    }
+
+    fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     async fn history_page(

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use serde_json::Value;
 
 use super::http::{self, Reply};
+use super::pacer::Pacer;
 use super::{
     ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
     SourceConfig, SourceKind, parse,
@@ -58,6 +59,7 @@ pub struct SteamClient {
     key: Option<ApiKey>,
     /// A [`DetailsProbe`], shared by the concurrent fetches of one run.
     details_probe: AtomicU8,
+    pacer: Pacer,
 }
 
 impl SteamClient {
@@ -66,6 +68,7 @@ impl SteamClient {
             http: http::build_client(config)?,
             base: config.api_base.trim_end_matches('/').to_string(),
             key: config.key.clone(),
+            pacer: Pacer::new(f64::INFINITY),
             details_probe: AtomicU8::new(DetailsProbe::Unknown.to_u8()),
         })
     }
@@ -101,6 +104,9 @@ impl SteamClient {
         path: &str,
         params: &[(&str, String)],
     ) -> Result<Reply, FetchError> {
+        if !self.pacer.admit().await {
+            return Err(FetchError::NotSent);
+        }
         let mut request = self.http.get(format!("{}/{path}", self.base));
         if let Some(key) = &self.key {
             request = request.query(&[("key", key.expose())]);
@@ -171,6 +177,10 @@ fn unexpected_status(status: u16, _body: Option<Value>) -> FetchError {
 impl MatchSource for SteamClient {
     fn kind(&self) -> SourceKind {
         SourceKind::Steam
+    }
+
+    fn pacer(&self) -> &Pacer {
+        &self.pacer
     }
 
     async fn history_page(

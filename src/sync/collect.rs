@@ -8,7 +8,6 @@ use super::engine::{
     Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, sleep_unless_cancelled,
     with_store,
 };
-use super::limiter::Pacer;
 use super::progress::SyncEvent;
 use crate::source::{FetchError, HistoryPage, MatchSource};
 
@@ -20,7 +19,6 @@ pub(crate) async fn collect_ids<S: MatchSource>(
     store: &SharedStore,
     options: &SyncOptions,
     channels: &Channels,
-    pacer: &Pacer,
     counters: &mut RunCounters,
     job_id: i64,
 ) -> Result<PhaseEnd, SyncError> {
@@ -31,7 +29,7 @@ pub(crate) async fn collect_ids<S: MatchSource>(
         if channels.cancel.is_cancelled() {
             return Ok(PhaseEnd::Stopped);
         }
-        let page = match fetch_page(source, account_id, cursor, channels, pacer).await {
+        let page = match fetch_page(source, account_id, cursor, channels).await {
             Ok(page) => page,
             Err(end) => return Ok(end),
         };
@@ -81,16 +79,15 @@ async fn fetch_page<S: MatchSource>(
     account_id: u32,
     cursor: Option<crate::source::HistoryCursor>,
     channels: &Channels,
-    pacer: &Pacer,
 ) -> Result<HistoryPage, PhaseEnd> {
     let mut failures = 0;
     loop {
-        pacer.ready().await;
         if channels.cancel.is_cancelled() {
             return Err(PhaseEnd::Stopped);
         }
         let error = match source.history_page(account_id, cursor).await {
             Ok(page) => return Ok(page),
+            Err(FetchError::NotSent) => return Err(PhaseEnd::Stopped),
             Err(error) => error,
         };
         if error.is_fatal() {
@@ -102,7 +99,7 @@ async fn fetch_page<S: MatchSource>(
                 return Err(PhaseEnd::ApiDown);
             }
             FetchError::RateLimited { retry_after, .. } => {
-                pacer.slow_down();
+                source.pacer().slow_down();
                 retry_after.unwrap_or(Duration::from_secs(2 << failures.min(5)))
             }
             _ if failures >= PAGE_ATTEMPTS => {

@@ -8,7 +8,6 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::breaker::BreakerPolicy;
-use super::limiter::Pacer;
 use super::progress::{Progress, SyncEvent, SyncState};
 use super::{RunOutcome, Summary, collect, fetch};
 use crate::source::{FetchError, MatchSource};
@@ -169,21 +168,12 @@ pub async fn run<S: MatchSource>(
         }
     });
 
-    let pacer = Pacer::new(options.rate);
+    source.pacer().reset(options.rate);
     let mut counters = RunCounters::default();
     let mut end = PhaseEnd::Finished;
 
     if options.mode == SyncMode::Full {
-        end = collect::collect_ids(
-            source,
-            store,
-            options,
-            channels,
-            &pacer,
-            &mut counters,
-            job_id,
-        )
-        .await?;
+        end = collect::collect_ids(source, store, options, channels, &mut counters, job_id).await?;
     }
     if let SyncMode::Retry { all: true } = options.mode {
         with_store(store, move |s| s.reset_attempts(account_id, None)).await?;
@@ -217,7 +207,6 @@ pub async fn run<S: MatchSource>(
             store,
             options,
             channels,
-            &pacer,
             &mut counters,
             queue,
             job_id,

@@ -7,13 +7,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use futures_util::stream::{FuturesUnordered, StreamExt};
-use tokio::sync::watch;
 
 use super::breaker::{Breaker, Verdict};
 use super::engine::{
     Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, with_store,
 };
-use super::limiter::Pacer;
 use super::progress::{SyncEvent, SyncState};
 use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource};
 use crate::store::FailureRecord;
@@ -29,18 +27,14 @@ enum Attempt {
     NotSent,
 }
 
-/// One request: wait for the pacer, check the gate, fetch.
-async fn attempt<S: MatchSource>(
-    source: &S,
-    pacer: &Pacer,
-    gate: watch::Receiver<bool>,
-    wanted: MatchRef,
-) -> (MatchRef, Attempt) {
-    pacer.ready().await;
-    if !*gate.borrow() {
+/// One match: the source's pacer admits each request it sends, or refuses
+/// when the gate is closed.
+async fn attempt<S: MatchSource>(source: &S, wanted: MatchRef) -> (MatchRef, Attempt) {
+    let result = source.match_details(wanted).await;
+    if result == Err(FetchError::NotSent) {
         return (wanted, Attempt::NotSent);
     }
-    let result = source.match_details(wanted).await.and_then(|details| {
+    let result = result.and_then(|details| {
         if details.match_id == wanted.match_id {
             Ok(details)
         } else {
@@ -89,7 +83,6 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     store: &SharedStore,
     options: &SyncOptions,
     channels: &Channels,
-    pacer: &Pacer,
     counters: &mut RunCounters,
     queue: Vec<MatchRef>,
     job_id: i64,
@@ -99,12 +92,12 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         p.state = SyncState::Fetching;
         p.fetch_started = true;
         p.fetch.total = total;
-        p.fetch.rate_limit = pacer.rate();
+        p.fetch.rate_limit = source.pacer().rate();
     });
+    let pacer = source.pacer();
     let mut queue: VecDeque<MatchRef> = queue.into();
     let mut breaker = Breaker::new(options.breaker);
     let mut in_flight = FuturesUnordered::new();
-    let (gate_tx, gate_rx) = watch::channel(true);
     let mut paused = channels.paused.clone();
     let mut pause_alive = true;
     let mut hold_until: Option<Instant> = None;
@@ -127,7 +120,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         }
         let is_paused = *paused.borrow_and_update();
         let open = end.is_none() && !is_paused && hold_until.is_none();
-        gate_tx.send_if_modified(|g| std::mem::replace(g, open) != open);
+        pacer.set_open(open);
         channels.update(|p| {
             let state = match (end.is_some(), is_paused, hold_until) {
                 (true, _, _) => p.state.clone(),
@@ -142,7 +135,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         if open {
             while in_flight.len() < max_in_flight {
                 let Some(next) = queue.pop_front() else { break };
-                in_flight.push(attempt(source, pacer, gate_rx.clone(), next));
+                in_flight.push(attempt(source, next));
             }
         }
         if in_flight.is_empty() && (end.is_some() || queue.is_empty()) {
@@ -304,6 +297,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             .await?;
         }
     }
+    pacer.set_open(true);
     Ok(end.unwrap_or(PhaseEnd::Finished))
 }
 

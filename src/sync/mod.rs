@@ -52,6 +52,5 @@ mod collect;
 pub mod controller;
 pub mod engine;
 mod fetch;
-pub mod limiter;
 
 pub use engine::{Channels, SharedStore, SyncError, SyncMode, SyncOptions, api_down_message, run};

@@ -114,10 +114,12 @@ pub fn recomputed_teammates(db: &Path) -> Vec<(i64, i64, i64, i64, Option<i64>)>
               ORDER BY me.account_id, p.account_id",
         )
         .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 pub fn stored_teammates(db: &Path) -> Vec<(i64, i64, i64, i64, Option<i64>)> {
@@ -128,10 +130,12 @@ pub fn stored_teammates(db: &Path) -> Vec<(i64, i64, i64, i64, Option<i64>)> {
                FROM players_encountered ORDER BY account_id, other_account_id",
         )
         .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 /// `(has_details, retry_count, fetch_error)` of one match.

@@ -1,9 +1,12 @@
-//! The request pacer: at most R requests start in any one-second window,
-//! bursts included. The rate can be lowered after a 429 and recovers
-//! gradually; governor does the pacing, this wraps it to make the rate
-//! adjustable at run time.
+//! The request pacer: every HTTP request a client sends is admitted here
+//! first, so at most R requests start in any one-second window, bursts
+//! included, whatever the client does internally (a probe and its fallback
+//! are two requests). The rate drops after a 429 and recovers gradually;
+//! governor does the pacing, this makes the rate adjustable at run time and
+//! adds a gate the engine closes to pause or stop without sending more.
 
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,14 +21,32 @@ pub const MIN_RATE: f64 = 0.05;
 const SPACING_MARGIN: f64 = 1.01;
 
 pub struct Pacer {
-    ceiling: f64,
     state: Mutex<PacerState>,
+    /// Closed while the run is paused, held by the breaker or stopping.
+    open: AtomicBool,
 }
 
 struct PacerState {
+    ceiling: f64,
     rate: f64,
     limiter: Arc<DefaultDirectRateLimiter>,
     successes_since_change: u32,
+}
+
+impl PacerState {
+    fn new(rate: f64) -> PacerState {
+        let rate = if rate.is_finite() && rate > 0.0 {
+            rate
+        } else {
+            f64::INFINITY
+        };
+        PacerState {
+            ceiling: rate,
+            rate,
+            limiter: limiter_for(if rate.is_finite() { rate } else { 1.0 }),
+            successes_since_change: 0,
+        }
+    }
 }
 
 fn limiter_for(rate: f64) -> Arc<DefaultDirectRateLimiter> {
@@ -40,19 +61,21 @@ fn limiter_for(rate: f64) -> Arc<DefaultDirectRateLimiter> {
 impl Pacer {
     /// `rate`: requests per second; `f64::INFINITY` or 0 disables pacing.
     pub fn new(rate: f64) -> Pacer {
-        let rate = if rate.is_finite() && rate > 0.0 {
-            rate
-        } else {
-            f64::INFINITY
-        };
         Pacer {
-            ceiling: rate,
-            state: Mutex::new(PacerState {
-                rate,
-                limiter: limiter_for(if rate.is_finite() { rate } else { 1.0 }),
-                successes_since_change: 0,
-            }),
+            state: Mutex::new(PacerState::new(rate)),
+            open: AtomicBool::new(true),
         }
+    }
+
+    /// A fresh run: this ceiling, the gate open.
+    pub fn reset(&self, rate: f64) {
+        *self.lock() = PacerState::new(rate);
+        self.set_open(true);
+    }
+
+    /// Opens or closes the gate; requests waiting for their turn see it.
+    pub fn set_open(&self, open: bool) {
+        self.open.store(open, Ordering::SeqCst);
     }
 
     pub fn rate(&self) -> f64 {
@@ -65,8 +88,12 @@ impl Pacer {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Waits until one more request may start.
-    pub async fn ready(&self) {
+    /// Waits until one more request may start; `false` when the gate is
+    /// closed, before or after the wait: the request must not be sent.
+    pub async fn admit(&self) -> bool {
+        if !self.open.load(Ordering::SeqCst) {
+            return false;
+        }
         let (rate, limiter) = {
             let state = self.lock();
             (state.rate, state.limiter.clone())
@@ -74,6 +101,7 @@ impl Pacer {
         if rate.is_finite() {
             limiter.until_ready().await;
         }
+        self.open.load(Ordering::SeqCst)
     }
 
     /// A 429: halve the rate (never below `MIN_RATE`). Returns the new rate.
@@ -94,13 +122,13 @@ impl Pacer {
     /// A success: after a run of them, creep back up by a quarter toward the ceiling.
     pub fn record_success(&self) {
         let mut state = self.lock();
-        if state.rate >= self.ceiling {
+        if state.rate >= state.ceiling {
             return;
         }
         state.successes_since_change += 1;
         let needed = (state.rate * 10.0).ceil().max(5.0) as u32;
         if state.successes_since_change >= needed {
-            let rate = (state.rate * 1.25).min(self.ceiling);
+            let rate = (state.rate * 1.25).min(state.ceiling);
             state.rate = rate;
             state.limiter = limiter_for(if rate.is_finite() { rate } else { 1.0 });
             state.successes_since_change = 0;
@@ -111,6 +139,15 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_closed_gate_admits_nothing() {
+        let pacer = Pacer::new(1000.0);
+        pacer.set_open(false);
+        assert!(!pacer.admit().await);
+        pacer.reset(5.0);
+        assert!(pacer.admit().await);
+    }
 
     #[test]
     fn slowing_down_halves_and_recovers_to_the_ceiling() {
@@ -137,7 +174,7 @@ mod tests {
         let pacer = Pacer::new(20.0);
         let start = std::time::Instant::now();
         for _ in 0..11 {
-            pacer.ready().await;
+            assert!(pacer.admit().await);
         }
         // 11 requests at 20/s: the 11th cannot start before 0.5 s.
         assert!(
