@@ -750,3 +750,29 @@ fn datasets_from_the_same_seed_are_equal() {
         .collect();
     assert!(counts.values().all(|count| *count == 300));
 }
+
+#[tokio::test]
+async fn demo_preset_has_matches_that_never_resolve() {
+    let server = start(SimConfig {
+        faults: FaultPlan::preset("demo").unwrap(),
+        ..SimConfig::default()
+    })
+    .await;
+    let dataset = server.dataset();
+    let account = &dataset.accounts()[0];
+    let mut never = 0;
+    for nth in [7, 301] {
+        let url = format!(
+            "{}/api/matches/{}",
+            server.base_url(),
+            account.match_ids[nth]
+        );
+        let statuses = [get(&url).await.status, get(&url).await.status];
+        if statuses == [404, 404] {
+            never += 1;
+        }
+    }
+    assert_eq!(never, 2);
+    let stats = server.stats();
+    assert_eq!(stats.by_endpoint["od_match"]["not_found"], 4);
+}
