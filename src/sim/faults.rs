@@ -204,8 +204,15 @@ impl FaultPlan {
                 .map_err(|error| format!("fault plan {shown} is not valid: {error}"))?
         } else {
             toml::from_str(&text).map_err(|error| {
-                let message = error.message().to_string();
-                format!("fault plan {shown} is not valid: {message}")
+                // toml's own Display spans several lines; keep one, with the line number.
+                let message = error.message().trim().replace('\n', " ");
+                match error.span() {
+                    Some(span) => {
+                        let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                        format!("fault plan {shown} is not valid (line {line}): {message}")
+                    }
+                    None => format!("fault plan {shown} is not valid: {message}"),
+                }
             })?
         };
         plan.validate()

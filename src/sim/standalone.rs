@@ -127,3 +127,54 @@ async fn wait_for_stop_signal() {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn banner_lists_accounts_url_and_commands() {
+        let config = SimConfig {
+            accounts: 2,
+            matches_per_account: 12,
+            ..SimConfig::default()
+        };
+        let server = SimServer::start(config).await.unwrap();
+        let text = banner(&server, false);
+        let dataset = server.dataset();
+        for account in dataset.accounts() {
+            assert!(text.contains(&account.account_id.to_string()));
+            assert!(text.contains(&account.vanity));
+        }
+        assert!(text.contains(&server.base_url()));
+        let first = dataset.accounts()[0].account_id;
+        assert!(text.contains(&format!(
+            "STEAM_API_KEY=any dota-sync sync --account {first} --api-base {}",
+            server.base_url()
+        )));
+        assert!(text.contains("--source opendota"));
+        assert!(
+            text.lines().any(|line| line.contains("yes")),
+            "the private account is marked"
+        );
+        assert!(banner(&server, true).contains("<the --key value>"));
+    }
+
+    #[tokio::test]
+    async fn bad_options_fail_in_one_line() {
+        let options = SimulateOptions {
+            faults: Some("no-such-plan".into()),
+            ..SimulateOptions::default()
+        };
+        let error = run_standalone(options).await.unwrap_err();
+        assert!(
+            error.contains("no-such-plan") && !error.contains('\n'),
+            "{error}"
+        );
+        let options = SimulateOptions {
+            accounts: 1,
+            ..SimulateOptions::default()
+        };
+        assert!(run_standalone(options).await.is_err());
+    }
+}
