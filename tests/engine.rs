@@ -269,12 +269,14 @@ async fn failing_match_is_given_up_after_three_runs_and_revived_by_retry_all() {
 
 #[tokio::test]
 async fn circuit_breaker_ends_the_run_when_the_api_stays_down() {
-    let mut plan = FaultPlan::default();
-    plan.down = vec![dota_sync::sim::DownWindow {
-        start_ms: 300,
-        end_ms: 600_000,
-    }];
-    plan.latency_ms = Some([5, 5]);
+    let plan = FaultPlan {
+        down: vec![dota_sync::sim::DownWindow {
+            start_ms: 300,
+            end_ms: 600_000,
+        }],
+        latency_ms: Some([5, 5]),
+        ..FaultPlan::default()
+    };
     let sim = start(config(2, 300, plan)).await;
     let account = sim.dataset().accounts()[0].account_id;
     let (_dir, path) = db();
@@ -345,8 +347,10 @@ async fn shared_matches_are_stored_once_and_counted_per_account() {
 
 #[tokio::test]
 async fn requests_never_exceed_the_rate_in_any_second() {
-    let mut plan = FaultPlan::default();
-    plan.latency_ms = Some([30, 60]);
+    let plan = FaultPlan {
+        latency_ms: Some([30, 60]),
+        ..FaultPlan::default()
+    };
     let sim = start(config(2, 45, plan)).await;
     let account = sim.dataset().accounts()[0].account_id;
     let (_dir, path) = db();
@@ -369,8 +373,10 @@ async fn requests_never_exceed_the_rate_in_any_second() {
 
 #[tokio::test]
 async fn a_stopped_run_resumes_to_the_same_database() {
-    let mut plan = FaultPlan::default();
-    plan.latency_ms = Some([5, 10]);
+    let plan = FaultPlan {
+        latency_ms: Some([5, 10]),
+        ..FaultPlan::default()
+    };
     let sim = start(config(2, 120, plan)).await;
     let account = sim.dataset().accounts()[0].account_id;
     let (_dir, path) = db();

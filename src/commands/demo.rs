@@ -35,6 +35,8 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         faults: FaultPlan::preset("demo").unwrap_or_default(),
         required_key: None,
         get_match_details_works: false,
+        // Steam lists only 500; the demo shows a whole 1,500-match sync.
+        history_cap: DEMO_MATCHES,
     };
     let sim = SimServer::start(config)
         .await

@@ -34,6 +34,9 @@ pub struct SimConfig {
     pub required_key: Option<String>,
     /// false (default): GetMatchDetails answers 500 `{}` like the real API today.
     pub get_match_details_works: bool,
+    /// How many of an account's most recent matches GetMatchHistory reaches:
+    /// 500 like Valve's. The demo raises it so its 1,500 matches all sync.
+    pub history_cap: usize,
 }
 
 impl Default for SimConfig {
@@ -45,6 +48,7 @@ impl Default for SimConfig {
             faults: FaultPlan::default(),
             required_key: None,
             get_match_details_works: false,
+            history_cap: 500,
         }
     }
 }
@@ -54,6 +58,7 @@ pub(crate) struct SimState {
     pub dataset: Arc<Dataset>,
     pub required_key: Option<String>,
     pub get_match_details_works: bool,
+    pub history_cap: usize,
     faults: Mutex<FaultState>,
     stats: Mutex<StatsRecorder>,
 }
@@ -110,6 +115,7 @@ impl SimServer {
             dataset,
             required_key: config.required_key,
             get_match_details_works: config.get_match_details_works,
+            history_cap: config.history_cap,
         });
         let app = Router::new()
             .fallback(handle)

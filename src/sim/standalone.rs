@@ -51,6 +51,7 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
         faults,
         required_key: options.key.clone(),
         get_match_details_works: false,
+        ..SimConfig::default()
     };
     let server = SimServer::start_on_port(config, options.port)
         .await

@@ -14,7 +14,6 @@ use super::server::SimState;
 /// SteamID64 of account 0; a SteamID64 is this plus the 32-bit account ID.
 const STEAM_ID64_BASE: u64 = 76_561_197_960_265_728;
 /// GetMatchHistory reaches only the most recent matches.
-const HISTORY_CAP: usize = 500;
 /// Most matches one page (or one sequence call) returns.
 const PAGE_MAX: usize = 100;
 
@@ -71,7 +70,7 @@ pub(crate) fn match_history(state: &SimState, query: &Query) -> Reply {
         let body = json!({"result": {"status": 15, "statusDetail": "Cannot get match history for a user that hasn't allowed it"}});
         return Reply::new(respond::json(StatusCode::OK, &body), "private");
     }
-    let reachable = &account.match_ids[..account.match_ids.len().min(HISTORY_CAP)];
+    let reachable = &account.match_ids[..account.match_ids.len().min(state.history_cap)];
     // start_at_match_id is inclusive; newest first means IDs descend.
     let start = match number::<i64>(query, "start_at_match_id").filter(|id| *id > 0) {
         Some(start_at) => reachable.partition_point(|id| *id > start_at),
