@@ -109,7 +109,7 @@ async fn fetch_page<S: MatchSource>(
                     PhaseEnd::Fatal(error)
                 });
             }
-            _ => Duration::from_millis(500 << failures.min(6)),
+            _ => Duration::from_millis(250 << failures.min(6)),
         };
         tracing::warn!(%error, attempt = failures, "history page failed; retrying");
         channels.emit(SyncEvent::Notice(format!(

@@ -1,0 +1,336 @@
+//! The real binary against the simulator: exit codes, one-line errors, the
+//! JSON summary, the key kept secret, and crash safety under SIGKILL.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use common::*;
+use dota_sync::sim::{FaultPlan, SimServer};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("sync.db")
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.path().join("dota-sync.log")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dota-sync"));
+        cmd.args(args)
+            .env("DOTA_SYNC_DB", self.db())
+            .env("DOTA_SYNC_CONFIG", self.dir.path().join("config.toml"))
+            .env("DOTA_SYNC_LOG", self.log())
+            .env("STEAM_API_KEY", KEY)
+            .env_remove("OPENDOTA_API_KEY")
+            .env_remove("RUST_BACKTRACE")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn assert_one_line_error(output: &Output, code: i32, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "exactly one line: {err:?}");
+    assert!(err.contains(needle), "{err:?} lacks {needle:?}");
+    assert!(
+        !err.contains("backtrace") && !err.contains("Location:"),
+        "{err}"
+    );
+}
+
+fn sync_args<'a>(sim_base: &'a str, account: &'a str) -> Vec<&'a str> {
+    vec![
+        "sync",
+        "--account",
+        account,
+        "--api-base",
+        sim_base,
+        "--rate",
+        "500",
+    ]
+}
+
+fn assert_key_absent_from(paths: &[&Path]) {
+    for path in paths {
+        if let Ok(bytes) = std::fs::read(path) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(KEY),
+                "the key leaked into {}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn garbage_account_is_bad_input_listing_the_accepted_forms() {
+    let env = Env::new();
+    let out = env.run(&["sync", "--account", "not-an-id"]);
+    assert_one_line_error(&out, 2, "SteamID64");
+    assert!(!env.db().exists(), "nothing created for bad input");
+}
+
+#[test]
+fn usage_errors_are_one_line_with_exit_2() {
+    let env = Env::new();
+    let out = env.run(&["sync", "--bogus"]);
+    assert_one_line_error(&out, 2, "--bogus");
+    let out = env.run(&["sync", "--account", "86745912", "--source", "nope"]);
+    assert_one_line_error(&out, 2, "nope");
+}
+
+#[test]
+fn steam_without_a_key_says_where_to_put_one() {
+    let env = Env::new();
+    let out = env
+        .command(&["sync", "--account", "86745912"])
+        .env_remove("STEAM_API_KEY")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, 2, "STEAM_API_KEY");
+}
+
+#[test]
+fn an_unreadable_database_is_fatal_and_left_alone() {
+    let env = Env::new();
+    std::fs::write(env.db(), b"not a database at all").unwrap();
+    let out = env.run(&["status"]);
+    assert_one_line_error(&out, 1, "not a dota-sync database");
+    let out = env.run(&[
+        "sync",
+        "--account",
+        "86745912",
+        "--source",
+        "opendota",
+        "--api-base",
+        "http://127.0.0.1:9",
+    ]);
+    assert_one_line_error(&out, 1, "sync.db");
+    assert_eq!(std::fs::read(env.db()).unwrap(), b"not a database at all");
+}
+
+#[tokio::test]
+async fn private_profile_and_rejected_key_are_fatal_one_liners_without_the_key() {
+    let mut cfg = config(2, 30, FaultPlan::default());
+    let sim = start(cfg.clone()).await;
+    let env = Env::new();
+    let base = sim.base_url();
+    let private = sim.dataset().private_account_id().to_string();
+    let out = run_blocking(&env, sync_args(&base, &private)).await;
+    assert_one_line_error(&out, 1, "private");
+
+    cfg.required_key = Some("the-right-key".into());
+    let strict = start(cfg).await;
+    let strict_base = strict.base_url();
+    let account = strict.dataset().accounts()[0].account_id.to_string();
+    let out = run_blocking(&env, sync_args(&strict_base, &account)).await;
+    assert_one_line_error(&out, 1, "rejected the key");
+    assert!(!stdout(&out).contains(KEY));
+    assert_key_absent_from(&[&env.db(), &env.db().with_extension("db-wal"), &env.log()]);
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let failed: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM matches WHERE has_details = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 0, "a rejected key marks no match failed");
+}
+
+async fn run_blocking(env: &Env, args: Vec<&str>) -> Output {
+    let mut cmd = env.command(&args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sync_json_summary_and_status() {
+    let sim = start(config(2, 80, FaultPlan::default())).await;
+    let env = Env::new();
+    let base = sim.base_url();
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+    let mut args = sync_args(&base, &account);
+    args.push("--json");
+    let out = run_blocking(&env, args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    for field in [
+        "account_id",
+        "source",
+        "ids_collected",
+        "new_ids",
+        "details_fetched",
+        "failed",
+        "server_errors",
+        "given_up",
+        "stubs_left",
+        "history_capped",
+    ] {
+        assert!(summary.get(field).is_some(), "missing {field}: {summary}");
+    }
+    assert_eq!(summary["ids_collected"], 80);
+    assert_eq!(summary["details_fetched"], 80);
+    assert_eq!(summary["source"], "steam");
+    assert!(
+        stderr(&out).contains("Fetching match details: "),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run_blocking(&env, vec!["status", "--json", "--account", &account]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(status["matches"], 80);
+    assert_eq!(status["detailed"], 80);
+    assert_eq!(status["stubs"], 0);
+    assert_eq!(status["last_sync"]["status"], "completed");
+}
+
+#[tokio::test]
+async fn the_key_never_leaks_whatever_fails() {
+    let plan = FaultPlan::preset("flaky").unwrap();
+    let plan = FaultPlan {
+        timeout_ms: 2_500,
+        ..plan
+    };
+    let sim = start(config(2, 60, plan)).await;
+    let env = Env::new();
+    let base = sim.base_url();
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+    let out = run_blocking(&env, sync_args(&base, &account)).await;
+    assert!(!stderr(&out).contains(KEY) && !stdout(&out).contains(KEY));
+    let wal = env.db().with_extension("db-wal");
+    assert_key_absent_from(&[&env.db(), &wal, &env.log()]);
+    // A dead port too.
+    let out = run_blocking(&env, sync_args("http://127.0.0.1:9", &account)).await;
+    assert!(!stderr(&out).contains(KEY), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sigint_stops_cleanly_with_130() {
+    let plan = FaultPlan {
+        latency_ms: Some([20, 40]),
+        ..FaultPlan::default()
+    };
+    let sim = start(config(2, 300, plan)).await;
+    let env = Env::new();
+    let base = sim.base_url();
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+    let mut args = sync_args(&base, &account);
+    *args.last_mut().unwrap() = "40";
+    let child = env.command(&args).stderr(Stdio::piped()).spawn().unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    unsafe_kill(child.id(), 2);
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let status: String = conn
+        .query_row(
+            "SELECT status FROM sync_jobs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "stopped");
+}
+
+fn unsafe_kill(pid: u32, signal: i32) {
+    let status = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// SIGKILL at several points of both phases, then run to the end: the
+/// database equals one from a run never interrupted.
+#[cfg(unix)]
+#[tokio::test]
+async fn killed_runs_resume_to_the_same_database() {
+    let plan = FaultPlan {
+        latency_ms: Some([30, 50]),
+        ..FaultPlan::default()
+    };
+    let sim: SimServer = start(config(2, 600, plan)).await;
+    let base = sim.base_url();
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+
+    let reference = Env::new();
+    let out = run_blocking(&reference, sync_args(&base, &account)).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let env = Env::new();
+    for delay_ms in [120, 400, 900, 1500, 2200] {
+        let mut child = env
+            .command(&sync_args(&base, &account))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        child.kill().unwrap(); // SIGKILL
+        tokio::task::spawn_blocking(move || child.wait().unwrap())
+            .await
+            .unwrap();
+    }
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let stubs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM matches WHERE has_details IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stubs > 0, "the kills interrupted phase 2");
+    drop(conn);
+    let out = run_blocking(&env, sync_args(&base, &account)).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(dump(&env.db()), dump(&reference.db()));
+    assert_eq!(stored_teammates(&env.db()), recomputed_teammates(&env.db()));
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let interrupted: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sync_jobs WHERE status = 'interrupted'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        interrupted >= 4,
+        "killed runs are closed as interrupted: {interrupted}"
+    );
+}
