@@ -1,1 +1,108 @@
-fn main() {}
+//! `cargo bench --bench sync`: phase-2 ingest against the in-process
+//! simulator (no latency, no rate limit) and phase-1 stub ingest.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use dota_sync::sim::{SimConfig, SimServer};
+use dota_sync::source::{AnySource, ApiKey, HistoryEntry, SourceConfig, SourceKind};
+use dota_sync::store::Store;
+use dota_sync::sync::{self, Channels, SyncMode, SyncOptions};
+
+const DETAIL_MATCHES: usize = 1_000;
+const STUB_IDS: i64 = 20_000;
+
+fn phase_two_ingest(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sim = runtime
+        .block_on(SimServer::start(SimConfig {
+            accounts: 2,
+            matches_per_account: DETAIL_MATCHES,
+            history_cap: DETAIL_MATCHES,
+            ..SimConfig::default()
+        }))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.db");
+    let account_id = support::write_stubs(&template, &sim.dataset(), 0, DETAIL_MATCHES);
+    let config = SourceConfig::new(
+        SourceKind::Steam,
+        Some(sim.base_url()),
+        ApiKey::new("bench"),
+    );
+
+    let mut group = c.benchmark_group("phase2");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(DETAIL_MATCHES as u64));
+    group.bench_function("detailed_matches", |b| {
+        let mut run = 0;
+        b.iter_batched(
+            || {
+                run += 1;
+                let path = dir.path().join(format!("run-{run}.db"));
+                std::fs::copy(&template, &path).unwrap();
+                path
+            },
+            |path| {
+                let source = AnySource::new(&config).unwrap();
+                let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
+                let mut options = SyncOptions::new(account_id, f64::INFINITY);
+                options.mode = SyncMode::DetailsOnly;
+                options.max_in_flight = 16;
+                let (channels, _progress) = Channels::detached();
+                let summary = runtime
+                    .block_on(sync::run(&source, &store, &options, &channels))
+                    .unwrap();
+                assert_eq!(summary.details_fetched, DETAIL_MATCHES as u64);
+                drop(store);
+                let _ = std::fs::remove_file(&path);
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+fn phase_one_stub_ingest(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let entries: Vec<HistoryEntry> = (0..STUB_IDS)
+        .map(|i| HistoryEntry {
+            match_id: 8_000_000_000 - i,
+            match_seq_num: Some(7_000_000_000 - i),
+            start_time: Some(1_700_000_000 - i * 1800),
+            lobby_type: Some(7),
+            player_slot: Some(i % 10),
+            hero_id: Some(i % 120 + 1),
+        })
+        .collect();
+    let mut group = c.benchmark_group("phase1");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(STUB_IDS as u64));
+    group.bench_function("stub_ids", |b| {
+        let mut run = 0;
+        b.iter_batched(
+            || {
+                run += 1;
+                Store::open(&dir.path().join(format!("stubs-{run}.db"))).unwrap()
+            },
+            |mut store| {
+                for page in entries.chunks(100) {
+                    store.save_stubs(1, page).unwrap();
+                }
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, phase_two_ingest, phase_one_stub_ingest);
+criterion_main!(benches);

@@ -41,6 +41,9 @@ pub enum SyncMode {
     Retry { all: bool },
     /// Phase 2 over these matches only (the TUI's `r`).
     Matches(Vec<i64>),
+    /// Phase 2 over stubs and failures with attempts left, without paging
+    /// the history first (benchmarks, and resuming a known list).
+    DetailsOnly,
 }
 
 /// How a run behaves.
@@ -180,7 +183,7 @@ pub async fn run<S: MatchSource>(
     }
     if matches!(end, PhaseEnd::Finished) {
         let queue = match &options.mode {
-            SyncMode::Full => {
+            SyncMode::Full | SyncMode::DetailsOnly => {
                 with_store(store, move |s| s.pending(account_id, true, false)).await?
             }
             SyncMode::Retry { all } => {

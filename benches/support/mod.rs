@@ -1,0 +1,35 @@
+//! Shared set-up for the sync benchmarks: a simulator and stub databases.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use dota_sync::sim::Dataset;
+use dota_sync::source::HistoryEntry;
+use dota_sync::store::Store;
+
+/// Phase 1's output for one account, built straight from the dataset so a
+/// benchmark of phase 2 measures phase 2 only.
+pub fn write_stubs(path: &Path, dataset: &Dataset, account_index: usize, count: usize) -> u32 {
+    let account = &dataset.accounts()[account_index];
+    let entries: Vec<HistoryEntry> = account
+        .match_ids
+        .iter()
+        .take(count)
+        .map(|&match_id| {
+            let json = dataset.match_json(match_id).expect("dataset match");
+            HistoryEntry {
+                match_id,
+                match_seq_num: json["match_seq_num"].as_i64(),
+                start_time: json["start_time"].as_i64(),
+                lobby_type: json["lobby_type"].as_i64(),
+                player_slot: None,
+                hero_id: None,
+            }
+        })
+        .collect();
+    let mut store = Store::open(path).expect("bench database");
+    for page in entries.chunks(100) {
+        store.save_stubs(account.account_id, page).expect("stubs");
+    }
+    account.account_id
+}
