@@ -1,0 +1,49 @@
+//! PLACEHOLDER for the hero, item, game-mode and lobby-type names.
+//!
+//! The real module (embedded `dotaconstants` data) is written elsewhere and
+//! replaces this file on merge; the signatures here are the agreed contract,
+//! so the TUI can be built and tested against them meanwhile.
+
+use std::borrow::Cow;
+
+/// A hero's display name.
+pub fn hero_name(id: i64) -> Cow<'static, str> {
+    Cow::Owned(format!("Hero #{id}"))
+}
+
+/// An item's display name; empty for 0 (an empty slot).
+pub fn item_name(id: i64) -> Cow<'static, str> {
+    if id == 0 {
+        Cow::Borrowed("")
+    } else {
+        Cow::Owned(format!("Item #{id}"))
+    }
+}
+
+/// A game mode's display name.
+pub fn game_mode_name(id: i64) -> Cow<'static, str> {
+    Cow::Owned(format!("Mode #{id}"))
+}
+
+/// A lobby type's display name.
+pub fn lobby_type_name(id: i64) -> Cow<'static, str> {
+    Cow::Owned(format!("Lobby #{id}"))
+}
+
+/// Every known hero ID.
+pub fn hero_ids() -> &'static [i64] {
+    &[]
+}
+
+/// Heroes whose name contains `query` (case-insensitive).
+pub fn heroes_matching(query: &str) -> Vec<i64> {
+    let query = query.trim().to_lowercase();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    hero_ids()
+        .iter()
+        .copied()
+        .filter(|&id| hero_name(id).to_lowercase().contains(&query))
+        .collect()
+}
