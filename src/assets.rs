@@ -32,8 +32,19 @@ pub fn lobby_type_name(id: i64) -> Cow<'static, str> {
 
 /// Every known hero ID.
 pub fn hero_ids() -> &'static [i64] {
-    &[]
+    &HERO_IDS
 }
+
+/// Placeholder IDs 1..=150, enough for tests that filter by name.
+static HERO_IDS: [i64; 150] = {
+    let mut ids = [0i64; 150];
+    let mut i = 0;
+    while i < ids.len() {
+        ids[i] = i as i64 + 1;
+        i += 1;
+    }
+    ids
+};
 
 /// Heroes whose name contains `query` (case-insensitive).
 pub fn heroes_matching(query: &str) -> Vec<i64> {

@@ -4,6 +4,8 @@
 //! dispatches. Data flows one way: source -> sync engine -> store, with
 //! progress events to the TUI or the headless printer.
 
+pub mod assets;
 pub mod source;
 pub mod store;
 pub mod sync;
+pub mod tui;
