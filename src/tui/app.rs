@@ -1,0 +1,496 @@
+//! The application state and `update`: actions and engine events in, state
+//! changes and engine commands out. Nothing here draws or touches the
+//! terminal; drawing is a pure function of `&App` (see `ui.rs`).
+
+use std::path::PathBuf;
+
+use ratatui::layout::Rect;
+
+use super::action::{Action, View};
+use super::format::{Clock, sanitize};
+use super::keymap::Context;
+use super::layout;
+use super::match_list::{MatchList, WHEEL_STEP};
+use super::scroll::Scroll;
+use crate::assets;
+use crate::source::SourceKind;
+use crate::store::{Counts, ErrorRow, ListFilter, MatchView, Store, StoreError, TeammateRow};
+use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent};
+
+/// How many rows the errors and teammates views read: enough to browse,
+/// bounded so a pathological database cannot stall the UI.
+pub const SHORT_LIST_LIMIT: usize = 2_000;
+
+/// What the App is told once, at start.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    pub db_path: PathBuf,
+    /// `None`: the first-run screen.
+    pub account_id: Option<u32>,
+    pub source: Option<SourceKind>,
+    /// Shown in the header, e.g. "demo".
+    pub label: Option<String>,
+    pub clock: Clock,
+    /// Shortens the database path to `~/...` in the header.
+    pub home: Option<PathBuf>,
+}
+
+/// The match the details overlay shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Details {
+    pub match_id: i64,
+    /// `None`: the match is not in the database (should not happen).
+    pub view: Option<MatchView>,
+    /// The tracked player's slot from phase 1: the only link when the
+    /// details show them anonymous.
+    pub tracked_slot: Option<i64>,
+}
+
+/// The filter typed after `/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterInput {
+    pub text: String,
+    /// Keys go to the text.
+    pub editing: bool,
+}
+
+pub struct App {
+    pub(super) settings: AppSettings,
+    store: Store,
+    pub(super) progress: Progress,
+    /// The last notice from the engine or the UI itself (sanitised).
+    pub(super) notice: Option<String>,
+    /// The last database error (one line); the UI keeps running.
+    pub(super) error: Option<String>,
+    pub(super) view: View,
+    pub(super) help_open: bool,
+    pub(super) details: Option<Details>,
+    pub(super) filter: FilterInput,
+    pub(super) matches: Option<MatchList>,
+    pub(super) counts: Counts,
+    pub(super) errors: Vec<ErrorRow>,
+    pub(super) errors_scroll: Scroll,
+    pub(super) teammates: Vec<TeammateRow>,
+    pub(super) teammates_scroll: Scroll,
+    /// Rows a list shows at once (from the last screen size).
+    list_page: u16,
+    pub(super) screen: Rect,
+    /// Something visible changed since the last draw.
+    dirty: bool,
+    /// The database changed: re-query before the next draw.
+    stale: bool,
+    quitting: bool,
+}
+
+impl App {
+    /// Opens the database read-only and reads the first screen.
+    pub fn new(settings: AppSettings) -> Result<App, StoreError> {
+        let store = Store::open_read_only(&settings.db_path)?;
+        let matches = settings.account_id.map(MatchList::new);
+        let mut app = App {
+            settings,
+            store,
+            progress: Progress::default(),
+            notice: None,
+            error: None,
+            view: View::Matches,
+            help_open: false,
+            details: None,
+            filter: FilterInput::default(),
+            matches,
+            counts: Counts::default(),
+            errors: Vec::new(),
+            errors_scroll: Scroll::default(),
+            teammates: Vec::new(),
+            teammates_scroll: Scroll::default(),
+            list_page: 10,
+            screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
+            dirty: true,
+            stale: false,
+            quitting: false,
+        };
+        app.refresh();
+        Ok(app)
+    }
+
+    pub fn account_id(&self) -> Option<u32> {
+        self.settings.account_id
+    }
+
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    pub fn matches(&self) -> Option<&MatchList> {
+        self.matches.as_ref()
+    }
+
+    pub fn details(&self) -> Option<&Details> {
+        self.details.as_ref()
+    }
+
+    pub fn filter(&self) -> &FilterInput {
+        &self.filter
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help_open
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn is_quitting(&self) -> bool {
+        self.quitting
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Marks that a redraw is needed (the clock moved relative times...).
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Called after a draw.
+    pub fn mark_drawn(&mut self) {
+        self.dirty = false;
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        if self.settings.account_id.is_none() {
+            Context::FirstRun
+        } else if self.help_open {
+            Context::Help
+        } else if self.filter.editing {
+            Context::Filter
+        } else if self.details.is_some() {
+            Context::Details
+        } else {
+            Context::List(self.view)
+        }
+    }
+
+    /// Fits the lists to a new screen size.
+    pub fn resize(&mut self, screen: Rect) {
+        if screen == self.screen && self.list_page == layout::list_rows(screen) {
+            return;
+        }
+        self.screen = screen;
+        self.list_page = layout::list_rows(screen);
+        let page = usize::from(self.list_page);
+        let result = match self.matches.as_mut() {
+            Some(list) => list.set_page(&self.store, self.list_page),
+            None => Ok(()),
+        };
+        self.note_result(result);
+        self.errors_scroll.follow(self.errors.len(), page);
+        self.teammates_scroll.follow(self.teammates.len(), page);
+        self.dirty = true;
+    }
+
+    /// A new progress snapshot from the engine.
+    pub fn set_progress(&mut self, progress: Progress) {
+        if progress != self.progress {
+            self.progress = progress;
+            self.dirty = true;
+        }
+    }
+
+    /// A discrete event from the engine. Database changes are only noted
+    /// here; the re-query happens once per tick however many arrive.
+    pub fn handle_sync_event(&mut self, event: SyncEvent) {
+        match event {
+            SyncEvent::StubsSaved { .. }
+            | SyncEvent::MatchFetched { .. }
+            | SyncEvent::MatchFailed { .. } => self.stale = true,
+            SyncEvent::Notice(text) => {
+                self.notice = Some(sanitize(&text));
+                self.dirty = true;
+            }
+            SyncEvent::Finished(summary) => {
+                self.notice = Some(finished_notice(&summary));
+                self.stale = true;
+                self.dirty = true;
+            }
+        }
+    }
+
+    /// The render tick: re-queries if the database changed. Returns whether
+    /// a redraw is due.
+    pub fn tick(&mut self) -> bool {
+        if self.stale {
+            self.refresh();
+        }
+        self.dirty
+    }
+
+    /// Re-reads everything on screen from the database.
+    pub fn refresh(&mut self) {
+        self.stale = false;
+        self.dirty = true;
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        let result = self.store.counts(Some(account)).map(|c| self.counts = c);
+        self.note_result(result);
+        let result = match self.matches.as_mut() {
+            Some(list) => list.reload(&self.store),
+            None => Ok(()),
+        };
+        self.note_result(result);
+        match self.view {
+            View::Matches => {}
+            View::Errors => self.load_errors(),
+            View::Teammates => self.load_teammates(),
+        }
+        if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
+            self.load_details(id);
+        }
+    }
+
+    /// Applies one action; returns the command for the engine, if any.
+    pub fn update(&mut self, action: Action) -> Option<SyncCommand> {
+        self.dirty = true;
+        match action {
+            Action::Quit => {
+                self.quitting = true;
+                self.notice = Some("Stopping the sync...".into());
+                return Some(SyncCommand::Stop);
+            }
+            Action::StartSync => return self.settings.account_id.map(|_| SyncCommand::Start),
+            Action::TogglePause => return Some(SyncCommand::TogglePause),
+            Action::RetrySelected => {
+                let id = self.target_match()?;
+                self.notice = Some(format!("Retrying match {id}"));
+                return Some(SyncCommand::RetryMatch(id));
+            }
+            Action::RetryAllFailed => {
+                self.notice = Some("Retrying all failed matches".into());
+                return Some(SyncCommand::RetryAllFailed);
+            }
+            Action::NextView => self.show_view(self.view.next()),
+            Action::PrevView => self.show_view(self.view.prev()),
+            Action::ShowView(view) => self.show_view(view),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::ScrollUp => self.move_by(-WHEEL_STEP),
+            Action::ScrollDown => self.move_by(WHEEL_STEP),
+            Action::PageUp => self.page_by(-1),
+            Action::PageDown => self.page_by(1),
+            Action::Top => self.to_end(false),
+            Action::Bottom => self.to_end(true),
+            Action::OpenDetails => {
+                if let Some(id) = self.selected_match() {
+                    self.load_details(id);
+                }
+            }
+            Action::Close => {
+                if self.help_open {
+                    self.help_open = false;
+                } else if self.details.is_some() {
+                    self.details = None;
+                } else if !self.filter.text.is_empty() {
+                    self.filter = FilterInput::default();
+                    self.apply_filter();
+                }
+            }
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::StartFilter => {
+                self.view = View::Matches;
+                self.filter.editing = true;
+            }
+            Action::FilterInput(c) => {
+                self.filter.text.push(c);
+                self.apply_filter();
+            }
+            Action::FilterBackspace => {
+                self.filter.text.pop();
+                self.apply_filter();
+            }
+            Action::FilterAccept => self.filter.editing = false,
+            Action::FilterClear => {
+                self.filter = FilterInput::default();
+                self.apply_filter();
+            }
+        }
+        None
+    }
+
+    /// The match `r` retries: the one in the details, else the selected row.
+    fn target_match(&self) -> Option<i64> {
+        match &self.details {
+            Some(details) => Some(details.match_id),
+            None => self.selected_match(),
+        }
+    }
+
+    /// The match selected in the current view (matches or errors).
+    pub fn selected_match(&self) -> Option<i64> {
+        match self.view {
+            View::Matches => self
+                .matches
+                .as_ref()
+                .and_then(|l| l.selected_row())
+                .map(|r| r.match_id),
+            View::Errors => self
+                .errors
+                .get(self.errors_scroll.selected)
+                .map(|r| r.match_id),
+            View::Teammates => None,
+        }
+    }
+
+    fn show_view(&mut self, view: View) {
+        self.view = view;
+        match view {
+            View::Matches => {}
+            View::Errors => self.load_errors(),
+            View::Teammates => self.load_teammates(),
+        }
+    }
+
+    fn move_by(&mut self, delta: i64) {
+        let page = usize::from(self.list_page);
+        match self.view {
+            View::Matches => {
+                let result = match self.matches.as_mut() {
+                    Some(list) => list.move_by(&self.store, delta),
+                    None => Ok(()),
+                };
+                self.note_result(result);
+            }
+            View::Errors => self
+                .errors_scroll
+                .move_by(delta as isize, self.errors.len(), page),
+            View::Teammates => {
+                self.teammates_scroll
+                    .move_by(delta as isize, self.teammates.len(), page)
+            }
+        }
+    }
+
+    fn page_by(&mut self, pages: i64) {
+        match self.view {
+            View::Matches => {
+                let result = match self.matches.as_mut() {
+                    Some(list) => list.page_by(&self.store, pages),
+                    None => Ok(()),
+                };
+                self.note_result(result);
+            }
+            _ => self.move_by(pages * i64::from(self.list_page)),
+        }
+    }
+
+    fn to_end(&mut self, oldest: bool) {
+        let page = usize::from(self.list_page);
+        match self.view {
+            View::Matches => {
+                let result = match self.matches.as_mut() {
+                    Some(list) if oldest => list.bottom(&self.store),
+                    Some(list) => list.top(&self.store),
+                    None => Ok(()),
+                };
+                self.note_result(result);
+            }
+            View::Errors if oldest => self.errors_scroll.bottom(self.errors.len(), page),
+            View::Errors => self.errors_scroll.top(),
+            View::Teammates if oldest => self.teammates_scroll.bottom(self.teammates.len(), page),
+            View::Teammates => self.teammates_scroll.top(),
+        }
+    }
+
+    fn apply_filter(&mut self) {
+        let text = self.filter.text.trim();
+        let filter = ListFilter::new(text, assets::heroes_matching(text));
+        let result = match self.matches.as_mut() {
+            Some(list) => list.set_filter(&self.store, filter),
+            None => Ok(()),
+        };
+        self.note_result(result);
+    }
+
+    fn load_errors(&mut self) {
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        match self.store.errors(account, SHORT_LIST_LIMIT) {
+            Ok(rows) => {
+                self.errors = rows;
+                self.errors_scroll
+                    .follow(self.errors.len(), usize::from(self.list_page));
+            }
+            Err(e) => self.note_error(&e),
+        }
+    }
+
+    fn load_teammates(&mut self) {
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        match self.store.teammates(account, SHORT_LIST_LIMIT) {
+            Ok(rows) => {
+                self.teammates = rows;
+                self.teammates_scroll
+                    .follow(self.teammates.len(), usize::from(self.list_page));
+            }
+            Err(e) => self.note_error(&e),
+        }
+    }
+
+    fn load_details(&mut self, match_id: i64) {
+        let view = match self.store.match_view(match_id) {
+            Ok(view) => view,
+            Err(e) => return self.note_error(&e),
+        };
+        let tracked_slot = match self.settings.account_id {
+            Some(account) => match self.store.tracked_slot(account, match_id) {
+                Ok(slot) => slot,
+                Err(e) => return self.note_error(&e),
+            },
+            None => None,
+        };
+        self.details = Some(Details {
+            match_id,
+            view,
+            tracked_slot,
+        });
+    }
+
+    fn note_result(&mut self, result: Result<(), StoreError>) {
+        if let Err(e) = result {
+            self.note_error(&e);
+        }
+    }
+
+    fn note_error(&mut self, error: &StoreError) {
+        self.error = Some(sanitize(&error.to_string()));
+        self.dirty = true;
+    }
+}
+
+/// The one line left in the notice area when a run ends.
+fn finished_notice(summary: &crate::sync::Summary) -> String {
+    let how = match &summary.outcome {
+        RunOutcome::Completed => "Sync complete".to_string(),
+        RunOutcome::Stopped => "Sync stopped".to_string(),
+        RunOutcome::ApiDown => "Sync paused: the API is down".to_string(),
+        RunOutcome::DailyLimit { resets_at } => format!(
+            "Daily API limit reached (resets {})",
+            resets_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        RunOutcome::Fatal { message } => format!("Sync failed: {}", sanitize(message)),
+    };
+    format!(
+        "{how}: {} new IDs, {} details fetched, {} failed, {} still without data",
+        summary.new_ids, summary.details_fetched, summary.failed, summary.stubs_left
+    )
+}

@@ -1,0 +1,223 @@
+//! The terminal UI: a thin client of the store and the sync engine.
+//!
+//! The UI task owns the [`App`]. Terminal input, a render tick, progress
+//! snapshots (`watch`) and engine events (`mpsc`) meet in one `select!`;
+//! commands go back on their own channel. The UI never talks to the network.
+
+pub mod action;
+pub mod app;
+mod details;
+mod errors;
+mod first_run;
+pub mod format;
+mod header;
+mod help;
+mod hint_bar;
+pub mod keymap;
+pub mod layout;
+pub mod match_list;
+mod matches;
+mod progress;
+mod scroll;
+mod tabs;
+mod teammates;
+mod theme;
+mod ui;
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use color_eyre::eyre::WrapErr;
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseEventKind,
+};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, MissedTickBehavior};
+
+pub use action::{Action, View};
+pub use app::{App, AppSettings};
+pub use format::Clock;
+
+use crate::source::SourceKind;
+use crate::sync::{Progress, SyncCommand, SyncEvent};
+
+/// How often the screen may be redrawn (only when something changed).
+const RENDER_TICK: Duration = Duration::from_millis(100);
+/// How long `q` waits for the engine to finish what is in flight.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Everything `run` needs; built by `main` (and `demo`) and the engine.
+pub struct TuiContext {
+    /// Exists and is migrated (the caller ran `Store::open`).
+    pub db_path: PathBuf,
+    /// `None`: the first-run screen.
+    pub account_id: Option<u32>,
+    pub source: Option<SourceKind>,
+    /// E.g. "demo", shown in the header.
+    pub label: Option<String>,
+    pub commands: mpsc::UnboundedSender<SyncCommand>,
+    pub progress: watch::Receiver<Progress>,
+    pub events: mpsc::UnboundedReceiver<SyncEvent>,
+    /// Send `SyncCommand::Start` at launch (the demo).
+    pub autostart: bool,
+}
+
+/// Runs the TUI until the user quits. The terminal is restored on every
+/// exit path: return, error, and panic (ratatui's hook).
+pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
+    // Open the database before touching the terminal, so that an error is
+    // printed on a normal screen.
+    let app = App::new(AppSettings {
+        db_path: ctx.db_path.clone(),
+        account_id: ctx.account_id,
+        source: ctx.source,
+        label: ctx.label.clone(),
+        clock: Clock::System,
+        home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
+    })?;
+    let mut terminal = ratatui::init();
+    install_mouse_restoring_hook();
+    let result = match crossterm::execute!(io::stdout(), EnableMouseCapture) {
+        Ok(()) => event_loop(&mut terminal, app, ctx).await,
+        Err(e) => Err(e).wrap_err("cannot enable mouse input"),
+    };
+    // Best effort: the terminal may already be gone.
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+/// ratatui's panic hook leaves raw mode and the alternate screen; mouse
+/// capture is ours to undo, or the shell would receive mouse escape codes.
+fn install_mouse_restoring_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+}
+
+async fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    mut app: App,
+    ctx: TuiContext,
+) -> color_eyre::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let TuiContext {
+        commands,
+        mut progress,
+        mut events,
+        autostart,
+        ..
+    } = ctx;
+    if autostart && app.account_id().is_some() {
+        // A closed channel means no engine: the UI still browses the database.
+        let _ = commands.send(SyncCommand::Start);
+    }
+    app.set_progress(progress.borrow_and_update().clone());
+
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(RENDER_TICK);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut progress_open = true;
+    let mut events_open = true;
+    let mut last_minute = minute_now();
+
+    draw(terminal, &mut app)?;
+    while !app.is_quitting() {
+        tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => {
+                    if let Some(command) = handle_terminal_event(&mut app, &event) {
+                        let _ = commands.send(command);
+                    }
+                }
+                Some(Err(e)) => return Err(e).wrap_err("cannot read the terminal"),
+                None => break,
+            },
+            _ = tick.tick() => {
+                // Relative dates ("5 min ago") move with the clock.
+                let minute = minute_now();
+                if minute != last_minute {
+                    last_minute = minute;
+                    app.mark_dirty();
+                }
+                if app.tick() {
+                    draw(terminal, &mut app)?;
+                }
+            }
+            changed = progress.changed(), if progress_open => match changed {
+                Ok(()) => app.set_progress(progress.borrow_and_update().clone()),
+                Err(_) => progress_open = false,
+            },
+            event = events.recv(), if events_open => match event {
+                Some(event) => app.handle_sync_event(event),
+                None => events_open = false,
+            },
+        }
+    }
+    if app.is_quitting() {
+        draw(terminal, &mut app)?;
+        wait_for_stop(&mut progress).await;
+    }
+    Ok(())
+}
+
+/// Draws one frame: fits the lists to the terminal, then renders.
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> color_eyre::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size().wrap_err("cannot read the terminal size")?;
+    app.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+    terminal
+        .draw(|frame| ui::render(app, frame))
+        .wrap_err("cannot draw")?;
+    app.mark_drawn();
+    Ok(())
+}
+
+/// Turns one terminal event into an action and applies it.
+pub fn handle_terminal_event(app: &mut App, event: &Event) -> Option<SyncCommand> {
+    let action = match event {
+        // Only presses: terminals that report releases would double every key.
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            keymap::action_for(key, app.context())
+        }
+        Event::Mouse(mouse) if matches!(app.context(), keymap::Context::List(_)) => {
+            match mouse.kind {
+                MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+                MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+                _ => None,
+            }
+        }
+        Event::Resize(..) => {
+            app.mark_dirty();
+            None
+        }
+        _ => None,
+    }?;
+    app.update(action)
+}
+
+/// Waits until the engine reports a state that is not running, at most
+/// `STOP_GRACE`; a closed channel means there is nothing to wait for.
+async fn wait_for_stop(progress: &mut watch::Receiver<Progress>) {
+    let deadline = Instant::now() + STOP_GRACE;
+    while progress.borrow().state.is_running() {
+        match tokio::time::timeout_at(deadline, progress.changed()).await {
+            Ok(Ok(())) => continue,
+            Ok(Err(_)) | Err(_) => break,
+        }
+    }
+}
+
+fn minute_now() -> i64 {
+    chrono::Utc::now().timestamp() / 60
+}
