@@ -285,8 +285,8 @@ impl App {
             Action::ScrollDown => self.move_by(WHEEL_STEP),
             Action::PageUp => self.page_by(-1),
             Action::PageDown => self.page_by(1),
-            Action::Top => self.to_end(false),
-            Action::Bottom => self.to_end(true),
+            Action::Top => self.jump_to_end(false),
+            Action::Bottom => self.jump_to_end(true),
             Action::OpenDetails => {
                 if let Some(id) = self.selected_match() {
                     self.load_details(id);
@@ -390,7 +390,7 @@ impl App {
         }
     }
 
-    fn to_end(&mut self, oldest: bool) {
+    fn jump_to_end(&mut self, oldest: bool) {
         let page = usize::from(self.list_page);
         match self.view {
             View::Matches => {
@@ -493,4 +493,301 @@ fn finished_notice(summary: &crate::sync::Summary) -> String {
         "{how}: {} new IDs, {} details fetched, {} failed, {} still without data",
         summary.new_ids, summary.details_fetched, summary.failed, summary.stubs_left
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+    use super::*;
+    use crate::source::{HistoryEntry, MatchDetails, PlayerDetails};
+    use crate::tui::handle_terminal_event;
+
+    const ACCOUNT: u32 = 7;
+
+    fn entry(id: i64) -> HistoryEntry {
+        HistoryEntry {
+            match_id: id,
+            match_seq_num: Some(id),
+            start_time: Some(1_700_000_000 + id),
+            lobby_type: Some(7),
+            player_slot: Some(1),
+            hero_id: Some(id % 3 + 1),
+        }
+    }
+
+    fn details(id: i64) -> MatchDetails {
+        let players = (0..10)
+            .map(|i| {
+                let slot = if i < 5 { i } else { 128 + i - 5 };
+                PlayerDetails {
+                    player_slot: slot,
+                    account_id: Some(if slot == 1 {
+                        i64::from(ACCOUNT)
+                    } else {
+                        100 + i
+                    }),
+                    hero_id: Some(i + 1),
+                    kills: Some(i),
+                    ..PlayerDetails::default()
+                }
+            })
+            .collect();
+        MatchDetails {
+            match_id: id,
+            match_seq_num: Some(id),
+            start_time: Some(1_700_000_000 + id),
+            duration: Some(2_000),
+            game_mode: Some(22),
+            lobby_type: Some(7),
+            radiant_win: Some(true),
+            radiant_score: Some(30),
+            dire_score: Some(20),
+            players,
+            raw_json: "{}".into(),
+        }
+    }
+
+    /// 50 matches 1..=50: 1..=10 detailed, 11 failed, 12 given up, the rest stubs.
+    fn app_with_data(account: Option<u32>) -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        let mut store = Store::open(&path).unwrap();
+        let entries: Vec<HistoryEntry> = (1..=50).map(entry).collect();
+        store.save_stubs(ACCOUNT, &entries).unwrap();
+        for id in 1..=10 {
+            store.save_details(&details(id)).unwrap();
+        }
+        store.record_failure(11, "HTTP 500").unwrap();
+        for _ in 0..MAX_ATTEMPTS {
+            store.record_failure(12, "Match ID not found").unwrap();
+        }
+        drop(store);
+        let app = App::new(AppSettings {
+            db_path: path,
+            account_id: account,
+            source: None,
+            label: None,
+            clock: Clock::Fixed(DateTime::from_timestamp(1_700_000_100, 0).unwrap()),
+            home: None,
+        })
+        .unwrap();
+        (dir, app)
+    }
+
+    use crate::store::MAX_ATTEMPTS;
+
+    fn press(app: &mut App, code: KeyCode) -> Option<SyncCommand> {
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        handle_terminal_event(app, &event)
+    }
+
+    fn selected(app: &App) -> Option<i64> {
+        app.selected_match()
+    }
+
+    #[test]
+    fn actions_send_the_right_commands() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        app.resize(Rect::new(0, 0, 80, 24));
+        assert_eq!(
+            press(&mut app, KeyCode::Char('s')),
+            Some(SyncCommand::Start)
+        );
+        assert_eq!(
+            press(&mut app, KeyCode::Char('p')),
+            Some(SyncCommand::TogglePause)
+        );
+        assert_eq!(
+            press(&mut app, KeyCode::Char('R')),
+            Some(SyncCommand::RetryAllFailed)
+        );
+        // The newest match is 50.
+        assert_eq!(
+            press(&mut app, KeyCode::Char('r')),
+            Some(SyncCommand::RetryMatch(50))
+        );
+        press(&mut app, KeyCode::Char('j'));
+        assert_eq!(
+            press(&mut app, KeyCode::Char('r')),
+            Some(SyncCommand::RetryMatch(49))
+        );
+        assert!(!app.is_quitting());
+        assert_eq!(press(&mut app, KeyCode::Char('q')), Some(SyncCommand::Stop));
+        assert!(app.is_quitting());
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(handle_terminal_event(&mut app, &Event::Key(release)), None);
+        assert!(!app.is_quitting());
+    }
+
+    #[test]
+    fn views_switch_with_tab_and_numbers() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        assert_eq!(app.view(), View::Matches);
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(app.view(), View::Errors);
+        // Most recently attempted first: both failures are loaded.
+        assert_eq!(app.errors.len(), 2);
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(app.view(), View::Teammates);
+        assert_eq!(app.teammates.len(), 4, "the four Radiant teammates");
+        assert_eq!(app.teammates[0].games, 10);
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(app.view(), View::Matches);
+        press(&mut app, KeyCode::BackTab);
+        assert_eq!(app.view(), View::Teammates);
+        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.view(), View::Errors);
+        // In the errors view, r retries the selected failure.
+        let first_error = app.errors[0].match_id;
+        assert_eq!(
+            press(&mut app, KeyCode::Char('r')),
+            Some(SyncCommand::RetryMatch(first_error))
+        );
+        press(&mut app, KeyCode::Char('1'));
+        assert_eq!(app.view(), View::Matches);
+    }
+
+    #[test]
+    fn navigation_moves_the_selection_through_the_whole_list() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        app.resize(Rect::new(0, 0, 80, 24));
+        let page = i64::from(layout::list_rows(Rect::new(0, 0, 80, 24)));
+        assert_eq!(selected(&app), Some(50));
+        press(&mut app, KeyCode::Up);
+        assert_eq!(selected(&app), Some(50), "stays at the top edge");
+        press(&mut app, KeyCode::PageDown);
+        assert_eq!(selected(&app), Some(50 - page));
+        press(&mut app, KeyCode::Char('G'));
+        assert_eq!(selected(&app), Some(1));
+        press(&mut app, KeyCode::Down);
+        assert_eq!(selected(&app), Some(1), "stays at the bottom edge");
+        press(&mut app, KeyCode::PageUp);
+        assert_eq!(selected(&app), Some(1 + page));
+        press(&mut app, KeyCode::Home);
+        assert_eq!(selected(&app), Some(50));
+        press(&mut app, KeyCode::End);
+        assert_eq!(selected(&app), Some(1));
+        press(&mut app, KeyCode::Char('g'));
+        assert_eq!(selected(&app), Some(50));
+        let wheel = Event::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::ScrollDown,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        });
+        handle_terminal_event(&mut app, &wheel);
+        assert_eq!(selected(&app), Some(47));
+    }
+
+    #[test]
+    fn the_filter_edits_live_and_esc_clears_it() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('/'));
+        assert_eq!(app.context(), Context::Filter);
+        // Letters are text while filtering, not commands.
+        for c in "Hero #2".chars() {
+            assert_eq!(press(&mut app, KeyCode::Char(c)), None);
+        }
+        assert!(!app.is_quitting());
+        assert_eq!(app.filter().text, "Hero #2");
+        let list = app.matches().unwrap();
+        // hero_id = id % 3 + 1 == 2: ids 1, 4, ..., 49 (17 matches).
+        assert_eq!(list.total(), 17);
+        assert_eq!(selected(&app), Some(49));
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(app.context(), Context::List(View::Matches));
+        assert_eq!(app.filter().text, "Hero #2", "Enter keeps the filter");
+        press(&mut app, KeyCode::Char('j'));
+        assert_eq!(selected(&app), Some(46));
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.filter().text, "");
+        assert_eq!(app.matches().unwrap().total(), 50);
+
+        // A match ID prefix; Backspace widens it again; Esc drops it.
+        press(&mut app, KeyCode::Char('/'));
+        press(&mut app, KeyCode::Char('4'));
+        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.matches().unwrap().total(), 1);
+        press(&mut app, KeyCode::Backspace);
+        // 4 and 40..=49.
+        assert_eq!(app.matches().unwrap().total(), 11);
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.context(), Context::List(View::Matches));
+        assert_eq!(app.matches().unwrap().total(), 50);
+    }
+
+    #[test]
+    fn details_open_on_enter_and_close_on_esc() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('G'));
+        press(&mut app, KeyCode::Enter);
+        let details = app.details().unwrap();
+        assert_eq!(details.match_id, 1);
+        assert_eq!(details.tracked_slot, Some(1));
+        assert_eq!(details.view.as_ref().unwrap().players.len(), 10);
+        assert_eq!(app.context(), Context::Details);
+        // j does nothing in the details; r retries the displayed match.
+        press(&mut app, KeyCode::Char('j'));
+        assert_eq!(app.details().unwrap().match_id, 1);
+        assert_eq!(
+            press(&mut app, KeyCode::Char('r')),
+            Some(SyncCommand::RetryMatch(1))
+        );
+        press(&mut app, KeyCode::Char('?'));
+        assert_eq!(app.context(), Context::Help);
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.context(), Context::Details);
+        press(&mut app, KeyCode::Esc);
+        assert!(app.details().is_none());
+    }
+
+    #[test]
+    fn engine_events_are_coalesced_into_one_requery_per_tick() {
+        let (dir, mut app) = app_with_data(Some(ACCOUNT));
+        app.resize(Rect::new(0, 0, 80, 24));
+        app.mark_drawn();
+        assert!(!app.tick(), "an idle app has nothing to draw");
+        // The engine writes on its own connection.
+        let mut writer = Store::open(&dir.path().join("app.db")).unwrap();
+        writer.save_details(&details(50)).unwrap();
+        writer.save_stubs(ACCOUNT, &[entry(51)]).unwrap();
+        let before = app.matches().unwrap().queries();
+        app.handle_sync_event(SyncEvent::MatchFetched { match_id: 50 });
+        app.handle_sync_event(SyncEvent::StubsSaved { count: 1, new: 1 });
+        assert_eq!(app.matches().unwrap().queries(), before, "no query yet");
+        assert!(app.tick());
+        let after = app.matches().unwrap().queries();
+        assert!(after > before && after - before <= 4, "{before} -> {after}");
+        let list = app.matches().unwrap();
+        assert_eq!(list.total(), 51);
+        // The selection stays on match 50, now second.
+        assert_eq!(selected(&app), Some(50));
+        assert_eq!(app.counts.detailed, 11);
+        app.mark_drawn();
+        assert!(!app.tick());
+        assert_eq!(app.matches().unwrap().queries(), after);
+    }
+
+    #[test]
+    fn notices_are_sanitised() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        app.handle_sync_event(SyncEvent::Notice("rate lowered\u{1b}[2J\nto 1/s".into()));
+        assert_eq!(app.notice(), Some("rate lowered[2J to 1/s"));
+    }
+
+    #[test]
+    fn first_run_only_quits() {
+        let (_dir, mut app) = app_with_data(None);
+        assert_eq!(app.context(), Context::FirstRun);
+        assert_eq!(press(&mut app, KeyCode::Char('s')), None);
+        assert_eq!(press(&mut app, KeyCode::Char('q')), Some(SyncCommand::Stop));
+    }
 }
