@@ -780,7 +780,7 @@ mod tests {
     fn notices_are_sanitised() {
         let (_dir, mut app) = app_with_data(Some(ACCOUNT));
         app.handle_sync_event(SyncEvent::Notice("rate lowered\u{1b}[2J\nto 1/s".into()));
-        assert_eq!(app.notice(), Some("rate lowered[2J to 1/s"));
+        assert_eq!(app.notice(), Some("rate lowered to 1/s"));
     }
 
     #[test]

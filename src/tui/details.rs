@@ -73,12 +73,14 @@ fn label_line(label: &str, value: String) -> Line<'static> {
 }
 
 fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame, area: Rect) {
-    let [summary, _, radiant, _, dire] = Layout::vertical([
+    let [summary, _, radiant, _, dire, _, tracked_items] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(6),
         Constraint::Length(1),
         Constraint::Length(6),
+        Constraint::Length(1),
+        Constraint::Min(0),
     ])
     .areas(area);
     frame.render_widget(
@@ -113,6 +115,25 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
         ),
         dire,
     );
+    // The items column is cut short on narrow screens: the tracked player's
+    // full inventory gets its own lines.
+    let own = radiant_players
+        .iter()
+        .find(|p| tracked.is(p, &radiant_players))
+        .or_else(|| dire_players.iter().find(|p| tracked.is(p, &dire_players)));
+    if let Some(player) = own {
+        let hero = player
+            .hero_id
+            .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
+        let line = Line::from(vec![
+            Span::styled(format!("{hero} (tracked): "), theme::tracked_player()),
+            Span::raw(items(player)),
+        ]);
+        frame.render_widget(
+            Paragraph::new(line).wrap(Wrap { trim: true }),
+            tracked_items,
+        );
+    }
 }
 
 /// `Radiant victory · 42:07 · All Pick · Ranked · 2024-03-01 · 35 - 28`.

@@ -3,13 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState,
-};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::app::App;
 use super::format;
-use super::theme;
+use super::{scrollbar, theme};
 use crate::store::{ErrorRow, MAX_ATTEMPTS};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -44,11 +42,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .with_offset(scroll.offset)
         .with_selected(Some(scroll.selected));
     frame.render_stateful_widget(table, table_area, &mut state);
-    let mut bar = ScrollbarState::new(app.errors.len()).position(scroll.selected);
-    frame.render_stateful_widget(
-        Scrollbar::new(ScrollbarOrientation::VerticalRight),
+    let bar_area = Rect {
+        y: bar_area.y + 1,
+        height: bar_area.height.saturating_sub(1),
+        ..bar_area
+    };
+    let page = u64::from(table_area.height.saturating_sub(1));
+    scrollbar::render(
+        frame,
         bar_area,
-        &mut bar,
+        app.errors.len() as u64,
+        page,
+        scroll.offset as u64,
     );
 }
 

@@ -120,16 +120,31 @@ pub fn opt(value: Option<i64>) -> String {
 }
 
 /// Text from outside (API error reasons, notices) made safe to draw: control
-/// characters could move the cursor or recolour the terminal, so line breaks
-/// and tabs become spaces and every other control character is dropped.
+/// characters could move the cursor or recolour the terminal, so ANSI escape
+/// sequences are dropped whole, line breaks and tabs become spaces and every
+/// other control character is dropped.
 pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                // CSI (`ESC [ ... final`) runs to a byte in '@'..='~'.
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A path with the home directory shortened to `~` and, when still longer
@@ -176,7 +191,7 @@ mod tests {
     #[test]
     fn stored_timestamps_parse() {
         assert_eq!(when_text("2026-03-10T11:58:00Z", &clock()), "2 min ago");
-        assert_eq!(when_text("garbage\u{1b}[31m", &clock()), "garbage[31m");
+        assert_eq!(when_text("garbage\u{1b}[31m", &clock()), "garbage");
     }
 
     #[test]
@@ -200,7 +215,9 @@ mod tests {
 
     #[test]
     fn sanitize_strips_control_characters() {
-        assert_eq!(sanitize("a\u{1b}[2Jb\nc\u{7}"), "a[2Jb c");
+        assert_eq!(sanitize("a\u{1b}[2Jb\nc\u{7}"), "ab c");
+        assert_eq!(sanitize("red\u{1b}[31;1m!\u{1b}"), "red!");
+        assert_eq!(sanitize("\u{9b}x\ty"), "x y");
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, area: Rect) {
         [
             Constraint::Length(10),
             Constraint::Fill(1),
-            Constraint::Length(13),
+            Constraint::Length(24),
         ],
     )
     .block(

@@ -24,7 +24,11 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
         if nothing_to_close && binding.action == Action::Close {
             continue;
         }
-        let key = binding.label;
+        // The first key is enough here (`q`, not `q/Ctrl-C`); `?` lists all.
+        let key = match binding.label.split_once('/') {
+            Some((first, _)) if !first.is_empty() => first,
+            _ => binding.label,
+        };
         let width_needed = key.chars().count() + 1 + hint.chars().count() + 2;
         if used + width_needed > usize::from(width) {
             break;

@@ -137,6 +137,8 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('q'), Key::ctrl('c')], "q/Ctrl-C", Action::Quit, "Quit (stops the sync cleanly)", Some("quit"), Scope::Always),
     bind(&[Key::ch('?')], "?", Action::ToggleHelp, "Show or hide this help", Some("help"), Scope::Always),
     bind(&[Key::plain(K::Esc)], "Esc", Action::Close, "Close details or help, clear the filter", Some("close"), Scope::Closing),
+    bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "Details of the selected match", Some("details"), Scope::MatchLists),
+    bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter by hero name or match ID", Some("filter"), Scope::MatchesOnly),
     bind(&[Key::ch('s')], "s", Action::StartSync, "Start a sync", Some("sync"), Scope::ListsAndDetails),
     bind(&[Key::ch('p')], "p", Action::TogglePause, "Pause or resume fetching", Some("pause"), Scope::ListsAndDetails),
     bind(&[Key::ch('r')], "r", Action::RetrySelected, "Retry the selected match (even given up)", Some("retry"), Scope::MatchListsAndDetails),
@@ -146,14 +148,12 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('1')], "1", Action::ShowView(View::Matches), "Matches view", None, Scope::Lists),
     bind(&[Key::ch('2')], "2", Action::ShowView(View::Errors), "Errors view", None, Scope::Lists),
     bind(&[Key::ch('3')], "3", Action::ShowView(View::Teammates), "Teammates view", None, Scope::Lists),
-    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Move down", Some("move"), Scope::Lists),
+    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Move down", None, Scope::Lists),
     bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Move up", None, Scope::Lists),
     bind(&[Key::plain(K::PageDown)], "PgDn", Action::PageDown, "Page down", None, Scope::Lists),
     bind(&[Key::plain(K::PageUp)], "PgUp", Action::PageUp, "Page up", None, Scope::Lists),
     bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Go to the newest", None, Scope::Lists),
     bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Go to the oldest", None, Scope::Lists),
-    bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "Details of the selected match", Some("details"), Scope::MatchLists),
-    bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter by hero name or match ID", Some("filter"), Scope::MatchesOnly),
 ];
 
 /// What `key` means in `context`, if anything.

@@ -2,15 +2,13 @@
 //! on screen (the window holds a few screens; the total can be 100,000).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState,
-};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use super::app::App;
 use super::format::{self, Clock};
-use super::theme;
+use super::{scrollbar, theme};
 use crate::assets;
 use crate::store::{MAX_ATTEMPTS, MatchListRow};
 
@@ -57,14 +55,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut state = TableState::new().with_selected(Some(selected_line));
     frame.render_stateful_widget(table, table_area, &mut state);
 
-    let mut bar = ScrollbarState::new(list.total() as usize)
-        .position(list.selected_index() as usize)
-        .viewport_content_length(list.visible_rows().len());
-    frame.render_stateful_widget(
-        Scrollbar::new(ScrollbarOrientation::VerticalRight),
-        bar_area.inner(Margin::new(0, 0)),
-        &mut bar,
-    );
+    // The header row sits above the rows the bar scrolls.
+    let bar_area = Rect {
+        y: bar_area.y + 1,
+        height: bar_area.height.saturating_sub(1),
+        ..bar_area
+    };
+    let page = u64::from(table_area.height.saturating_sub(1));
+    scrollbar::render(frame, bar_area, list.total(), page, list.offset());
 }
 
 fn render_empty(app: &App, frame: &mut Frame, area: Rect) {

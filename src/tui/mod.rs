@@ -19,6 +19,7 @@ pub mod match_list;
 mod matches;
 mod progress;
 mod scroll;
+mod scrollbar;
 mod tabs;
 mod teammates;
 mod theme;

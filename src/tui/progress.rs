@@ -49,7 +49,7 @@ fn phase1_line(progress: &Progress) -> Line<'static> {
     }
     if progress.collect.capped {
         spans.push(Span::styled(
-            "  the source only pages through the 500 most recent",
+            "  (the source stops at the 500 most recent)",
             theme::dim(),
         ));
     }
