@@ -21,6 +21,31 @@ use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent};
 /// bounded so a pathological database cannot stall the UI.
 pub const SHORT_LIST_LIMIT: usize = 2_000;
 
+/// Ticks (of 100 ms in the event loop) between two re-reads of the counts
+/// and the short lists while the engine keeps writing.
+pub const SLOW_REFRESH_TICKS: u64 = 10;
+
+/// What needs re-reading after engine events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Stale {
+    /// Matches were added: the total and positions changed.
+    total: bool,
+    /// Matches changed in place: only the rows loaded.
+    rows: bool,
+    /// Counts and the errors/teammates lists.
+    slow: bool,
+}
+
+impl Stale {
+    fn everything() -> Stale {
+        Stale {
+            total: true,
+            rows: true,
+            slow: true,
+        }
+    }
+}
+
 /// What the App is told once, at start.
 #[derive(Debug, Clone)]
 pub struct AppSettings {
@@ -77,8 +102,11 @@ pub struct App {
     pub(super) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
-    /// The database changed: re-query before the next draw.
-    stale: bool,
+    /// What the engine changed since the last re-query.
+    stale: Stale,
+    /// Render ticks so far; paces the slow re-queries.
+    ticks: u64,
+    slow_due_at_tick: u64,
     quitting: bool,
 }
 
@@ -106,7 +134,9 @@ impl App {
             list_page: 10,
             screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             dirty: true,
-            stale: false,
+            stale: Stale::default(),
+            ticks: 0,
+            slow_due_at_tick: 0,
             quitting: false,
         };
         app.refresh();
@@ -208,52 +238,90 @@ impl App {
     /// here; the re-query happens once per tick however many arrive.
     pub fn handle_sync_event(&mut self, event: SyncEvent) {
         match event {
-            SyncEvent::StubsSaved { .. }
-            | SyncEvent::MatchFetched { .. }
-            | SyncEvent::MatchFailed { .. } => self.stale = true,
+            // New IDs change the total and shift positions.
+            SyncEvent::StubsSaved { .. } => {
+                self.stale.total = true;
+                self.stale.slow = true;
+            }
+            // A fetch changes rows in place; the list keeps its shape.
+            SyncEvent::MatchFetched { .. } | SyncEvent::MatchFailed { .. } => {
+                self.stale.rows = true;
+                self.stale.slow = true;
+            }
             SyncEvent::Notice(text) => {
                 self.notice = Some(sanitize(&text));
                 self.dirty = true;
             }
             SyncEvent::Finished(summary) => {
                 self.notice = Some(finished_notice(&summary));
-                self.stale = true;
+                self.stale = Stale::everything();
+                self.slow_due_at_tick = self.ticks;
                 self.dirty = true;
             }
         }
     }
 
-    /// The render tick: re-queries if the database changed. Returns whether
+    /// The render tick: re-queries what the engine changed. Returns whether
     /// a redraw is due.
+    ///
+    /// During phase 2 a match lands every few hundred milliseconds, so the
+    /// cheap re-reads (the visible window, by key) run at most once a tick,
+    /// and the costly ones (counts over every match, the short lists) at
+    /// most once every `SLOW_REFRESH_TICKS`.
     pub fn tick(&mut self) -> bool {
-        if self.stale {
-            self.refresh();
+        self.ticks += 1;
+        let stale = self.stale;
+        if stale.total || stale.rows {
+            let result = match self.matches.as_mut() {
+                Some(list) if stale.total => list.reload(&self.store),
+                Some(list) => list.reread_rows(&self.store),
+                None => Ok(()),
+            };
+            self.note_result(result);
+            if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
+                self.load_details(id);
+            }
+            self.stale.total = false;
+            self.stale.rows = false;
+            self.dirty = true;
+        }
+        if stale.slow && self.ticks >= self.slow_due_at_tick {
+            self.refresh_slow();
+            self.stale.slow = false;
+            self.slow_due_at_tick = self.ticks + SLOW_REFRESH_TICKS;
         }
         self.dirty
     }
 
     /// Re-reads everything on screen from the database.
     pub fn refresh(&mut self) {
-        self.stale = false;
+        self.stale = Stale::default();
         self.dirty = true;
-        let Some(account) = self.settings.account_id else {
-            return;
-        };
-        let result = self.store.counts(Some(account)).map(|c| self.counts = c);
-        self.note_result(result);
         let result = match self.matches.as_mut() {
             Some(list) => list.reload(&self.store),
             None => Ok(()),
         };
+        self.note_result(result);
+        if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
+            self.load_details(id);
+        }
+        self.refresh_slow();
+    }
+
+    /// The counts and the short list on screen: each reads every match of
+    /// the account, so they are throttled while a sync runs.
+    fn refresh_slow(&mut self) {
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        let result = self.store.counts(Some(account)).map(|c| self.counts = c);
         self.note_result(result);
         match self.view {
             View::Matches => {}
             View::Errors => self.load_errors(),
             View::Teammates => self.load_teammates(),
         }
-        if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
-            self.load_details(id);
-        }
+        self.dirty = true;
     }
 
     /// Applies one action; returns the command for the engine, if any.
@@ -774,6 +842,28 @@ mod tests {
         app.mark_drawn();
         assert!(!app.tick());
         assert_eq!(app.matches().unwrap().queries(), after);
+
+        // A fetch only changes rows in place: one query by key, no count.
+        writer.save_details(&details(49)).unwrap();
+        app.handle_sync_event(SyncEvent::MatchFetched { match_id: 49 });
+        app.handle_sync_event(SyncEvent::MatchFetched { match_id: 49 });
+        assert!(app.tick());
+        assert_eq!(app.matches().unwrap().queries(), after + 1);
+        let row49 = app
+            .matches()
+            .unwrap()
+            .visible_rows()
+            .iter()
+            .find(|r| r.match_id == 49)
+            .cloned()
+            .unwrap();
+        assert_eq!(row49.has_details, Some(true));
+        // The counts over every match wait for the slow cadence.
+        assert_eq!(app.counts.detailed, 11);
+        for _ in 0..SLOW_REFRESH_TICKS {
+            app.tick();
+        }
+        assert_eq!(app.counts.detailed, 12);
     }
 
     #[test]

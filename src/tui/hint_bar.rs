@@ -29,11 +29,12 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
             Some((first, _)) if !first.is_empty() => first,
             _ => binding.label,
         };
-        let width_needed = key.chars().count() + 1 + hint.chars().count() + 2;
+        // Key, space, hint; the two spaces after it may fall off the edge.
+        let width_needed = key.chars().count() + 1 + hint.chars().count();
         if used + width_needed > usize::from(width) {
             break;
         }
-        used += width_needed;
+        used += width_needed + 2;
         spans.push(Span::styled(key, theme::key()));
         spans.push(Span::raw(format!(" {hint}  ")));
     }

@@ -121,6 +121,17 @@ impl MatchList {
         self.fill_window(store, anchor)
     }
 
+    /// Re-reads the rows loaded, in place: for changes that do not add or
+    /// remove matches (a fetch succeeded or failed). One query, by key.
+    pub fn reread_rows(&mut self, store: &Store) -> Result<(), StoreError> {
+        let Some(first) = self.window.first().map(MatchListRow::key) else {
+            return self.reload(store);
+        };
+        let len = self.window.len() as u64;
+        self.window = self.query(store, WindowAnchor::AtOrOlder(first), len)?;
+        Ok(())
+    }
+
     /// Shows only the rows `filter` keeps, from the newest.
     pub fn set_filter(&mut self, store: &Store, filter: ListFilter) -> Result<(), StoreError> {
         self.filter = filter;

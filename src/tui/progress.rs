@@ -66,7 +66,7 @@ fn phase2_gauge(progress: &Progress) -> Gauge<'static> {
     let label = if progress.fetch_started {
         progress.fetch_line()
     } else {
-        "Fetching match details: waiting for match IDs".to_string()
+        "Fetching match details: not started".to_string()
     };
     Gauge::default()
         .ratio(ratio)
