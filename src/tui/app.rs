@@ -183,6 +183,12 @@ impl App {
         self.dirty
     }
 
+    /// Whether the render tick has anything to do: a redraw, or engine
+    /// changes to re-read. When not, the event loop lets the tick sleep.
+    pub fn has_pending_work(&self) -> bool {
+        self.dirty || self.stale != Stale::default()
+    }
+
     /// Marks that a redraw is needed (the clock moved relative times...).
     pub fn mark_dirty(&mut self) {
         self.dirty = true;

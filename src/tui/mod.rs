@@ -128,10 +128,13 @@ where
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut progress_open = true;
     let mut events_open = true;
-    let mut last_minute = minute_now();
 
     draw(terminal, &mut app)?;
     while !app.is_quitting() {
+        // With nothing to draw or re-read the tick is off, so an idle app
+        // sleeps until input, engine news, or the next minute (relative
+        // dates such as "5 min ago" move with the clock).
+        let ticking = app.has_pending_work();
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => {
@@ -142,17 +145,12 @@ where
                 Some(Err(e)) => return Err(e).wrap_err("cannot read the terminal"),
                 None => break,
             },
-            _ = tick.tick() => {
-                // Relative dates ("5 min ago") move with the clock.
-                let minute = minute_now();
-                if minute != last_minute {
-                    last_minute = minute;
-                    app.mark_dirty();
-                }
+            _ = tick.tick(), if ticking => {
                 if app.tick() {
                     draw(terminal, &mut app)?;
                 }
             }
+            _ = tokio::time::sleep(until_next_minute()) => app.mark_dirty(),
             changed = progress.changed(), if progress_open => match changed {
                 Ok(()) => app.set_progress(progress.borrow_and_update().clone()),
                 Err(_) => progress_open = false,
@@ -219,6 +217,9 @@ async fn wait_for_stop(progress: &mut watch::Receiver<Progress>) {
     }
 }
 
-fn minute_now() -> i64 {
-    chrono::Utc::now().timestamp() / 60
+fn until_next_minute() -> Duration {
+    let now = chrono::Utc::now();
+    let into_minute = Duration::from_secs(now.timestamp().rem_euclid(60) as u64)
+        + Duration::from_nanos(u64::from(now.timestamp_subsec_nanos()));
+    Duration::from_secs(60).saturating_sub(into_minute) + Duration::from_millis(10)
 }
