@@ -10,6 +10,7 @@ use super::action::{Action, View};
 use super::format::{Clock, sanitize};
 use super::keymap::Context;
 use super::layout;
+use super::loader::{Loader, SlowQuery, SlowResult};
 use super::match_list::{MatchList, WHEEL_STEP};
 use super::scroll::Scroll;
 use crate::assets;
@@ -102,6 +103,8 @@ pub struct App {
     pub(super) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
+    /// Runs the slow queries off this task; `None`: inline.
+    loader: Option<Loader>,
     /// What the engine changed since the last re-query.
     stale: Stale,
     /// Render ticks so far; paces the slow re-queries.
@@ -111,8 +114,19 @@ pub struct App {
 }
 
 impl App {
-    /// Opens the database read-only and reads the first screen.
+    /// Opens the database read-only and reads the first screen, slow
+    /// queries included (tests, benches: everything is there at once).
     pub fn new(settings: AppSettings) -> Result<App, StoreError> {
+        App::open(settings, None)
+    }
+
+    /// Like [`App::new`], with the slow queries sent to `loader`: the first
+    /// frame is drawn without waiting for them.
+    pub fn with_loader(settings: AppSettings, loader: Loader) -> Result<App, StoreError> {
+        App::open(settings, Some(loader))
+    }
+
+    fn open(settings: AppSettings, loader: Option<Loader>) -> Result<App, StoreError> {
         let store = Store::open_read_only(&settings.db_path)?;
         let matches = settings.account_id.map(MatchList::new);
         let mut app = App {
@@ -134,6 +148,7 @@ impl App {
             list_page: 10,
             screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             dirty: true,
+            loader,
             stale: Stale::default(),
             ticks: 0,
             slow_due_at_tick: 0,
@@ -315,17 +330,29 @@ impl App {
     }
 
     /// The counts and the short list on screen: each reads every match of
-    /// the account, so they are throttled while a sync runs.
+    /// the account, so they are throttled while a sync runs, and with a
+    /// loader they run off this task.
     fn refresh_slow(&mut self) {
-        let Some(account) = self.settings.account_id else {
+        if self.settings.account_id.is_none() {
             return;
-        };
-        let result = self.store.counts(Some(account)).map(|c| self.counts = c);
-        self.note_result(result);
-        match self.view {
-            View::Matches => {}
-            View::Errors => self.load_errors(),
-            View::Teammates => self.load_teammates(),
+        }
+        if let Some(loader) = &self.loader {
+            loader.request(SlowQuery::Counts);
+        } else if let Some(account) = self.settings.account_id {
+            let result = self.store.counts(Some(account)).map(|c| self.counts = c);
+            self.note_result(result);
+        }
+        self.load_view_list();
+        self.dirty = true;
+    }
+
+    /// An answer from the loader.
+    pub fn apply_slow_result(&mut self, result: SlowResult) {
+        match result {
+            SlowResult::Counts(counts) => self.counts = counts,
+            SlowResult::Errors(rows) => self.set_errors(rows),
+            SlowResult::Teammates(rows) => self.set_teammates(rows),
+            SlowResult::Failed(message) => self.error = Some(message),
         }
         self.dirty = true;
     }
@@ -424,10 +451,36 @@ impl App {
 
     fn show_view(&mut self, view: View) {
         self.view = view;
-        match view {
-            View::Matches => {}
-            View::Errors => self.load_errors(),
-            View::Teammates => self.load_teammates(),
+        self.load_view_list();
+    }
+
+    /// Reads the errors or teammates list when that view is on screen.
+    fn load_view_list(&mut self) {
+        let query = match self.view {
+            View::Matches => return,
+            View::Errors => SlowQuery::Errors,
+            View::Teammates => SlowQuery::Teammates,
+        };
+        if let Some(loader) = &self.loader {
+            loader.request(query);
+            return;
+        }
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        let result = match query {
+            SlowQuery::Errors => self
+                .store
+                .errors(account, SHORT_LIST_LIMIT)
+                .map(SlowResult::Errors),
+            _ => self
+                .store
+                .teammates(account, SHORT_LIST_LIMIT)
+                .map(SlowResult::Teammates),
+        };
+        match result {
+            Ok(rows) => self.apply_slow_result(rows),
+            Err(e) => self.note_error(&e),
         }
     }
 
@@ -492,32 +545,16 @@ impl App {
         self.note_result(result);
     }
 
-    fn load_errors(&mut self) {
-        let Some(account) = self.settings.account_id else {
-            return;
-        };
-        match self.store.errors(account, SHORT_LIST_LIMIT) {
-            Ok(rows) => {
-                self.errors = rows;
-                self.errors_scroll
-                    .follow(self.errors.len(), usize::from(self.list_page));
-            }
-            Err(e) => self.note_error(&e),
-        }
+    fn set_errors(&mut self, rows: Vec<ErrorRow>) {
+        self.errors = rows;
+        self.errors_scroll
+            .follow(self.errors.len(), usize::from(self.list_page));
     }
 
-    fn load_teammates(&mut self) {
-        let Some(account) = self.settings.account_id else {
-            return;
-        };
-        match self.store.teammates(account, SHORT_LIST_LIMIT) {
-            Ok(rows) => {
-                self.teammates = rows;
-                self.teammates_scroll
-                    .follow(self.teammates.len(), usize::from(self.list_page));
-            }
-            Err(e) => self.note_error(&e),
-        }
+    fn set_teammates(&mut self, rows: Vec<TeammateRow>) {
+        self.teammates = rows;
+        self.teammates_scroll
+            .follow(self.teammates.len(), usize::from(self.list_page));
     }
 
     fn load_details(&mut self, match_id: i64) {

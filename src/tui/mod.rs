@@ -15,6 +15,7 @@ mod help;
 mod hint_bar;
 pub mod keymap;
 pub mod layout;
+pub mod loader;
 pub mod match_list;
 mod matches;
 mod progress;
@@ -42,6 +43,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 pub use action::{Action, View};
 pub use app::{App, AppSettings};
 pub use format::Clock;
+use loader::{Loader, SlowResult};
 
 use crate::source::SourceKind;
 use crate::sync::{Progress, SyncCommand, SyncEvent};
@@ -72,18 +74,25 @@ pub struct TuiContext {
 pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
     // Open the database before touching the terminal, so that an error is
     // printed on a normal screen.
-    let app = App::new(AppSettings {
+    let settings = AppSettings {
         db_path: ctx.db_path.clone(),
         account_id: ctx.account_id,
         source: ctx.source,
         label: ctx.label.clone(),
         clock: Clock::System,
         home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
-    })?;
+    };
+    let (app, slow_results) = match ctx.account_id {
+        Some(account) => {
+            let (loader, results) = Loader::spawn(&ctx.db_path, account, app::SHORT_LIST_LIMIT)?;
+            (App::with_loader(settings, loader)?, Some(results))
+        }
+        None => (App::new(settings)?, None),
+    };
     let mut terminal = ratatui::init();
     install_mouse_restoring_hook();
     let result = match crossterm::execute!(io::stdout(), EnableMouseCapture) {
-        Ok(()) => event_loop(&mut terminal, app, ctx).await,
+        Ok(()) => event_loop(&mut terminal, app, ctx, slow_results).await,
         Err(e) => Err(e).wrap_err("cannot enable mouse input"),
     };
     // Best effort: the terminal may already be gone.
@@ -106,6 +115,7 @@ async fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     mut app: App,
     ctx: TuiContext,
+    mut slow_results: Option<mpsc::UnboundedReceiver<SlowResult>>,
 ) -> color_eyre::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -158,6 +168,10 @@ where
             event = events.recv(), if events_open => match event {
                 Some(event) => app.handle_sync_event(event),
                 None => events_open = false,
+            },
+            result = next_slow_result(&mut slow_results) => match result {
+                Some(result) => app.apply_slow_result(result),
+                None => slow_results = None,
             },
         }
     }
@@ -214,6 +228,16 @@ async fn wait_for_stop(progress: &mut watch::Receiver<Progress>) {
             Ok(Ok(())) => continue,
             Ok(Err(_)) | Err(_) => break,
         }
+    }
+}
+
+/// The loader's next answer; pending forever without a loader.
+async fn next_slow_result(
+    results: &mut Option<mpsc::UnboundedReceiver<SlowResult>>,
+) -> Option<SlowResult> {
+    match results {
+        Some(results) => results.recv().await,
+        None => std::future::pending().await,
     }
 }
 

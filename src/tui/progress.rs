@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Gauge, Paragraph};
 use super::app::App;
 use super::format;
 use super::theme;
-use crate::sync::Progress;
+use crate::sync::{Progress, SyncState};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));
@@ -24,12 +24,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(notice_line(app)), notice);
 }
 
-/// Whether this session has seen a run at all.
+/// Whether this session has seen a run at all (the engine publishes a
+/// non-idle state as soon as one starts).
 fn has_run(progress: &Progress) -> bool {
-    progress.state.is_running()
-        || progress.collect.collected > 0
-        || progress.fetch_started
-        || progress.state != crate::sync::SyncState::Idle
+    progress.state != SyncState::Idle || progress.collect.collected > 0
 }
 
 fn phase1_line(progress: &Progress) -> Line<'static> {
