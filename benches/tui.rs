@@ -9,6 +9,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::Store;
+use dota_sync::sync::SyncEvent;
+use dota_sync::tui::app::SHORT_LIST_LIMIT;
+use dota_sync::tui::loader::Loader;
 use dota_sync::tui::{App, AppSettings, Clock, draw, handle_terminal_event};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -86,16 +89,22 @@ fn build_database(path: &Path) {
     }
 }
 
-fn open_app(path: &Path) -> App {
-    App::new(AppSettings {
+fn settings(path: &Path) -> AppSettings {
+    AppSettings {
         db_path: path.to_path_buf(),
         account_id: Some(ACCOUNT),
         source: None,
         label: None,
         clock: Clock::Fixed(chrono::DateTime::from_timestamp(NOW, 0).expect("a valid time")),
         home: None,
-    })
-    .expect("open the app")
+    }
+}
+
+/// The app as the event loop builds it: slow queries on a loader thread.
+fn open_app(path: &Path) -> App {
+    let (loader, _answers) =
+        Loader::spawn(path, ACCOUNT, SHORT_LIST_LIMIT).expect("start the loader");
+    App::with_loader(settings(path), loader).expect("open the app")
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -121,17 +130,38 @@ fn benches(c: &mut Criterion) {
             draw(&mut terminal, &mut app).expect("draw");
         })
     });
-    c.bench_function("matches 200x50: page down + draw", |b| {
+    c.bench_function("matches 200x50: page down/up + window query + draw", |b| {
+        // Sweep the list back and forth so every page re-anchors the window.
+        let mut key = KeyCode::PageDown;
         b.iter(|| {
-            press(&mut app, KeyCode::PageDown);
+            let list = app.matches().expect("an account is set");
+            if list.selected_index() + 1 >= list.total() {
+                key = KeyCode::PageUp;
+            } else if list.selected_index() == 0 {
+                key = KeyCode::PageDown;
+            }
+            press(&mut app, key);
             draw(&mut terminal, &mut app).expect("draw");
         })
     });
     c.bench_function(
-        "matches 200x50: re-query after an engine event + draw",
+        "matches 200x50: match fetched -> re-read window + draw",
+        |b| {
+            let mut id = 0;
+            b.iter(|| {
+                id += 1;
+                app.handle_sync_event(SyncEvent::MatchFetched { match_id: id });
+                app.tick();
+                draw(&mut terminal, &mut app).expect("draw");
+            })
+        },
+    );
+    c.bench_function(
+        "matches 200x50: stubs saved -> count + position + window + draw",
         |b| {
             b.iter(|| {
-                app.refresh();
+                app.handle_sync_event(SyncEvent::StubsSaved { count: 100, new: 0 });
+                app.tick();
                 draw(&mut terminal, &mut app).expect("draw");
             })
         },
@@ -143,6 +173,14 @@ fn benches(c: &mut Criterion) {
             draw(&mut terminal, &mut app).expect("draw");
             black_box(terminal);
         })
+    });
+    // These run on the loader thread, never inside a frame; measured for the record.
+    let store = Store::open_read_only(&path).expect("open read-only");
+    c.bench_function("loader thread: counts over 100k matches", |b| {
+        b.iter(|| black_box(store.counts(Some(ACCOUNT)).expect("counts")))
+    });
+    c.bench_function("loader thread: errors list", |b| {
+        b.iter(|| black_box(store.errors(ACCOUNT, SHORT_LIST_LIMIT).expect("errors")))
     });
 }
 
