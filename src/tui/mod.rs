@@ -89,7 +89,9 @@ pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
         }
         None => (App::new(settings)?, None),
     };
-    let mut terminal = ratatui::init();
+    // Like `ratatui::init()` (raw mode, alternate screen, a panic hook that
+    // restores both), but an error (no terminal) is returned, not a panic.
+    let mut terminal = ratatui::try_init().wrap_err("cannot set up the terminal")?;
     install_mouse_restoring_hook();
     let result = match crossterm::execute!(io::stdout(), EnableMouseCapture) {
         Ok(()) => event_loop(&mut terminal, app, ctx, slow_results).await,
@@ -153,7 +155,12 @@ where
                     }
                 }
                 Some(Err(e)) => return Err(e).wrap_err("cannot read the terminal"),
-                None => break,
+                // The terminal is gone: quit as if asked to.
+                None => {
+                    if let Some(command) = app.update(Action::Quit) {
+                        let _ = commands.send(command);
+                    }
+                }
             },
             _ = tick.tick(), if ticking => {
                 if app.tick() {
@@ -175,10 +182,9 @@ where
             },
         }
     }
-    if app.is_quitting() {
-        draw(terminal, &mut app)?;
-        wait_for_stop(&mut progress).await;
-    }
+    // Show "stopping…" while the engine finishes; the terminal may be gone.
+    let _ = draw(terminal, &mut app);
+    wait_for_stop(&mut progress).await;
     Ok(())
 }
 
