@@ -495,3 +495,33 @@ fn empty_database() {
     let terminal = render(&mut app, 80, 24);
     insta::assert_snapshot!("empty_80x24", text(&terminal));
 }
+
+#[test]
+fn long_list_scrolled_with_a_scrollbar() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let entries: Vec<HistoryEntry> = (1..=200)
+        .map(|n| entry(7_000_000_000 + n, NOW - (201 - n) * DAY, 1, n % 100 + 1))
+        .collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    drop(store);
+    let mut app = fixture.app(Some(ACCOUNT));
+    // The first frame tells the list how many rows a page holds.
+    render(&mut app, 80, 24);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Down);
+    let terminal = render(&mut app, 80, 24);
+    let screen = text(&terminal);
+    // 14 rows a page: two pages and one row down is the 29th newest.
+    let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
+    assert!(selected.contains("7000000171"), "{selected}");
+    insta::assert_snapshot!("long_list_80x24", screen);
+    press(&mut app, KeyCode::End);
+    let terminal = render(&mut app, 80, 24);
+    let screen = text(&terminal);
+    let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
+    assert!(selected.contains("7000000001"), "{selected}");
+    insta::assert_snapshot!("long_list_end_80x24", screen);
+}
