@@ -1,0 +1,192 @@
+//! The TUI against a database of 100,000 matches: one frame of the matches
+//! view at 200x50 (target: at most 2 ms, window query included), and the
+//! time from nothing to the first frame.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
+use dota_sync::store::Store;
+use dota_sync::sync::SyncEvent;
+use dota_sync::tui::app::SHORT_LIST_LIMIT;
+use dota_sync::tui::loader::Loader;
+use dota_sync::tui::{App, AppSettings, Clock, draw, handle_terminal_event};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const ACCOUNT: u32 = 123_456_789;
+const MATCHES: i64 = 100_000;
+const BATCH: i64 = 1_000;
+const NOW: i64 = 1_773_144_000;
+
+fn entry(n: i64) -> HistoryEntry {
+    HistoryEntry {
+        match_id: 7_000_000_000 + n,
+        match_seq_num: Some(6_000_000_000 + n),
+        start_time: Some(NOW - (MATCHES - n) * 1_800),
+        lobby_type: Some(7),
+        player_slot: Some(if n % 2 == 0 { 1 } else { 130 }),
+        hero_id: Some(n % 120 + 1),
+    }
+}
+
+fn details(n: i64) -> MatchDetails {
+    let e = entry(n);
+    let slots = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132];
+    let players = slots
+        .iter()
+        .enumerate()
+        .map(|(i, &slot)| {
+            let i = i as i64;
+            PlayerDetails {
+                player_slot: slot,
+                account_id: Some(if Some(slot) == e.player_slot {
+                    i64::from(ACCOUNT)
+                } else {
+                    10_000 + (n * 7 + i * 13) % 5_000
+                }),
+                hero_id: Some((n + i * 11) % 120 + 1),
+                kills: Some(i),
+                deaths: Some(10 - i),
+                assists: Some(i * 2),
+                last_hits: Some(100 + i),
+                denies: Some(i),
+                gold_per_min: Some(400 + i),
+                xp_per_min: Some(500 + i),
+                hero_damage: Some(15_000 + i),
+                net_worth: Some(18_000 + i),
+                items: [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)],
+                ..PlayerDetails::default()
+            }
+        })
+        .collect();
+    MatchDetails {
+        match_id: e.match_id,
+        match_seq_num: e.match_seq_num,
+        start_time: e.start_time,
+        duration: Some(2_400 + n % 900),
+        game_mode: Some(22),
+        lobby_type: Some(7),
+        radiant_win: Some(n % 3 == 0),
+        radiant_score: Some(30),
+        dire_score: Some(25),
+        players,
+        raw_json: "{}".into(),
+    }
+}
+
+/// 100,000 matches: nine in ten detailed, the rest stubs.
+fn build_database(path: &Path) {
+    let mut store = Store::open(path).expect("open the bench database");
+    for start in (1..=MATCHES).step_by(BATCH as usize) {
+        let entries: Vec<HistoryEntry> = (start..start + BATCH).map(entry).collect();
+        store.save_stubs(ACCOUNT, &entries).expect("save stubs");
+    }
+    for n in (1..=MATCHES).filter(|n| n % 10 != 0) {
+        store.save_details(&details(n)).expect("save details");
+    }
+}
+
+fn settings(path: &Path) -> AppSettings {
+    AppSettings {
+        db_path: path.to_path_buf(),
+        account_id: Some(ACCOUNT),
+        source: None,
+        label: None,
+        clock: Clock::Fixed(chrono::DateTime::from_timestamp(NOW, 0).expect("a valid time")),
+        home: None,
+    }
+}
+
+/// The app as the event loop builds it: slow queries on a loader thread.
+fn open_app(path: &Path) -> App {
+    let (loader, _answers) =
+        Loader::spawn(path, ACCOUNT, SHORT_LIST_LIMIT).expect("start the loader");
+    App::with_loader(settings(path), loader).expect("open the app")
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    handle_terminal_event(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path: PathBuf = dir.path().join("bench.db");
+    build_database(&path);
+
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    let mut app = open_app(&path);
+    draw(&mut terminal, &mut app).expect("draw");
+    // Somewhere in the middle of the list, away from both ends.
+    for _ in 0..500 {
+        press(&mut app, KeyCode::PageDown);
+    }
+
+    c.bench_function("matches 200x50: draw only", |b| {
+        b.iter(|| {
+            app.mark_dirty();
+            draw(&mut terminal, &mut app).expect("draw");
+        })
+    });
+    c.bench_function("matches 200x50: page down/up + window query + draw", |b| {
+        // Sweep the list back and forth so every page re-anchors the window.
+        let mut key = KeyCode::PageDown;
+        b.iter(|| {
+            let list = app.matches().expect("an account is set");
+            if list.selected_index() + 1 >= list.total() {
+                key = KeyCode::PageUp;
+            } else if list.selected_index() == 0 {
+                key = KeyCode::PageDown;
+            }
+            press(&mut app, key);
+            draw(&mut terminal, &mut app).expect("draw");
+        })
+    });
+    c.bench_function(
+        "matches 200x50: match fetched -> re-read window + draw",
+        |b| {
+            let mut id = 0;
+            b.iter(|| {
+                id += 1;
+                app.handle_sync_event(SyncEvent::MatchFetched { match_id: id });
+                app.tick();
+                draw(&mut terminal, &mut app).expect("draw");
+            })
+        },
+    );
+    c.bench_function(
+        "matches 200x50: stubs saved -> count + position + window + draw",
+        |b| {
+            b.iter(|| {
+                app.handle_sync_event(SyncEvent::StubsSaved { count: 100, new: 0 });
+                app.tick();
+                draw(&mut terminal, &mut app).expect("draw");
+            })
+        },
+    );
+    c.bench_function("startup: open + first frame 200x50", |b| {
+        b.iter(|| {
+            let mut app = open_app(&path);
+            let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+            draw(&mut terminal, &mut app).expect("draw");
+            black_box(terminal);
+        })
+    });
+    // These run on the loader thread, never inside a frame; measured for the record.
+    let store = Store::open_read_only(&path).expect("open read-only");
+    c.bench_function("loader thread: counts over 100k matches", |b| {
+        b.iter(|| black_box(store.counts(Some(ACCOUNT)).expect("counts")))
+    });
+    c.bench_function("loader thread: errors list", |b| {
+        b.iter(|| black_box(store.errors(ACCOUNT, SHORT_LIST_LIMIT).expect("errors")))
+    });
+}
+
+criterion_group! {
+    name = tui;
+    config = Criterion::default().sample_size(30);
+    targets = benches
+}
+criterion_main!(tui);

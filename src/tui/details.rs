@@ -1,0 +1,283 @@
+//! The details of one match: the result, then both teams, the tracked player
+//! highlighted. A match without data says so and shows its attempts.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
+
+use super::app::{App, Details};
+use super::format::{self, Clock};
+use super::theme;
+use crate::assets;
+use crate::source::model::is_radiant_slot;
+use crate::store::{MAX_ATTEMPTS, MatchView, PlayerRow};
+
+pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" Match {} ", details.match_id),
+            theme::title(),
+        ))
+        .title_bottom(Line::styled(" Esc close · r retry ", theme::dim()).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(view) = details.view.as_ref() else {
+        frame.render_widget(Paragraph::new("This match is not in the database."), inner);
+        return;
+    };
+    if view.has_details == Some(true) {
+        render_full(app, details, view, frame, inner);
+    } else {
+        render_without_data(view, &app.settings.clock, frame, inner);
+    }
+}
+
+fn render_without_data(view: &MatchView, clock: &Clock, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        Line::styled("No data available yet", theme::title()),
+        Line::default(),
+    ];
+    if let Some(start) = view.start_time {
+        lines.push(label_line("Played", format::when(start, clock)));
+    }
+    let attempts = if view.retry_count >= MAX_ATTEMPTS && view.has_details == Some(false) {
+        format!(
+            "{}/{MAX_ATTEMPTS} (given up; press r to try again)",
+            view.retry_count
+        )
+    } else {
+        format!("{}/{MAX_ATTEMPTS}", view.retry_count)
+    };
+    lines.push(label_line("Attempts so far", attempts));
+    if let Some(error) = &view.fetch_error {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<17}", "Last error"), theme::dim()),
+            Span::styled(format::sanitize(error), theme::failed()),
+        ]));
+    }
+    if let Some(last) = &view.last_fetch_attempt {
+        lines.push(label_line("Last attempt", format::when_text(last, clock)));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+fn label_line(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<17}"), theme::dim()),
+        Span::raw(value),
+    ])
+}
+
+fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame, area: Rect) {
+    let [summary, _, radiant, _, dire, _, tracked_items] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(6),
+        Constraint::Length(1),
+        Constraint::Length(6),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(summary_line(view, &app.settings.clock)),
+        summary,
+    );
+    let tracked = TrackedPlayer::new(app.settings.account_id, details.tracked_slot);
+    let (radiant_players, dire_players): (Vec<&PlayerRow>, Vec<&PlayerRow>) = view
+        .players
+        .iter()
+        .partition(|p| is_radiant_slot(p.player_slot));
+    let outcome = |radiant_side: bool| match view.radiant_win {
+        Some(win) if win == radiant_side => " victory",
+        Some(_) => "",
+        None => "",
+    };
+    frame.render_widget(
+        team_table(
+            format!("Radiant{}", outcome(true)),
+            theme::radiant(),
+            &radiant_players,
+            &tracked,
+        ),
+        radiant,
+    );
+    frame.render_widget(
+        team_table(
+            format!("Dire{}", outcome(false)),
+            theme::dire(),
+            &dire_players,
+            &tracked,
+        ),
+        dire,
+    );
+    // The items column is cut short on narrow screens: the tracked player's
+    // full inventory gets its own lines.
+    let own = radiant_players
+        .iter()
+        .find(|p| tracked.is(p, &radiant_players))
+        .or_else(|| dire_players.iter().find(|p| tracked.is(p, &dire_players)));
+    if let Some(player) = own {
+        let hero = player
+            .hero_id
+            .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
+        let line = Line::from(vec![
+            Span::styled(format!("{hero} (tracked): "), theme::tracked_player()),
+            Span::raw(items(player)),
+        ]);
+        frame.render_widget(
+            Paragraph::new(line).wrap(Wrap { trim: true }),
+            tracked_items,
+        );
+    }
+}
+
+/// `Radiant victory · 42:07 · All Pick · Ranked · 2024-03-01 · 35 - 28`.
+fn summary_line(view: &MatchView, clock: &Clock) -> Line<'static> {
+    let sep = || Span::styled(" · ", theme::dim());
+    let result = match view.radiant_win {
+        Some(true) => Span::styled("Radiant victory", theme::radiant()),
+        Some(false) => Span::styled("Dire victory", theme::dire()),
+        None => Span::styled("Result unknown", theme::dim()),
+    };
+    let mut spans = vec![result];
+    if let Some(duration) = view.duration {
+        spans.push(sep());
+        spans.push(Span::raw(format::match_duration(duration)));
+    }
+    if let Some(mode) = view.game_mode {
+        spans.push(sep());
+        spans.push(Span::raw(assets::game_mode_name(mode).into_owned()));
+    }
+    if let Some(lobby) = view.lobby_type {
+        spans.push(sep());
+        spans.push(Span::raw(assets::lobby_type_name(lobby).into_owned()));
+    }
+    if let Some(start) = view.start_time {
+        spans.push(sep());
+        spans.push(Span::raw(format::when(start, clock)));
+    }
+    if let (Some(radiant), Some(dire)) = (view.radiant_score, view.dire_score) {
+        spans.push(sep());
+        spans.push(Span::raw(format!("score {radiant} - {dire}")));
+    }
+    Line::from(spans)
+}
+
+/// Who to highlight: the tracked account when the details name it, else
+/// the slot phase 1 recorded (the player may be anonymous in the details).
+struct TrackedPlayer {
+    account_id: Option<i64>,
+    slot: Option<i64>,
+}
+
+impl TrackedPlayer {
+    fn new(account_id: Option<u32>, slot: Option<i64>) -> TrackedPlayer {
+        TrackedPlayer {
+            account_id: account_id.map(i64::from),
+            slot,
+        }
+    }
+
+    fn is(&self, player: &PlayerRow, team: &[&PlayerRow]) -> bool {
+        let named_in_team =
+            self.account_id.is_some() && team.iter().any(|p| p.account_id == self.account_id);
+        if named_in_team {
+            player.account_id == self.account_id
+        } else {
+            self.slot == Some(player.player_slot)
+        }
+    }
+}
+
+fn team_table(
+    title: String,
+    title_style: Style,
+    players: &[&PlayerRow],
+    tracked: &TrackedPlayer,
+) -> Table<'static> {
+    let header = Row::new([
+        Cell::from(Span::styled(title, title_style)),
+        Cell::from("Player"),
+        Cell::from("K/D/A"),
+        Cell::from(Line::from("LH/DN").right_aligned()),
+        Cell::from(Line::from("GPM/XPM").right_aligned()),
+        Cell::from(Line::from("NW").right_aligned()),
+        Cell::from(Line::from("Dmg").right_aligned()),
+        Cell::from("Items"),
+    ])
+    .style(theme::column_header());
+    let rows: Vec<Row> = players
+        .iter()
+        .map(|p| {
+            let row = player_row(p);
+            if tracked.is(p, players) {
+                row.style(theme::tracked_player())
+            } else {
+                row
+            }
+        })
+        .collect();
+    Table::new(
+        rows,
+        [
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(8),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+}
+
+fn player_row(p: &PlayerRow) -> Row<'static> {
+    let hero = p
+        .hero_id
+        .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
+    let player = p
+        .account_id
+        .map_or_else(|| "Anonymous".into(), |id| id.to_string());
+    let kda = format!(
+        "{}/{}/{}",
+        format::opt(p.kills),
+        format::opt(p.deaths),
+        format::opt(p.assists)
+    );
+    let lh_dn = format!("{}/{}", format::opt(p.last_hits), format::opt(p.denies));
+    let gpm_xpm = format!(
+        "{}/{}",
+        format::opt(p.gold_per_min),
+        format::opt(p.xp_per_min)
+    );
+    let compact = |v: Option<i64>| v.map_or_else(|| "-".into(), format::compact);
+    Row::new([
+        Cell::from(hero),
+        Cell::from(player),
+        Cell::from(kda),
+        Cell::from(Line::from(lh_dn).right_aligned()),
+        Cell::from(Line::from(gpm_xpm).right_aligned()),
+        Cell::from(Line::from(compact(p.net_worth)).right_aligned()),
+        Cell::from(Line::from(compact(p.hero_damage)).right_aligned()),
+        Cell::from(items(p)),
+    ])
+}
+
+/// The six inventory items, then the neutral item, by name; empty slots skipped.
+fn items(p: &PlayerRow) -> String {
+    p.items
+        .iter()
+        .chain(std::iter::once(&p.item_neutral))
+        .flatten()
+        .map(|&id| assets::item_name(id))
+        .filter(|name| !name.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,90 @@
+//! Failed and given-up matches: what went wrong and how many attempts are left.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use super::app::App;
+use super::format;
+use super::{scrollbar, theme};
+use crate::store::{ErrorRow, MAX_ATTEMPTS};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let [table_area, bar_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    if app.errors.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(" No failed matches.", theme::dim())),
+            table_area,
+        );
+        return;
+    }
+    let clock = &app.settings.clock;
+    let rows = app.errors.iter().map(|row| error_row(row, clock));
+    let header = Row::new(["Match ID", "Date", "Attempts", "Last try", "Reason"])
+        .style(theme::column_header());
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Length(11),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(theme::selected_row())
+    .highlight_symbol("▶ ");
+    let scroll = app.errors_scroll;
+    let mut state = TableState::new()
+        .with_offset(scroll.offset)
+        .with_selected(Some(scroll.selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+    let bar_area = Rect {
+        y: bar_area.y + 1,
+        height: bar_area.height.saturating_sub(1),
+        ..bar_area
+    };
+    let page = u64::from(table_area.height.saturating_sub(1));
+    scrollbar::render(
+        frame,
+        bar_area,
+        app.errors.len() as u64,
+        page,
+        scroll.offset as u64,
+    );
+}
+
+fn error_row(row: &ErrorRow, clock: &format::Clock) -> Row<'static> {
+    let (attempts, style) = if row.given_up() {
+        (
+            format!("{}/{MAX_ATTEMPTS} gave up", row.retry_count),
+            theme::given_up(),
+        )
+    } else {
+        (
+            format!("{}/{MAX_ATTEMPTS}", row.retry_count),
+            theme::failed(),
+        )
+    };
+    let date = row
+        .start_time
+        .map_or_else(|| "unknown".into(), |t| format::when(t, clock));
+    let last = row
+        .last_fetch_attempt
+        .as_deref()
+        .map_or_else(|| "-".into(), |t| format::when_text(t, clock));
+    let reason = row
+        .fetch_error
+        .as_deref()
+        .map_or_else(|| "unknown error".into(), format::sanitize);
+    Row::new([
+        Cell::from(row.match_id.to_string()),
+        Cell::from(date),
+        Cell::from(Span::styled(attempts, style)),
+        Cell::from(last),
+        Cell::from(reason),
+    ])
+}

@@ -1,0 +1,45 @@
+//! Shown when no account is configured: how to set one, and the demo.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::layout::centered;
+use super::theme;
+
+pub fn render(frame: &mut Frame, area: Rect) {
+    let command = |text: &'static str| Line::styled(format!("    {text}"), theme::key());
+    let lines = vec![
+        Line::styled("No account is set yet.", theme::title()),
+        Line::default(),
+        Line::from("Tell dota-sync whose matches to copy, either on the command line:"),
+        command("dota-sync sync --account <ID>"),
+        Line::from("or in the config file:"),
+        command("account = <ID>"),
+        Line::default(),
+        Line::styled(
+            "<ID> can be a 32-bit account ID, a SteamID64, [U:1:N], STEAM_0:Y:Z or a Steam profile URL.",
+            theme::dim(),
+        ),
+        Line::default(),
+        Line::from("To look around first, try the built-in simulator (offline, no key):"),
+        command("dota-sync demo"),
+        Line::default(),
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("q", theme::key()),
+            Span::raw(" to quit."),
+        ]),
+    ];
+    let popup = centered(area, 76, lines.len() as u16 + 4);
+    let block = Block::bordered()
+        .title(Span::styled(" Welcome to dota-sync ", theme::title()))
+        .padding(ratatui::widgets::Padding::horizontal(1));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}

@@ -1,0 +1,42 @@
+//! The bottom line: the keys that apply here, from the keymap, as many as fit.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::action::Action;
+use super::app::App;
+use super::keymap::{Context, bindings_for};
+use super::theme;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Paragraph::new(hint_line(app, area.width)), area);
+}
+
+pub fn hint_line(app: &App, width: u16) -> Line<'static> {
+    let context = app.context();
+    let nothing_to_close = matches!(context, Context::List(_)) && app.filter.text.is_empty();
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for binding in bindings_for(context) {
+        let Some(hint) = binding.hint else { continue };
+        if nothing_to_close && binding.action == Action::Close {
+            continue;
+        }
+        // The first key is enough here (`q`, not `q/Ctrl-C`); `?` lists all.
+        let key = match binding.label.split_once('/') {
+            Some((first, _)) if !first.is_empty() => first,
+            _ => binding.label,
+        };
+        // Key, space, hint; the two spaces after it may fall off the edge.
+        let width_needed = key.chars().count() + 1 + hint.chars().count();
+        if used + width_needed > usize::from(width) {
+            break;
+        }
+        used += width_needed + 2;
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::raw(format!(" {hint}  ")));
+    }
+    Line::from(spans)
+}

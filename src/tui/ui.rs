@@ -1,0 +1,67 @@
+//! Drawing the whole screen: a pure function of `&App`.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::action::View;
+use super::app::App;
+use super::layout::{self, centered};
+use super::theme;
+use super::{
+    details, errors, first_run, header, help, hint_bar, matches, progress, tabs, teammates,
+};
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        render_too_small(frame, area);
+        return;
+    }
+    if app.account_id().is_none() {
+        first_run::render(frame, area);
+        return;
+    }
+    let screen = layout::screen(area);
+    header::render(app, frame, screen.header);
+    progress::render(app, frame, screen.progress);
+    tabs::render(app, frame, screen.tabs);
+    match app.view {
+        View::Matches => matches::render(app, frame, screen.body),
+        View::Errors => errors::render(app, frame, screen.body),
+        View::Teammates => teammates::render(app, frame, screen.body),
+    }
+    hint_bar::render(app, frame, screen.hints);
+    if let Some(details) = &app.details {
+        // Over the progress block and the list; the header and keys stay.
+        let overlay = Rect {
+            y: screen.progress.y,
+            height: screen.hints.y - screen.progress.y,
+            ..area
+        };
+        details::render(app, details, frame, overlay);
+    }
+    if app.help_open {
+        help::render(frame, area);
+    }
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::styled("Terminal too small", theme::title()),
+        Line::from(format!(
+            "{}x{}: dota-sync needs at least {}x{}.",
+            area.width,
+            area.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        )),
+        Line::styled("Enlarge the window, or press q to quit.", theme::dim()),
+    ];
+    let popup = centered(area, area.width, 3);
+    frame.render_widget(
+        Paragraph::new(text).centered().wrap(Wrap { trim: true }),
+        popup,
+    );
+}
