@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::detail::{self, DetailBodies};
+use super::faults::Outcome;
 use super::match_json;
 use super::respond::{self, Api, Reply};
 use super::server::SimState;
@@ -39,10 +40,15 @@ pub(crate) fn match_by_id(state: &SimState, match_id: &str) -> Reply {
     };
     let (outcome, timeout) = state.detail_outcome(Some(match_id));
     let found = state.dataset.opendota_match_json(match_id);
-    let other = state
-        .dataset
-        .neighbour_of(match_id)
-        .and_then(|id| state.dataset.opendota_match_json(id));
+    // Another match's body is only built when the outcome needs it.
+    let other = matches!(outcome, Outcome::WrongMatch)
+        .then(|| {
+            state
+                .dataset
+                .neighbour_of(match_id)
+                .and_then(|id| state.dataset.opendota_match_json(id))
+        })
+        .flatten();
     detail::reply(
         outcome,
         DetailBodies {

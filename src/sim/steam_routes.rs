@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use super::detail::{self, DetailBodies};
+use super::faults::Outcome;
 use super::match_json;
 use super::respond::{self, Api, Reply};
 use super::server::SimState;
@@ -106,10 +107,15 @@ pub(crate) fn match_details(state: &SimState, query: &Query) -> Reply {
     let found = match_id
         .and_then(|id| state.dataset.match_json(id))
         .map(wrap);
-    let other = match_id
-        .and_then(|id| state.dataset.neighbour_of(id))
-        .and_then(|id| state.dataset.match_json(id))
-        .map(wrap);
+    // Another match's body is only built when the outcome needs it.
+    let other = matches!(outcome, Outcome::WrongMatch)
+        .then(|| {
+            match_id
+                .and_then(|id| state.dataset.neighbour_of(id))
+                .and_then(|id| state.dataset.match_json(id))
+                .map(wrap)
+        })
+        .flatten();
     detail::reply(
         outcome,
         DetailBodies {
@@ -136,10 +142,14 @@ pub(crate) fn history_by_sequence(state: &SimState, query: &Query) -> Reply {
         json!({"result": {"status": 1, "matches": matches}})
     };
     let found = Some(page(&mut records.iter().map(|record| record.match_id)));
-    let other = state
-        .dataset
-        .neighbour_of(first.match_id)
-        .map(|id| page(&mut std::iter::once(id)));
+    let other = matches!(outcome, Outcome::WrongMatch)
+        .then(|| {
+            state
+                .dataset
+                .neighbour_of(first.match_id)
+                .map(|id| page(&mut std::iter::once(id)))
+        })
+        .flatten();
     detail::reply(
         outcome,
         DetailBodies {

@@ -126,7 +126,8 @@ impl Pacer {
             return;
         }
         state.successes_since_change += 1;
-        let needed = (state.rate * 10.0).ceil().max(5.0) as u32;
+        // About three seconds of successes at the current rate per step up.
+        let needed = (state.rate * 3.0).ceil().max(5.0) as u32;
         if state.successes_since_change >= needed {
             let rate = (state.rate * 1.25).min(state.ceiling);
             state.rate = rate;

@@ -110,7 +110,8 @@ pub fn steam_history_page(value: &Value, account_id: u32) -> Result<HistoryPage,
             .filter(|&oldest| oldest > 1)
             .map(|oldest| HistoryCursor::StartAtMatchId(oldest - 1))
     };
-    let capped = int(result, "total_results").is_some_and(|total| total >= STEAM_HISTORY_CAP);
+    // Steam reports min(total, 500): exactly 500 means the rest is out of reach.
+    let capped = int(result, "total_results").is_some_and(|total| total == STEAM_HISTORY_CAP);
     Ok(HistoryPage {
         entries,
         next,

@@ -159,9 +159,16 @@ pub async fn run<S: MatchSource>(
     })
     .await?;
     channels.update(|p| {
+        // A run without phase 1 keeps showing the last collection's counts.
+        let collect = if options.mode == SyncMode::Full {
+            Default::default()
+        } else {
+            p.collect
+        };
         *p = Progress {
             account_id,
             source: Some(kind),
+            collect,
             state: if options.mode == SyncMode::Full {
                 SyncState::Collecting
             } else {
