@@ -12,10 +12,10 @@ use super::respond::{self, Api, Reply};
 /// Everything a detail endpoint could answer for one request.
 pub(crate) struct DetailBodies {
     pub api: Api,
-    /// The healthy body; None: the match does not exist.
-    pub found: Option<Value>,
+    /// The healthy body (JSON text); None: the match does not exist.
+    pub found: Option<String>,
     /// The body naming another match, for `wrong_match`.
-    pub other: Option<Value>,
+    pub other: Option<String>,
     /// A 200 body of the wrong shape.
     pub malformed: Value,
     pub timeout: Duration,
@@ -24,8 +24,8 @@ pub(crate) struct DetailBodies {
 pub(crate) fn reply(outcome: Outcome, bodies: DetailBodies) -> Reply {
     let api = bodies.api;
     match outcome {
-        Outcome::Ok => match &bodies.found {
-            Some(body) => Reply::new(respond::json(StatusCode::OK, body), "ok"),
+        Outcome::Ok => match bodies.found {
+            Some(body) => Reply::new(respond::json_text(StatusCode::OK, body), "ok"),
             None => not_found(api),
         },
         Outcome::NotFound => not_found(api),
@@ -43,13 +43,13 @@ pub(crate) fn reply(outcome: Outcome, bodies: DetailBodies) -> Reply {
             hang: Some(bodies.timeout),
         },
         Outcome::Reset => {
-            let body = bodies.found.unwrap_or_else(|| serde_json::json!({}));
+            let body = bodies.found.unwrap_or_else(|| "{}".to_string());
             Reply::new(respond::reset(&body), outcome.label())
         }
         Outcome::Truncated => {
             let body = bodies
                 .found
-                .unwrap_or_else(|| serde_json::json!({"result": {}}));
+                .unwrap_or_else(|| r#"{"result": {}}"#.to_string());
             Reply::new(respond::truncated(&body), outcome.label())
         }
         Outcome::Malformed => Reply::new(
@@ -57,7 +57,7 @@ pub(crate) fn reply(outcome: Outcome, bodies: DetailBodies) -> Reply {
             outcome.label(),
         ),
         Outcome::WrongMatch => match bodies.other.or(bodies.found) {
-            Some(body) => Reply::new(respond::json(StatusCode::OK, &body), outcome.label()),
+            Some(body) => Reply::new(respond::json_text(StatusCode::OK, body), outcome.label()),
             None => not_found(api),
         },
         Outcome::Status2 => match api {

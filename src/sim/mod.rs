@@ -14,6 +14,7 @@
 //! `fault_state` and `presets` (fault plans), `stats`, `standalone`
 //! (`dota-sync simulate`).
 
+mod body_cache;
 mod dataset;
 mod detail;
 mod fault_state;

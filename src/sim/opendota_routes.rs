@@ -39,15 +39,16 @@ pub(crate) fn match_by_id(state: &SimState, match_id: &str) -> Reply {
         return detail::not_found(Api::OpenDota);
     };
     let (outcome, timeout) = state.detail_outcome(Some(match_id));
-    let found = state.dataset.opendota_match_json(match_id);
+    let body = |id: i64| {
+        state
+            .bodies
+            .get(&state.dataset, Api::OpenDota, id)
+            .map(|text| text.to_string())
+    };
+    let found = body(match_id);
     // Another match's body is only built when the outcome needs it.
     let other = matches!(outcome, Outcome::WrongMatch)
-        .then(|| {
-            state
-                .dataset
-                .neighbour_of(match_id)
-                .and_then(|id| state.dataset.opendota_match_json(id))
-        })
+        .then(|| state.dataset.neighbour_of(match_id).and_then(body))
         .flatten();
     detail::reply(
         outcome,

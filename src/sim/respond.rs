@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 /// Which API's habits an answer follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Api {
     Steam,
     OpenDota,
@@ -19,7 +19,8 @@ pub(crate) fn json(status: StatusCode, value: &Value) -> Response {
     json_text(status, value.to_string())
 }
 
-fn json_text(status: StatusCode, text: String) -> Response {
+/// 200 (or `status`) with JSON that is already text.
+pub(crate) fn json_text(status: StatusCode, text: String) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -81,8 +82,7 @@ pub(crate) fn daily_limit(api: Api) -> Response {
 }
 
 /// A well-formed HTTP 200 whose JSON stops half-way.
-pub(crate) fn truncated(value: &Value) -> Response {
-    let text = value.to_string();
+pub(crate) fn truncated(text: &str) -> Response {
     let mut cut = text.len() / 2;
     while !text.is_char_boundary(cut) {
         cut -= 1;
@@ -91,8 +91,8 @@ pub(crate) fn truncated(value: &Value) -> Response {
 }
 
 /// A 200 whose body breaks off: the connection drops after the first half.
-pub(crate) fn reset(value: &Value) -> Response {
-    let text = value.to_string().into_bytes();
+pub(crate) fn reset(text: &str) -> Response {
+    let text = text.as_bytes();
     let half = Bytes::from(text[..text.len() / 2].to_vec());
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
         Ok(half),

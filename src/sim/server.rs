@@ -13,6 +13,7 @@ use axum::response::Response;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::body_cache::BodyCache;
 use super::dataset::Dataset;
 use super::fault_state::{FaultState, Refusal};
 use super::faults::{FaultPlan, Outcome};
@@ -56,6 +57,7 @@ impl Default for SimConfig {
 /// Shared by every request.
 pub(crate) struct SimState {
     pub dataset: Arc<Dataset>,
+    pub bodies: BodyCache,
     pub required_key: Option<String>,
     pub get_match_details_works: bool,
     pub history_cap: usize,
@@ -113,6 +115,7 @@ impl SimServer {
             faults: Mutex::new(FaultState::new(config.faults, &dataset, started)),
             stats: Mutex::new(StatsRecorder::default()),
             dataset,
+            bodies: BodyCache::default(),
             required_key: config.required_key,
             get_match_details_works: config.get_match_details_works,
             history_cap: config.history_cap,

@@ -103,17 +103,17 @@ pub(crate) fn match_details(state: &SimState, query: &Query) -> Reply {
     }
     let match_id = number::<i64>(query, "match_id");
     let (outcome, timeout) = state.detail_outcome(match_id);
-    let wrap = |value: Value| json!({ "result": value });
-    let found = match_id
-        .and_then(|id| state.dataset.match_json(id))
-        .map(wrap);
+    let body = |id: i64| {
+        let text = state.bodies.get(&state.dataset, Api::Steam, id)?;
+        Some(format!("{{\"result\":{text}}}"))
+    };
+    let found = match_id.and_then(body);
     // Another match's body is only built when the outcome needs it.
     let other = matches!(outcome, Outcome::WrongMatch)
         .then(|| {
             match_id
                 .and_then(|id| state.dataset.neighbour_of(id))
-                .and_then(|id| state.dataset.match_json(id))
-                .map(wrap)
+                .and_then(body)
         })
         .flatten();
     detail::reply(
@@ -138,8 +138,13 @@ pub(crate) fn history_by_sequence(state: &SimState, query: &Query) -> Reply {
     };
     let (outcome, timeout) = state.detail_outcome(Some(first.match_id));
     let page = |ids: &mut dyn Iterator<Item = i64>| {
-        let matches: Vec<Value> = ids.filter_map(|id| state.dataset.match_json(id)).collect();
-        json!({"result": {"status": 1, "matches": matches}})
+        let matches: Vec<std::sync::Arc<str>> = ids
+            .filter_map(|id| state.bodies.get(&state.dataset, Api::Steam, id))
+            .collect();
+        format!(
+            "{{\"result\":{{\"status\":1,\"matches\":[{}]}}}}",
+            matches.join(",")
+        )
     };
     let found = Some(page(&mut records.iter().map(|record| record.match_id)));
     let other = matches!(outcome, Outcome::WrongMatch)
