@@ -47,7 +47,7 @@ fn phase1_line(progress: &Progress) -> Line<'static> {
     }
     if progress.collect.capped {
         spans.push(Span::styled(
-            "  (the source stops at the 500 most recent)",
+            "  (Steam cap: 500 newest)",
             theme::dim(),
         ));
     }
