@@ -46,10 +46,7 @@ fn phase1_line(progress: &Progress) -> Line<'static> {
         ));
     }
     if progress.collect.capped {
-        spans.push(Span::styled(
-            "  (Steam cap: 500 newest)",
-            theme::dim(),
-        ));
+        spans.push(Span::styled("  (Steam cap: 500 newest)", theme::dim()));
     }
     Line::from(spans)
 }
