@@ -295,12 +295,11 @@ async fn killed_runs_resume_to_the_same_database() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 
     let env = Env::new();
+    // 100 requests a second: 500 matches take 5 s, longer than the kills allow.
+    let mut slow = sync_args(&base, &account);
+    *slow.last_mut().unwrap() = "100";
     for delay_ms in [120, 400, 900, 1500, 2200] {
-        let mut child = env
-            .command(&sync_args(&base, &account))
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = env.command(&slow).stderr(Stdio::null()).spawn().unwrap();
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         child.kill().unwrap(); // SIGKILL
         tokio::task::spawn_blocking(move || child.wait().unwrap())
