@@ -47,7 +47,7 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         SourceConfig::new(SourceKind::Steam, Some(sim.base_url()), ApiKey::new("demo"));
     let source = AnySource::new(&source_config).map_err(super::account::fetch_failure)?;
     let options = SyncOptions::new(account_id, DEMO_RATE);
-    let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options);
+    let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options, None);
     let context = TuiContext {
         db_path: db_path.clone(),
         account_id: Some(account_id),

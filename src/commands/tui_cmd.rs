@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use super::settings::resolve;
 use super::{EXIT_OK, Failure};
 use crate::cli::SourceArgs;
-use crate::source::AnySource;
+use crate::source::{AnySource, SourceKind};
 use crate::steam_id::{AccountInput, parse_account};
 use crate::store::Store;
 use crate::sync::{SyncOptions, controller};
@@ -33,7 +33,16 @@ pub async fn run(
     let source = AnySource::new(&resolved.source).map_err(super::account::fetch_failure)?;
     let kind = resolved.source.kind;
     let options = SyncOptions::new(account_id.unwrap_or(0), resolved.rate);
-    let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options);
+    // Browsing needs no key; syncing from Steam does.
+    let refusal = (kind == SourceKind::Steam && resolved.source.key.is_none()).then(|| {
+        "no Steam API key: set STEAM_API_KEY (or steam_api_key in the config file), or run with --source opendota".to_string()
+    });
+    let handle = controller::spawn(
+        Arc::new(source),
+        Arc::new(Mutex::new(store)),
+        options,
+        refusal,
+    );
     let context = TuiContext {
         db_path: resolved.db.clone(),
         account_id,

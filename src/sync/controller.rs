@@ -20,11 +20,13 @@ pub struct ControllerHandle {
 }
 
 /// Starts the controller task. `base` gives the account, rate and limits of
-/// every run; its mode is replaced per command.
+/// every run; its mode is replaced per command. `refusal`: why no sync can
+/// run at all (no key); every request for one then shows it instead.
 pub fn spawn<S: MatchSource + 'static>(
     source: Arc<S>,
     store: SharedStore,
     base: SyncOptions,
+    refusal: Option<String>,
 ) -> ControllerHandle {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (progress_tx, progress_rx) = watch::channel(Progress {
@@ -37,6 +39,7 @@ pub fn spawn<S: MatchSource + 'static>(
         source,
         store,
         base,
+        refusal,
         command_rx,
         progress_tx,
         event_tx,
@@ -58,6 +61,7 @@ async fn control_loop<S: MatchSource + 'static>(
     source: Arc<S>,
     store: SharedStore,
     base: SyncOptions,
+    refusal: Option<String>,
     mut commands: mpsc::UnboundedReceiver<SyncCommand>,
     progress: watch::Sender<Progress>,
     events: mpsc::UnboundedSender<SyncEvent>,
@@ -108,6 +112,11 @@ async fn control_loop<S: MatchSource + 'static>(
             _ = run_done => {
                 running = None;
             }
+        }
+        if let Some(reason) = refusal.as_ref().filter(|_| !queued.is_empty()) {
+            queued.clear();
+            progress.send_modify(|p| p.state = SyncState::Failed(reason.clone()));
+            let _ = events.send(SyncEvent::Notice(reason.clone()));
         }
         if running.is_none() && !stopping && !queued.is_empty() {
             let mode = queued.remove(0);
