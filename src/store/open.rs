@@ -161,19 +161,7 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn =
-        Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(|e| StoreError::sqlite(path, e))?;
-    // Read the version before any write: a newer or corrupt file must stay untouched.
-    let version = schema_version(&conn, path)?;
-    if version > schema::latest_version() {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found: version,
-            supported: schema::latest_version(),
-        });
-    }
+    let (mut conn, _version) = connect(path, flags)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(|e| StoreError::sqlite(path, e))?;
     conn.pragma_update(None, "synchronous", "NORMAL")
@@ -199,6 +187,19 @@ pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         });
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let (conn, version) = connect(path, flags)?;
+    if version < schema::latest_version() {
+        // An older file is migrated by the next writer; a reader cannot.
+        return Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(conn)
+}
+
+/// Opens a connection and reads the schema version before anything is
+/// written: a newer or corrupt file must stay untouched.
+fn connect(path: &Path, flags: OpenFlags) -> Result<(Connection, i64), StoreError> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
     conn.busy_timeout(Duration::from_secs(10))
         .map_err(|e| StoreError::sqlite(path, e))?;
@@ -210,13 +211,7 @@ pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
             supported: schema::latest_version(),
         });
     }
-    if version < schema::latest_version() {
-        // An older file is migrated by the next writer; a reader cannot.
-        return Err(StoreError::Missing {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(conn)
+    Ok((conn, version))
 }
 
 fn schema_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::write::MAX_ATTEMPTS;
 use super::{Store, StoreError};
-use crate::source::model::is_radiant_slot;
+use crate::source::model::{PlayerDetails, is_radiant_slot};
 
 /// How many of an account's (or all) matches are in each state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -186,28 +186,8 @@ pub struct MatchView {
     pub players: Vec<PlayerRow>,
 }
 
-/// One player line of the details view.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlayerRow {
-    pub player_slot: i64,
-    pub account_id: Option<i64>,
-    pub hero_id: Option<i64>,
-    pub kills: Option<i64>,
-    pub deaths: Option<i64>,
-    pub assists: Option<i64>,
-    pub last_hits: Option<i64>,
-    pub denies: Option<i64>,
-    pub gold_per_min: Option<i64>,
-    pub xp_per_min: Option<i64>,
-    pub hero_damage: Option<i64>,
-    pub tower_damage: Option<i64>,
-    pub hero_healing: Option<i64>,
-    pub level: Option<i64>,
-    pub net_worth: Option<i64>,
-    pub items: [Option<i64>; 6],
-    pub backpack: [Option<i64>; 3],
-    pub item_neutral: Option<i64>,
-}
+/// One player line of the details view: the model the sources produce.
+pub type PlayerRow = PlayerDetails;
 
 /// A failed or given-up match, for the errors view.
 #[derive(Debug, Clone, PartialEq, Eq)]
