@@ -32,8 +32,11 @@ const STEAM_STATUS_OK: i64 = 1;
 /// nothing. A body that fails them goes to the `Value` path, which reports
 /// the error exactly as before.
 pub fn json_text(body: &[u8]) -> Option<&str> {
-    serde_json::from_slice::<Checked>(body).ok()?;
-    std::str::from_utf8(body).ok()
+    // UTF-8 first: it is checked far faster over the whole body at once than
+    // string by string, which reading from `&str` then skips.
+    let text = std::str::from_utf8(body).ok()?;
+    serde_json::from_str::<Checked>(text).ok()?;
+    Some(text)
 }
 
 /// A `GetMatchDetails` body whose `result` is a healthy match.
@@ -43,26 +46,33 @@ pub fn steam_details(text: &str) -> Option<MatchDetails> {
     if wire.reports_failure() {
         return None;
     }
-    wire.into_details(result)
+    wire.into_details(result.get())
 }
 
 /// A `GetMatchHistoryBySequenceNum` body with a healthy first match.
 pub fn steam_sequence(text: &str) -> Option<MatchDetails> {
-    let result = from_text::<ResultEnvelope>(text)?.result?;
-    let listing = from_text::<SequenceResult>(result.get())?;
+    let listing = from_text::<SequenceEnvelope>(text)?.result?.0;
     if listing.reports_failure() {
         return None;
     }
     let ListHead::First(Some(first)) = listing.matches else {
         return None;
     };
-    from_text::<MatchWire>(first.get())?.into_details(first)
+    from_text::<MatchWire>(first.get())?.into_details(first.get())
 }
 
 /// An OpenDota `/matches/{id}` body: the match object itself.
 pub fn opendota_match(text: &str) -> Option<MatchDetails> {
-    let object = serde_json::from_str::<&RawValue>(text).ok()?;
-    from_text::<MatchWire>(object.get())?.into_details(object)
+    // `text` is known to be one JSON value, so the match's own text is the
+    // body without the whitespace around it: what a `RawValue` would hold,
+    // without a pass over a body that can be large.
+    let object = text.trim_matches(is_json_whitespace);
+    from_text::<MatchWire>(object)?.into_details(object)
+}
+
+/// Whitespace as JSON defines it (and serde_json skips).
+fn is_json_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\n' | '\t' | '\r')
 }
 
 /// Reads a JSON object (never an array, which serde would otherwise accept
@@ -78,6 +88,14 @@ fn from_text<'a, T: Deserialize<'a>>(text: &'a str) -> Option<T> {
 struct ResultEnvelope<'a> {
     #[serde(borrow)]
     result: Option<&'a RawValue>,
+}
+
+/// `{"result": ...}` around `GetMatchHistoryBySequenceNum`'s listing, read in
+/// the same pass as the listing.
+#[derive(serde::Deserialize)]
+struct SequenceEnvelope<'a> {
+    #[serde(borrow)]
+    result: Option<ObjectOnly<SequenceResult<'a>>>,
 }
 
 /// `GetMatchHistoryBySequenceNum`'s `result`: a status and a list of matches,
@@ -138,7 +156,7 @@ impl MatchWire {
     }
 
     /// The model, with `raw` (this match object's text) as `raw_json`.
-    fn into_details(self, raw: &RawValue) -> Option<MatchDetails> {
+    fn into_details(self, raw: &str) -> Option<MatchDetails> {
         let players = self
             .players
             .unwrap_or_default()
@@ -156,7 +174,7 @@ impl MatchWire {
             radiant_score: self.radiant_score,
             dire_score: self.dire_score,
             players,
-            raw_json: raw.get().to_string(),
+            raw_json: raw.to_string(),
         })
     }
 }
