@@ -46,6 +46,32 @@ impl Reply {
     }
 }
 
+/// [`Reply`] with a 2xx body left as bytes, for the detail endpoints, which
+/// parse their bodies without building a `Value`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyReply {
+    /// A 2xx body, not yet parsed (it may not even be JSON).
+    Body(Vec<u8>),
+    /// As [`Reply::Status`].
+    Status {
+        status: u16,
+        body: Option<serde_json::Value>,
+    },
+}
+
+impl BodyReply {
+    /// The body of a 2xx, or `otherwise(status, body)` for any other status.
+    pub fn body_or(
+        self,
+        otherwise: impl FnOnce(u16, Option<serde_json::Value>) -> FetchError,
+    ) -> Result<Vec<u8>, FetchError> {
+        match self {
+            BodyReply::Body(body) => Ok(body),
+            BodyReply::Status { status, body } => Err(otherwise(status, body)),
+        }
+    }
+}
+
 /// A client with the configured timeouts, gzip and our User-Agent.
 pub fn build_client(config: &SourceConfig) -> Result<reqwest::Client, FetchError> {
     reqwest::Client::builder()
@@ -67,6 +93,39 @@ pub async fn get_json(
     endpoint: &str,
     request: reqwest::RequestBuilder,
 ) -> Result<Reply, FetchError> {
+    let (status, headers, body) = fetch(endpoint, request).await?;
+    let reply = classify(status, &headers, &body, SystemTime::now());
+    match &reply {
+        Ok(Reply::Json(_)) => tracing::debug!(endpoint, status, "ok"),
+        Ok(Reply::Status { .. }) => tracing::debug!(endpoint, status, "status for the caller"),
+        Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
+    }
+    reply
+}
+
+/// [`get_json`] for callers that parse a 2xx body themselves: the same rules
+/// for every other status, and the 2xx body as bytes.
+pub async fn get_body(
+    endpoint: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<BodyReply, FetchError> {
+    let (status, headers, body) = fetch(endpoint, request).await?;
+    let reply = classify_body(status, &headers, body, SystemTime::now());
+    match &reply {
+        Ok(BodyReply::Body(_)) => tracing::debug!(endpoint, status, "ok (body to parse)"),
+        Ok(BodyReply::Status { .. }) => {
+            tracing::debug!(endpoint, status, "status for the caller")
+        }
+        Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
+    }
+    reply
+}
+
+/// Sends `request` and reads the status, headers and body.
+async fn fetch(
+    endpoint: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<(u16, HeaderMap, Vec<u8>), FetchError> {
     tracing::debug!(endpoint, "request");
     let response = request.send().await.map_err(|err| {
         let error = transport_error(&err);
@@ -76,23 +135,17 @@ pub async fn get_json(
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = match response.bytes().await {
-        Ok(body) => body,
+        Ok(body) => Vec::from(body),
         // The status alone decides 401/403/5xx: a body cut short does not
         // change what they mean.
-        Err(_) if !status_needs_body(status) => Default::default(),
+        Err(_) if !status_needs_body(status) => Vec::new(),
         Err(err) => {
             let error = transport_error(&err);
             tracing::debug!(endpoint, status, error = %error, "reading the body failed");
             return Err(error);
         }
     };
-    let reply = classify(status, &headers, &body, SystemTime::now());
-    match &reply {
-        Ok(Reply::Json(_)) => tracing::debug!(endpoint, status, "ok"),
-        Ok(Reply::Status { .. }) => tracing::debug!(endpoint, status, "status for the caller"),
-        Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
-    }
-    reply
+    Ok((status, headers, body))
 }
 
 /// Removes the key from the texts an API sent back (`statusDetail`, OpenDota's
@@ -144,18 +197,47 @@ pub fn classify(
     body: &[u8],
     now: SystemTime,
 ) -> Result<Reply, FetchError> {
+    if is_success(status) {
+        return parse_json_body(body).map(Reply::Json);
+    }
+    let (status, body) = classify_failure(status, headers, body, now)?;
+    Ok(Reply::Status { status, body })
+}
+
+/// [`classify`], leaving a 2xx body unparsed.
+pub fn classify_body(
+    status: u16,
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    now: SystemTime,
+) -> Result<BodyReply, FetchError> {
+    if is_success(status) {
+        return Ok(BodyReply::Body(body));
+    }
+    let (status, body) = classify_failure(status, headers, &body, now)?;
+    Ok(BodyReply::Status { status, body })
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// The rules for a status other than 2xx: the error it means, or the status
+/// and its JSON body (if any) for the caller to classify.
+fn classify_failure(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<(u16, Option<serde_json::Value>), FetchError> {
     match status {
-        200..=299 => parse_json_body(body).map(Reply::Json),
         429 => Err(FetchError::RateLimited {
             retry_after: retry_after(headers, now),
             daily: mentions_daily_limit(body),
         }),
         401 | 403 => Err(FetchError::Unauthorized { status }),
         500..=599 => Err(FetchError::Server { status }),
-        _ => Ok(Reply::Status {
-            status,
-            body: serde_json::from_slice(body).ok(),
-        }),
+        _ => Ok((status, serde_json::from_slice(body).ok())),
     }
 }
 
@@ -182,7 +264,7 @@ fn mentions_daily_limit(body: &[u8]) -> bool {
 
 /// Parses a success body. Reasons never quote the body: it could be anything,
 /// and an HTML error page may echo the request URL.
-fn parse_json_body(body: &[u8]) -> Result<serde_json::Value, FetchError> {
+pub fn parse_json_body(body: &[u8]) -> Result<serde_json::Value, FetchError> {
     if looks_like_html(body) {
         return Err(FetchError::Malformed {
             reason: "expected JSON, got an HTML page".into(),
@@ -392,6 +474,38 @@ mod tests {
                 body: Some(json!({"error": "Not Found"}))
             })
         );
+    }
+
+    #[test]
+    fn classify_body_keeps_2xx_bytes_and_shares_the_other_rules() {
+        let now = SystemTime::now();
+        let html = b"<html>not JSON, left to the caller</html>".to_vec();
+        assert_eq!(
+            classify_body(200, &no_headers(), html.clone(), now),
+            Ok(BodyReply::Body(html))
+        );
+        let cases: [(u16, &[u8]); 5] = [
+            (429, br#"{"error":"daily api limit exceeded"}"#),
+            (403, b"<html>Forbidden</html>"),
+            (503, b"{}"),
+            (404, br#"{"error":"Not Found"}"#),
+            (400, b"<html>Bad Request</html>"),
+        ];
+        for (status, body) in cases {
+            let parsed = classify(status, &no_headers(), body, now);
+            let raw = classify_body(status, &no_headers(), body.to_vec(), now);
+            match (parsed, raw) {
+                (Err(parsed), Err(raw)) => assert_eq!(parsed, raw, "{status}"),
+                (
+                    Ok(Reply::Status { status, body }),
+                    Ok(BodyReply::Status {
+                        status: raw_status,
+                        body: raw_body,
+                    }),
+                ) => assert_eq!((status, body), (raw_status, raw_body)),
+                other => panic!("{status}: {other:?}"),
+            }
+        }
     }
 
     #[test]

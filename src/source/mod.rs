@@ -8,6 +8,7 @@ pub mod opendota;
 pub mod pacer;
 pub mod parse;
 pub mod steam;
+mod wire;
 
 use std::fmt;
 use std::future::Future;

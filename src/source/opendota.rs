@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::http::{self, Reply};
+use super::http::{self, BodyReply, Reply};
 use super::pacer::Pacer;
 use super::{
     ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
@@ -37,6 +37,28 @@ impl OpenDotaClient {
         path: &str,
         params: &[(&str, &str)],
     ) -> Result<Reply, FetchError> {
+        let request = self.admitted_request(path, params).await?;
+        http::get_json(endpoint, request).await
+    }
+
+    /// [`Self::get`] with a 2xx body left as bytes, for match details.
+    async fn get_body(
+        &self,
+        endpoint: &str,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<BodyReply, FetchError> {
+        let request = self.admitted_request(path, params).await?;
+        http::get_body(endpoint, request).await
+    }
+
+    /// The GET of `{base}/{path}` with `params` and the optional key, once
+    /// the pacer admits it.
+    async fn admitted_request(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<reqwest::RequestBuilder, FetchError> {
         if !self.pacer.admit().await {
             return Err(FetchError::NotSent);
         }
@@ -44,7 +66,7 @@ impl OpenDotaClient {
         if let Some(key) = &self.key {
             request = request.query(&[("api_key", key.expose())]);
         }
-        http::get_json(endpoint, request).await
+        Ok(request)
     }
 }
 
@@ -116,15 +138,15 @@ impl OpenDotaClient {
 
     async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
         let body = self
-            .get("matches", &format!("matches/{}", wanted.match_id), &[])
+            .get_body("matches", &format!("matches/{}", wanted.match_id), &[])
             .await?
-            .json_or(|status, body| match status {
+            .body_or(|status, body| match status {
                 404 => FetchError::MatchApi {
                     message: "match not found".into(),
                 },
                 _ => unexpected_status(status, body),
             })?;
-        parse::opendota_details_reply(&body, wanted.match_id)
+        parse::opendota_details_body(&body, wanted.match_id)
     }
 }
 

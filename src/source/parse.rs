@@ -6,13 +6,20 @@
 //! So nothing here is deserialized into strict structs: each field is read on
 //! its own and a field we cannot read becomes `None`. Only what makes a match
 //! unusable (no `match_id`, `players` not a list) is an error.
+//!
+//! Match details, the hot path of phase 2, are read from the body bytes
+//! (`*_body`): first by the lenient typed structs of [`super::wire`], which
+//! keep the match object's text verbatim, and only when those decline, by the
+//! `Value` readers below. So the `Value` readers still decide every error.
 
 use serde_json::{Map, Value};
 
 use super::FetchError;
+use super::http::parse_json_body;
 use super::model::{
     ANONYMOUS_ACCOUNT_ID, HistoryCursor, HistoryEntry, HistoryPage, MatchDetails, PlayerDetails,
 };
+use super::wire;
 use crate::steam_id::account_id_from_steam_id64;
 
 /// Steam's `result.status` for "this player's match history is private".
@@ -76,6 +83,39 @@ pub fn opendota_details_reply(value: &Value, asked: i64) -> Result<MatchDetails,
         return Err(match_api(message));
     }
     expect_match(opendota_match(value)?, asked)
+}
+
+/// A `GetMatchDetails` body as bytes: [`steam_details_reply`], without
+/// building a `Value` when the body is a healthy match.
+pub fn steam_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
+    fast_or_value(body, asked, wire::steam_details, steam_details_reply)
+}
+
+/// A `GetMatchHistoryBySequenceNum` body as bytes: [`steam_sequence_reply`],
+/// without building a `Value` when the first match is healthy.
+pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
+    fast_or_value(body, asked, wire::steam_sequence, steam_sequence_reply)
+}
+
+/// An OpenDota `/matches/{id}` body as bytes: [`opendota_details_reply`],
+/// without building a `Value` when the body is a healthy match.
+pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
+    fast_or_value(body, asked, wire::opendota_match, opendota_details_reply)
+}
+
+/// The typed reader's match when it has one; otherwise the body is parsed
+/// into a `Value` (HTML and broken JSON are reported there, as for every
+/// other endpoint) and `by_value` decides.
+fn fast_or_value(
+    body: &[u8],
+    asked: i64,
+    fast: fn(&str) -> Option<MatchDetails>,
+    by_value: fn(&Value, i64) -> Result<MatchDetails, FetchError>,
+) -> Result<MatchDetails, FetchError> {
+    match wire::json_text(body).and_then(fast) {
+        Some(details) => expect_match(details, asked),
+        None => by_value(&parse_json_body(body)?, asked),
+    }
 }
 
 /// One `GetMatchHistory` page for `account_id`.
@@ -201,6 +241,7 @@ fn match_object(value: &Value) -> Result<MatchDetails, FetchError> {
         Some(_) => return Err(malformed("`players` is not a list")),
     };
     // serde_json keeps u64 and i64 exactly, so logos survive the round trip.
+    // (The `*_body` readers keep the API's own text instead.)
     let raw_json = serde_json::to_string(value)
         .map_err(|_| malformed("match could not be serialized back"))?;
     Ok(MatchDetails {

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde_json::Value;
 
-use super::http::{self, Reply};
+use super::http::{self, BodyReply, Reply};
 use super::pacer::Pacer;
 use super::{
     ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
@@ -104,6 +104,28 @@ impl SteamClient {
         path: &str,
         params: &[(&str, String)],
     ) -> Result<Reply, FetchError> {
+        let request = self.admitted_request(path, params).await?;
+        http::get_json(endpoint, request).await
+    }
+
+    /// [`Self::get`] with a 2xx body left as bytes, for the detail endpoints.
+    async fn get_body(
+        &self,
+        endpoint: &str,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<BodyReply, FetchError> {
+        let request = self.admitted_request(path, params).await?;
+        http::get_body(endpoint, request).await
+    }
+
+    /// The GET of `{base}/{path}` with the key and `params`, once the pacer
+    /// admits it.
+    async fn admitted_request(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+    ) -> Result<reqwest::RequestBuilder, FetchError> {
         if !self.pacer.admit().await {
             return Err(FetchError::NotSent);
         }
@@ -111,24 +133,24 @@ impl SteamClient {
         if let Some(key) = &self.key {
             request = request.query(&[("key", key.expose())]);
         }
-        http::get_json(endpoint, request.query(params)).await
+        Ok(request.query(params))
     }
 
     async fn details_by_id(&self, match_id: i64) -> Result<MatchDetails, FetchError> {
         let body = self
-            .get(
+            .get_body(
                 "GetMatchDetails",
                 "IDOTA2Match_570/GetMatchDetails/v1/",
                 &[("match_id", match_id.to_string())],
             )
             .await?
-            .json_or(unexpected_status)?;
-        parse::steam_details_reply(&body, match_id)
+            .body_or(unexpected_status)?;
+        parse::steam_details_body(&body, match_id)
     }
 
     async fn details_by_seq(&self, wanted: MatchRef, seq: i64) -> Result<MatchDetails, FetchError> {
         let body = self
-            .get(
+            .get_body(
                 "GetMatchHistoryBySequenceNum",
                 "IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1/",
                 &[
@@ -137,8 +159,8 @@ impl SteamClient {
                 ],
             )
             .await?
-            .json_or(unexpected_status)?;
-        parse::steam_sequence_reply(&body, wanted.match_id)
+            .body_or(unexpected_status)?;
+        parse::steam_sequence_body(&body, wanted.match_id)
     }
 
     /// Records what a `GetMatchDetails` call revealed about the endpoint, but
