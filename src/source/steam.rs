@@ -59,6 +59,9 @@ pub struct SteamClient {
     key: Option<ApiKey>,
     /// A [`DetailsProbe`], shared by the concurrent fetches of one run.
     details_probe: AtomicU8,
+    /// Held while GetMatchDetails is being probed, so concurrent fetches
+    /// wait for one verdict instead of each spending a request on it.
+    probe_lock: tokio::sync::Mutex<()>,
     pacer: Pacer,
 }
 
@@ -70,6 +73,7 @@ impl SteamClient {
             key: config.key.clone(),
             pacer: Pacer::new(f64::INFINITY),
             details_probe: AtomicU8::new(DetailsProbe::Unknown.to_u8()),
+            probe_lock: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -247,6 +251,15 @@ impl SteamClient {
     }
 
     async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        // Whoever finds the endpoint unprobed probes it; the others wait here
+        // and then use the verdict. The guard lives until this fetch ends.
+        let mut _probing = None;
+        if self.details_probe() == DetailsProbe::Unknown {
+            let guard = self.probe_lock.lock().await;
+            if self.details_probe() == DetailsProbe::Unknown {
+                _probing = Some(guard);
+            }
+        }
         match (self.details_probe(), wanted.match_seq_num) {
             (DetailsProbe::Broken, Some(seq)) => self.details_by_seq(wanted, seq).await,
             // Without a sequence number the ID endpoint is the only way.
