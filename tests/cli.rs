@@ -138,6 +138,49 @@ fn an_unreadable_database_is_fatal_and_left_alone() {
     assert_eq!(std::fs::read(env.db()).unwrap(), b"not a database at all");
 }
 
+#[test]
+fn a_newer_or_read_only_database_is_refused_in_one_line_and_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    {
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch("CREATE TABLE t(x); PRAGMA user_version = 42;")
+            .unwrap();
+    }
+    let before = std::fs::read(env.db()).unwrap();
+    let out = env.run(&["status"]);
+    assert_one_line_error(&out, 1, "newer dota-sync");
+    let out = env.run(&[
+        "sync",
+        "--account",
+        "86745912",
+        "--source",
+        "opendota",
+        "--api-base",
+        "http://127.0.0.1:9",
+    ]);
+    assert_one_line_error(&out, 1, "newer dota-sync");
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+
+    let env = Env::new();
+    let out = env.run(&["status"]);
+    assert_one_line_error(&out, 1, "does not exist yet");
+    dota_sync::store::Store::open(&env.db()).unwrap();
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(env.db()).unwrap();
+    let out = env.run(&[
+        "sync",
+        "--account",
+        "86745912",
+        "--source",
+        "opendota",
+        "--api-base",
+        "http://127.0.0.1:9",
+    ]);
+    assert_one_line_error(&out, 1, "read-only");
+    assert_eq!(std::fs::read(env.db()).unwrap(), before);
+}
+
 #[tokio::test]
 async fn private_profile_and_rejected_key_are_fatal_one_liners_without_the_key() {
     let mut cfg = config(2, 30, FaultPlan::default());
