@@ -93,7 +93,7 @@ impl SteamClient {
         let body = self
             .get(
                 "ResolveVanityURL",
-                "ISteamUser/ResolveVanityURL/v1/",
+                "ISteamUser/ResolveVanityURL/v1",
                 &[("vanityurl", name.to_string())],
             )
             .await?
@@ -144,7 +144,7 @@ impl SteamClient {
         let body = self
             .get_body(
                 "GetMatchDetails",
-                "IDOTA2Match_570/GetMatchDetails/v1/",
+                "IDOTA2Match_570/GetMatchDetails/v1",
                 &[("match_id", match_id.to_string())],
             )
             .await?
@@ -156,7 +156,7 @@ impl SteamClient {
         let body = self
             .get_body(
                 "GetMatchHistoryBySequenceNum",
-                "IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1/",
+                "IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1",
                 &[
                     ("start_at_match_seq_num", seq.to_string()),
                     ("matches_requested", "1".to_string()),
@@ -242,7 +242,7 @@ impl SteamClient {
         let body = self
             .get(
                 "GetMatchHistory",
-                "IDOTA2Match_570/GetMatchHistory/v1/",
+                "IDOTA2Match_570/GetMatchHistory/v1",
                 &params,
             )
             .await?
@@ -450,7 +450,7 @@ mod tests {
         assert_eq!(page.next, Some(HistoryCursor::StartAtMatchId(39)));
         let target = server.requests().pop().unwrap();
         assert!(
-            target.starts_with("/IDOTA2Match_570/GetMatchHistory/v1/?key=TESTKEY&"),
+            target.starts_with("/IDOTA2Match_570/GetMatchHistory/v1?key=TESTKEY&"),
             "{target}"
         );
         for part in [
@@ -517,7 +517,7 @@ mod tests {
         assert_eq!(steam.resolve_vanity("nobody").await, Ok(None));
         let target = server.requests()[0].clone();
         assert!(
-            target.starts_with("/ISteamUser/ResolveVanityURL/v1/?key=TESTKEY&vanityurl=known"),
+            target.starts_with("/ISteamUser/ResolveVanityURL/v1?key=TESTKEY&vanityurl=known"),
             "{target}"
         );
     }
