@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::app::App;
 use super::format;
@@ -37,23 +37,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .header(header)
     .row_highlight_style(theme::selected_row())
     .highlight_symbol("▶ ");
-    let scroll = app.errors_scroll;
-    let mut state = TableState::new()
-        .with_offset(scroll.offset)
-        .with_selected(Some(scroll.selected));
-    frame.render_stateful_widget(table, table_area, &mut state);
-    let bar_area = Rect {
-        y: bar_area.y + 1,
-        height: bar_area.height.saturating_sub(1),
-        ..bar_area
-    };
-    let page = u64::from(table_area.height.saturating_sub(1));
-    scrollbar::render(
+    scrollbar::render_list(
         frame,
+        table,
+        table_area,
         bar_area,
-        app.errors.len() as u64,
-        page,
-        scroll.offset as u64,
+        app.errors_scroll,
+        app.errors.len(),
     );
 }
 
