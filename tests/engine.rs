@@ -412,3 +412,33 @@ async fn a_stopped_run_resumes_to_the_same_database() {
     run(&path, &steam(&sim), &options(account)).await;
     assert_eq!(dump(&path), dump(&reference));
 }
+
+#[tokio::test]
+async fn a_match_asked_for_during_a_run_is_fetched_in_that_run_even_if_given_up() {
+    let plan = script(&[("account0:3".to_string(), &["500", "500", "500", "ok"][..])]);
+    let sim = start(config(2, 12, plan)).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let target = account.match_ids[3];
+    let (_dir, path) = db();
+    for _ in 0..MAX_ATTEMPTS {
+        run(&path, &steam(&sim), &options(account.account_id)).await;
+    }
+    assert_eq!(row_state(&path, target).1, MAX_ATTEMPTS, "given up");
+
+    let store = std::sync::Arc::new(std::sync::Mutex::new(
+        dota_sync::store::Store::open(&path).unwrap(),
+    ));
+    let (channels, progress) = dota_sync::sync::Channels::detached();
+    channels.urgent.push(target);
+    let source = steam(&sim);
+    let summary = dota_sync::sync::run(&source, &store, &options(account.account_id), &channels)
+        .await
+        .unwrap();
+    assert_eq!(
+        summary.details_fetched, 1,
+        "only the revived match was pending"
+    );
+    assert_eq!(progress.borrow().fetch.total, 1);
+    assert_eq!(row_state(&path, target), (Some(1), 0, None));
+    assert!(channels.urgent.take().is_empty());
+}

@@ -63,6 +63,7 @@ async fn execute(
         events: None,
         cancel: cancel.clone(),
         paused,
+        urgent: Default::default(),
     };
     let signals = tokio::spawn(stop_on_signal(cancel.clone()));
     let printer = tokio::spawn(report::print_progress(progress_rx));

@@ -116,6 +116,32 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
 
+    /// Gives one match of the account its attempts back and returns what
+    /// phase 2 needs to fetch it; `None` if it is not the account's or is
+    /// already detailed.
+    pub fn revive(
+        &mut self,
+        account_id: u32,
+        match_id: i64,
+    ) -> Result<Option<MatchRef>, StoreError> {
+        self.reset_attempts(account_id, Some(match_id))?;
+        self.conn
+            .query_row(
+                "SELECT m.match_id, m.match_seq_num
+                   FROM matches m JOIN account_matches am ON am.match_id = m.match_id
+                  WHERE am.account_id = ?1 AND m.match_id = ?2 AND m.has_details IS NOT 1",
+                params![account_id, match_id],
+                |row| {
+                    Ok(MatchRef {
+                        match_id: row.get(0)?,
+                        match_seq_num: row.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+
     /// Gives matches back their attempts so the next fetch tries them again.
     /// `match_id`: one match (the TUI's `r`), else all the account's failures.
     pub fn reset_attempts(

@@ -7,7 +7,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::engine::{self, Channels, SharedStore, SyncMode, SyncOptions};
+use super::engine::{self, Channels, SharedStore, SyncMode, SyncOptions, Urgent};
 use super::progress::{Progress, SyncCommand, SyncEvent, SyncState};
 use crate::source::MatchSource;
 
@@ -67,6 +67,7 @@ async fn control_loop<S: MatchSource + 'static>(
     events: mpsc::UnboundedSender<SyncEvent>,
 ) {
     let (pause_tx, pause_rx) = watch::channel(false);
+    let urgent = Arc::new(Urgent::default());
     let mut running: Option<Running> = None;
     // Work asked for while a run was going: started when it ends.
     let mut queued: Vec<SyncMode> = Vec::new();
@@ -85,6 +86,8 @@ async fn control_loop<S: MatchSource + 'static>(
                 let Some(command) = command else { break };
                 match command {
                     SyncCommand::Start => queue_mode(&mut queued, SyncMode::Full),
+                    // A running phase 2 takes it next; otherwise it gets a run of its own.
+                    SyncCommand::RetryMatch(id) if running.is_some() => urgent.push(id),
                     SyncCommand::RetryMatch(id) => {
                         match queued.iter_mut().find_map(|m| match m { SyncMode::Matches(ids) => Some(ids), _ => None }) {
                             Some(ids) => { if !ids.contains(&id) { ids.push(id) } }
@@ -111,6 +114,11 @@ async fn control_loop<S: MatchSource + 'static>(
             }
             _ = run_done => {
                 running = None;
+                // Asked for too late for the run that just ended.
+                let left = urgent.take();
+                if !left.is_empty() {
+                    queued.push(SyncMode::Matches(left));
+                }
             }
         }
         if let Some(reason) = refusal.as_ref().filter(|_| !queued.is_empty()) {
@@ -126,6 +134,7 @@ async fn control_loop<S: MatchSource + 'static>(
                 events: Some(events.clone()),
                 cancel: cancel.clone(),
                 paused: pause_rx.clone(),
+                urgent: urgent.clone(),
             };
             let options = SyncOptions {
                 mode,

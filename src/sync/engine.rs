@@ -82,6 +82,32 @@ pub struct Channels {
     pub cancel: CancellationToken,
     /// `true` while paused.
     pub paused: watch::Receiver<bool>,
+    /// Matches to fetch next, added while the run goes (the TUI's `r`).
+    pub urgent: Arc<Urgent>,
+}
+
+/// Match IDs an observer wants fetched now, ahead of the queue. Phase 2 takes
+/// them as it goes; what a run leaves behind, its owner runs next.
+#[derive(Debug, Default)]
+pub struct Urgent {
+    ids: Mutex<Vec<i64>>,
+    pub(crate) added: tokio::sync::Notify,
+}
+
+impl Urgent {
+    pub fn push(&self, match_id: i64) {
+        let mut ids = self.ids.lock().unwrap_or_else(|p| p.into_inner());
+        if !ids.contains(&match_id) {
+            ids.push(match_id);
+        }
+        drop(ids);
+        self.added.notify_one();
+    }
+
+    /// Everything pushed so far, oldest first.
+    pub fn take(&self) -> Vec<i64> {
+        std::mem::take(&mut *self.ids.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 impl Channels {
@@ -95,6 +121,7 @@ impl Channels {
                 events: None,
                 cancel: CancellationToken::new(),
                 paused,
+                urgent: Arc::default(),
             },
             progress_rx,
         )

@@ -2,7 +2,7 @@
 //! in flight when latency would otherwise waste the budget, and apply the
 //! retry rules to every outcome (README, "Retry rules").
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
@@ -87,7 +87,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     queue: Vec<MatchRef>,
     job_id: i64,
 ) -> Result<PhaseEnd, SyncError> {
-    let total = queue.len() as u64;
+    let mut total = queue.len() as u64;
     channels.update(|p| {
         p.state = SyncState::Fetching;
         p.fetch_started = true;
@@ -98,6 +98,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let mut queue: VecDeque<MatchRef> = queue.into();
     let mut breaker = Breaker::new(options.breaker);
     let mut in_flight = FuturesUnordered::new();
+    let mut in_flight_ids = HashSet::new();
     let mut paused = channels.paused.clone();
     let mut pause_alive = true;
     let mut hold_until: Option<Instant> = None;
@@ -118,6 +119,20 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         if hold_until.is_some_and(|t| now >= t) {
             hold_until = None;
         }
+        if end.is_none() {
+            let added = take_urgent(
+                store,
+                options.account_id,
+                channels,
+                &mut queue,
+                &in_flight_ids,
+            )
+            .await?;
+            if added > 0 {
+                total += added;
+                channels.update(|p| p.fetch.total = total);
+            }
+        }
         let is_paused = *paused.borrow_and_update();
         let open = end.is_none() && !is_paused && hold_until.is_none();
         pacer.set_open(open);
@@ -135,6 +150,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         if open {
             while in_flight.len() < max_in_flight {
                 let Some(next) = queue.pop_front() else { break };
+                in_flight_ids.insert(next.match_id);
                 in_flight.push(attempt(source, next));
             }
         }
@@ -152,6 +168,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             }
             _ = channels.cancel.cancelled(), if end.is_none() => None,
             _ = ticker.tick() => None,
+            _ = channels.urgent.added.notified(), if end.is_none() => None,
         };
         let mut batch: Vec<(MatchRef, Attempt)> = first.into_iter().collect();
         while !batch.is_empty() && batch.len() < MAX_BATCH {
@@ -167,6 +184,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             .any(|(_, a)| matches!(a, Attempt::Done(Err(e)) if e.is_fatal()));
         let mut to_write: Vec<(MatchRef, Result<MatchDetails, FetchError>)> = Vec::new();
         for (wanted, outcome) in batch {
+            in_flight_ids.remove(&wanted.match_id);
             match outcome {
                 Attempt::NotSent => queue.push_front(wanted),
                 Attempt::Done(Err(error)) if error.is_fatal() => {
@@ -299,6 +317,43 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     }
     pacer.set_open(true);
     Ok(end.unwrap_or(PhaseEnd::Finished))
+}
+
+/// Moves the matches an observer asked for to the front of the queue, with
+/// their attempts given back. Returns how many were not queued already.
+async fn take_urgent(
+    store: &SharedStore,
+    account_id: u32,
+    channels: &Channels,
+    queue: &mut VecDeque<MatchRef>,
+    in_flight: &HashSet<i64>,
+) -> Result<u64, SyncError> {
+    let ids = channels.urgent.take();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let revived = with_store(store, move |s| {
+        let mut revived = Vec::new();
+        for id in ids {
+            revived.extend(s.revive(account_id, id)?);
+        }
+        Ok(revived)
+    })
+    .await?;
+    let mut added = 0;
+    for wanted in revived.into_iter().rev() {
+        if in_flight.contains(&wanted.match_id) {
+            continue;
+        }
+        match queue.iter().position(|m| m.match_id == wanted.match_id) {
+            Some(at) => {
+                queue.remove(at);
+            }
+            None => added += 1,
+        }
+        queue.push_front(wanted);
+    }
+    Ok(added)
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
