@@ -54,8 +54,17 @@ fn fetched_some(text: &str) -> bool {
     done.parse::<u32>().is_ok_and(|n| n > 0) && total.starts_with("1500")
 }
 
-#[test]
-fn demo_runs_in_a_terminal_and_quits_cleanly() {
+struct Demo {
+    dir: tempfile::TempDir,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    screen: Screen,
+    writer: Box<dyn Write + Send>,
+    // Kept open so the child's terminal stays alive until the test ends.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+/// `dota-sync demo` in a 110x30 pseudo-terminal, its output drained on a thread.
+fn spawn_demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let pty = native_pty_system();
     let pair = pty
@@ -74,7 +83,7 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
     cmd.env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"));
     cmd.env("DOTA_SYNC_LOG", dir.path().join("demo.log"));
     cmd.cwd(dir.path());
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    let child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
 
     // Drain the terminal on a thread so the child can never block on a full pipe.
@@ -88,64 +97,84 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
             }
         }
     });
-    let mut writer = pair.master.take_writer().unwrap();
-    let mut screen = Screen {
+    let writer = pair.master.take_writer().unwrap();
+    let screen = Screen {
         parser: vt100::Parser::new(30.try_into().unwrap(), 110.try_into().unwrap(), 0),
         bytes: rx,
     };
-    let mut press = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
-        thread::sleep(Duration::from_millis(300));
-    };
+    Demo {
+        dir,
+        child,
+        screen,
+        writer,
+        _master: pair.master,
+    }
+}
 
+impl Demo {
+    fn press(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+        thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Waits for the exit, then checks the terminal was handed back intact.
+    fn assert_clean_exit(&mut self) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "did not quit:\n{}",
+                self.screen.text()
+            );
+            thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "exit status {status:?}");
+        thread::sleep(Duration::from_millis(200));
+        self.screen.pump();
+        let after = self.screen.parser.screen();
+        assert!(!after.alternate_screen(), "alternate screen left");
+        assert!(!after.hide_cursor(), "cursor left hidden");
+        assert_eq!(
+            after.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture left on"
+        );
+    }
+}
+
+#[test]
+fn demo_runs_in_a_terminal_and_quits_cleanly() {
+    let mut demo = spawn_demo();
     // Phase 2 under way: `Fetching match details: n/1500`.
-    let text = screen.wait_until("phase 2 progress", Duration::from_secs(60), fetched_some);
+    let text = demo
+        .screen
+        .wait_until("phase 2 progress", Duration::from_secs(60), fetched_some);
     assert!(text.contains("demo"), "{text}");
     assert!(text.contains("Collecting match IDs: 1500/1500"), "{text}");
     assert!(
-        screen.parser.screen().alternate_screen(),
+        demo.screen.parser.screen().alternate_screen(),
         "the TUI uses the alternate screen"
     );
 
-    press(b"\t");
-    screen.wait_for("Attempts", Duration::from_secs(5));
-    press(b"?");
-    let help = screen.wait_for("Keys", Duration::from_secs(5));
+    demo.press(b"\t");
+    demo.screen.wait_for("Attempts", Duration::from_secs(5));
+    demo.press(b"?");
+    let help = demo.screen.wait_for("Keys", Duration::from_secs(5));
     assert!(help.contains("Retry the selected match"), "{help}");
-    press(b"\x1b");
+    demo.press(b"\x1b");
     thread::sleep(Duration::from_millis(200));
-    press(b"1");
-    screen.wait_for("Match ID", Duration::from_secs(5));
-    press(b"r");
-    press(b"q");
-
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "did not quit:\n{}",
-            screen.text()
-        );
-        thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
-    thread::sleep(Duration::from_millis(200));
-    screen.pump();
-    let after = screen.parser.screen();
-    assert!(!after.alternate_screen(), "alternate screen left");
-    assert!(!after.hide_cursor(), "cursor left hidden");
-    assert_eq!(
-        after.mouse_protocol_mode(),
-        vt100::MouseProtocolMode::None,
-        "mouse capture left on"
-    );
+    demo.press(b"1");
+    demo.screen.wait_for("Match ID", Duration::from_secs(5));
+    demo.press(b"r");
+    demo.press(b"q");
+    demo.assert_clean_exit();
 
     // What the demo synced is in the database it was given.
-    let conn = rusqlite::Connection::open(dir.path().join("demo.db")).unwrap();
+    let conn = rusqlite::Connection::open(demo.dir.path().join("demo.db")).unwrap();
     let detailed: i64 = conn
         .query_row(
             "SELECT count(*) FROM matches WHERE has_details = 1",
@@ -154,4 +183,27 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
         )
         .unwrap();
     assert!(detailed > 0);
+}
+
+#[test]
+fn sigterm_quits_cleanly_and_restores_the_terminal() {
+    let mut demo = spawn_demo();
+    demo.screen
+        .wait_until("phase 2 progress", Duration::from_secs(60), fetched_some);
+    let pid = demo.child.process_id().expect("a running child");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    demo.assert_clean_exit();
+    let conn = rusqlite::Connection::open(demo.dir.path().join("demo.db")).unwrap();
+    let status: String = conn
+        .query_row(
+            "SELECT status FROM sync_jobs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "stopped", "the engine stopped cleanly, not killed");
 }

@@ -103,6 +103,32 @@ pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
     result
 }
 
+/// The signals that ask a terminal program to end.
+struct QuitSignals {
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl QuitSignals {
+    fn new() -> color_eyre::Result<QuitSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(QuitSignals {
+            terminate: signal(SignalKind::terminate()).wrap_err("cannot watch SIGTERM")?,
+            hangup: signal(SignalKind::hangup()).wrap_err("cannot watch SIGHUP")?,
+            interrupt: signal(SignalKind::interrupt()).wrap_err("cannot watch SIGINT")?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+    }
+}
+
 /// ratatui's panic hook leaves raw mode and the alternate screen; mouse
 /// capture is ours to undo, or the shell would receive mouse escape codes.
 fn install_mouse_restoring_hook() {
@@ -136,6 +162,7 @@ where
     app.set_progress(progress.borrow_and_update().clone());
 
     let mut input = EventStream::new();
+    let mut quit_signals = QuitSignals::new()?;
     let mut tick = tokio::time::interval(RENDER_TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut progress_open = true;
@@ -168,6 +195,13 @@ where
                 }
             }
             _ = tokio::time::sleep(until_next_minute()) => app.mark_dirty(),
+            // SIGTERM, SIGHUP or SIGINT from outside: quit the same way as `q`,
+            // so the engine stops cleanly and the terminal is restored.
+            _ = quit_signals.next() => {
+                if let Some(command) = app.update(Action::Quit) {
+                    let _ = commands.send(command);
+                }
+            }
             changed = progress.changed(), if progress_open => match changed {
                 Ok(()) => app.set_progress(progress.borrow_and_update().clone()),
                 Err(_) => progress_open = false,
