@@ -101,6 +101,8 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let mut in_flight_ids = HashSet::new();
     let mut paused = channels.paused.clone();
     let mut pause_alive = true;
+    // To say so once the rate has recovered from a 429.
+    let mut rate_before = pacer.rate();
     let mut hold_until: Option<Instant> = None;
     let mut end: Option<PhaseEnd> = None;
     let mut throughput = Throughput {
@@ -280,6 +282,13 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 }
             }
         }
+        let rate = pacer.rate();
+        if rate > rate_before && rate >= options.rate {
+            channels.emit(SyncEvent::Notice(format!(
+                "rate back to {rate:.2} requests/s"
+            )));
+        }
+        rate_before = rate;
         let processed = counters.fetched + counters.failed;
         let per_second = throughput.per_second(now);
         let remaining = total.saturating_sub(processed);
