@@ -10,8 +10,8 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use dota_sync::sim::{FaultPlan, SimConfig, SimServer, TokenBucket};
-use dota_sync::source::{AnySource, ApiKey, SourceConfig, SourceKind};
+use dota_sync::sim::{FaultPlan, TokenBucket};
+use dota_sync::source::AnySource;
 use dota_sync::store::Store;
 use dota_sync::sync::{self, Channels, SyncMode, SyncOptions};
 
@@ -27,30 +27,19 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let sim = runtime
-        .block_on(SimServer::start(SimConfig {
-            accounts: 2,
-            matches_per_account: MATCHES,
-            history_cap: MATCHES,
-            faults: FaultPlan {
-                latency_ms: Some([100, 100]),
-                token_bucket: Some(TokenBucket {
-                    per_second: RATE,
-                    burst: RATE as u32,
-                }),
-                ..FaultPlan::default()
-            },
-            ..SimConfig::default()
-        }))
-        .unwrap();
+    let faults = FaultPlan {
+        latency_ms: Some([100, 100]),
+        token_bucket: Some(TokenBucket {
+            per_second: RATE,
+            burst: RATE as u32,
+        }),
+        ..FaultPlan::default()
+    };
+    let sim = support::start_sim(&runtime, MATCHES, faults);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("paced.db");
     let account_id = support::write_stubs(&path, &sim.dataset(), 0, MATCHES);
-    let config = SourceConfig::new(
-        SourceKind::Steam,
-        Some(sim.base_url()),
-        ApiKey::new("bench"),
-    );
+    let config = support::steam_config(&sim);
     let source = AnySource::new(&config).unwrap();
     let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
     let mut options = SyncOptions::new(account_id, RATE);

@@ -8,8 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use dota_sync::sim::{SimConfig, SimServer};
-use dota_sync::source::{AnySource, ApiKey, HistoryEntry, SourceConfig, SourceKind};
+use dota_sync::source::{AnySource, HistoryEntry};
 use dota_sync::store::Store;
 use dota_sync::sync::{self, Channels, SyncMode, SyncOptions};
 
@@ -21,22 +20,11 @@ fn phase_two_ingest(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let sim = runtime
-        .block_on(SimServer::start(SimConfig {
-            accounts: 2,
-            matches_per_account: DETAIL_MATCHES,
-            history_cap: DETAIL_MATCHES,
-            ..SimConfig::default()
-        }))
-        .unwrap();
+    let sim = support::start_sim(&runtime, DETAIL_MATCHES, Default::default());
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("template.db");
     let account_id = support::write_stubs(&template, &sim.dataset(), 0, DETAIL_MATCHES);
-    let config = SourceConfig::new(
-        SourceKind::Steam,
-        Some(sim.base_url()),
-        ApiKey::new("bench"),
-    );
+    let config = support::steam_config(&sim);
 
     let mut group = c.benchmark_group("phase2");
     group.sample_size(10);

@@ -66,6 +66,17 @@ fn assert_one_line_error(output: &Output, code: i32, needle: &str) {
     );
 }
 
+/// A sync that fails at the database, before any request (nothing listens on port 9).
+const OFFLINE_SYNC: [&str; 7] = [
+    "sync",
+    "--account",
+    "86745912",
+    "--source",
+    "opendota",
+    "--api-base",
+    "http://127.0.0.1:9",
+];
+
 fn sync_args<'a>(sim_base: &'a str, account: &'a str) -> Vec<&'a str> {
     vec![
         "sync",
@@ -125,15 +136,7 @@ fn an_unreadable_database_is_fatal_and_left_alone() {
     std::fs::write(env.db(), b"not a database at all").unwrap();
     let out = env.run(&["status"]);
     assert_one_line_error(&out, 1, "not a dota-sync database");
-    let out = env.run(&[
-        "sync",
-        "--account",
-        "86745912",
-        "--source",
-        "opendota",
-        "--api-base",
-        "http://127.0.0.1:9",
-    ]);
+    let out = env.run(&OFFLINE_SYNC);
     assert_one_line_error(&out, 1, "sync.db");
     assert_eq!(std::fs::read(env.db()).unwrap(), b"not a database at all");
 }
@@ -150,15 +153,7 @@ fn a_newer_or_read_only_database_is_refused_in_one_line_and_left_alone() {
     let before = std::fs::read(env.db()).unwrap();
     let out = env.run(&["status"]);
     assert_one_line_error(&out, 1, "newer dota-sync");
-    let out = env.run(&[
-        "sync",
-        "--account",
-        "86745912",
-        "--source",
-        "opendota",
-        "--api-base",
-        "http://127.0.0.1:9",
-    ]);
+    let out = env.run(&OFFLINE_SYNC);
     assert_one_line_error(&out, 1, "newer dota-sync");
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
 
@@ -168,15 +163,7 @@ fn a_newer_or_read_only_database_is_refused_in_one_line_and_left_alone() {
     dota_sync::store::Store::open(&env.db()).unwrap();
     std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(env.db()).unwrap();
-    let out = env.run(&[
-        "sync",
-        "--account",
-        "86745912",
-        "--source",
-        "opendota",
-        "--api-base",
-        "http://127.0.0.1:9",
-    ]);
+    let out = env.run(&OFFLINE_SYNC);
     assert_one_line_error(&out, 1, "read-only");
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
 }

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use dota_sync::sim::Dataset;
+use dota_sync::sim::{Dataset, FaultPlan, SimConfig, SimServer};
 use dota_sync::source::HistoryEntry;
+use dota_sync::source::{ApiKey, SourceConfig, SourceKind};
 use dota_sync::store::Store;
 
 /// Phase 1's output for one account, built straight from the dataset so a
@@ -32,4 +33,30 @@ pub fn write_stubs(path: &Path, dataset: &Dataset, account_index: usize, count: 
         store.save_stubs(account.account_id, page).expect("stubs");
     }
     account.account_id
+}
+
+/// A simulator whose first account has `matches` matches, all listed.
+pub fn start_sim(
+    runtime: &tokio::runtime::Runtime,
+    matches: usize,
+    faults: FaultPlan,
+) -> SimServer {
+    runtime
+        .block_on(SimServer::start(SimConfig {
+            accounts: 2,
+            matches_per_account: matches,
+            history_cap: matches,
+            faults,
+            ..SimConfig::default()
+        }))
+        .expect("the simulator starts")
+}
+
+/// The Steam client's settings, pointed at the simulator.
+pub fn steam_config(sim: &SimServer) -> SourceConfig {
+    SourceConfig::new(
+        SourceKind::Steam,
+        Some(sim.base_url()),
+        ApiKey::new("bench"),
+    )
 }

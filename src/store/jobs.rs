@@ -147,16 +147,10 @@ impl Store {
 
     /// Accounts that have matches in this database, most matches first.
     pub fn accounts(&self) -> Result<Vec<u32>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT account_id FROM account_matches GROUP BY account_id ORDER BY count(*) DESC",
-            )
-            .map_err(|e| StoreError::sqlite(&self.path, e))?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(|e| StoreError::sqlite(&self.path, e))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(|e| StoreError::sqlite(&self.path, e))
+        self.rows(
+            "SELECT account_id FROM account_matches GROUP BY account_id ORDER BY count(*) DESC",
+            [],
+            |r| r.get(0),
+        )
     }
 }

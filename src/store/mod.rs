@@ -51,6 +51,22 @@ impl Store {
         &self.path
     }
 
+    /// Runs a cached query and collects its rows; any failure names the file.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let collect = || -> rusqlite::Result<Vec<T>> {
+            self.conn
+                .prepare_cached(sql)?
+                .query_map(params, map)?
+                .collect()
+        };
+        collect().map_err(|e| StoreError::sqlite(&self.path, e))
+    }
+
     /// The raw connection, for tests and `sqlite3`-style checks.
     pub fn connection(&self) -> &Connection {
         &self.conn

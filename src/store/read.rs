@@ -284,27 +284,19 @@ impl Store {
             start_time: 0,
             match_id: 0,
         });
-        let mut stmt = self
-            .conn
-            .prepare_cached(&sql)
-            .map_err(|e| self.read_err(e))?;
-        let rows = stmt
-            .query_map(
-                params![
-                    account_id,
-                    on,
-                    heroes,
-                    pattern,
-                    key.start_time,
-                    key.match_id,
-                    limit as i64
-                ],
-                list_row,
-            )
-            .map_err(|e| self.read_err(e))?;
-        let mut rows: Vec<MatchListRow> = rows
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.read_err(e))?;
+        let mut rows = self.rows(
+            &sql,
+            params![
+                account_id,
+                on,
+                heroes,
+                pattern,
+                key.start_time,
+                key.match_id,
+                limit as i64
+            ],
+            list_row,
+        )?;
         if order == "ASC" {
             rows.reverse();
         }
@@ -393,18 +385,14 @@ impl Store {
         let Some(mut view) = view else {
             return Ok(None);
         };
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,
-                        gold_per_min, xp_per_min, hero_damage, tower_damage, hero_healing, level,
-                        net_worth, item_0, item_1, item_2, item_3, item_4, item_5,
-                        backpack_0, backpack_1, backpack_2, item_neutral
-                   FROM match_players WHERE match_id = ?1 ORDER BY player_slot",
-            )
-            .map_err(|e| self.read_err(e))?;
-        let players = stmt
-            .query_map(params![match_id], |r| {
+        view.players = self.rows(
+            "SELECT player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,
+                    gold_per_min, xp_per_min, hero_damage, tower_damage, hero_healing, level,
+                    net_worth, item_0, item_1, item_2, item_3, item_4, item_5,
+                    backpack_0, backpack_1, backpack_2, item_neutral
+               FROM match_players WHERE match_id = ?1 ORDER BY player_slot",
+            params![match_id],
+            |r| {
                 Ok(PlayerRow {
                     player_slot: r.get(0)?,
                     account_id: r.get(1)?,
@@ -432,11 +420,8 @@ impl Store {
                     backpack: [r.get(21)?, r.get(22)?, r.get(23)?],
                     item_neutral: r.get(24)?,
                 })
-            })
-            .map_err(|e| self.read_err(e))?;
-        view.players = players
-            .collect::<Result<_, _>>()
-            .map_err(|e| self.read_err(e))?;
+            },
+        )?;
         Ok(Some(view))
     }
 
@@ -455,17 +440,13 @@ impl Store {
 
     /// Failed and given-up matches, most recently attempted first.
     pub fn errors(&self, account_id: u32, limit: usize) -> Result<Vec<ErrorRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
-                   FROM account_matches am JOIN matches m ON m.match_id = am.match_id
-                  WHERE am.account_id = ?1 AND m.has_details = 0
-                  ORDER BY m.last_fetch_attempt DESC, m.match_id DESC LIMIT ?2",
-            )
-            .map_err(|e| self.read_err(e))?;
-        let rows = stmt
-            .query_map(params![account_id, limit as i64], |r| {
+        self.rows(
+            "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
+               FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+              WHERE am.account_id = ?1 AND m.has_details = 0
+              ORDER BY m.last_fetch_attempt DESC, m.match_id DESC LIMIT ?2",
+            params![account_id, limit as i64],
+            |r| {
                 Ok(ErrorRow {
                     match_id: r.get(0)?,
                     start_time: r.get(1)?,
@@ -473,31 +454,25 @@ impl Store {
                     retry_count: r.get(3)?,
                     last_fetch_attempt: r.get(4)?,
                 })
-            })
-            .map_err(|e| self.read_err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.read_err(e))
+            },
+        )
     }
 
     /// Players met on the account's team, most games first.
     pub fn teammates(&self, account_id: u32, limit: usize) -> Result<Vec<TeammateRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT other_account_id, games, wins, last_played FROM players_encountered
-                  WHERE account_id = ?1
-                  ORDER BY games DESC, last_played DESC, other_account_id LIMIT ?2",
-            )
-            .map_err(|e| self.read_err(e))?;
-        let rows = stmt
-            .query_map(params![account_id, limit as i64], |r| {
+        self.rows(
+            "SELECT other_account_id, games, wins, last_played FROM players_encountered
+              WHERE account_id = ?1
+              ORDER BY games DESC, last_played DESC, other_account_id LIMIT ?2",
+            params![account_id, limit as i64],
+            |r| {
                 Ok(TeammateRow {
                     other_account_id: r.get(0)?,
                     games: r.get(1)?,
                     wins: r.get(2)?,
                     last_played: r.get(3)?,
                 })
-            })
-            .map_err(|e| self.read_err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.read_err(e))
+            },
+        )
     }
 }

@@ -91,29 +91,21 @@ impl Store {
         include_stubs: bool,
         include_given_up: bool,
     ) -> Result<Vec<MatchRef>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT m.match_id, m.match_seq_num
-                   FROM account_matches am JOIN matches m ON m.match_id = am.match_id
-                  WHERE am.account_id = ?1
-                    AND ((m.has_details IS NULL AND ?2)
-                      OR (m.has_details = 0 AND (m.retry_count < ?3 OR ?4)))
-                  ORDER BY am.start_time DESC, am.match_id DESC",
-            )
-            .map_err(|e| self.fail(e))?;
-        let rows = stmt
-            .query_map(
-                params![account_id, include_stubs, MAX_ATTEMPTS, include_given_up],
-                |row| {
-                    Ok(MatchRef {
-                        match_id: row.get(0)?,
-                        match_seq_num: row.get(1)?,
-                    })
-                },
-            )
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+        self.rows(
+            "SELECT m.match_id, m.match_seq_num
+               FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+              WHERE am.account_id = ?1
+                AND ((m.has_details IS NULL AND ?2)
+                  OR (m.has_details = 0 AND (m.retry_count < ?3 OR ?4)))
+              ORDER BY am.start_time DESC, am.match_id DESC",
+            params![account_id, include_stubs, MAX_ATTEMPTS, include_given_up],
+            |row| {
+                Ok(MatchRef {
+                    match_id: row.get(0)?,
+                    match_seq_num: row.get(1)?,
+                })
+            },
+        )
     }
 
     /// Gives one match of the account its attempts back and returns what
