@@ -19,7 +19,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 _ => {
-                    eprintln!("{}", one_line_usage_error(&error));
+                    dota_sync::commands::out::err_line(&one_line_usage_error(&error));
                     ExitCode::from(dota_sync::commands::EXIT_USAGE)
                 }
             };
@@ -32,7 +32,9 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("dota-sync: cannot start the async runtime: {error}");
+            dota_sync::commands::out::err_line(&format!(
+                "dota-sync: cannot start the async runtime: {error}"
+            ));
             return ExitCode::from(dota_sync::commands::EXIT_FATAL);
         }
     };

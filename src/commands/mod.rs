@@ -3,6 +3,7 @@
 
 mod account;
 mod demo;
+pub mod out;
 mod report;
 mod settings;
 mod status;
@@ -67,7 +68,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("dota-sync: {}", one_line(&failure.message));
+            out::err_line(&format!("dota-sync: {}", one_line(&failure.message)));
             ExitCode::from(failure.code)
         }
     }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::watch;
 
+use super::out;
 use crate::source::SourceKind;
 use crate::sync::{Progress, Summary, SyncState};
 
@@ -50,7 +51,11 @@ async fn print_lines(mut progress: watch::Receiver<Progress>) {
         let state_changed = std::mem::discriminant(&p.state) != std::mem::discriminant(&last_state);
         last_state = p.state.clone();
         if line != last_line && (state_changed || last_print.elapsed() >= Duration::from_secs(2)) {
-            eprintln!("{line}");
+            if !out::err_line(&line) {
+                // Nobody reads stderr any more (a closed pipe): stop
+                // printing, let the sync go on.
+                return;
+            }
             last_line = line;
             last_print = Instant::now();
         }
@@ -60,9 +65,11 @@ async fn print_lines(mut progress: watch::Receiver<Progress>) {
 fn line_for(p: &Progress) -> Option<String> {
     match &p.state {
         SyncState::Collecting if p.collect.collected > 0 => Some(p.collect_line()),
-        SyncState::Fetching | SyncState::ApiDown { .. } if p.fetch_started && p.fetch.total > 0 => {
+        SyncState::Fetching | SyncState::ApiDown { .. } | SyncState::RateLimited { .. }
+            if p.fetch_started && p.fetch.total > 0 =>
+        {
             let mut line = format!("{} ({})", p.fetch_line(), rate_and_eta(p));
-            if let SyncState::ApiDown { .. } = p.state {
+            if let SyncState::ApiDown { .. } | SyncState::RateLimited { .. } = p.state {
                 line.push_str(&format!(" [{}]", p.state.label()));
             }
             Some(line)
@@ -101,7 +108,7 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
 
 /// The human summary, on stderr.
 pub fn print_summary(s: &Summary, kind: SourceKind) {
-    eprintln!(
+    out::err_line(&format!(
         "account {}: {} IDs collected ({} new), {} details fetched, {} failed ({} server errors), {} given up, {} stubs left",
         s.account_id,
         s.ids_collected,
@@ -111,10 +118,10 @@ pub fn print_summary(s: &Summary, kind: SourceKind) {
         s.server_errors,
         s.given_up,
         s.stubs_left
-    );
+    ));
     if s.history_capped && kind == SourceKind::Steam {
-        eprintln!(
-            "note: Steam only lists a player's 500 most recent matches; run with --source opendota to collect the full history"
+        out::err_line(
+            "note: Steam only lists a player's 500 most recent matches; run with --source opendota to collect the full history",
         );
     }
 }

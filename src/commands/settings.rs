@@ -8,6 +8,10 @@ use crate::config::{self, FileConfig};
 use crate::source::{SourceConfig, SourceKind};
 
 /// Everything a sync needs, resolved.
+/// The highest `--rate` accepted: far above what any API allows, low enough
+/// that the pacer can still space requests (1.01 / R seconds apart).
+pub const MAX_RATE: f64 = 100_000.0;
+
 pub struct Resolved {
     pub file: FileConfig,
     pub config_path: Option<PathBuf>,
@@ -30,9 +34,9 @@ pub fn resolve(
         .rate
         .or(file.rate)
         .unwrap_or_else(|| kind.default_rate());
-    if !(rate.is_finite() && rate > 0.0) {
+    if !(rate.is_finite() && rate > 0.0 && rate <= MAX_RATE) {
         return Err(Failure::usage(format!(
-            "--rate must be a positive number of requests per second, not {rate}"
+            "--rate must be a number of requests per second above 0 and at most {MAX_RATE}, not {rate}"
         )));
     }
     if let Some(base) = &args.api_base

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::account::{fetch_failure, resolve_account};
 use super::settings::{Resolved, remember_account, resolve};
-use super::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, Failure, report};
+use super::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, Failure, out, report};
 use crate::cli::{RetryArgs, SourceArgs, SyncArgs};
 use crate::source::{AnySource, SourceKind};
 use crate::store::Store;
@@ -89,7 +89,9 @@ fn require_key(resolved: &Resolved) -> Result<(), Failure> {
 fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure> {
     if json {
         match serde_json::to_string(summary) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => {
+                out::out_line(&text);
+            }
             Err(error) => {
                 return Err(Failure::fatal(format!(
                     "cannot encode the summary: {error}"
@@ -104,16 +106,16 @@ fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure
         }
         RunOutcome::DailyLimit { resets_at } => {
             report::print_summary(summary, kind);
-            eprintln!(
+            out::err_line(&format!(
                 "daily API limit reached: {} matches are still stubs; it resets at {} (run again then)",
                 summary.stubs_left,
                 resets_at.format("%Y-%m-%d %H:%M UTC")
-            );
+            ));
             Ok(EXIT_OK)
         }
         RunOutcome::Stopped => {
             report::print_summary(summary, kind);
-            eprintln!("stopped: what finished is saved; run the same command to continue");
+            out::err_line("stopped: what finished is saved; run the same command to continue");
             Ok(EXIT_INTERRUPTED)
         }
         RunOutcome::ApiDown => Err(Failure {

@@ -38,6 +38,12 @@ pub enum FetchError {
     /// Not sent: the run was paused or is stopping. Never recorded on a row.
     #[error("request not sent (sync paused or stopping)")]
     NotSent,
+    /// The API answered with a redirect, which is never followed: the key
+    /// would travel to another host. `host` is where it pointed.
+    #[error(
+        "the API redirected (HTTP {status}) to {host}; dota-sync follows no redirects: check the API base URL"
+    )]
+    Redirected { status: u16, host: String },
     /// The body could not be understood.
     #[error("malformed API response: {reason}")]
     Malformed { reason: String },
@@ -74,6 +80,7 @@ impl FetchError {
             self,
             FetchError::Unauthorized { .. }
                 | FetchError::PrivateProfile
+                | FetchError::Redirected { .. }
                 | FetchError::RateLimited { daily: true, .. }
         )
     }

@@ -8,6 +8,11 @@
 //!
 //! The decisions about statuses and bodies live in pure functions
 //! ([`classify`], [`retry_after`]) so they can be tested without a server.
+//!
+//! Servers are untrusted (ARCHITECTURE.md, "Hostile servers"): no redirect is
+//! followed and no `Referer` sent, so the key in the query string goes to
+//! the configured host only; every body is read as a stream under a cap on
+//! its decoded size ([`BodyLimit`]); a `Retry-After` is capped.
 
 use std::time::{Duration, SystemTime};
 
@@ -79,6 +84,10 @@ pub fn build_client(config: &SourceConfig) -> Result<reqwest::Client, FetchError
         .timeout(config.timeout)
         .gzip(true)
         .user_agent(USER_AGENT)
+        // A redirect would carry `?key=` to another origin, with the URL as
+        // `Referer`: an API that redirects gets an error instead.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
         .build()
         // Building fails only when the TLS backend cannot start; the error
         // holds no URL, but it is reduced like every other one.
@@ -92,8 +101,9 @@ pub fn build_client(config: &SourceConfig) -> Result<reqwest::Client, FetchError
 pub async fn get_json(
     endpoint: &str,
     request: reqwest::RequestBuilder,
+    limit: BodyLimit,
 ) -> Result<Reply, FetchError> {
-    let (status, headers, body) = fetch(endpoint, request).await?;
+    let (status, headers, body) = fetch(endpoint, request, limit).await?;
     let reply = classify(status, &headers, &body, SystemTime::now());
     match &reply {
         Ok(Reply::Json(_)) => tracing::debug!(endpoint, status, "ok"),
@@ -108,8 +118,9 @@ pub async fn get_json(
 pub async fn get_body(
     endpoint: &str,
     request: reqwest::RequestBuilder,
+    limit: BodyLimit,
 ) -> Result<BodyReply, FetchError> {
-    let (status, headers, body) = fetch(endpoint, request).await?;
+    let (status, headers, body) = fetch(endpoint, request, limit).await?;
     let reply = classify_body(status, &headers, body, SystemTime::now());
     match &reply {
         Ok(BodyReply::Body(_)) => tracing::debug!(endpoint, status, "ok (body to parse)"),
@@ -121,46 +132,143 @@ pub async fn get_body(
     reply
 }
 
-/// Sends `request` and reads the status, headers and body.
+/// The most a body may hold once decoded, by what the answer is. A real
+/// answer is far below each; a hostile or broken server meets the cap while
+/// the body streams in, so memory stays bounded whatever it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// One match's details: tens of KB (Valve's indented bodies up to ~150 KB).
+    Match,
+    /// A Steam history page: 100 entries of 10 players.
+    HistoryPage,
+    /// OpenDota's whole history in one list: a few hundred bytes per match.
+    FullHistory,
+    /// Vanity lookups, player summaries, error bodies.
+    Small,
+}
+
+impl BodyLimit {
+    pub const fn bytes(self) -> usize {
+        match self {
+            BodyLimit::Match => 4 << 20,
+            BodyLimit::HistoryPage => 8 << 20,
+            BodyLimit::FullHistory => 64 << 20,
+            BodyLimit::Small => 256 << 10,
+        }
+    }
+
+    fn describe(self) -> String {
+        let bytes = self.bytes();
+        if bytes >= 1 << 20 {
+            format!("{} MB", bytes >> 20)
+        } else {
+            format!("{} KB", bytes >> 10)
+        }
+    }
+}
+
+/// The error for a body past its cap.
+fn too_large(limit: BodyLimit) -> FetchError {
+    FetchError::Malformed {
+        reason: format!("response body larger than {}", limit.describe()),
+    }
+}
+
+/// Sends `request` and reads the status, headers and body (at most `limit`
+/// decoded bytes; only [`BodyLimit::Small`] for a non-2xx status).
 async fn fetch(
     endpoint: &str,
     request: reqwest::RequestBuilder,
+    limit: BodyLimit,
 ) -> Result<(u16, HeaderMap, Vec<u8>), FetchError> {
     tracing::debug!(endpoint, "request");
-    let response = request.send().await.map_err(|err| {
+    let mut response = request.send().await.map_err(|err| {
         let error = transport_error(&err);
         tracing::debug!(endpoint, error = %error, "request failed");
         error
     })?;
     let status = response.status().as_u16();
+    if (300..400).contains(&status) {
+        let error = redirected(status, response.headers());
+        tracing::debug!(endpoint, status, error = %error, "redirect refused");
+        return Err(error);
+    }
     let headers = response.headers().clone();
-    let body = match response.bytes().await {
-        Ok(body) => Vec::from(body),
-        // The status alone decides 401/403/5xx: a body cut short does not
-        // change what they mean.
-        Err(_) if !status_needs_body(status) => Vec::new(),
-        Err(err) => {
-            let error = transport_error(&err);
-            tracing::debug!(endpoint, status, error = %error, "reading the body failed");
-            return Err(error);
-        }
+    // The status alone decides 401/403/5xx: their bodies are not read at
+    // all, so an endless error page costs nothing.
+    if !status_needs_body(status) {
+        return Ok((status, headers, Vec::new()));
+    }
+    let limit = if is_success(status) {
+        limit
+    } else {
+        BodyLimit::Small
     };
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit.bytes() as u64)
+    {
+        return Err(too_large(limit));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit.bytes() {
+                    tracing::debug!(endpoint, status, "body over its cap");
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(err) => {
+                let error = transport_error(&err);
+                tracing::debug!(endpoint, status, error = %error, "reading the body failed");
+                return Err(error);
+            }
+        }
+    }
     Ok((status, headers, body))
 }
 
-/// Removes the key from the texts an API sent back (`statusDetail`, OpenDota's
-/// `error`): a server that echoes the request would otherwise put the key in
-/// an error message. The last guard; nothing here should ever need it.
-pub fn scrub_key<T>(result: Result<T, FetchError>, key: Option<&ApiKey>) -> Result<T, FetchError> {
-    let Some(key) = key else {
-        return result;
+/// A 3xx: the error names where it pointed (the host only: the rest of a
+/// `Location` may echo the query string, key included).
+fn redirected(status: u16, headers: &HeaderMap) -> FetchError {
+    let host = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| reqwest::Url::parse(location).ok())
+        .and_then(|url| url.host_str().map(str::to_string))
+        .unwrap_or_else(|| "the same server".to_string());
+    FetchError::Redirected { status, host }
+}
+
+/// Cleans every text an API sent back before the error leaves the client
+/// (`statusDetail`, OpenDota's `error`, a redirect's host): control
+/// characters and escape sequences go, so nothing a server says can drive
+/// the terminal or forge a log line, and the key is redacted in case the
+/// server echoed the request. This is the one place server text enters.
+pub fn clean_error<T>(
+    result: Result<T, FetchError>,
+    key: Option<&ApiKey>,
+) -> Result<T, FetchError> {
+    let clean = |text: &str| {
+        let text = super::text::sanitize(text);
+        match key {
+            Some(key) => text.replace(key.expose(), "<redacted>"),
+            None => text,
+        }
     };
     result.map_err(|error| match error {
         FetchError::MatchApi { message } => FetchError::MatchApi {
-            message: message.replace(key.expose(), "<redacted>"),
+            message: clean(&message),
         },
         FetchError::Malformed { reason } => FetchError::Malformed {
-            reason: reason.replace(key.expose(), "<redacted>"),
+            reason: clean(&reason),
+        },
+        FetchError::Redirected { status, host } => FetchError::Redirected {
+            status,
+            host: clean(&host),
         },
         other => other,
     })
@@ -241,17 +349,27 @@ fn classify_failure(
     }
 }
 
+/// The longest `Retry-After` honoured; a longer one is held to this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+
+/// A `Retry-After` past this is nonsense (`u64::MAX` seconds, the year
+/// 9999) and treated as if the header were absent.
+const ABSURD_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// How long `Retry-After` asks to wait: delay-seconds or an HTTP-date. A date
-/// in the past means "now"; an unreadable value is ignored.
+/// in the past means "now"; an unreadable or absurd value is ignored; a
+/// long one is capped at [`MAX_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    // HTTP-dates are RFC 1123 dates in GMT, which RFC 2822 parsing accepts.
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::from(at);
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let wait = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::from_secs(seconds)
+    } else {
+        // HTTP-dates are RFC 1123 dates in GMT, which RFC 2822 parsing accepts.
+        let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        let at = SystemTime::from(at);
+        at.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    (wait <= ABSURD_RETRY_AFTER).then(|| wait.min(MAX_RETRY_AFTER))
 }
 
 /// OpenDota's daily limit says `daily api limit exceeded`; the per-minute one
@@ -535,20 +653,20 @@ mod tests {
     }
 
     #[test]
-    fn scrub_key_removes_echoed_keys() {
+    fn clean_error_removes_echoed_keys_and_escapes() {
         let key = ApiKey::new("K3Y").unwrap();
         let echoed: Result<(), _> = Err(FetchError::MatchApi {
             message: "bad key K3Y".into(),
         });
         assert_eq!(
-            scrub_key(echoed, Some(&key)),
+            clean_error(echoed, Some(&key)),
             Err(FetchError::MatchApi {
                 message: "bad key <redacted>".into()
             })
         );
         let other: Result<(), _> = Err(FetchError::Server { status: 500 });
         assert_eq!(
-            scrub_key(other, Some(&key)),
+            clean_error(other, Some(&key)),
             Err(FetchError::Server { status: 500 })
         );
     }

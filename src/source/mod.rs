@@ -1,6 +1,7 @@
 //! Match sources: the `MatchSource` trait, its typed errors, the Steam and
 //! OpenDota clients and the normalized model they both produce.
 
+pub mod client;
 pub mod error;
 pub mod http;
 pub mod model;
@@ -8,6 +9,8 @@ pub mod opendota;
 pub mod pacer;
 pub mod parse;
 pub mod steam;
+pub mod text;
+pub mod validate;
 mod wire;
 
 use std::fmt;

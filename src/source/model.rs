@@ -35,6 +35,9 @@ pub struct HistoryPage {
     /// The source reported more history than it will page through
     /// (Steam's 500-most-recent cap).
     pub capped: bool,
+    /// How many matches the source says the history holds (Steam's
+    /// `total_results`): bounds how many pages phase 1 will ask for.
+    pub total: Option<u64>,
 }
 
 /// What phase 2 needs to fetch one match.

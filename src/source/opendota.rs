@@ -1,72 +1,30 @@
 //! The OpenDota API client. Its history endpoint returns a player's whole
 //! history in one call, so there is no paging and no cap; it has no sequence
-//! numbers. The key is optional and travels as `api_key=`.
+//! numbers. The key is optional and travels in `Authorization: Bearer`.
 
 use serde_json::Value;
 
-use super::http::{self, BodyReply, Reply};
+use super::client::{ApiClient, KeyPlacement};
+use super::http::{self, BodyLimit};
 use super::pacer::Pacer;
 use super::{
-    ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
-    SourceConfig, SourceKind, parse,
+    FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource, SourceConfig,
+    SourceKind, parse,
 };
 
 pub const DEFAULT_BASE: &str = "https://api.opendota.com/api";
 
 pub struct OpenDotaClient {
-    http: reqwest::Client,
-    base: String,
-    key: Option<ApiKey>,
-    pacer: Pacer,
+    api: ApiClient,
 }
 
 impl OpenDotaClient {
     pub fn new(config: &SourceConfig) -> Result<OpenDotaClient, FetchError> {
         Ok(OpenDotaClient {
-            http: http::build_client(config)?,
-            base: config.api_base.trim_end_matches('/').to_string(),
-            key: config.key.clone(),
-            pacer: Pacer::new(f64::INFINITY),
+            // The header keeps the key out of every URL (and so out of any
+            // log or proxy that records URLs).
+            api: ApiClient::new(config, KeyPlacement::Bearer)?,
         })
-    }
-
-    /// One GET of `{base}/{path}` with the optional key and `params`, classified.
-    async fn get(
-        &self,
-        endpoint: &str,
-        path: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Reply, FetchError> {
-        let request = self.admitted_request(path, params).await?;
-        http::get_json(endpoint, request).await
-    }
-
-    /// [`Self::get`] with a 2xx body left as bytes, for match details.
-    async fn get_body(
-        &self,
-        endpoint: &str,
-        path: &str,
-        params: &[(&str, &str)],
-    ) -> Result<BodyReply, FetchError> {
-        let request = self.admitted_request(path, params).await?;
-        http::get_body(endpoint, request).await
-    }
-
-    /// The GET of `{base}/{path}` with `params` and the optional key, once
-    /// the pacer admits it.
-    async fn admitted_request(
-        &self,
-        path: &str,
-        params: &[(&str, &str)],
-    ) -> Result<reqwest::RequestBuilder, FetchError> {
-        if !self.pacer.admit().await {
-            return Err(FetchError::NotSent);
-        }
-        let mut request = self.http.get(format!("{}/{path}", self.base)).query(params);
-        if let Some(key) = &self.key {
-            request = request.query(&[("api_key", key.expose())]);
-        }
-        Ok(request)
     }
 }
 
@@ -89,7 +47,7 @@ impl MatchSource for OpenDotaClient {
     }
 
     fn pacer(&self) -> &Pacer {
-        &self.pacer
+        self.api.pacer()
     }
 
     async fn history_page(
@@ -98,12 +56,12 @@ impl MatchSource for OpenDotaClient {
         cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
         let outcome = self.history_page_unscrubbed(account_id, cursor).await;
-        http::scrub_key(outcome, self.key.as_ref())
+        self.api.clean(outcome)
     }
 
     async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
         let outcome = self.match_details_unscrubbed(wanted).await;
-        http::scrub_key(outcome, self.key.as_ref())
+        self.api.clean(outcome)
     }
 }
 
@@ -120,12 +78,14 @@ impl OpenDotaClient {
             return Ok(HistoryPage::default());
         }
         let body = self
-            .get(
+            .api
+            .get_json(
                 "players/matches",
                 &format!("players/{account_id}/matches"),
                 // Without this, OpenDota leaves out "insignificant" games
                 // (turbo, unranked event modes...).
-                &[("significant", "0")],
+                &[("significant", "0".to_string())],
+                BodyLimit::FullHistory,
             )
             .await?
             .json_or(unexpected_status)?;
@@ -133,12 +93,19 @@ impl OpenDotaClient {
             entries: parse::opendota_history(&body)?,
             next: None,
             capped: false,
+            total: None,
         })
     }
 
     async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
         let body = self
-            .get_body("matches", &format!("matches/{}", wanted.match_id), &[])
+            .api
+            .get_body(
+                "matches",
+                &format!("matches/{}", wanted.match_id),
+                &[],
+                BodyLimit::Match,
+            )
             .await?
             .body_or(|status, body| match status {
                 404 => FetchError::MatchApi {
@@ -153,6 +120,7 @@ impl OpenDotaClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::ApiKey;
     use crate::source::http::test_server::TestServer;
 
     fn client(server: &TestServer, key: Option<&str>) -> OpenDotaClient {
@@ -178,10 +146,9 @@ mod tests {
         assert_eq!(page.entries[0].player_slot, Some(128));
         assert_eq!(page.next, None);
         assert!(!page.capped);
-        assert_eq!(
-            server.requests(),
-            ["/players/77/matches?significant=0&api_key=ODKEY"]
-        );
+        assert_eq!(server.requests(), ["/players/77/matches?significant=0"]);
+        let head = server.heads().pop().unwrap().to_ascii_lowercase();
+        assert!(head.contains("authorization: bearer odkey"), "{head}");
         // A cursor can only come from a misuse: the history is already whole.
         let later = opendota
             .history_page(77, Some(HistoryCursor::StartAtMatchId(1)))

@@ -6,11 +6,11 @@
 //! adds a gate the engine closes to pause or stop without sending more.
 
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::watch;
 
 /// The lowest rate the limiter backs off to, requests per second.
 pub const MIN_RATE: f64 = 0.05;
@@ -20,17 +20,27 @@ pub const MIN_RATE: f64 = 0.05;
 /// put R+1 arrivals into one server-side second.
 const SPACING_MARGIN: f64 = 1.01;
 
+/// 429s closer together than this are one slow-down: the requests that were
+/// in flight when the first one came back say nothing new.
+const SLOW_DOWN_SPACING: Duration = Duration::from_secs(1);
+
 pub struct Pacer {
     state: Mutex<PacerState>,
-    /// Closed while the run is paused, held by the breaker or stopping.
-    open: AtomicBool,
+    /// Closed (`false`) while the run is paused, held by the breaker or
+    /// stopping; waiters wake as soon as it closes.
+    open: watch::Sender<bool>,
+    /// Requests are admitted in the order they asked (tokio's mutex is
+    /// fair): the match first in the queue is the first sent.
+    turn: tokio::sync::Mutex<()>,
 }
 
 struct PacerState {
     ceiling: f64,
     rate: f64,
-    limiter: Arc<DefaultDirectRateLimiter>,
+    /// `None`: no pacing (an unlimited rate).
+    limiter: Option<Arc<DefaultDirectRateLimiter>>,
     successes_since_change: u32,
+    last_slow_down: Option<Instant>,
 }
 
 impl PacerState {
@@ -43,19 +53,35 @@ impl PacerState {
         PacerState {
             ceiling: rate,
             rate,
-            limiter: limiter_for(if rate.is_finite() { rate } else { 1.0 }),
+            limiter: limiter_for(rate),
             successes_since_change: 0,
+            last_slow_down: None,
         }
+    }
+
+    /// Moves to `rate`. The new limiter starts with its one token spent, as
+    /// if a request had just gone: a change of rate never frees a request,
+    /// so a stream of 429s cannot turn into a stream of instant retries.
+    fn set_rate(&mut self, rate: f64) {
+        self.rate = rate;
+        self.limiter = limiter_for(rate);
+        if let Some(limiter) = &self.limiter {
+            let _ = limiter.check();
+        }
+        self.successes_since_change = 0;
     }
 }
 
-fn limiter_for(rate: f64) -> Arc<DefaultDirectRateLimiter> {
+/// A limiter releasing one request every `1.01 / rate` seconds, burst one;
+/// `None` when the rate is unlimited or too high to space (sub-nanosecond).
+fn limiter_for(rate: f64) -> Option<Arc<DefaultDirectRateLimiter>> {
+    if !rate.is_finite() {
+        return None;
+    }
     let period = Duration::from_secs_f64(SPACING_MARGIN / rate.max(MIN_RATE));
     // Burst of one: evenly spaced requests, so no window can hold more than R.
-    let quota = Quota::with_period(period)
-        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(NonZeroU32::MIN);
-    Arc::new(RateLimiter::direct(quota))
+    let quota = Quota::with_period(period)?.allow_burst(NonZeroU32::MIN);
+    Some(Arc::new(RateLimiter::direct(quota)))
 }
 
 impl Pacer {
@@ -63,7 +89,8 @@ impl Pacer {
     pub fn new(rate: f64) -> Pacer {
         Pacer {
             state: Mutex::new(PacerState::new(rate)),
-            open: AtomicBool::new(true),
+            open: watch::Sender::new(true),
+            turn: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -73,9 +100,17 @@ impl Pacer {
         self.set_open(true);
     }
 
-    /// Opens or closes the gate; requests waiting for their turn see it.
+    /// Opens or closes the gate; requests waiting for their turn see it at once.
     pub fn set_open(&self, open: bool) {
-        self.open.store(open, Ordering::SeqCst);
+        self.open.send_if_modified(|current| {
+            let changed = *current != open;
+            *current = open;
+            changed
+        });
+    }
+
+    fn is_open(&self) -> bool {
+        *self.open.borrow()
     }
 
     pub fn rate(&self) -> f64 {
@@ -89,33 +124,50 @@ impl Pacer {
     }
 
     /// Waits until one more request may start; `false` when the gate is
-    /// closed, before or after the wait: the request must not be sent.
+    /// closed, before or during the wait: the request must not be sent.
+    /// However slow the rate, closing the gate ends every wait at once.
     pub async fn admit(&self) -> bool {
-        if !self.open.load(Ordering::SeqCst) {
+        let mut gate = self.open.subscribe();
+        if !*gate.borrow_and_update() {
             return false;
         }
-        let (rate, limiter) = {
-            let state = self.lock();
-            (state.rate, state.limiter.clone())
+        let closed = async move {
+            let _ = gate.wait_for(|open| !*open).await;
         };
-        if rate.is_finite() {
-            limiter.until_ready().await;
+        tokio::pin!(closed);
+        let _turn = tokio::select! {
+            turn = self.turn.lock() => turn,
+            _ = &mut closed => return false,
+        };
+        let limiter = self.lock().limiter.clone();
+        if let Some(limiter) = limiter {
+            tokio::select! {
+                _ = limiter.until_ready() => {}
+                _ = &mut closed => return false,
+            }
         }
-        self.open.load(Ordering::SeqCst)
+        self.is_open()
     }
 
-    /// A 429: halve the rate (never below `MIN_RATE`). Returns the new rate.
+    /// A 429: halve the rate (never below `MIN_RATE`), once for a burst of
+    /// them. Returns the rate now in force.
     pub fn slow_down(&self) -> f64 {
         let mut state = self.lock();
+        let now = Instant::now();
+        if state
+            .last_slow_down
+            .is_some_and(|at| now.duration_since(at) < SLOW_DOWN_SPACING)
+        {
+            return state.rate;
+        }
         let current = if state.rate.is_finite() {
             state.rate
         } else {
             50.0
         };
         let rate = (current / 2.0).max(MIN_RATE);
-        state.rate = rate;
-        state.limiter = limiter_for(rate);
-        state.successes_since_change = 0;
+        state.set_rate(rate);
+        state.last_slow_down = Some(now);
         rate
     }
 
@@ -130,9 +182,7 @@ impl Pacer {
         let needed = (state.rate * 3.0).ceil().max(5.0) as u32;
         if state.successes_since_change >= needed {
             let rate = (state.rate * 1.25).min(state.ceiling);
-            state.rate = rate;
-            state.limiter = limiter_for(if rate.is_finite() { rate } else { 1.0 });
-            state.successes_since_change = 0;
+            state.set_rate(rate);
         }
     }
 }
@@ -150,11 +200,17 @@ mod tests {
         assert!(pacer.admit().await);
     }
 
+    /// A 429 more than a second after the last one counts as a new one.
+    fn later_slow_down(pacer: &Pacer) -> f64 {
+        pacer.lock().last_slow_down = None;
+        pacer.slow_down()
+    }
+
     #[test]
     fn slowing_down_halves_and_recovers_to_the_ceiling() {
         let pacer = Pacer::new(8.0);
         assert_eq!(pacer.slow_down(), 4.0);
-        assert_eq!(pacer.slow_down(), 2.0);
+        assert_eq!(later_slow_down(&pacer), 2.0);
         for _ in 0..10_000 {
             pacer.record_success();
         }
@@ -165,7 +221,7 @@ mod tests {
     fn never_below_the_floor() {
         let pacer = Pacer::new(0.1);
         for _ in 0..10 {
-            pacer.slow_down();
+            later_slow_down(&pacer);
         }
         assert_eq!(pacer.rate(), MIN_RATE);
     }
@@ -183,5 +239,86 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    #[test]
+    fn a_burst_of_429s_is_one_slow_down() {
+        let pacer = Pacer::new(8.0);
+        for _ in 0..8 {
+            pacer.slow_down();
+        }
+        assert_eq!(pacer.rate(), 4.0);
+    }
+
+    #[tokio::test]
+    async fn a_slow_down_frees_no_request() {
+        // The old bug: each 429 built a limiter whose first token was free,
+        // so a 429 storm with `Retry-After: 0` became an instant-retry storm.
+        let pacer = Pacer::new(4.0);
+        assert!(pacer.admit().await);
+        let start = std::time::Instant::now();
+        let mut sent = 0;
+        while start.elapsed() < Duration::from_millis(600) {
+            later_slow_down(&pacer);
+            if tokio::time::timeout(Duration::from_millis(20), pacer.admit())
+                .await
+                .unwrap_or(false)
+            {
+                sent += 1;
+            }
+        }
+        assert!(
+            sent <= 1,
+            "{sent} requests admitted in 0.6 s after slow-downs"
+        );
+    }
+
+    #[tokio::test]
+    async fn closing_the_gate_ends_a_slow_wait_at_once() {
+        let pacer = Arc::new(Pacer::new(MIN_RATE));
+        assert!(pacer.admit().await);
+        let waiter = tokio::spawn({
+            let pacer = Arc::clone(&pacer);
+            async move { pacer.admit().await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let closed_at = std::time::Instant::now();
+        pacer.set_open(false);
+        let admitted = tokio::time::timeout(Duration::from_secs(1), waiter)
+            .await
+            .expect("the wait ends promptly")
+            .unwrap();
+        assert!(!admitted);
+        assert!(closed_at.elapsed() < Duration::from_millis(200));
+    }
+
+    #[tokio::test]
+    async fn requests_are_admitted_in_the_order_they_asked() {
+        let pacer = Arc::new(Pacer::new(50.0));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let (pacer, order) = (Arc::clone(&pacer), Arc::clone(&order));
+            tasks.push(tokio::spawn(async move {
+                assert!(pacer.admit().await);
+                order.lock().unwrap().push(i);
+            }));
+            // Each asks after the previous one is queued.
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn a_rate_too_high_to_space_is_unlimited_not_one_per_second() {
+        let pacer = Pacer::new(1e12);
+        let start = std::time::Instant::now();
+        for _ in 0..100 {
+            assert!(pacer.admit().await);
+        }
+        assert!(start.elapsed() < Duration::from_millis(500));
     }
 }

@@ -10,11 +10,12 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde_json::Value;
 
-use super::http::{self, BodyReply, Reply};
+use super::client::{ApiClient, KeyPlacement};
+use super::http::{self, BodyLimit};
 use super::pacer::Pacer;
 use super::{
-    ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
-    SourceConfig, SourceKind, parse,
+    FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource, SourceConfig,
+    SourceKind, parse,
 };
 
 pub const DEFAULT_BASE: &str = "https://api.steampowered.com";
@@ -52,26 +53,18 @@ impl DetailsProbe {
 }
 
 pub struct SteamClient {
-    http: reqwest::Client,
-    base: String,
-    /// `None` sends no key: the CLI insists on one for the real API, the
-    /// simulator accepts requests without.
-    key: Option<ApiKey>,
+    api: ApiClient,
     /// A [`DetailsProbe`], shared by the concurrent fetches of one run.
     details_probe: AtomicU8,
     /// Held while GetMatchDetails is being probed, so concurrent fetches
     /// wait for one verdict instead of each spending a request on it.
     probe_lock: tokio::sync::Mutex<()>,
-    pacer: Pacer,
 }
 
 impl SteamClient {
     pub fn new(config: &SourceConfig) -> Result<SteamClient, FetchError> {
         Ok(SteamClient {
-            http: http::build_client(config)?,
-            base: config.api_base.trim_end_matches('/').to_string(),
-            key: config.key.clone(),
-            pacer: Pacer::new(f64::INFINITY),
+            api: ApiClient::new(config, KeyPlacement::Query("key"))?,
             details_probe: AtomicU8::new(DetailsProbe::Unknown.to_u8()),
             probe_lock: tokio::sync::Mutex::new(()),
         })
@@ -85,67 +78,30 @@ impl SteamClient {
     /// The account ID behind a `steamcommunity.com/id/<name>` URL; `None` when
     /// no profile has that name.
     pub async fn resolve_vanity(&self, name: &str) -> Result<Option<u32>, FetchError> {
-        let outcome = self.resolve_vanity_unscrubbed(name).await;
-        http::scrub_key(outcome, self.key.as_ref())
-    }
-
-    async fn resolve_vanity_unscrubbed(&self, name: &str) -> Result<Option<u32>, FetchError> {
-        let body = self
-            .get(
-                "ResolveVanityURL",
-                "ISteamUser/ResolveVanityURL/v1",
-                &[("vanityurl", name.to_string())],
-            )
-            .await?
-            .json_or(unexpected_status)?;
-        parse::steam_vanity_reply(&body)
-    }
-
-    /// One GET of `{base}/{path}` with the key and `params`, classified.
-    async fn get(
-        &self,
-        endpoint: &str,
-        path: &str,
-        params: &[(&str, String)],
-    ) -> Result<Reply, FetchError> {
-        let request = self.admitted_request(path, params).await?;
-        http::get_json(endpoint, request).await
-    }
-
-    /// [`Self::get`] with a 2xx body left as bytes, for the detail endpoints.
-    async fn get_body(
-        &self,
-        endpoint: &str,
-        path: &str,
-        params: &[(&str, String)],
-    ) -> Result<BodyReply, FetchError> {
-        let request = self.admitted_request(path, params).await?;
-        http::get_body(endpoint, request).await
-    }
-
-    /// The GET of `{base}/{path}` with the key and `params`, once the pacer
-    /// admits it.
-    async fn admitted_request(
-        &self,
-        path: &str,
-        params: &[(&str, String)],
-    ) -> Result<reqwest::RequestBuilder, FetchError> {
-        if !self.pacer.admit().await {
-            return Err(FetchError::NotSent);
-        }
-        let mut request = self.http.get(format!("{}/{path}", self.base));
-        if let Some(key) = &self.key {
-            request = request.query(&[("key", key.expose())]);
-        }
-        Ok(request.query(params))
+        let outcome = async {
+            let body = self
+                .api
+                .get_json(
+                    "ResolveVanityURL",
+                    "ISteamUser/ResolveVanityURL/v1",
+                    &[("vanityurl", name.to_string())],
+                    BodyLimit::Small,
+                )
+                .await?
+                .json_or(unexpected_status)?;
+            parse::steam_vanity_reply(&body)
+        };
+        self.api.clean(outcome.await)
     }
 
     async fn details_by_id(&self, match_id: i64) -> Result<MatchDetails, FetchError> {
         let body = self
+            .api
             .get_body(
                 "GetMatchDetails",
                 "IDOTA2Match_570/GetMatchDetails/v1",
                 &[("match_id", match_id.to_string())],
+                BodyLimit::Match,
             )
             .await?
             .body_or(unexpected_status)?;
@@ -154,6 +110,7 @@ impl SteamClient {
 
     async fn details_by_seq(&self, wanted: MatchRef, seq: i64) -> Result<MatchDetails, FetchError> {
         let body = self
+            .api
             .get_body(
                 "GetMatchHistoryBySequenceNum",
                 "IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1",
@@ -161,6 +118,7 @@ impl SteamClient {
                     ("start_at_match_seq_num", seq.to_string()),
                     ("matches_requested", "1".to_string()),
                 ],
+                BodyLimit::Match,
             )
             .await?
             .body_or(unexpected_status)?;
@@ -206,7 +164,7 @@ impl MatchSource for SteamClient {
     }
 
     fn pacer(&self) -> &Pacer {
-        &self.pacer
+        self.api.pacer()
     }
 
     async fn history_page(
@@ -215,12 +173,12 @@ impl MatchSource for SteamClient {
         cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
         let outcome = self.history_page_unscrubbed(account_id, cursor).await;
-        http::scrub_key(outcome, self.key.as_ref())
+        self.api.clean(outcome)
     }
 
     async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
         let outcome = self.match_details_unscrubbed(wanted).await;
-        http::scrub_key(outcome, self.key.as_ref())
+        self.api.clean(outcome)
     }
 }
 
@@ -240,10 +198,12 @@ impl SteamClient {
             params.push(("start_at_match_id", start.to_string()));
         }
         let body = self
-            .get(
+            .api
+            .get_json(
                 "GetMatchHistory",
                 "IDOTA2Match_570/GetMatchHistory/v1",
                 &params,
+                BodyLimit::HistoryPage,
             )
             .await?
             .json_or(unexpected_status)?;
@@ -287,6 +247,7 @@ impl SteamClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::ApiKey;
     use crate::source::http::test_server::TestServer;
     use serde_json::json;
 

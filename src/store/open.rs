@@ -25,6 +25,10 @@ pub enum StoreError {
     },
     #[error("{} is read-only; dota-sync needs to write there (fix its permissions or pass another --db)", .path.display())]
     ReadOnly { path: PathBuf },
+    #[error("{} is {what}, not a regular file; pass a file path to --db", .path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error("{} is a symbolic link to {}, which does not exist; create it or pass another --db", .path.display(), .target.display())]
+    DanglingLink { path: PathBuf, target: PathBuf },
     #[error("{} does not exist yet; run a sync first", .path.display())]
     Missing { path: PathBuf },
     #[error("database error in {}: {source}", .path.display())]
@@ -81,6 +85,7 @@ fn is_read_only(error: &rusqlite::Error) -> bool {
 /// stay byte-identical.
 fn check_header(path: &Path) -> Result<bool, StoreError> {
     use std::io::Read;
+    check_file_type(path)?;
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
@@ -125,6 +130,45 @@ fn check_header(path: &Path) -> Result<bool, StoreError> {
         });
     }
     Ok(true)
+}
+
+/// Refuses what is not a regular file before opening it: opening a FIFO
+/// blocks until a writer comes, and SQLite on `/dev/null` would create
+/// `/dev/null-journal` beside it. A dangling symlink is named as such.
+fn check_file_type(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Ok(target) = fs::read_link(path) {
+                return Err(StoreError::DanglingLink {
+                    path: path.to_path_buf(),
+                    target,
+                });
+            }
+            return Ok(());
+        }
+        // Permission problems are reported by the open that follows.
+        Err(_) => return Ok(()),
+    };
+    let kind = meta.file_type();
+    let what = if kind.is_file() || kind.is_dir() {
+        return Ok(());
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    };
+    Err(StoreError::NotAFile {
+        path: path.to_path_buf(),
+        what,
+    })
 }
 
 /// Write permission by mode bits, not by `access(2)`: root passes `access`

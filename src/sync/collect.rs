@@ -1,18 +1,40 @@
 //! Phase 1: page through the account's match history and save every ID as
 //! a stub, one transaction per page.
+//!
+//! A server decides how long the history is, so paging is bounded here
+//! (ARCHITECTURE.md, "Hostile servers"): the cursor must go strictly down,
+//! Steam's `total_results` bounds the number of pages, and no history holds
+//! more than [`MAX_HISTORY_IDS`]. A violation ends the run with one line;
+//! what was saved stays.
 
 use std::collections::HashSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::engine::{
     Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, sleep_unless_cancelled,
     with_store,
 };
-use super::progress::SyncEvent;
-use crate::source::{FetchError, HistoryPage, MatchSource};
+use super::progress::{SyncEvent, wait_text};
+use crate::source::{FetchError, HistoryCursor, HistoryPage, MatchSource, validate};
 
 /// Attempts at one page before the API is called down.
 const PAGE_ATTEMPTS: u32 = 6;
+
+/// More matches than any player has played (the most active accounts have
+/// a few tens of thousands): a history past this is a broken server's.
+pub const MAX_HISTORY_IDS: usize = 100_000;
+
+/// History entries per Steam page, for the page bound from `total_results`.
+const STEAM_PAGE_SIZE: u64 = 100;
+
+/// Why paging stopped early: the one line the run ends with.
+fn inconsistent(reason: String, kept: usize) -> PhaseEnd {
+    PhaseEnd::Fatal(FetchError::Malformed {
+        reason: format!(
+            "the match history cannot be trusted: {reason}; the {kept} match IDs saved so far are kept"
+        ),
+    })
+}
 
 pub(crate) async fn collect_ids<S: MatchSource>(
     source: &S,
@@ -25,21 +47,45 @@ pub(crate) async fn collect_ids<S: MatchSource>(
     let account_id = options.account_id;
     let mut cursor = None;
     let mut seen = HashSet::new();
+    let mut pages: u64 = 0;
+    let mut max_pages: Option<u64> = None;
     loop {
         if channels.cancel.is_cancelled() {
             return Ok(PhaseEnd::Stopped);
         }
-        let page = match fetch_page(source, account_id, cursor, channels).await {
+        let page = match fetch_page(source, account_id, cursor, options, channels).await {
             Ok(page) => page,
             Err(end) => return Ok(end),
         };
+        pages += 1;
         counters.capped |= page.capped;
+        // The first page's total bounds the paging (one page of slack for
+        // matches played while we page).
+        if max_pages.is_none() {
+            max_pages = page
+                .total
+                .map(|total| total.min(MAX_HISTORY_IDS as u64).div_ceil(STEAM_PAGE_SIZE) + 1);
+        }
+        let skipped = page
+            .entries
+            .iter()
+            .filter(|e| !validate::is_valid_entry(e))
+            .count();
+        if skipped > 0 {
+            tracing::warn!(skipped, "history entries without a valid match ID skipped");
+        }
         let unseen: Vec<_> = page
             .entries
             .iter()
-            .filter(|e| seen.insert(e.match_id))
+            .filter(|e| validate::is_valid_entry(e) && seen.insert(e.match_id))
             .cloned()
             .collect();
+        if seen.len() > MAX_HISTORY_IDS {
+            return Ok(inconsistent(
+                format!("it lists more than {MAX_HISTORY_IDS} matches"),
+                seen.len() - unseen.len(),
+            ));
+        }
         if unseen.is_empty() {
             // Empty page, or one that repeats what we have: the history has ended.
             break;
@@ -64,10 +110,23 @@ pub(crate) async fn collect_ids<S: MatchSource>(
         if options.new_only && new == 0 {
             break;
         }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
+        let Some(next) = page.next else { break };
+        if let (Some(HistoryCursor::StartAtMatchId(before)), HistoryCursor::StartAtMatchId(now)) =
+            (cursor, next)
+            && now >= before
+        {
+            return Ok(inconsistent(
+                format!("its paging cursor went from {before} up to {now}"),
+                seen.len(),
+            ));
         }
+        if max_pages.is_some_and(|max| pages >= max) {
+            return Ok(inconsistent(
+                format!("it kept paging past the {pages} pages its total of matches allows"),
+                seen.len(),
+            ));
+        }
+        cursor = Some(next);
     }
     channels.update(|p| p.collect.done = true);
     Ok(PhaseEnd::Finished)
@@ -77,10 +136,15 @@ pub(crate) async fn collect_ids<S: MatchSource>(
 async fn fetch_page<S: MatchSource>(
     source: &S,
     account_id: u32,
-    cursor: Option<crate::source::HistoryCursor>,
+    cursor: Option<HistoryCursor>,
+    options: &SyncOptions,
     channels: &Channels,
 ) -> Result<HistoryPage, PhaseEnd> {
     let mut failures = 0;
+    // However the failures mix, one page waits no longer than the breaker
+    // would for phase 2 before the run ends as "API down".
+    let started = Instant::now();
+    let give_up_after = options.breaker.give_up_after;
     loop {
         if channels.cancel.is_cancelled() {
             return Err(PhaseEnd::Stopped);
@@ -111,11 +175,14 @@ async fn fetch_page<S: MatchSource>(
             }
             _ => Duration::from_millis(250 << failures.min(6)),
         };
+        if started.elapsed() + wait > give_up_after {
+            return Err(PhaseEnd::ApiDown);
+        }
         tracing::warn!(%error, attempt = failures, "history page failed; retrying");
         channels.emit(SyncEvent::Notice(format!(
-            "history page failed ({}); retrying in {} s",
+            "history page failed ({}); retrying in {}",
             error.short(),
-            wait.as_secs_f64().ceil()
+            wait_text(wait)
         )));
         if !sleep_unless_cancelled(&channels.cancel, wait).await {
             return Err(PhaseEnd::Stopped);

@@ -12,8 +12,8 @@ use super::breaker::{Breaker, Verdict};
 use super::engine::{
     Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, with_store,
 };
-use super::progress::{SyncEvent, SyncState};
-use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource};
+use super::progress::{SyncEvent, SyncState, wait_text};
+use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource, validate};
 use crate::store::FailureRecord;
 
 /// How long to hold off after a 429 that names no Retry-After.
@@ -36,7 +36,7 @@ async fn attempt<S: MatchSource>(source: &S, wanted: MatchRef) -> (MatchRef, Att
     }
     let result = result.and_then(|details| {
         if details.match_id == wanted.match_id {
-            Ok(details)
+            validate::checked_details(details)
         } else {
             Err(FetchError::WrongMatch {
                 asked: wanted.match_id,
@@ -45,6 +45,44 @@ async fn attempt<S: MatchSource>(source: &S, wanted: MatchRef) -> (MatchRef, Att
         }
     });
     (wanted, Attempt::Done(result))
+}
+
+/// Why phase 2 is holding off, and until when.
+#[derive(Debug, Clone, Copy)]
+struct Hold {
+    until: Instant,
+    reason: HoldReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HoldReason {
+    /// The circuit breaker is open.
+    ApiDown,
+    /// A 429.
+    RateLimited,
+}
+
+impl Hold {
+    /// Holds until at least `now + wait` (a later hold already in force
+    /// stands). `wait` is bounded (Retry-After is capped where it is read),
+    /// and the addition saturates anyway: no server value can panic here.
+    fn extend(hold: &mut Option<Hold>, reason: HoldReason, now: Instant, wait: Duration) {
+        let until = now
+            .checked_add(wait)
+            .unwrap_or_else(|| now + Duration::from_secs(24 * 60 * 60));
+        match hold {
+            Some(current) if current.until >= until => {}
+            _ => *hold = Some(Hold { until, reason }),
+        }
+    }
+
+    fn state(self, now: Instant) -> SyncState {
+        let retry_in = self.until.saturating_duration_since(now);
+        match self.reason {
+            HoldReason::ApiDown => SyncState::ApiDown { retry_in },
+            HoldReason::RateLimited => SyncState::RateLimited { retry_in },
+        }
+    }
 }
 
 /// What one result did to the row, decided on the writer thread.
@@ -103,7 +141,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let mut pause_alive = true;
     // To say so once the rate has recovered from a 429.
     let mut rate_before = pacer.rate();
-    let mut hold_until: Option<Instant> = None;
+    let mut hold: Option<Hold> = None;
     let mut end: Option<PhaseEnd> = None;
     let mut throughput = Throughput {
         window: VecDeque::new(),
@@ -118,8 +156,8 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             end = Some(PhaseEnd::Stopped);
         }
         let now = Instant::now();
-        if hold_until.is_some_and(|t| now >= t) {
-            hold_until = None;
+        if hold.is_some_and(|h| now >= h.until) {
+            hold = None;
         }
         if end.is_none() {
             let added = take_urgent(
@@ -136,15 +174,13 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             }
         }
         let is_paused = *paused.borrow_and_update();
-        let open = end.is_none() && !is_paused && hold_until.is_none();
+        let open = end.is_none() && !is_paused && hold.is_none();
         pacer.set_open(open);
         channels.update(|p| {
-            let state = match (end.is_some(), is_paused, hold_until) {
+            let state = match (end.is_some(), is_paused, hold) {
                 (true, _, _) => p.state.clone(),
                 (false, true, _) => SyncState::Paused,
-                (false, false, Some(t)) => SyncState::ApiDown {
-                    retry_in: t.saturating_duration_since(now),
-                },
+                (false, false, Some(hold)) => hold.state(now),
                 (false, false, None) => SyncState::Fetching,
             };
             p.state = state;
@@ -162,7 +198,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
 
         let first = tokio::select! {
             Some(done) = in_flight.next(), if !in_flight.is_empty() => Some(done),
-            _ = sleep_until(hold_until), if hold_until.is_some() => None,
+            _ = sleep_until(hold.map(|h| h.until)), if hold.is_some() => None,
             changed = paused.changed(), if pause_alive => {
                 // Nobody can resume a run whose pause switch is gone.
                 pause_alive = changed.is_ok();
@@ -198,11 +234,23 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 Attempt::Done(Err(FetchError::RateLimited { retry_after, .. })) => {
                     queue.push_front(wanted);
                     let rate = pacer.slow_down();
-                    let wait = retry_after.unwrap_or(RATE_LIMIT_PAUSE);
-                    hold_until = Some(hold_until.map_or(now + wait, |t| t.max(now + wait)));
+                    // A source that answers nothing but 429 is as good as
+                    // down: the breaker's clock ends the run the same way.
+                    let mut wait = retry_after.unwrap_or(RATE_LIMIT_PAUSE);
+                    match breaker.record_outage(now) {
+                        Verdict::Continue => {}
+                        Verdict::Wait(backoff) => wait = wait.max(backoff),
+                        Verdict::GiveUp => {
+                            if end.is_none() {
+                                end = Some(PhaseEnd::ApiDown);
+                            }
+                        }
+                    }
+                    Hold::extend(&mut hold, HoldReason::RateLimited, now, wait);
                     channels.update(|p| p.fetch.rate_limit = rate);
                     channels.emit(SyncEvent::Notice(format!(
-                        "rate limited: slowing to {rate:.2} requests/s"
+                        "rate limited: waiting {}, then {rate:.2} requests/s",
+                        wait_text(wait)
                     )));
                 }
                 // Once the run is ending on a fatal error, failures are not
@@ -260,10 +308,10 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                         given_up,
                     });
                     if error.is_outage() {
-                        match breaker.record_outage() {
+                        match breaker.record_outage(now) {
                             Verdict::Continue => {}
                             Verdict::Wait(wait) => {
-                                hold_until = Some(now + wait);
+                                Hold::extend(&mut hold, HoldReason::ApiDown, now, wait);
                                 channels.emit(SyncEvent::Notice(format!(
                                     "API unreachable: pausing {} s",
                                     wait.as_secs()

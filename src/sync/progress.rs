@@ -21,6 +21,8 @@ pub enum SyncState {
     Paused,
     /// The circuit breaker is open: several server or transport errors in a row.
     ApiDown { retry_in: Duration },
+    /// The API answered 429: holding off as it asked (or for a backoff).
+    RateLimited { retry_in: Duration },
     /// The API's daily quota is used up; stubs are kept for the next run.
     DailyLimit { resets_at: DateTime<Utc> },
     /// The run ended normally.
@@ -42,6 +44,9 @@ impl SyncState {
             SyncState::ApiDown { retry_in } => {
                 format!("API down, retrying in {} s", retry_in.as_secs().max(1))
             }
+            SyncState::RateLimited { retry_in } => {
+                format!("rate limited, resuming in {}", wait_text(*retry_in))
+            }
             SyncState::DailyLimit { resets_at } => format!(
                 "daily limit reached, resets {}",
                 resets_at.format("%Y-%m-%d %H:%M UTC")
@@ -60,7 +65,18 @@ impl SyncState {
                 | SyncState::Fetching
                 | SyncState::Paused
                 | SyncState::ApiDown { .. }
+                | SyncState::RateLimited { .. }
         )
+    }
+}
+
+/// A wait as a person reads it: `40 s`, `3 min 20 s`.
+pub fn wait_text(wait: Duration) -> String {
+    let secs = wait.as_secs().max(1);
+    match secs {
+        0..60 => format!("{secs} s"),
+        _ if secs % 60 == 0 => format!("{} min", secs / 60),
+        _ => format!("{} min {} s", secs / 60, secs % 60),
     }
 }
 

@@ -49,9 +49,10 @@ fn state_span(state: &SyncState, quitting: bool) -> Span<'static> {
     }
     let style = match state {
         SyncState::Collecting | SyncState::Fetching | SyncState::Done => theme::win(),
-        SyncState::Paused | SyncState::ApiDown { .. } | SyncState::DailyLimit { .. } => {
-            theme::failed()
-        }
+        SyncState::Paused
+        | SyncState::ApiDown { .. }
+        | SyncState::RateLimited { .. }
+        | SyncState::DailyLimit { .. } => theme::failed(),
         SyncState::Failed(_) => theme::error(),
         SyncState::Idle | SyncState::Stopped => theme::dim(),
     };
