@@ -557,6 +557,27 @@ mod tests {
     }
 
     #[test]
+    fn retry_after_is_capped_and_absurd_values_are_ignored() {
+        let now = at("Wed, 21 Oct 2026 07:28:00 GMT");
+        // The value that used to overflow `Instant + Duration` and panic.
+        assert_eq!(
+            retry_after(&with_retry_after("18446744073709551615"), now),
+            None
+        );
+        assert_eq!(retry_after(&with_retry_after("999999999"), now), None);
+        let year_9999 = with_retry_after("Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(retry_after(&year_9999, now), None);
+        assert_eq!(
+            retry_after(&with_retry_after("3600"), now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            retry_after(&with_retry_after("0"), now),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
     fn unauthorized_statuses() {
         for status in [401, 403] {
             assert_eq!(
@@ -656,12 +677,23 @@ mod tests {
     fn clean_error_removes_echoed_keys_and_escapes() {
         let key = ApiKey::new("K3Y").unwrap();
         let echoed: Result<(), _> = Err(FetchError::MatchApi {
-            message: "bad key K3Y".into(),
+            message: "bad key K3Y\u{1b}]0;title\u{7}\r\nforged".into(),
         });
         assert_eq!(
             clean_error(echoed, Some(&key)),
             Err(FetchError::MatchApi {
-                message: "bad key <redacted>".into()
+                message: "bad key <redacted>]0;title forged".into()
+            })
+        );
+        let redirect: Result<(), _> = Err(FetchError::Redirected {
+            status: 302,
+            host: "K3Y.evil\u{1b}[2J".into(),
+        });
+        assert_eq!(
+            clean_error(redirect, Some(&key)),
+            Err(FetchError::Redirected {
+                status: 302,
+                host: "<redacted>.evil[2J".into()
             })
         );
         let other: Result<(), _> = Err(FetchError::Server { status: 500 });

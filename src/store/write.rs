@@ -83,6 +83,35 @@ impl Store {
         }))
     }
 
+    /// Records an attempt that met the API down (5xx, no answer): not the
+    /// match's fault, so `has_details` and `retry_count` stay as they were
+    /// (a stub stays a stub); only what happened and when are noted
+    /// (DESIGN.md, "Retry rules"). A match with details is left alone.
+    pub fn record_outage(
+        &mut self,
+        match_id: i64,
+        reason: &str,
+    ) -> Result<Option<FailureRecord>, StoreError> {
+        let now = now_text();
+        let attempts: Option<i64> = self
+            .conn
+            .query_row(
+                "UPDATE matches
+                    SET fetch_error = ?2, last_fetch_attempt = ?3
+                  WHERE match_id = ?1 AND has_details IS NOT 1
+              RETURNING retry_count",
+                params![match_id, reason, now],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.fail(e))?;
+        Ok(attempts.map(|attempts| FailureRecord {
+            attempts,
+            // Not an attempt that counted: it uses up nothing.
+            given_up: false,
+        }))
+    }
+
     /// The account's matches that phase 2 should fetch, newest first: stubs,
     /// then failures with attempts left (`include_given_up`: all failures).
     pub fn pending(

@@ -20,6 +20,11 @@ use crate::source::{FetchError, HistoryCursor, HistoryPage, MatchSource, validat
 /// Attempts at one page before the API is called down.
 const PAGE_ATTEMPTS: u32 = 6;
 
+/// Attempts at one page that the API answered with an error of its own
+/// (a 4xx, `status 2`, a malformed body): a server that means it will not
+/// change its mind after a long backoff.
+const PAGE_ATTEMPTS_ANSWERED: u32 = 3;
+
 /// More matches than any player has played (the most active accounts have
 /// a few tens of thousands): a history past this is a broken server's.
 pub const MAX_HISTORY_IDS: usize = 100_000;
@@ -166,7 +171,9 @@ async fn fetch_page<S: MatchSource>(
                 source.pacer().slow_down();
                 retry_after.unwrap_or(Duration::from_secs(2 << failures.min(5)))
             }
-            _ if failures >= PAGE_ATTEMPTS => {
+            _ if failures >= PAGE_ATTEMPTS
+                || (!error.is_outage() && failures >= PAGE_ATTEMPTS_ANSWERED) =>
+            {
                 return Err(if error.is_outage() {
                     PhaseEnd::ApiDown
                 } else {

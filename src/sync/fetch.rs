@@ -272,7 +272,12 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                         written.push(Written::Saved(wanted.match_id));
                     }
                     Err(error) => {
-                        let record = s.record_failure(wanted.match_id, &error.short())?;
+                        // The API being down is not the match's fault.
+                        let record = if error.is_outage() {
+                            s.record_outage(wanted.match_id, &error.short())?
+                        } else {
+                            s.record_failure(wanted.match_id, &error.short())?
+                        };
                         written.push(Written::Failed(wanted.match_id, error, record));
                     }
                 }

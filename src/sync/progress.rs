@@ -75,7 +75,7 @@ pub fn wait_text(wait: Duration) -> String {
     let secs = wait.as_secs().max(1);
     match secs {
         0..60 => format!("{secs} s"),
-        _ if secs % 60 == 0 => format!("{} min", secs / 60),
+        _ if secs.is_multiple_of(60) => format!("{} min", secs / 60),
         _ => format!("{} min {} s", secs / 60, secs % 60),
     }
 }
