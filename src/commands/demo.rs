@@ -12,8 +12,9 @@ use crate::store::Store;
 use crate::sync::{SyncOptions, controller};
 use crate::tui::{self, TuiContext};
 
-/// Requests per second in the demo: ~1,500 matches in about a minute.
+/// Requests per second in the demo if its plan sets no sequence limit.
 const DEMO_RATE: f64 = 30.0;
+/// Steam lists the newest 500; OpenDota all 1,500.
 const DEMO_MATCHES: usize = 1_500;
 
 pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
@@ -28,15 +29,18 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
             temp.path().join("demo.db")
         }
     };
+    let faults = FaultPlan::preset("demo").unwrap_or_default();
+    // Steam's pace is the sequence endpoint's: asking faster only earns 429s.
+    let steam_rate = faults
+        .sequence_bucket
+        .as_ref()
+        .map_or(DEMO_RATE, |bucket| bucket.per_second);
     let config = SimConfig {
         seed: 7,
         accounts: 2,
         matches_per_account: DEMO_MATCHES,
-        faults: FaultPlan::preset("demo").unwrap_or_default(),
-        required_key: None,
-        get_match_details_works: false,
-        // Steam lists only 500; the demo shows a whole 1,500-match sync.
-        history_cap: DEMO_MATCHES,
+        faults,
+        ..SimConfig::default()
     };
     let sim = SimServer::start(config)
         .await
@@ -46,7 +50,7 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
     let source_config =
         SourceConfig::new(SourceKind::Steam, Some(sim.base_url()), ApiKey::new("demo"));
     let source = AnySource::new(&source_config).map_err(super::account::fetch_failure)?;
-    let options = SyncOptions::new(account_id, DEMO_RATE);
+    let options = SyncOptions::new(account_id, steam_rate);
     let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options, None);
     let context = TuiContext {
         db_path: db_path.clone(),
