@@ -455,6 +455,60 @@ mod tests {
     }
 
     #[test]
+    fn todays_behaviour_reads_from_toml_and_defaults_to_on() {
+        let default = FaultPlan::default();
+        assert!(default.sequence_skips_immortal_draft);
+        assert_eq!(default.opendota_lacks, DEFAULT_OPENDOTA_LACKS);
+        assert_eq!(
+            (default.sequence_bucket, default.opendota_limits),
+            (None, None)
+        );
+        // The example in README's simulator section.
+        let plan: FaultPlan = toml::from_str(
+            r#"
+            sequence_skips_immortal_draft = false
+            opendota_lacks = 0.1
+            sequence_bucket = { per_second = 0.2, burst = 1 }
+            [opendota_limits]
+            per_minute = 30
+            window_ms = 1000
+            "#,
+        )
+        .unwrap();
+        assert!(!plan.sequence_skips_immortal_draft);
+        assert_eq!(plan.opendota_lacks, 0.1);
+        assert_eq!(plan.sequence_bucket.as_ref().map(|b| b.burst), Some(1));
+        let limits = plan.opendota_limits.clone().unwrap();
+        assert_eq!(
+            (limits.per_minute, limits.per_day, limits.window_ms),
+            (30, 3_000, 1_000)
+        );
+        assert_eq!(plan.validate(), Ok(()));
+
+        let bad = FaultPlan {
+            opendota_lacks: 1.5,
+            ..FaultPlan::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("opendota_lacks"));
+        let bad = FaultPlan {
+            opendota_limits: Some(OpenDotaLimits {
+                window_ms: 0,
+                ..OpenDotaLimits::default()
+            }),
+            ..FaultPlan::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("window_ms"));
+        let bad = FaultPlan {
+            sequence_bucket: Some(TokenBucket {
+                per_second: 1.0,
+                burst: 0,
+            }),
+            ..FaultPlan::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("sequence_bucket"));
+    }
+
+    #[test]
     fn bad_plans_are_refused_in_one_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.toml");
