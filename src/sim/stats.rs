@@ -94,18 +94,29 @@ impl StatsRecorder {
         self.stats.total += 1;
         self.stats.peak_per_second = self.all.arrived(now);
         let peak = self.per_endpoint.entry(endpoint).or_default().arrived(now);
-        self.stats
-            .peak_per_second_by_endpoint
-            .insert(endpoint.to_string(), peak);
+        // Look up before inserting: no String is built for a known name.
+        match self.stats.peak_per_second_by_endpoint.get_mut(endpoint) {
+            Some(stored) => *stored = peak,
+            None => {
+                self.stats
+                    .peak_per_second_by_endpoint
+                    .insert(endpoint.to_string(), peak);
+            }
+        }
         let peak = self.per_api.entry(api).or_default().arrived(now);
         let at_ms = now.saturating_duration_since(self.started).as_millis() as u64;
-        let api_stats = self.stats.by_api.entry(api.to_string()).or_default();
-        if api_stats.requests == 0 {
-            api_stats.first_ms = at_ms;
+        if !self.stats.by_api.contains_key(api) {
+            let first = ApiStats {
+                first_ms: at_ms,
+                ..ApiStats::default()
+            };
+            self.stats.by_api.insert(api.to_string(), first);
         }
-        api_stats.requests += 1;
-        api_stats.peak_per_second = peak;
-        api_stats.last_ms = at_ms;
+        if let Some(api_stats) = self.stats.by_api.get_mut(api) {
+            api_stats.requests += 1;
+            api_stats.peak_per_second = peak;
+            api_stats.last_ms = at_ms;
+        }
     }
 
     pub(crate) fn finished(&mut self, endpoint: &str, outcome: &str) {
