@@ -1,4 +1,4 @@
-//! One sync at a time (DESIGN.md): the real binary, two processes, one
+//! One sync at a time (README, "The database"): the real binary, two processes, one
 //! database; and a SIGKILLed holder's lock taken over.
 #![cfg(unix)]
 

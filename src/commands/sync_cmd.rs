@@ -49,7 +49,7 @@ async fn execute(
     require_key(&resolved)?;
     let account_id = resolve_account(&account_text, &resolved.source).await?;
     let store = Store::open(&resolved.db)?;
-    // Held until this function returns: one sync per database (DESIGN.md).
+    // Held until this function returns: one sync per database (README, "The database").
     let _sync_lock = SyncLock::acquire(&resolved.db).map_err(|e| Failure::fatal(e.to_string()))?;
     remember_account(&resolved, &account_id.to_string());
     let source = AnySource::new(&resolved.source).map_err(fetch_failure)?;

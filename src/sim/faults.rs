@@ -7,7 +7,7 @@
 //! matches, one outcome per detail request, the last one repeating forever.
 //!
 //! The plan also says how far the server follows today's real APIs
-//! (DESIGN.md "Facts"): by default the sequence endpoint leaves out Immortal
+//! (README, "The simulator"): by default the sequence endpoint leaves out Immortal
 //! Draft matches and OpenDota lacks a few matches; the sequence endpoint's own
 //! stricter rate and OpenDota's per-minute and daily limits are off by default
 //! (tests run fast) and on in the `today` and `demo` presets.

@@ -71,7 +71,7 @@ pub(crate) fn ideal() -> FaultPlan {
     }
 }
 
-/// The real APIs' limits as published (DESIGN.md "Facts").
+/// The real APIs' limits as published (README, "The simulator").
 fn today() -> FaultPlan {
     FaultPlan {
         sequence_bucket: Some(TokenBucket {

@@ -1,5 +1,4 @@
-//! One sync at a time per database file (ARCHITECTURE: DESIGN.md "One sync
-//! at a time").
+//! One sync at a time per database file (README, "The database").
 //!
 //! The lock is an OS file lock (`flock(2)`, through `std::fs::File::try_lock`)
 //! on a small file beside the database, `<db>.lock`. The kernel drops it when

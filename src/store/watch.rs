@@ -4,7 +4,7 @@
 //! (in this process or any other) commits to the file; the connection's own
 //! commits do not count. Asking costs no I/O beyond the WAL index, so a TUI
 //! can ask a few times a second and reload only when something changed
-//! (DESIGN.md: readers see another process's writes within a second).
+//! (readers must see another process's writes within a second).
 
 use super::{Store, StoreError};
 
