@@ -664,6 +664,14 @@ async fn the_today_preset_has_the_real_limits() {
     let seq = match_seq_num(&dataset, match_id);
     assert_eq!(get(&seq_url(&server, seq)).await.status, 200);
     assert_eq!(get(&seq_url(&server, seq)).await.status, 429, "one per 5 s");
+    // The rest of Steam: about 5 a second.
+    let account = u64::from(dataset.accounts()[0].account_id);
+    let urls: Vec<String> = (0..12)
+        .map(|_| history_url(&server, account, None))
+        .collect();
+    let answers = futures_util::future::join_all(urls.iter().map(|url| get(url))).await;
+    let served = answers.iter().filter(|a| a.status == 200).count();
+    assert!((1..=8).contains(&served), "{served} of 12 served");
 }
 
 #[tokio::test]

@@ -145,6 +145,7 @@ pub(crate) struct FaultState {
     rng: fastrand::Rng,
     scripts: BTreeMap<i64, Script>,
     bucket: Option<Bucket>,
+    steam_bucket: Option<Bucket>,
     sequence_bucket: Option<Bucket>,
     opendota: Option<OpenDotaQuota>,
     requests_seen: u64,
@@ -177,6 +178,7 @@ impl FaultState {
         FaultState {
             rng: fastrand::Rng::with_seed(plan.seed),
             bucket: plan.token_bucket.as_ref().map(|b| Bucket::new(b, started)),
+            steam_bucket: plan.steam_bucket.as_ref().map(|b| Bucket::new(b, started)),
             sequence_bucket: plan
                 .sequence_bucket
                 .as_ref()
@@ -206,8 +208,8 @@ impl FaultState {
         }
     }
 
-    /// `admit`, then the limits of the request's lane: the sequence
-    /// endpoint's bucket, or OpenDota's daily and per-minute counts. A
+    /// `admit`, then the limits of the request's lane: Steam's bucket and
+    /// the sequence endpoint's, or OpenDota's daily and per-minute counts. A
     /// refused request does not count against the lane's limits.
     pub(crate) fn admit_on(&mut self, now: Instant, lane: Lane) -> Admission {
         let since_start = now.saturating_duration_since(self.started);
@@ -239,6 +241,12 @@ impl FaultState {
             refusal: None,
             remaining: None,
         };
+        if matches!(lane, Lane::SteamSequence | Lane::SteamOther)
+            && let Some(bucket) = self.steam_bucket.as_mut()
+            && !bucket.take(now)
+        {
+            return refused(Refusal::RateLimited);
+        }
         match lane {
             Lane::SteamSequence => match self.sequence_bucket.as_mut() {
                 Some(bucket) => {
@@ -397,6 +405,24 @@ mod tests {
             Some(Refusal::RateLimited)
         );
         assert_eq!(on(&mut faults, 5_100, Lane::SteamSequence), None);
+    }
+
+    #[test]
+    fn the_steam_bucket_covers_every_steam_endpoint_and_only_those() {
+        let plan = FaultPlan {
+            steam_bucket: Some(TokenBucket {
+                per_second: 1.0,
+                burst: 2,
+            }),
+            ..FaultPlan::default()
+        };
+        let (mut faults, started) = state(plan);
+        let mut on = |lane| faults.admit_on(started, lane).refusal;
+        assert_eq!(on(Lane::SteamOther), None);
+        assert_eq!(on(Lane::SteamSequence), None);
+        assert_eq!(on(Lane::SteamSequence), Some(Refusal::RateLimited));
+        assert_eq!(on(Lane::SteamOther), Some(Refusal::RateLimited));
+        assert_eq!(on(Lane::OpenDota { keyed: false }), None);
     }
 
     #[test]

@@ -59,8 +59,11 @@ pub struct FaultPlan {
     /// histories, 404 on `/matches/{id}`. Never an Immortal Draft match, so
     /// that by default every listed match has a source that can serve it.
     pub opendota_lacks: f64,
-    /// The sequence endpoint's own, stricter limit (Valve's wants about one
-    /// call per 5 s); requests beyond it answer 429.
+    /// Every Steam endpoint's limit (Valve's allows about 5 a second per IP);
+    /// requests beyond it answer 429.
+    pub steam_bucket: Option<TokenBucket>,
+    /// The sequence endpoint's own, stricter limit on top (Valve's wants
+    /// about one call per 5 s); requests beyond it answer 429.
     pub sequence_bucket: Option<TokenBucket>,
     /// OpenDota's limits and rate-limit headers.
     pub opendota_limits: Option<OpenDotaLimits>,
@@ -116,6 +119,7 @@ impl Default for FaultPlan {
             scripts: BTreeMap::new(),
             sequence_skips_immortal_draft: true,
             opendota_lacks: DEFAULT_OPENDOTA_LACKS,
+            steam_bucket: None,
             sequence_bucket: None,
             opendota_limits: None,
         }
@@ -323,6 +327,7 @@ impl FaultPlan {
         }
         for (name, bucket) in [
             ("token_bucket", &self.token_bucket),
+            ("steam_bucket", &self.steam_bucket),
             ("sequence_bucket", &self.sequence_bucket),
         ] {
             if let Some(bucket) = bucket

@@ -3,8 +3,9 @@
 //! - `none`: no faults; the data as today's APIs serve it (Immortal Draft
 //!   left out of the sequence endpoint, a few matches missing on OpenDota).
 //! - `ideal`: no faults and every match on every endpoint.
-//! - `today`: `none` plus today's real limits: the sequence endpoint at one
-//!   call per 5 s, OpenDota at 60 a minute and 3,000 a day.
+//! - `today`: `none` plus today's real limits: Steam at 5 calls a second,
+//!   its sequence endpoint at one per 5 s, OpenDota at 60 a minute and
+//!   3,000 a day.
 //! - `demo`: today's limits scaled so that the demo's 1,500 matches sync in
 //!   about a minute from both sources, plus a little trouble to show.
 //! - `flaky`, `outage`, `ratelimit`: one kind of trouble each.
@@ -74,6 +75,10 @@ pub(crate) fn ideal() -> FaultPlan {
 /// The real APIs' limits as published (README, "The simulator").
 fn today() -> FaultPlan {
     FaultPlan {
+        steam_bucket: Some(TokenBucket {
+            per_second: 5.0,
+            burst: 5,
+        }),
         sequence_bucket: Some(TokenBucket {
             per_second: 0.2,
             burst: 1,
@@ -158,6 +163,7 @@ mod tests {
                 burst: 1
             })
         );
+        assert_eq!(today.steam_bucket.as_ref().map(|b| b.per_second), Some(5.0));
         let limits = today.opendota_limits.unwrap();
         assert_eq!((limits.per_minute, limits.per_day), (60, 3_000));
         assert_eq!(limits.window_ms, 60_000);
