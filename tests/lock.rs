@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use dota_sync::sim::{FaultPlan, SimServer};
-use dota_sync::store::{Holder, SyncLock};
+use dota_sync::store::{ChangeWatch, Holder, Store, SyncLock};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -152,4 +152,46 @@ async fn a_killed_syncs_lock_is_taken_over() {
         .unwrap();
     assert_eq!(stubs, 0, "the second sync ran to the end");
     assert_eq!(SyncLock::holder(&env.db()), None, "released at exit");
+}
+
+#[tokio::test]
+async fn a_reader_sees_another_process_write_within_a_second() {
+    let sim = slow_sim().await;
+    let account = sim.dataset().accounts()[0].account_id;
+    let env = Env::new();
+    // The reader opens first, as a TUI would, before any sync has run.
+    Store::open(&env.db()).unwrap();
+    let reader = Store::open_read_only(&env.db()).unwrap();
+    let mut watch = ChangeWatch::new(&reader).unwrap();
+    assert!(!watch.changed(&reader).unwrap());
+
+    let mut sync = env.sync(&sim.base_url(), account, 5).spawn().unwrap();
+    wait_for_holder(&env.db(), &mut sync).await;
+    // Polled twice a second, as a reader would: every poll that reports a
+    // change shows more rows than the last, and changes keep coming.
+    let count = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM matches WHERE has_details = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let mut changes = 0;
+    let mut last = count(&reader);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && changes < 3 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if watch.changed(&reader).unwrap() {
+            changes += 1;
+            let now = count(&reader);
+            assert!(now >= last, "{now} < {last}");
+            last = now;
+        }
+    }
+    assert_eq!(changes, 3, "another process's commits were seen");
+    assert!(last > 0, "and they were details being saved");
+    kill_and_reap(sync).await;
 }
