@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use dota_sync::sim::{Dataset, DownWindow, FaultPlan, SimConfig, SimServer, SimStats, TokenBucket};
+use dota_sync::sim::{
+    Dataset, DownWindow, FaultPlan, OpenDotaLimits, SimConfig, SimServer, SimStats, TokenBucket,
+};
 use serde_json::Value;
 
 const STEAM_ID64_BASE: u64 = 76_561_197_960_265_728;
@@ -332,10 +334,23 @@ async fn vanity_names_resolve() {
     assert_eq!(missing["response"]["message"], "No match");
 }
 
+/// Changed on purpose: OpenDota lacks a few matches by default (as the real
+/// one does), so its list is the whole history *it has*; `ideal` has them all.
 #[tokio::test]
-async fn opendota_history_returns_the_whole_history() {
+async fn opendota_history_returns_the_whole_history_it_has() {
     let server = start(small(650)).await;
     let account = server.dataset().accounts()[0].clone();
+    let has: Vec<i64> = account
+        .match_ids
+        .iter()
+        .copied()
+        .filter(|id| !server.opendota_lacks(*id))
+        .collect();
+    assert!(
+        (600..650).contains(&has.len()),
+        "a few are lacked: {}",
+        has.len()
+    );
     for prefix in ["/api", ""] {
         let url = format!(
             "{}{prefix}/players/{}/matches?significant=0&api_key=ignored",
@@ -344,12 +359,11 @@ async fn opendota_history_returns_the_whole_history() {
         );
         let rows = get(&url).await.json();
         let rows = rows.as_array().unwrap();
-        assert_eq!(rows.len(), 650, "{prefix}");
         let ids: Vec<i64> = rows
             .iter()
             .map(|row| row["match_id"].as_i64().unwrap())
             .collect();
-        assert_eq!(ids, account.match_ids);
+        assert_eq!(ids, has, "{prefix}");
         for field in [
             "player_slot",
             "radiant_win",
@@ -368,6 +382,327 @@ async fn opendota_history_returns_the_whole_history() {
     }
     let unknown = get(&format!("{}/api/players/1/matches", server.base_url())).await;
     assert_eq!(unknown.json(), serde_json::json!([]));
+
+    let ideal = start(SimConfig {
+        faults: FaultPlan::preset("ideal").unwrap(),
+        ..small(650)
+    })
+    .await;
+    let rows = get(&format!(
+        "{}/api/players/{}/matches?significant=0",
+        ideal.base_url(),
+        account.account_id
+    ))
+    .await
+    .json();
+    assert_eq!(rows.as_array().unwrap().len(), 650);
+}
+
+#[tokio::test]
+async fn a_match_opendota_lacks_is_404_there_and_served_by_steam() {
+    let server = start(small(650)).await;
+    let dataset = server.dataset();
+    let account = dataset.accounts()[0].clone();
+    let lacked: Vec<i64> = account.match_ids[..500]
+        .iter()
+        .copied()
+        .filter(|id| server.opendota_lacks(*id))
+        .collect();
+    assert!(!lacked.is_empty(), "some of the newest 500 are lacked");
+    for match_id in lacked {
+        assert!(!dataset.is_immortal_draft(match_id));
+        let missing = get(&format!("{}/api/matches/{match_id}", server.base_url())).await;
+        assert_eq!(missing.status, 404);
+        assert_eq!(missing.json(), serde_json::json!({"error": "Not Found"}));
+        let steam = get(&seq_url(&server, match_seq_num(&dataset, match_id)))
+            .await
+            .json();
+        assert_eq!(steam["result"]["matches"][0]["match_id"], match_id);
+    }
+}
+
+#[tokio::test]
+async fn the_sequence_endpoint_leaves_out_immortal_draft_and_opendota_has_them() {
+    let server = start(small(600)).await;
+    let dataset = server.dataset();
+    let account = dataset.accounts()[0].clone();
+    let immortal: Vec<i64> = account.match_ids[..500]
+        .iter()
+        .copied()
+        .filter(|id| dataset.is_immortal_draft(*id))
+        .collect();
+    assert!(
+        immortal.len() >= 3,
+        "a 500-match history holds some: {immortal:?}"
+    );
+    // GetMatchHistory lists them like any other match.
+    let page = get(&history_url(&server, u64::from(account.account_id), None))
+        .await
+        .json();
+    let listed: Vec<i64> = page["result"]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["match_id"].as_i64().unwrap())
+        .collect();
+    for id in immortal
+        .iter()
+        .filter(|id| account.match_ids[..100].contains(id))
+    {
+        assert!(listed.contains(id), "{id} listed");
+    }
+    for match_id in &immortal {
+        let seq = match_seq_num(&dataset, *match_id);
+        let answer = get(&seq_url(&server, seq)).await.json();
+        let returned = &answer["result"]["matches"][0];
+        assert_ne!(returned["match_id"], *match_id, "left out");
+        assert!(
+            returned["match_seq_num"].as_i64().unwrap() > seq,
+            "the next one instead"
+        );
+        assert!(!dataset.is_immortal_draft(returned["match_id"].as_i64().unwrap()));
+        let opendota = get(&format!("{}/api/matches/{match_id}", server.base_url())).await;
+        assert_eq!(opendota.status, 200);
+        assert_eq!(opendota.json()["match_id"], *match_id);
+    }
+
+    // As before February 2026 when asked.
+    let old = start(SimConfig {
+        faults: FaultPlan {
+            sequence_skips_immortal_draft: false,
+            ..FaultPlan::default()
+        },
+        ..small(600)
+    })
+    .await;
+    let seq = match_seq_num(&dataset, immortal[0]);
+    let answer = get(&seq_url(&old, seq)).await.json();
+    assert_eq!(answer["result"]["matches"][0]["match_id"], immortal[0]);
+}
+
+#[tokio::test]
+async fn the_sequence_endpoint_has_its_own_stricter_rate() {
+    let server = start(SimConfig {
+        faults: FaultPlan {
+            sequence_bucket: Some(TokenBucket {
+                per_second: 0.2,
+                burst: 1,
+            }),
+            ..FaultPlan::default()
+        },
+        ..small(20)
+    })
+    .await;
+    let dataset = server.dataset();
+    let account = dataset.accounts()[0].clone();
+    let seq = match_seq_num(&dataset, account.match_ids[0]);
+    assert_eq!(get(&seq_url(&server, seq)).await.status, 200);
+    let limited = get(&seq_url(&server, seq)).await;
+    assert_eq!(limited.status, 429);
+    assert!(limited.body.starts_with("<html>"), "Steam errors are HTML");
+    // The rest of Steam, and OpenDota, are not held back by it.
+    for _ in 0..3 {
+        let history = get(&history_url(&server, u64::from(account.account_id), None)).await;
+        assert_eq!(history.status, 200);
+        let opendota = get(&format!(
+            "{}/api/matches/{}",
+            server.base_url(),
+            account.match_ids[1]
+        ))
+        .await;
+        assert!([200, 404].contains(&opendota.status));
+    }
+    let stats = server.stats();
+    assert_eq!(
+        stats.by_endpoint["GetMatchHistoryBySequenceNum"],
+        BTreeMap::from([("ok".to_string(), 1), ("429".to_string(), 1)])
+    );
+}
+
+/// Sleeps until `offset_ms` into the next wall-clock window of `window_ms`.
+async fn sleep_into_next_window(window_ms: u64, offset_ms: u64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let next = (now / window_ms + 1) * window_ms + offset_ms;
+    tokio::time::sleep(Duration::from_millis(next - now)).await;
+}
+
+fn header(answer: &Answer, name: &str) -> Option<u32> {
+    answer
+        .headers
+        .get(name)
+        .map(|value| value.to_str().unwrap().parse().unwrap())
+}
+
+const MINUTE: &str = "x-rate-limit-remaining-minute";
+const DAY: &str = "x-rate-limit-remaining-day";
+
+#[tokio::test]
+async fn opendota_counts_fixed_clock_windows_and_says_what_remains() {
+    // Short windows keep the test quick; 2 s leave slack for a loaded machine.
+    let window_ms = 2_000;
+    let server = start(SimConfig {
+        faults: FaultPlan {
+            opendota_limits: Some(OpenDotaLimits {
+                per_minute: 3,
+                per_minute_with_key: 5,
+                per_day: 100,
+                window_ms,
+            }),
+            ..FaultPlan::default()
+        },
+        ..small(10)
+    })
+    .await;
+    let account = server.dataset().accounts()[0].clone();
+    let od_match = format!("{}/api/matches/{}", server.base_url(), account.match_ids[0]);
+    let history = format!(
+        "{}/api/players/{}/matches?significant=0",
+        server.base_url(),
+        account.account_id
+    );
+    let missing = format!("{}/api/matches/5", server.base_url());
+
+    sleep_into_next_window(window_ms, 50).await;
+    let mut seen = Vec::new();
+    for url in [&od_match, &history, &missing, &od_match] {
+        let answer = get(url).await;
+        seen.push((answer.status, header(&answer, MINUTE), header(&answer, DAY)));
+        if answer.status == 429 {
+            assert_eq!(answer.json()["error"], "minute rate limit exceeded");
+        }
+    }
+    // Every answer carries the headers, the 404 and the 429 included.
+    assert_eq!(
+        seen,
+        [
+            (200, Some(2), Some(99)),
+            (200, Some(1), Some(98)),
+            (404, Some(0), Some(97)),
+            (429, Some(0), Some(97)),
+        ]
+    );
+    // A key has its own, higher limit and no daily header.
+    let keyed = get(&format!("{od_match}?api_key=k")).await;
+    assert_eq!(
+        (keyed.status, header(&keyed, MINUTE), header(&keyed, DAY)),
+        (200, Some(1), None)
+    );
+    let bearer = client()
+        .get(&od_match)
+        .header("Authorization", "Bearer k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status().as_u16(), 200);
+    assert!(bearer.headers().get(DAY).is_none());
+
+    // The next window starts over: a fixed window, not a sliding one.
+    sleep_into_next_window(window_ms, 50).await;
+    let fresh = get(&od_match).await;
+    assert_eq!(
+        (fresh.status, header(&fresh, MINUTE), header(&fresh, DAY)),
+        (200, Some(2), Some(96))
+    );
+    // Steam's answers carry no such headers.
+    let steam = get(&history_url(&server, u64::from(account.account_id), None)).await;
+    assert!(steam.headers.get(MINUTE).is_none());
+}
+
+#[tokio::test]
+async fn opendota_daily_limit_stops_keyless_calls_only() {
+    let server = start(SimConfig {
+        faults: FaultPlan {
+            opendota_limits: Some(OpenDotaLimits {
+                per_day: 2,
+                per_minute: 1_000,
+                ..OpenDotaLimits::default()
+            }),
+            ..FaultPlan::default()
+        },
+        ..small(10)
+    })
+    .await;
+    let account = server.dataset().accounts()[0].clone();
+    let url = format!(
+        "{}/api/players/{}/matches",
+        server.base_url(),
+        account.account_id
+    );
+    assert_eq!(header(&get(&url).await, DAY), Some(1));
+    assert_eq!(header(&get(&url).await, DAY), Some(0));
+    let spent = get(&url).await;
+    assert_eq!(spent.status, 429);
+    assert_eq!(spent.json()["error"], "daily api limit exceeded");
+    assert_eq!(header(&spent, DAY), Some(0));
+    assert_eq!(
+        get(&format!("{url}?api_key=k")).await.status,
+        200,
+        "billed, not capped"
+    );
+    let steam = get(&history_url(&server, u64::from(account.account_id), None)).await;
+    assert_eq!(steam.status, 200, "Steam goes on");
+    assert_eq!(server.stats().by_endpoint["od_player_matches"]["daily"], 1);
+}
+
+#[tokio::test]
+async fn the_today_preset_has_the_real_limits() {
+    let server = start(SimConfig {
+        faults: FaultPlan::preset("today").unwrap(),
+        ..small(10)
+    })
+    .await;
+    let dataset = server.dataset();
+    let match_id = dataset.accounts()[0].match_ids[0];
+    let answer = get(&format!("{}/api/players/1/matches", server.base_url())).await;
+    assert_eq!(
+        (header(&answer, MINUTE), header(&answer, DAY)),
+        (Some(59), Some(2_999))
+    );
+    let seq = match_seq_num(&dataset, match_id);
+    assert_eq!(get(&seq_url(&server, seq)).await.status, 200);
+    assert_eq!(get(&seq_url(&server, seq)).await.status, 429, "one per 5 s");
+    // The rest of Steam: about 5 a second.
+    let account = u64::from(dataset.accounts()[0].account_id);
+    let urls: Vec<String> = (0..12)
+        .map(|_| history_url(&server, account, None))
+        .collect();
+    let answers = futures_util::future::join_all(urls.iter().map(|url| get(url))).await;
+    let served = answers.iter().filter(|a| a.status == 200).count();
+    assert!((1..=8).contains(&served), "{served} of 12 served");
+}
+
+#[tokio::test]
+async fn the_demo_preset_caps_steam_and_paces_both_sources() {
+    let server = start(SimConfig {
+        faults: FaultPlan::preset("demo").unwrap(),
+        ..SimConfig::default()
+    })
+    .await;
+    let dataset = server.dataset();
+    let account = dataset.accounts()[0].clone();
+    let steam = get(&history_url(&server, u64::from(account.account_id), None))
+        .await
+        .json();
+    assert_eq!(steam["result"]["total_results"], 500);
+    let opendota = get(&format!(
+        "{}/api/players/{}/matches?significant=0",
+        server.base_url(),
+        account.account_id
+    ))
+    .await;
+    assert!(opendota.json().as_array().unwrap().len() > 500);
+    assert!(header(&opendota, MINUTE).is_some() && header(&opendota, DAY).is_some());
+
+    // Twelve at once: the sequence endpoint's bucket (5 a second, bursts of
+    // 5) lets five through, and a few more only if the arrivals spread out.
+    let seq = match_seq_num(&dataset, account.match_ids[3]);
+    let urls: Vec<String> = (0..12).map(|_| seq_url(&server, seq)).collect();
+    let answers = futures_util::future::join_all(urls.iter().map(|url| get(url))).await;
+    let limited = answers.iter().filter(|a| a.status == 429).count();
+    assert!((1..=7).contains(&limited), "{limited} of 12 limited");
 }
 
 #[tokio::test]
@@ -698,6 +1033,12 @@ async fn stats_count_outcomes_and_the_peak_second() {
     assert_eq!(stats.by_endpoint["GetMatchHistory"]["403"], 1);
     assert_eq!(stats.by_endpoint["GetMatchDetails"]["500"], 1);
     assert_eq!(stats.by_endpoint["od_match"]["ok"], 1);
+    // Per API and per endpoint, so that a test can see each source busy.
+    assert_eq!(stats.by_api["steam"].requests, 4);
+    assert_eq!(stats.by_api["opendota"].requests, 1);
+    assert_eq!(stats.by_api["steam"].peak_per_second, 4);
+    assert_eq!(stats.peak_per_second_by_endpoint["GetMatchHistory"], 3);
+    assert_eq!(stats.peak_per_second_by_endpoint["od_match"], 1);
 
     // Served as JSON, and reading it is not counted.
     let served: SimStats =

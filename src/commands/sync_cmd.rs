@@ -11,7 +11,7 @@ use super::settings::{Resolved, remember_account, resolve};
 use super::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, Failure, out, report};
 use crate::cli::{RetryArgs, SourceArgs, SyncArgs};
 use crate::source::{AnySource, SourceKind};
-use crate::store::Store;
+use crate::store::{Store, SyncLock};
 use crate::sync::{self, Channels, RunOutcome, Summary, SyncMode, SyncOptions};
 
 pub async fn run_sync(db: Option<PathBuf>, args: SyncArgs) -> Result<u8, Failure> {
@@ -49,6 +49,8 @@ async fn execute(
     require_key(&resolved)?;
     let account_id = resolve_account(&account_text, &resolved.source).await?;
     let store = Store::open(&resolved.db)?;
+    // Held until this function returns: one sync per database (README, "The database").
+    let _sync_lock = SyncLock::acquire(&resolved.db).map_err(|e| Failure::fatal(e.to_string()))?;
     remember_account(&resolved, &account_id.to_string());
     let source = AnySource::new(&resolved.source).map_err(fetch_failure)?;
 

@@ -45,6 +45,8 @@ pub(crate) struct MatchRecord {
     pub start_time: i64,
     pub lobby_type: i64,
     pub members: Vec<Member>,
+    /// Played in Immortal Draft (see `is_immortal_draft`).
+    pub immortal_draft: bool,
 }
 
 /// The whole simulated world. Deterministic: equal inputs give equal datasets.
@@ -76,6 +78,14 @@ const SHARED_FRACTION: f64 = 0.4;
 const HIDDEN_IN_DETAILS_RATE: f64 = 0.05;
 /// How many recurring teammates each account has.
 const FRIENDS_PER_ACCOUNT: usize = 12;
+/// Share of ranked matches since `IMMORTAL_DRAFT_FROM` played in Immortal
+/// Draft: enough that a 500-match history holds a dozen.
+const IMMORTAL_DRAFT_SHARE: f64 = 0.15;
+/// 2023-01-01: the simulated accounts play Immortal Draft from then on.
+const IMMORTAL_DRAFT_FROM: i64 = 1_672_531_200;
+/// Salts that give each per-match decision its own stream (see `rng::mix`).
+const SALT_IMMORTAL_DRAFT: u64 = 0x1d_d4af;
+const SALT_OPENDOTA_LACKS: u64 = 0x0d_1ac5;
 
 impl Dataset {
     /// Builds the world. `accounts` public accounts (at least 2) plus one private
@@ -103,6 +113,12 @@ impl Dataset {
             .into_iter()
             .zip(timeline)
             .map(|(owners, stamp)| place_members(&mut rng, owners, stamp))
+            .map(|mut record| {
+                // Decided by hash, not by `rng`: drawing from `rng` here would
+                // shift every later draw and change the whole world.
+                record.immortal_draft = immortal_draft(seed, &record);
+                record
+            })
             .collect();
 
         let account_index: HashMap<u32, usize> = account_ids
@@ -188,6 +204,36 @@ impl Dataset {
         Some(match_json::opendota_match(&sketch))
     }
 
+    /// Whether the match was played in Immortal Draft, which Valve's
+    /// sequence endpoint has left out since February 2026. dotaconstants
+    /// (`assets/`) has no game mode for it and its ID in the API is not
+    /// documented, so the match's JSON shows what ranked matchmaking
+    /// reports (All Draft, lobby Ranked); only the dataset knows.
+    pub fn is_immortal_draft(&self, match_id: i64) -> bool {
+        self.record(match_id)
+            .is_some_and(|record| record.immortal_draft)
+    }
+
+    /// Every Immortal Draft match, oldest first.
+    pub fn immortal_draft_ids(&self) -> Vec<i64> {
+        self.matches
+            .iter()
+            .filter(|record| record.immortal_draft)
+            .map(|record| record.match_id)
+            .collect()
+    }
+
+    /// Whether OpenDota lacks the match when it lacks a `share` of them: the
+    /// same matches for the same seed and share, never an Immortal Draft one
+    /// (that would leave a match no source can serve; scripts do that).
+    pub fn lacked_by_opendota(&self, match_id: i64, share: f64) -> bool {
+        share > 0.0
+            && self.record(match_id).is_some_and(|record| {
+                !record.immortal_draft
+                    && unit(mix(self.seed ^ SALT_OPENDOTA_LACKS, match_id as u64)) < share
+            })
+    }
+
     /// Number of distinct matches.
     pub fn match_count(&self) -> usize {
         self.matches.len()
@@ -226,6 +272,17 @@ impl Dataset {
         let record = self.record(match_id)?;
         Some(match_gen::sketch(self.seed, record, &self.friends))
     }
+}
+
+/// A hash as a number in [0, 1).
+fn unit(hash: u64) -> f64 {
+    (hash >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn immortal_draft(seed: u64, record: &MatchRecord) -> bool {
+    record.lobby_type == match_gen::LOBBY_RANKED
+        && record.start_time >= IMMORTAL_DRAFT_FROM
+        && unit(mix(seed ^ SALT_IMMORTAL_DRAFT, record.match_id as u64)) < IMMORTAL_DRAFT_SHARE
 }
 
 fn distinct_account_ids(rng: &mut fastrand::Rng, count: usize) -> Vec<u32> {
@@ -303,6 +360,7 @@ fn place_members(
         start_time: stamp.start_time,
         lobby_type,
         members,
+        immortal_draft: false,
     }
 }
 
@@ -427,6 +485,35 @@ mod tests {
         assert_eq!(found[0].match_id, target.match_id);
         let after = dataset.records_from_seq(target.match_seq_num + 1);
         assert_eq!(after[0].match_id, dataset.matches[11].match_id);
+    }
+
+    #[test]
+    fn immortal_draft_matches_are_recent_ranked_ones_and_opendota_lacks_others() {
+        let dataset = Dataset::generate(42, 3, 600);
+        let immortal = dataset.immortal_draft_ids();
+        let newest_500 = &dataset.accounts()[0].match_ids[..500];
+        let in_history = newest_500
+            .iter()
+            .filter(|id| dataset.is_immortal_draft(**id))
+            .count();
+        assert!((5..40).contains(&in_history), "{in_history} in 500");
+        for id in &immortal {
+            let record = dataset.record(*id).unwrap();
+            assert_eq!(record.lobby_type, match_gen::LOBBY_RANKED);
+            assert!(record.start_time >= IMMORTAL_DRAFT_FROM);
+            assert!(!dataset.lacked_by_opendota(*id, 1.0));
+        }
+        let lacked = newest_500
+            .iter()
+            .filter(|id| dataset.lacked_by_opendota(**id, 0.02))
+            .count();
+        assert!((2..30).contains(&lacked), "{lacked} of 500 lacked");
+        assert!(
+            !newest_500
+                .iter()
+                .any(|id| dataset.lacked_by_opendota(*id, 0.0))
+        );
+        assert_eq!(Dataset::generate(42, 3, 600).immortal_draft_ids(), immortal);
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! OpenDota's `/matches/{id}`); latency, the token bucket, the daily quota and
 //! the down windows apply to every request. Scripts pin the outcomes of given
 //! matches, one outcome per detail request, the last one repeating forever.
+//!
+//! The plan also says how far the server follows today's real APIs
+//! (README, "The simulator"): by default the sequence endpoint leaves out Immortal
+//! Draft matches and OpenDota lacks a few matches; the sequence endpoint's own
+//! stricter rate and OpenDota's per-minute and daily limits are off by default
+//! (tests run fast) and on in the `today` and `demo` presets.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -46,6 +52,51 @@ pub struct FaultPlan {
     /// Outcome lists per match. A key is a match ID, or `account<N>:<K>`: the
     /// K-th newest match (0-based) of `accounts()[N]`, resolved at start.
     pub scripts: BTreeMap<String, Vec<String>>,
+    /// GetMatchHistoryBySequenceNum leaves out every Immortal Draft match and
+    /// answers the next match instead, as Valve's has since February 2026.
+    pub sequence_skips_immortal_draft: bool,
+    /// Share of matches OpenDota does not have: missing from its player
+    /// histories, 404 on `/matches/{id}`. Never an Immortal Draft match, so
+    /// that by default every listed match has a source that can serve it.
+    pub opendota_lacks: f64,
+    /// Every Steam endpoint's limit (Valve's allows about 5 a second per IP);
+    /// requests beyond it answer 429.
+    pub steam_bucket: Option<TokenBucket>,
+    /// The sequence endpoint's own, stricter limit on top (Valve's wants
+    /// about one call per 5 s); requests beyond it answer 429.
+    pub sequence_bucket: Option<TokenBucket>,
+    /// OpenDota's limits and rate-limit headers.
+    pub opendota_limits: Option<OpenDotaLimits>,
+}
+
+/// OpenDota's limits: a fixed window (a clock minute) and, without a key, a
+/// daily quota that resets at 00:00 UTC. Every OpenDota answer then carries
+/// `X-Rate-Limit-Remaining-Minute`, and without a key
+/// `X-Rate-Limit-Remaining-Day`. A key is `?api_key=` or `Authorization: Bearer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenDotaLimits {
+    /// Calls per window without a key.
+    pub per_minute: u32,
+    /// Calls per window with a key.
+    pub per_minute_with_key: u32,
+    /// Calls per UTC day without a key (with one, calls are billed instead).
+    pub per_day: u32,
+    /// The window's length; 60,000 is a clock minute. Windows are aligned to
+    /// the wall clock (multiples of this since the Unix epoch).
+    pub window_ms: u64,
+}
+
+impl Default for OpenDotaLimits {
+    /// OpenDota's published free-tier limits.
+    fn default() -> OpenDotaLimits {
+        OpenDotaLimits {
+            per_minute: 60,
+            per_minute_with_key: 300,
+            per_day: 3_000,
+            window_ms: 60_000,
+        }
+    }
 }
 
 impl Default for FaultPlan {
@@ -66,9 +117,17 @@ impl Default for FaultPlan {
             daily_quota: None,
             down: Vec::new(),
             scripts: BTreeMap::new(),
+            sequence_skips_immortal_draft: true,
+            opendota_lacks: DEFAULT_OPENDOTA_LACKS,
+            steam_bucket: None,
+            sequence_bucket: None,
+            opendota_limits: None,
         }
     }
 }
+
+/// About one match in fifty is missing from OpenDota by default.
+pub(crate) const DEFAULT_OPENDOTA_LACKS: f64 = 0.02;
 
 /// Requests beyond `burst` plus `per_second` a second answer 429.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -185,7 +244,8 @@ fn parse_script_key(key: &str) -> Result<ScriptTarget, String> {
 }
 
 impl FaultPlan {
-    /// A built-in plan: "none", "demo", "flaky", "outage" or "ratelimit".
+    /// A built-in plan: "none", "ideal", "today", "demo", "flaky", "outage"
+    /// or "ratelimit" (see `presets`).
     pub fn preset(name: &str) -> Option<FaultPlan> {
         super::presets::preset(name)
     }
@@ -265,10 +325,27 @@ impl FaultPlan {
         {
             return Err(format!("latency_ms = [{min}, {max}]: min is above max"));
         }
-        if let Some(bucket) = &self.token_bucket
-            && (bucket.per_second.is_nan() || bucket.per_second < 0.0 || bucket.burst == 0)
+        for (name, bucket) in [
+            ("token_bucket", &self.token_bucket),
+            ("steam_bucket", &self.steam_bucket),
+            ("sequence_bucket", &self.sequence_bucket),
+        ] {
+            if let Some(bucket) = bucket
+                && (bucket.per_second.is_nan() || bucket.per_second < 0.0 || bucket.burst == 0)
+            {
+                return Err(format!("{name} needs per_second >= 0 and burst >= 1"));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.opendota_lacks) {
+            return Err(format!(
+                "opendota_lacks = {} is not a share between 0 and 1",
+                self.opendota_lacks
+            ));
+        }
+        if let Some(limits) = &self.opendota_limits
+            && limits.window_ms == 0
         {
-            return Err("token_bucket needs per_second >= 0 and burst >= 1".into());
+            return Err("opendota_limits.window_ms must be at least 1".into());
         }
         for window in &self.down {
             if window.start_ms > window.end_ms {
@@ -380,6 +457,60 @@ mod tests {
         assert_eq!(plan.latency_ms, Some([5, 10]));
         assert_eq!(plan.token_bucket.as_ref().map(|b| b.burst), Some(3));
         assert!(plan.validate().is_ok());
+    }
+
+    #[test]
+    fn todays_behaviour_reads_from_toml_and_defaults_to_on() {
+        let default = FaultPlan::default();
+        assert!(default.sequence_skips_immortal_draft);
+        assert_eq!(default.opendota_lacks, DEFAULT_OPENDOTA_LACKS);
+        assert_eq!(
+            (default.sequence_bucket, default.opendota_limits),
+            (None, None)
+        );
+        // The example in README's simulator section.
+        let plan: FaultPlan = toml::from_str(
+            r#"
+            sequence_skips_immortal_draft = false
+            opendota_lacks = 0.1
+            sequence_bucket = { per_second = 0.2, burst = 1 }
+            [opendota_limits]
+            per_minute = 30
+            window_ms = 1000
+            "#,
+        )
+        .unwrap();
+        assert!(!plan.sequence_skips_immortal_draft);
+        assert_eq!(plan.opendota_lacks, 0.1);
+        assert_eq!(plan.sequence_bucket.as_ref().map(|b| b.burst), Some(1));
+        let limits = plan.opendota_limits.clone().unwrap();
+        assert_eq!(
+            (limits.per_minute, limits.per_day, limits.window_ms),
+            (30, 3_000, 1_000)
+        );
+        assert_eq!(plan.validate(), Ok(()));
+
+        let bad = FaultPlan {
+            opendota_lacks: 1.5,
+            ..FaultPlan::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("opendota_lacks"));
+        let bad = FaultPlan {
+            opendota_limits: Some(OpenDotaLimits {
+                window_ms: 0,
+                ..OpenDotaLimits::default()
+            }),
+            ..FaultPlan::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("window_ms"));
+        let bad = FaultPlan {
+            sequence_bucket: Some(TokenBucket {
+                per_second: 1.0,
+                burst: 0,
+            }),
+            ..FaultPlan::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("sequence_bucket"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::rng::mix;
 pub(crate) const ANONYMOUS_ACCOUNT_ID: u32 = u32::MAX;
 pub(crate) const LOBBY_COOP_BOTS: i64 = 4;
 const LOBBY_PRACTICE: i64 = 1;
-const LOBBY_RANKED: i64 = 7;
+pub(crate) const LOBBY_RANKED: i64 = 7;
 const LOBBY_BATTLE_CUP: i64 = 9;
 const LOBBY_NORMAL: i64 = 0;
 

@@ -3,9 +3,13 @@
 //!
 //! One axum server on 127.0.0.1 serves both APIs with the real paths and
 //! shapes (see `tests/fixtures/`). By default it behaves like the real APIs
-//! today, GetMatchDetails' 500 included; a `FaultPlan` adds the trouble real
-//! servers cause (5xx, 429, timeouts, dropped connections, broken JSON,
-//! outages, quotas), reproducibly from a seed.
+//! today: GetMatchDetails' 500, GetMatchHistory's 500-match cap while
+//! OpenDota lists the whole history, Immortal Draft matches left out of the
+//! sequence endpoint, a few matches OpenDota lacks. A `FaultPlan` adds the
+//! real limits (the sequence endpoint's stricter rate, OpenDota's minute and
+//! daily quotas and their headers) and the trouble real servers cause (5xx,
+//! 429, timeouts, dropped connections, broken JSON, outages), reproducibly
+//! from a seed.
 //!
 //! Modules: `server` (start/stop, the request pipeline), `routes` (path ->
 //! endpoint), `steam_routes` and `opendota_routes` (the endpoints), `detail`
@@ -32,7 +36,7 @@ mod stats;
 mod steam_routes;
 
 pub use dataset::{Dataset, SimAccount};
-pub use faults::{DownWindow, FaultPlan, TokenBucket};
+pub use faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
 pub use server::{SimConfig, SimServer};
 pub use standalone::{SimulateOptions, run_standalone};
-pub use stats::SimStats;
+pub use stats::{ApiStats, SimStats};

@@ -1,6 +1,8 @@
 //! The OpenDota endpoints: a player's whole history, and one match.
 
-use axum::http::StatusCode;
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::detail::{self, DetailBodies};
@@ -9,8 +11,23 @@ use super::match_json;
 use super::respond::{self, Api, Reply};
 use super::server::SimState;
 
-/// `/players/{account_id}/matches`: the whole history in one array, newest
-/// first. Private and unknown accounts get `[]`, as OpenDota gives them.
+/// Whether the request carries an OpenDota key: `?api_key=` or
+/// `Authorization: Bearer <key>`.
+pub(crate) fn has_key(query: &HashMap<String, String>, headers: &HeaderMap) -> bool {
+    let in_query = query
+        .get("api_key")
+        .is_some_and(|key| !key.trim().is_empty());
+    let in_header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().strip_prefix("Bearer "))
+        .is_some_and(|key| !key.trim().is_empty());
+    in_query || in_header
+}
+
+/// `/players/{account_id}/matches`: the whole history OpenDota has, in one
+/// array, newest first. Private and unknown accounts get `[]`, as OpenDota
+/// gives them.
 pub(crate) fn player_matches(state: &SimState, account_id: &str) -> Reply {
     let account = account_id
         .trim()
@@ -27,6 +44,7 @@ pub(crate) fn player_matches(state: &SimState, account_id: &str) -> Reply {
     let rows: Vec<Value> = account
         .match_ids
         .iter()
+        .filter(|id| !state.opendota_lacks(**id))
         .filter_map(|id| state.dataset.sketch(*id))
         .filter_map(|sketch| match_json::opendota_history_row(&sketch, account.account_id))
         .collect();
@@ -38,6 +56,9 @@ pub(crate) fn match_by_id(state: &SimState, match_id: &str) -> Reply {
     let Ok(match_id) = match_id.trim().parse::<i64>() else {
         return detail::not_found(Api::OpenDota);
     };
+    if state.opendota_lacks(match_id) {
+        return detail::not_found(Api::OpenDota);
+    }
     let (outcome, timeout) = state.detail_outcome(Some(match_id));
     let body = |id: i64| {
         state

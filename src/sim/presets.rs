@@ -1,12 +1,37 @@
 //! Built-in fault plans, named on the command line (`--faults demo`).
+//!
+//! - `none`: no faults; the data as today's APIs serve it (Immortal Draft
+//!   left out of the sequence endpoint, a few matches missing on OpenDota).
+//! - `ideal`: no faults and every match on every endpoint.
+//! - `today`: `none` plus today's real limits: Steam at 5 calls a second,
+//!   its sequence endpoint at one per 5 s, OpenDota at 60 a minute and
+//!   3,000 a day.
+//! - `demo`: today's limits scaled so that the demo's 1,500 matches sync in
+//!   about a minute from both sources, plus a little trouble to show.
+//! - `flaky`, `outage`, `ratelimit`: one kind of trouble each.
 
-use super::faults::{DownWindow, FaultPlan, TokenBucket};
+use super::faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
 
-pub(crate) const PRESET_NAMES: [&str; 5] = ["none", "demo", "flaky", "outage", "ratelimit"];
+pub(crate) const PRESET_NAMES: [&str; 7] = [
+    "none",
+    "ideal",
+    "today",
+    "demo",
+    "flaky",
+    "outage",
+    "ratelimit",
+];
+
+/// The demo's sequence endpoint: 25 times Valve's pace.
+pub(crate) const DEMO_SEQUENCE_PER_SECOND: f64 = 5.0;
+/// The demo's OpenDota: 20 a second, counted in clock minutes like the real one.
+pub(crate) const DEMO_OPENDOTA_PER_MINUTE: u32 = 1_200;
 
 pub(crate) fn preset(name: &str) -> Option<FaultPlan> {
     let plan = match name {
         "none" => FaultPlan::default(),
+        "ideal" => ideal(),
+        "today" => today(),
         "demo" => demo(),
         "flaky" => FaultPlan {
             seed: 7,
@@ -37,14 +62,50 @@ pub(crate) fn preset(name: &str) -> Option<FaultPlan> {
     Some(plan)
 }
 
+/// Every match on every endpoint: for runs that must fetch everything from
+/// one source.
+pub(crate) fn ideal() -> FaultPlan {
+    FaultPlan {
+        sequence_skips_immortal_draft: false,
+        opendota_lacks: 0.0,
+        ..FaultPlan::default()
+    }
+}
+
+/// The real APIs' limits as published (README, "The simulator").
+fn today() -> FaultPlan {
+    FaultPlan {
+        steam_bucket: Some(TokenBucket {
+            per_second: 5.0,
+            burst: 5,
+        }),
+        sequence_bucket: Some(TokenBucket {
+            per_second: 0.2,
+            burst: 1,
+        }),
+        opendota_limits: Some(OpenDotaLimits::default()),
+        ..FaultPlan::default()
+    }
+}
+
 /// Enough trouble to show every state of the UI, little enough to finish:
 /// a few 5xx, two 429s, two matches that never resolve, a few that succeed
-/// on the second try.
+/// on the second try; today's limits scaled to a one-minute demo (Steam's
+/// sequence endpoint the slower source, OpenDota's headers counting down).
 fn demo() -> FaultPlan {
     let mut plan = FaultPlan {
         seed: 42,
         server_error: 0.03,
         latency_ms: Some([20, 120]),
+        sequence_bucket: Some(TokenBucket {
+            per_second: DEMO_SEQUENCE_PER_SECOND,
+            burst: DEMO_SEQUENCE_PER_SECOND as u32,
+        }),
+        opendota_limits: Some(OpenDotaLimits {
+            per_minute: DEMO_OPENDOTA_PER_MINUTE,
+            per_minute_with_key: DEMO_OPENDOTA_PER_MINUTE * 5,
+            ..OpenDotaLimits::default()
+        }),
         ..FaultPlan::default()
     };
     let scripted: [(&str, &[&str]); 8] = [
@@ -76,6 +137,7 @@ mod tests {
             let plan = preset(name).unwrap_or_else(|| panic!("{name} missing"));
             assert_eq!(plan.validate(), Ok(()), "{name}");
         }
+        assert_eq!(PRESET_NAMES.len(), 7);
         assert!(preset("nonsense").is_none());
         assert_eq!(preset("none"), Some(FaultPlan::default()));
     }
@@ -89,5 +151,33 @@ mod tests {
             .filter(|words| words.as_slice() == ["not_found"])
             .count();
         assert_eq!(never, 2);
+    }
+
+    #[test]
+    fn today_has_the_published_limits_and_demo_scales_them() {
+        let today = preset("today").unwrap();
+        assert_eq!(
+            today.sequence_bucket,
+            Some(TokenBucket {
+                per_second: 0.2,
+                burst: 1
+            })
+        );
+        assert_eq!(today.steam_bucket.as_ref().map(|b| b.per_second), Some(5.0));
+        let limits = today.opendota_limits.unwrap();
+        assert_eq!((limits.per_minute, limits.per_day), (60, 3_000));
+        assert_eq!(limits.window_ms, 60_000);
+        assert!(today.sequence_skips_immortal_draft && today.opendota_lacks > 0.0);
+
+        // 1,500 matches at the sum of both sources' rates: about a minute.
+        let demo = preset("demo").unwrap();
+        let steam = demo.sequence_bucket.unwrap().per_second;
+        let opendota = f64::from(demo.opendota_limits.unwrap().per_minute) / 60.0;
+        let seconds = 1_500.0 / (steam + opendota);
+        assert!((50.0..=75.0).contains(&seconds), "{seconds} s");
+
+        let ideal = preset("ideal").unwrap();
+        assert!(!ideal.sequence_skips_immortal_draft);
+        assert_eq!(ideal.opendota_lacks, 0.0);
     }
 }

@@ -42,6 +42,19 @@ impl Route {
         }
     }
 
+    /// The API under which `SimStats::by_api` counts this endpoint.
+    pub(crate) fn api_name(&self) -> &'static str {
+        match self {
+            Route::OdPlayerMatches(_) | Route::OdMatch(_) => "opendota",
+            Route::Stats | Route::Unknown => "other",
+            _ => "steam",
+        }
+    }
+
+    pub(crate) fn is_opendota(&self) -> bool {
+        matches!(self, Route::OdPlayerMatches(_) | Route::OdMatch(_))
+    }
+
     pub(crate) fn is_steam(&self) -> bool {
         matches!(
             self,

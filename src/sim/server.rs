@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::body_cache::BodyCache;
 use super::dataset::Dataset;
-use super::fault_state::{FaultState, Refusal};
+use super::fault_state::{FaultState, Lane, Refusal, Remaining};
 use super::faults::{FaultPlan, Outcome};
 use super::respond::{self, Reply};
 use super::routes::{Route, route};
@@ -61,6 +61,9 @@ pub(crate) struct SimState {
     pub required_key: Option<String>,
     pub get_match_details_works: bool,
     pub history_cap: usize,
+    /// From the fault plan, fixed for the server's life.
+    pub sequence_skips_immortal_draft: bool,
+    pub opendota_lacks: f64,
     faults: Mutex<FaultState>,
     stats: Mutex<StatsRecorder>,
 }
@@ -78,6 +81,12 @@ impl SimState {
     pub(crate) fn detail_outcome(&self, match_id: Option<i64>) -> (Outcome, Duration) {
         let mut faults = lock(&self.faults);
         (faults.detail_outcome(match_id), faults.timeout())
+    }
+
+    /// Whether OpenDota has no such match (see `FaultPlan::opendota_lacks`).
+    pub(crate) fn opendota_lacks(&self, match_id: i64) -> bool {
+        self.dataset
+            .lacked_by_opendota(match_id, self.opendota_lacks)
     }
 }
 
@@ -112,8 +121,10 @@ impl SimServer {
         let dataset = Arc::new(dataset);
         let started = Instant::now();
         let state = Arc::new(SimState {
+            sequence_skips_immortal_draft: config.faults.sequence_skips_immortal_draft,
+            opendota_lacks: config.faults.opendota_lacks,
             faults: Mutex::new(FaultState::new(config.faults, &dataset, started)),
-            stats: Mutex::new(StatsRecorder::default()),
+            stats: Mutex::new(StatsRecorder::new(started)),
             dataset,
             bodies: BodyCache::default(),
             required_key: config.required_key,
@@ -156,6 +167,12 @@ impl SimServer {
         Arc::clone(&self.state.dataset)
     }
 
+    /// Whether this server's OpenDota lacks the match (404, and missing
+    /// from the player histories).
+    pub fn opendota_lacks(&self, match_id: i64) -> bool {
+        self.state.opendota_lacks(match_id)
+    }
+
     /// What has been served so far.
     pub fn stats(&self) -> SimStats {
         lock(&self.state.stats).snapshot()
@@ -192,7 +209,7 @@ async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap
         let value = serde_json::to_value(stats).unwrap_or_default();
         return respond::json(StatusCode::OK, &value);
     }
-    lock(&state.stats).arrived(Instant::now());
+    lock(&state.stats).arrived(Instant::now(), route.endpoint_name(), route.api_name());
 
     let latency = lock(&state.faults).latency();
     if let Some(latency) = latency {
@@ -201,14 +218,18 @@ async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap
     let query: HashMap<String, String> = Query::try_from_uri(&uri)
         .map(|Query(query)| query)
         .unwrap_or_default();
-    let admitted = lock(&state.faults).admit(Instant::now());
-    let reply = match admitted {
-        Err(refusal) => refused(&route, refusal),
-        Ok(()) if route.is_steam() && !steam_routes::key_accepted(&state, &query, &headers) => {
+    let lane = lane(&route, &query, &headers);
+    let admission = lock(&state.faults).admit_on(Instant::now(), lane);
+    let mut reply = match admission.refusal {
+        Some(refusal) => refused(&route, refusal),
+        None if route.is_steam() && !steam_routes::key_accepted(&state, &query, &headers) => {
             Reply::new(respond::forbidden(), "403")
         }
-        Ok(()) => serve(&state, &route, &query),
+        None => serve(&state, &route, &query),
     };
+    if let Some(remaining) = admission.remaining {
+        rate_limit_headers(&mut reply.response, remaining);
+    }
 
     // Count before hanging: a client that gives up on a timeout may close
     // the connection, and the answer would then never be counted.
@@ -217,6 +238,31 @@ async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap
         tokio::time::sleep(hang).await;
     }
     reply.response
+}
+
+/// Which lane's limits a request falls under.
+fn lane(route: &Route, query: &HashMap<String, String>, headers: &HeaderMap) -> Lane {
+    if route.is_opendota() {
+        return Lane::OpenDota {
+            keyed: opendota_routes::has_key(query, headers),
+        };
+    }
+    match route {
+        Route::HistoryBySequence => Lane::SteamSequence,
+        _ => Lane::SteamOther,
+    }
+}
+
+/// OpenDota's `X-Rate-Limit-Remaining-*` headers, on every answer.
+fn rate_limit_headers(response: &mut Response, remaining: Remaining) {
+    let headers = response.headers_mut();
+    headers.insert(
+        "x-rate-limit-remaining-minute",
+        HeaderValue::from(remaining.minute),
+    );
+    if let Some(day) = remaining.day {
+        headers.insert("x-rate-limit-remaining-day", HeaderValue::from(day));
+    }
 }
 
 fn refused(route: &Route, refusal: Refusal) -> Reply {

@@ -77,16 +77,33 @@ fn banner(server: &SimServer, key_required: bool) -> String {
         String::new(),
     ];
     lines.push(format!(
-        "{:>12}  {:<20} {:<8} {:>7}",
-        "account", "vanity", "private", "matches"
+        "{:>12}  {:<20} {:<8} {:>7} {:>9} {:>9}",
+        "account", "vanity", "private", "matches", "opendota", "immortal"
     ));
     for account in dataset.accounts() {
+        // What OpenDota lists (nothing for a private profile), and how many
+        // the sequence endpoint leaves out.
+        let on_opendota = if account.private {
+            "-".to_string()
+        } else {
+            let has = account.match_ids.iter();
+            has.filter(|id| !server.opendota_lacks(**id))
+                .count()
+                .to_string()
+        };
+        let immortal = account
+            .match_ids
+            .iter()
+            .filter(|id| dataset.is_immortal_draft(**id))
+            .count();
         lines.push(format!(
-            "{:>12}  {:<20} {:<8} {:>7}",
+            "{:>12}  {:<20} {:<8} {:>7} {:>9} {:>9}",
             account.account_id,
             account.vanity,
             if account.private { "yes" } else { "no" },
-            account.match_ids.len()
+            account.match_ids.len(),
+            on_opendota,
+            immortal,
         ));
     }
     let first = dataset.accounts()[0].account_id;
@@ -158,6 +175,7 @@ mod tests {
             text.lines().any(|line| line.contains("yes")),
             "the private account is marked"
         );
+        assert!(text.contains("opendota") && text.contains("immortal"));
         assert!(banner(&server, true).contains("<the --key value>"));
     }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
+use super::dataset::MatchRecord;
 use super::detail::{self, DetailBodies};
 use super::faults::Outcome;
 use super::match_json;
@@ -130,13 +131,23 @@ pub(crate) fn match_details(state: &SimState, query: &Query) -> Reply {
 
 pub(crate) fn history_by_sequence(state: &SimState, query: &Query) -> Reply {
     let start_seq = number::<i64>(query, "start_at_match_seq_num").unwrap_or(0);
-    let records = state.dataset.records_from_seq(start_seq);
-    let records = &records[..records.len().min(page_size(query))];
+    let from = state.dataset.records_from_seq(start_seq);
+    // Since February 2026 Valve's endpoint leaves out Immortal Draft matches:
+    // asked for one, it answers with the next match.
+    let records: Vec<&MatchRecord> = from
+        .iter()
+        .filter(|record| !(state.sequence_skips_immortal_draft && record.immortal_draft))
+        .take(page_size(query))
+        .collect();
     let Some(first) = records.first() else {
         // Past the newest match: Valve answers an empty page.
         return ok(&json!({"result": {"status": 1, "matches": []}}));
     };
-    let (outcome, timeout) = state.detail_outcome(Some(first.match_id));
+    // The asked match's script (or draw) decides, even when it is left out.
+    let asked = from
+        .first()
+        .map_or(first.match_id, |record| record.match_id);
+    let (outcome, timeout) = state.detail_outcome(Some(asked));
     let page = |ids: &mut dyn Iterator<Item = i64>| {
         let matches: Vec<std::sync::Arc<str>> = ids
             .filter_map(|id| state.bodies.get(&state.dataset, Api::Steam, id))

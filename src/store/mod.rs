@@ -5,9 +5,11 @@
 //! thread; each reader (TUI, status) opens its own read-only `Store`.
 
 mod jobs;
+mod lock;
 mod open;
 mod read;
 mod schema;
+mod watch;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -15,11 +17,13 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use jobs::{JobStatus, SyncJob};
+pub use lock::{Holder, LockError, SyncLock, lock_path};
 pub use open::StoreError;
 pub use read::{
     Counts, ErrorRow, FilterQuery, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow,
     WindowAnchor, WindowKey,
 };
+pub use watch::ChangeWatch;
 pub use write::{FailureRecord, MAX_ATTEMPTS};
 
 /// A connection to the dota-sync database.
