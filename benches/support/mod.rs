@@ -39,8 +39,11 @@ pub fn write_stubs(path: &Path, dataset: &Dataset, account_index: usize, count: 
 pub fn start_sim(
     runtime: &tokio::runtime::Runtime,
     matches: usize,
-    faults: FaultPlan,
+    mut faults: FaultPlan,
 ) -> SimServer {
+    // Every match on every endpoint: the benches measure fetching all of them.
+    faults.sequence_skips_immortal_draft = false;
+    faults.opendota_lacks = 0.0;
     runtime
         .block_on(SimServer::start(SimConfig {
             accounts: 2,

@@ -14,7 +14,11 @@ use dota_sync::sync::{self, Channels, Summary, SyncOptions};
 
 pub const KEY: &str = "SECRETKEY123456";
 
-pub fn config(accounts: usize, matches: usize, faults: FaultPlan) -> SimConfig {
+/// A world where every match is on every endpoint: single-source tests
+/// expect to fetch everything. Two-source tests turn the gaps back on.
+pub fn config(accounts: usize, matches: usize, mut faults: FaultPlan) -> SimConfig {
+    faults.sequence_skips_immortal_draft = false;
+    faults.opendota_lacks = 0.0;
     SimConfig {
         seed: 11,
         accounts,
