@@ -48,7 +48,7 @@ fn main() {
 
     let started = Instant::now();
     let summary = runtime
-        .block_on(sync::run(&source, &store, &options, &channels))
+        .block_on(sync::run(std::slice::from_ref(&source), &store, &options, &channels))
         .unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     let stats = sim.stats();

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::source::SourceKind;
+use crate::source::choice::{RateSpec, SourceChoice};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,15 +46,21 @@ pub enum Command {
 /// Where matches come from.
 #[derive(Debug, Clone, Args, Default)]
 pub struct SourceArgs {
-    /// API to use: steam (needs STEAM_API_KEY) or opendota
-    #[arg(long, value_enum)]
-    pub source: Option<SourceKind>,
-    /// The source's base URL (default: the public API)
+    /// auto (Steam when STEAM_API_KEY is set, and OpenDota), steam, opendota or steam,opendota
+    #[arg(long, value_name = "SOURCES")]
+    pub source: Option<SourceChoice>,
+    /// Base URL of every chosen source (default: the public APIs)
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
-    /// At most R requests in any one-second window, bursts included
+    /// Base URL of Steam alone
+    #[arg(long, value_name = "URL")]
+    pub steam_api_base: Option<String>,
+    /// Base URL of OpenDota alone
+    #[arg(long, value_name = "URL")]
+    pub opendota_api_base: Option<String>,
+    /// At most R requests in any one-second window per source, or steam=R1,opendota=R2
     #[arg(long, value_name = "R")]
-    pub rate: Option<f64>,
+    pub rate: Option<RateSpec>,
 }
 
 #[derive(Debug, Args)]
@@ -67,9 +73,42 @@ pub struct SyncArgs {
     /// Stop collecting IDs at the first page with nothing new
     #[arg(long)]
     pub new_only: bool,
-    /// Print one JSON summary object on stdout
+    /// Print one JSON summary object on stdout (with --watch, one line per pass)
     #[arg(long)]
     pub json: bool,
+    /// After the sync, wait INTERVAL (default 10m; e.g. 90s, 5m, 1h) and sync
+    /// new matches again, until Ctrl-C
+    #[arg(long, value_name = "INTERVAL", num_args = 0..=1, default_missing_value = "10m")]
+    pub watch: Option<WatchInterval>,
+}
+
+/// `--watch`'s interval: `90`, `90s`, `5m`, `1h`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchInterval(pub std::time::Duration);
+
+impl std::str::FromStr for WatchInterval {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<WatchInterval, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("--watch wants an interval like 90s, 10m or 1h, not {text:?}"))?;
+        let seconds = match unit {
+            "" | "s" => n,
+            "m" => n * 60,
+            "h" => n * 3600,
+            _ => return Err(format!("--watch wants an interval like 90s, 10m or 1h, not {text:?}")),
+        };
+        if seconds == 0 || seconds > 7 * 24 * 3600 {
+            return Err("--watch wants an interval between 1 s and 7 days".into());
+        }
+        Ok(WatchInterval(std::time::Duration::from_secs(seconds)))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -14,11 +14,24 @@ use crate::source::{ApiKey, SourceKind};
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub account: Option<String>,
-    pub source: Option<SourceKind>,
-    pub rate: Option<f64>,
+    /// As `--source`: `auto`, `steam`, `opendota`, `steam,opendota`.
+    pub source: Option<String>,
+    /// As `--rate`: a number, or `"steam=2,opendota=1"`.
+    pub rate: Option<RateValue>,
+    pub api_base: Option<String>,
+    pub steam_api_base: Option<String>,
+    pub opendota_api_base: Option<String>,
     pub db: Option<PathBuf>,
     pub steam_api_key: Option<String>,
     pub opendota_api_key: Option<String>,
+}
+
+/// `rate = 4` or `rate = "steam=2,opendota=1"`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RateValue {
+    Number(f64),
+    Text(String),
 }
 
 /// A problem with the settings; one line.
@@ -143,8 +156,8 @@ mod tests {
         let path = dir.path().join("sub/config.toml");
         let config = FileConfig {
             account: Some("86745912".into()),
-            source: Some(SourceKind::OpenDota),
-            rate: Some(2.0),
+            source: Some("opendota".into()),
+            rate: Some(RateValue::Number(2.0)),
             ..FileConfig::default()
         };
         save_file(&path, &config).unwrap();

@@ -405,7 +405,7 @@ async fn a_stopped_run_resumes_to_the_same_database() {
         }
     });
     let source = steam(&sim);
-    let summary = dota_sync::sync::run(&source, &store, &opts, &channels)
+    let summary = dota_sync::sync::run(std::slice::from_ref(&source), &store, &opts, &channels)
         .await
         .unwrap();
     stopper.await.unwrap();
@@ -437,7 +437,7 @@ async fn a_match_asked_for_during_a_run_is_fetched_in_that_run_even_if_given_up(
     let (channels, progress) = dota_sync::sync::Channels::detached();
     channels.urgent.push(target);
     let source = steam(&sim);
-    let summary = dota_sync::sync::run(&source, &store, &options(account.account_id), &channels)
+    let summary = dota_sync::sync::run(std::slice::from_ref(&source), &store, &options(account.account_id), &channels)
         .await
         .unwrap();
     assert_eq!(

@@ -43,7 +43,8 @@ impl Screen {
     }
 }
 
-/// `Fetching match details: n/1500` with n > 0.
+/// `Fetching match details: n/N` with n > 0 and N the demo's ~1,500 (the
+/// union of Steam's newest 500 and what OpenDota lists).
 fn fetched_some(text: &str) -> bool {
     let Some((_, rest)) = text.split_once("Fetching match details: ") else {
         return false;
@@ -51,7 +52,20 @@ fn fetched_some(text: &str) -> bool {
     let Some((done, total)) = rest.split_once('/') else {
         return false;
     };
-    done.parse::<u32>().is_ok_and(|n| n > 0) && total.starts_with("1500")
+    let total: String = total.chars().take_while(char::is_ascii_digit).collect();
+    done.parse::<u32>().is_ok_and(|n| n > 0) && total.parse::<u32>().is_ok_and(|n| n > 1400)
+}
+
+/// `Collecting match IDs: N/N`: paging done, the total known.
+fn collected_all(text: &str) -> bool {
+    let Some((_, rest)) = text.split_once("Collecting match IDs: ") else {
+        return false;
+    };
+    let Some((seen, total)) = rest.split_once('/') else {
+        return false;
+    };
+    let total: String = total.chars().take_while(char::is_ascii_digit).collect();
+    seen == total && total.parse::<u32>().is_ok_and(|n| n > 1400)
 }
 
 struct Demo {
@@ -149,12 +163,12 @@ impl Demo {
 #[test]
 fn demo_runs_in_a_terminal_and_quits_cleanly() {
     let mut demo = spawn_demo();
-    // Phase 2 under way: `Fetching match details: n/1500`.
+    // Phase 2 under way: `Fetching match details: n/N`.
     let text = demo
         .screen
         .wait_until("phase 2 progress", Duration::from_secs(60), fetched_some);
     assert!(text.contains("demo"), "{text}");
-    assert!(text.contains("Collecting match IDs: 1500/1500"), "{text}");
+    assert!(collected_all(&text), "{text}");
     assert!(
         demo.screen.parser.screen().alternate_screen(),
         "the TUI uses the alternate screen"

@@ -221,6 +221,7 @@ fn collecting() -> Progress {
         },
         fetch: FetchProgress::default(),
         fetch_started: false,
+        sources: Vec::new(),
     }
 }
 

@@ -12,8 +12,11 @@ use crate::store::Store;
 use crate::sync::{SyncOptions, controller};
 use crate::tui::{self, TuiContext};
 
-/// Requests per second in the demo: ~1,500 matches in about a minute.
-const DEMO_RATE: f64 = 30.0;
+/// Requests per second in the demo, per source: ~1,500 matches in about a
+/// minute between them (the simulator's demo limits are 5/s for Steam's
+/// sequence endpoint and 1,200 a minute for OpenDota).
+const DEMO_STEAM_RATE: f64 = 5.0;
+const DEMO_OPENDOTA_RATE: f64 = 20.0;
 const DEMO_MATCHES: usize = 1_500;
 
 pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
@@ -28,26 +31,34 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
             temp.path().join("demo.db")
         }
     };
+    // Today's APIs, scaled to a one-minute sync from both sources: Steam's
+    // newest 500 (Immortal Draft left out of its sequence endpoint), and
+    // OpenDota's whole history under its per-minute limit.
     let config = SimConfig {
         seed: 7,
         accounts: 2,
         matches_per_account: DEMO_MATCHES,
-        faults: single_source_demo_plan(),
+        faults: FaultPlan::preset("demo").unwrap_or_default(),
         required_key: None,
         get_match_details_works: false,
-        // Steam lists only 500; the demo shows a whole 1,500-match sync.
-        history_cap: DEMO_MATCHES,
+        ..SimConfig::default()
     };
     let sim = SimServer::start(config)
         .await
         .map_err(|e| Failure::fatal(format!("cannot start the simulator: {e}")))?;
     let account_id = sim.dataset().accounts()[0].account_id;
     let store = Store::open(&db_path)?;
-    let source_config =
-        SourceConfig::new(SourceKind::Steam, Some(sim.base_url()), ApiKey::new("demo"));
-    let source = AnySource::new(&source_config).map_err(super::account::fetch_failure)?;
-    let options = SyncOptions::new(account_id, DEMO_RATE);
-    let handle = controller::spawn(Arc::new(source), Arc::new(Mutex::new(store)), options, None);
+    let mut sources = Vec::new();
+    for kind in [SourceKind::Steam, SourceKind::OpenDota] {
+        let config = SourceConfig::new(kind, Some(sim.base_url()), ApiKey::new("demo"));
+        sources.push(AnySource::new(&config).map_err(super::account::fetch_failure)?);
+    }
+    let mut options = SyncOptions::new(account_id, DEMO_STEAM_RATE);
+    options.source_rates = vec![
+        (SourceKind::Steam, DEMO_STEAM_RATE),
+        (SourceKind::OpenDota, DEMO_OPENDOTA_RATE),
+    ];
+    let handle = controller::spawn(Arc::new(sources), Arc::new(Mutex::new(store)), options, None);
     let context = TuiContext {
         db_path: db_path.clone(),
         account_id: Some(account_id),
@@ -63,23 +74,6 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
     sim.shutdown().await;
     result.map_err(|e| Failure::fatal(format!("terminal UI failed: {e}")))?;
     Ok(EXIT_OK)
-}
-
-/// The `demo` preset is today's APIs scaled to a one-minute sync from both
-/// sources: Steam's newest 500 at the sequence endpoint's 5 a second with
-/// Immortal Draft left out, OpenDota's whole history at 1,200 a minute. While
-/// the demo syncs from Steam alone, it keeps what one source can finish: the
-/// preset's trouble without today's gaps and limits. Once OpenDota runs
-/// alongside, use the preset as it is, with the default 500-match cap.
-fn single_source_demo_plan() -> FaultPlan {
-    FaultPlan {
-        sequence_skips_immortal_draft: false,
-        opendota_lacks: 0.0,
-        steam_bucket: None,
-        sequence_bucket: None,
-        opendota_limits: None,
-        ..FaultPlan::preset("demo").unwrap_or_default()
-    }
 }
 
 pub async fn simulate(args: SimulateArgs) -> Result<u8, Failure> {

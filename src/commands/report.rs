@@ -7,7 +7,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::sync::watch;
 
 use super::out;
-use crate::source::SourceKind;
 use crate::sync::{Progress, Summary, SyncState};
 
 /// Prints progress until the sender is dropped.
@@ -107,7 +106,7 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
 }
 
 /// The human summary, on stderr.
-pub fn print_summary(s: &Summary, kind: SourceKind) {
+pub fn print_summary(s: &Summary) {
     out::err_line(&format!(
         "account {}: {} IDs collected ({} new), {} details fetched, {} failed ({} server errors), {} given up, {} stubs left",
         s.account_id,
@@ -119,7 +118,15 @@ pub fn print_summary(s: &Summary, kind: SourceKind) {
         s.given_up,
         s.stubs_left
     ));
-    if s.history_capped && kind == SourceKind::Steam {
+    if s.sources.len() > 1 {
+        for source in &s.sources {
+            out::err_line(&format!(
+                "  {}: {} requests, {} details fetched, {} failed",
+                source.source, source.requests, source.details_fetched, source.failed
+            ));
+        }
+    }
+    if s.history_capped {
         out::err_line(
             "note: Steam only lists a player's 500 most recent matches; run with --source opendota to collect the full history",
         );

@@ -4,21 +4,53 @@ use std::path::PathBuf;
 
 use super::Failure;
 use crate::cli::SourceArgs;
-use crate::config::{self, FileConfig};
+use crate::config::{self, FileConfig, RateValue};
+use crate::source::choice::{RateSpec, SourceChoice};
 use crate::source::{SourceConfig, SourceKind};
 
-/// Everything a sync needs, resolved.
 /// The highest `--rate` accepted: far above what any API allows, low enough
 /// that the pacer can still space requests (1.01 / R seconds apart).
 pub const MAX_RATE: f64 = 100_000.0;
 
+/// Everything a sync needs, resolved.
 pub struct Resolved {
     pub file: FileConfig,
     pub config_path: Option<PathBuf>,
     pub db: PathBuf,
-    pub source: SourceConfig,
-    pub rate: f64,
+    /// The run's sources, in the order they page and are listed.
+    pub sources: Vec<SourceConfig>,
+    /// The rate of each of them (same order).
+    pub rates: Vec<(SourceKind, f64)>,
+    /// Steam's settings even when Steam is not a source of the run: profile
+    /// names (`steamcommunity.com/id/...`) resolve through it.
+    pub steam: SourceConfig,
+    /// The user named Steam (flag or config file): a missing key is an error.
+    pub steam_named: bool,
     pub account: Option<String>,
+}
+
+impl Resolved {
+    /// The first source's kind, for displays that name one.
+    pub fn primary(&self) -> SourceKind {
+        self.sources[0].kind
+    }
+
+    /// Options for a run of `account_id` from these sources.
+    pub fn sync_options(&self, account_id: u32) -> crate::sync::SyncOptions {
+        let mut options =
+            crate::sync::SyncOptions::new(account_id, self.rates.first().map_or(1.0, |r| r.1));
+        options.source_rates = self.rates.clone();
+        options
+    }
+}
+
+fn check_base(flag: &str, base: &Option<String>) -> Result<(), Failure> {
+    match base {
+        Some(base) if !(base.starts_with("http://") || base.starts_with("https://")) => Err(
+            Failure::usage(format!("{flag} must be an http:// or https:// URL, not {base:?}")),
+        ),
+        _ => Ok(()),
+    }
 }
 
 pub fn resolve(
@@ -29,32 +61,77 @@ pub fn resolve(
     let config_path = config::config_path();
     let file = config::load_file(config_path.as_deref())?;
     let db = config::db_path(db_flag.as_deref(), &file)?;
-    let kind = args.source.or(file.source).unwrap_or(SourceKind::Steam);
-    let rate = args
-        .rate
-        .or(file.rate)
-        .unwrap_or_else(|| kind.default_rate());
-    if !(rate.is_finite() && rate > 0.0 && rate <= MAX_RATE) {
+    let choice = match (&args.source, &file.source) {
+        (Some(choice), _) => choice.clone(),
+        (None, Some(text)) => text.parse::<SourceChoice>().map_err(|e| {
+            Failure::usage(format!("config file: source: {e}"))
+        })?,
+        (None, None) => SourceChoice::Auto,
+    };
+    let rate_spec = match (&args.rate, &file.rate) {
+        (Some(spec), _) => spec.clone(),
+        (None, Some(RateValue::Number(rate))) => RateSpec {
+            all: Some(*rate),
+            per_source: Vec::new(),
+        },
+        (None, Some(RateValue::Text(text))) => text
+            .parse::<RateSpec>()
+            .map_err(|e| Failure::usage(format!("config file: rate: {e}")))?,
+        (None, None) => RateSpec::default(),
+    };
+    if let Some(rate) = rate_spec
+        .values()
+        .find(|rate| !(rate.is_finite() && *rate > 0.0 && *rate <= MAX_RATE))
+    {
         return Err(Failure::usage(format!(
             "--rate must be a number of requests per second above 0 and at most {MAX_RATE}, not {rate}"
         )));
     }
-    if let Some(base) = &args.api_base
-        && !(base.starts_with("http://") || base.starts_with("https://"))
-    {
-        return Err(Failure::usage(format!(
-            "--api-base must be an http:// or https:// URL, not {base:?}"
-        )));
-    }
-    let key = config::api_key(kind, &file);
-    let source = SourceConfig::new(kind, args.api_base.clone(), key);
+    let api_base = args.api_base.clone().or_else(|| file.api_base.clone());
+    let base_for = |kind: SourceKind| match kind {
+        SourceKind::Steam => args
+            .steam_api_base
+            .clone()
+            .or_else(|| file.steam_api_base.clone())
+            .or_else(|| api_base.clone()),
+        SourceKind::OpenDota => args
+            .opendota_api_base
+            .clone()
+            .or_else(|| file.opendota_api_base.clone())
+            .or_else(|| api_base.clone()),
+    };
+    check_base("--api-base", &api_base)?;
+    check_base("--steam-api-base", &base_for(SourceKind::Steam))?;
+    check_base("--opendota-api-base", &base_for(SourceKind::OpenDota))?;
+
+    let steam = SourceConfig::new(
+        SourceKind::Steam,
+        base_for(SourceKind::Steam),
+        config::api_key(SourceKind::Steam, &file),
+    );
+    let kinds = choice.resolve(steam.key.is_some());
+    let sources: Vec<SourceConfig> = kinds
+        .iter()
+        .map(|&kind| SourceConfig::new(kind, base_for(kind), config::api_key(kind, &file)))
+        .collect();
+    let rates = sources
+        .iter()
+        .map(|source| {
+            let rate = rate_spec
+                .for_kind(source.kind)
+                .unwrap_or_else(|| source.kind.default_rate(source.key.is_some()));
+            (source.kind, rate)
+        })
+        .collect();
     let account = account_flag.or_else(|| file.account.clone());
     Ok(Resolved {
         file,
         config_path,
         db,
-        source,
-        rate,
+        sources,
+        rates,
+        steam,
+        steam_named: choice.names_steam(),
         account,
     })
 }

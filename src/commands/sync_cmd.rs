@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -10,35 +11,44 @@ use super::account::{fetch_failure, resolve_account};
 use super::settings::{Resolved, remember_account, resolve};
 use super::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, Failure, out, report};
 use crate::cli::{RetryArgs, SourceArgs, SyncArgs};
-use crate::source::{AnySource, SourceKind};
+use crate::source::AnySource;
 use crate::store::{Store, SyncLock};
-use crate::sync::{self, Channels, RunOutcome, Summary, SyncMode, SyncOptions};
+use crate::sync::{self, Channels, RunOutcome, SharedStore, Summary, SyncMode, SyncOptions};
 
 pub async fn run_sync(db: Option<PathBuf>, args: SyncArgs) -> Result<u8, Failure> {
-    let mode = SyncMode::Full;
-    execute(
-        db,
-        args.account,
-        &args.source,
-        mode,
-        args.new_only,
-        args.json,
-    )
-    .await
+    let run = HeadlessRun {
+        mode: SyncMode::Full,
+        new_only: args.new_only,
+        json: args.json,
+        watch: args.watch.map(|w| w.0),
+    };
+    execute(db, args.account, &args.source, run).await
 }
 
 pub async fn run_retry(db: Option<PathBuf>, args: RetryArgs) -> Result<u8, Failure> {
-    let mode = SyncMode::Retry { all: args.all };
-    execute(db, args.account, &args.source, mode, false, args.json).await
+    let run = HeadlessRun {
+        mode: SyncMode::Retry { all: args.all },
+        new_only: false,
+        json: args.json,
+        watch: None,
+    };
+    execute(db, args.account, &args.source, run).await
+}
+
+/// What the command line asked of a headless run.
+struct HeadlessRun {
+    mode: SyncMode,
+    new_only: bool,
+    json: bool,
+    /// `--watch`: sync again this long after each pass, `--new-only`.
+    watch: Option<Duration>,
 }
 
 async fn execute(
     db: Option<PathBuf>,
     account: Option<String>,
     source_args: &SourceArgs,
-    mode: SyncMode,
-    new_only: bool,
-    json: bool,
+    run: HeadlessRun,
 ) -> Result<u8, Failure> {
     let resolved = resolve(db, account, source_args)?;
     let Some(account_text) = resolved.account.clone() else {
@@ -47,19 +57,56 @@ async fn execute(
         ));
     };
     require_key(&resolved)?;
-    let account_id = resolve_account(&account_text, &resolved.source).await?;
+    let account_id = resolve_account(&account_text, &resolved.steam).await?;
     let store = Store::open(&resolved.db)?;
     // Held until this function returns: one sync per database (README, "The database").
     let _sync_lock = SyncLock::acquire(&resolved.db).map_err(|e| Failure::fatal(e.to_string()))?;
     remember_account(&resolved, &account_id.to_string());
-    let source = AnySource::new(&resolved.source).map_err(fetch_failure)?;
+    let sources = resolved
+        .sources
+        .iter()
+        .map(AnySource::new)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fetch_failure)?;
 
-    let mut options = SyncOptions::new(account_id, resolved.rate);
-    options.mode = mode;
-    options.new_only = new_only;
+    let mut options = resolved.sync_options(account_id);
+    options.mode = run.mode;
+    options.new_only = run.new_only;
+    let cancel = CancellationToken::new();
+    let signals = tokio::spawn(stop_on_signal(cancel.clone()));
+    let store = Arc::new(Mutex::new(store));
+    let mut pass = 1u64;
+    let code = loop {
+        let summary = one_pass(&sources, &store, &options, &cancel).await?;
+        let code = finish(&summary, run.json)?;
+        let Some(interval) = run.watch else { break code };
+        if code != EXIT_OK {
+            break code;
+        }
+        out::err_line(&format!(
+            "watching: pass {pass} done; next pass in {} (Ctrl-C to stop)",
+            crate::sync::progress::wait_text(interval)
+        ));
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = cancel.cancelled() => break EXIT_INTERRUPTED,
+        }
+        options.new_only = true;
+        pass += 1;
+    };
+    signals.abort();
+    Ok(code)
+}
+
+/// One run of the engine with the headless printer.
+async fn one_pass(
+    sources: &[AnySource],
+    store: &SharedStore,
+    options: &SyncOptions,
+    cancel: &CancellationToken,
+) -> Result<Summary, Failure> {
     let (progress_tx, progress_rx) = watch::channel(Default::default());
     let (_pause_tx, paused) = watch::channel(false);
-    let cancel = CancellationToken::new();
     let channels = Channels {
         progress: progress_tx,
         events: None,
@@ -67,20 +114,16 @@ async fn execute(
         paused,
         urgent: Default::default(),
     };
-    let signals = tokio::spawn(stop_on_signal(cancel.clone()));
     let printer = tokio::spawn(report::print_progress(progress_rx));
-    let store = Arc::new(Mutex::new(store));
-    let result = sync::run(&source, &store, &options, &channels).await;
-    signals.abort();
+    let result = sync::run(sources, store, options, &channels).await;
     drop(channels);
     let _ = printer.await;
-    let summary = result.map_err(|e| Failure::fatal(e.to_string()))?;
-    finish(&summary, json, resolved.source.kind)
+    result.map_err(|e| Failure::fatal(e.to_string()))
 }
 
 /// Steam needs a key; say where to put one before anything else happens.
 fn require_key(resolved: &Resolved) -> Result<(), Failure> {
-    if resolved.source.kind == SourceKind::Steam && resolved.source.key.is_none() {
+    if resolved.steam_named && resolved.steam.key.is_none() {
         return Err(Failure::usage(
             "the Steam source needs an API key: set STEAM_API_KEY (or steam_api_key in the config file), or use --source opendota",
         ));
@@ -88,7 +131,7 @@ fn require_key(resolved: &Resolved) -> Result<(), Failure> {
     Ok(())
 }
 
-fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure> {
+fn finish(summary: &Summary, json: bool) -> Result<u8, Failure> {
     if json {
         match serde_json::to_string(summary) {
             Ok(text) => {
@@ -103,11 +146,11 @@ fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure
     }
     match &summary.outcome {
         RunOutcome::Completed => {
-            report::print_summary(summary, kind);
+            report::print_summary(summary);
             Ok(EXIT_OK)
         }
         RunOutcome::DailyLimit { resets_at } => {
-            report::print_summary(summary, kind);
+            report::print_summary(summary);
             out::err_line(&format!(
                 "daily API limit reached: {} matches are still stubs; it resets at {} (run again then)",
                 summary.stubs_left,
@@ -116,7 +159,7 @@ fn finish(summary: &Summary, json: bool, kind: SourceKind) -> Result<u8, Failure
             Ok(EXIT_OK)
         }
         RunOutcome::Stopped => {
-            report::print_summary(summary, kind);
+            report::print_summary(summary);
             out::err_line("stopped: what finished is saved; run the same command to continue");
             Ok(EXIT_INTERRUPTED)
         }

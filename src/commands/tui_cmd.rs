@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use super::settings::resolve;
 use super::{EXIT_OK, Failure};
 use crate::cli::SourceArgs;
-use crate::source::{AnySource, SourceKind};
+use crate::source::AnySource;
 use crate::steam_id::{AccountInput, parse_account};
 use crate::store::Store;
-use crate::sync::{SyncOptions, controller};
+use crate::sync::controller;
 use crate::tui::{self, TuiContext};
 
 pub async fn run(
@@ -30,15 +30,20 @@ pub async fn run(
         Some(Err(error)) => return Err(Failure::usage(error.to_string())),
     };
     let store = Store::open(&resolved.db)?;
-    let source = AnySource::new(&resolved.source).map_err(super::account::fetch_failure)?;
-    let kind = resolved.source.kind;
-    let options = SyncOptions::new(account_id.unwrap_or(0), resolved.rate);
+    let sources = resolved
+        .sources
+        .iter()
+        .map(AnySource::new)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(super::account::fetch_failure)?;
+    let kind = resolved.primary();
+    let options = resolved.sync_options(account_id.unwrap_or(0));
     // Browsing needs no key; syncing from Steam does.
-    let refusal = (kind == SourceKind::Steam && resolved.source.key.is_none()).then(|| {
+    let refusal = (resolved.steam_named && resolved.steam.key.is_none()).then(|| {
         "no Steam API key: set STEAM_API_KEY (or steam_api_key in the config file), or run with --source opendota".to_string()
     });
     let handle = controller::spawn(
-        Arc::new(source),
+        Arc::new(sources),
         Arc::new(Mutex::new(store)),
         options,
         refusal,

@@ -3,9 +3,18 @@
 //! [`super::http`]. The Steam and OpenDota clients add only their endpoints
 //! and how to read their answers.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderMap;
+
 use super::http::{self, BodyLimit, BodyReply, Reply};
 use super::pacer::Pacer;
 use super::{ApiKey, FetchError, SourceConfig};
+
+/// OpenDota's own counts of what is left of its windows.
+const REMAINING_MINUTE: &str = "x-rate-limit-remaining-minute";
+const REMAINING_DAY: &str = "x-rate-limit-remaining-day";
 
 /// Where a source wants its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +33,10 @@ pub struct ApiClient {
     key: Option<ApiKey>,
     placement: KeyPlacement,
     pacer: Pacer,
+    /// Pace by the API's `X-Rate-Limit-Remaining-*` headers (OpenDota).
+    follows_rate_headers: bool,
+    /// The API said its daily calls are spent: nothing more is sent.
+    out_of_calls: AtomicBool,
 }
 
 impl ApiClient {
@@ -34,11 +47,46 @@ impl ApiClient {
             key: config.key.clone(),
             placement,
             pacer: Pacer::new(f64::INFINITY),
+            follows_rate_headers: false,
+            out_of_calls: AtomicBool::new(false),
         })
+    }
+
+    /// Paces by `X-Rate-Limit-Remaining-Minute` and `-Day` where the API
+    /// sends them: a spent minute holds requests to the next clock minute
+    /// (OpenDota's window is a fixed clock minute), a spent day ends the
+    /// source's run before it earns a 429.
+    pub fn following_rate_headers(mut self) -> ApiClient {
+        self.follows_rate_headers = true;
+        self
     }
 
     pub fn pacer(&self) -> &Pacer {
         &self.pacer
+    }
+
+    /// A fresh run: the rate, and whatever the API said of its day forgotten.
+    pub fn reset(&self, rate: f64) {
+        self.pacer.reset(rate);
+        self.out_of_calls.store(false, Ordering::Relaxed);
+    }
+
+    fn observe(&self, headers: &HeaderMap) {
+        if !self.follows_rate_headers {
+            return;
+        }
+        let remaining = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        };
+        if remaining(REMAINING_DAY).is_some_and(|left| left <= 0) {
+            self.out_of_calls.store(true, Ordering::Relaxed);
+        }
+        if remaining(REMAINING_MINUTE).is_some_and(|left| left <= 0) {
+            self.pacer.hold_until(Instant::now() + until_next_minute());
+        }
     }
 
     /// One GET of `{base}/{path}` with `params`, its 2xx body parsed as JSON.
@@ -50,21 +98,24 @@ impl ApiClient {
         params: &[(&str, String)],
         limit: BodyLimit,
     ) -> Result<Reply, FetchError> {
-        let request = self.admitted_request(path, params).await?;
-        http::get_json(endpoint, request, limit).await
+        let request = self.admitted_request(None, path, params).await?;
+        http::get_json(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
     /// [`Self::get_json`] with a 2xx body left as bytes, for the detail
     /// endpoints, which read their bodies without building a `Value`.
+    /// `also`: a stricter pacer the endpoint must pass too (Steam's
+    /// sequence endpoint), after the source's own.
     pub async fn get_body(
         &self,
+        also: Option<&Pacer>,
         endpoint: &str,
         path: &str,
         params: &[(&str, String)],
         limit: BodyLimit,
     ) -> Result<BodyReply, FetchError> {
-        let request = self.admitted_request(path, params).await?;
-        http::get_body(endpoint, request, limit).await
+        let request = self.admitted_request(also, path, params).await?;
+        http::get_body(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
     /// Every error leaves a source through here: server text cleaned, the
@@ -76,9 +127,21 @@ impl ApiClient {
     /// The GET, once the pacer admits it; `NotSent` when the gate closed.
     async fn admitted_request(
         &self,
+        also: Option<&Pacer>,
         path: &str,
         params: &[(&str, String)],
     ) -> Result<reqwest::RequestBuilder, FetchError> {
+        if self.out_of_calls.load(Ordering::Relaxed) {
+            return Err(FetchError::RateLimited {
+                retry_after: None,
+                daily: true,
+            });
+        }
+        if let Some(stricter) = also
+            && !stricter.admit().await
+        {
+            return Err(FetchError::NotSent);
+        }
         if !self.pacer.admit().await {
             return Err(FetchError::NotSent);
         }
@@ -92,4 +155,13 @@ impl ApiClient {
         }
         Ok(request.query(params))
     }
+}
+
+/// Time to the next UTC clock minute, plus a little for clock skew.
+fn until_next_minute() -> Duration {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let into_minute = now.as_millis() % 60_000;
+    Duration::from_millis((60_000 - into_minute) as u64 + 250)
 }

@@ -29,6 +29,11 @@ pub enum FetchError {
         "this player's match history is private; they must make it public in Dota 2's privacy settings"
     )]
     PrivateProfile,
+    /// OpenDota lists no match at all for the account.
+    #[error(
+        "OpenDota lists no matches for this account: its match data is private (Dota 2's \"Expose Public Match Data\" setting) or OpenDota does not know it"
+    )]
+    NoHistory,
     /// The API answered with an error for this match (`Match ID not found`, ...).
     #[error("API error: {message}")]
     MatchApi { message: String },
@@ -80,6 +85,7 @@ impl FetchError {
             self,
             FetchError::Unauthorized { .. }
                 | FetchError::PrivateProfile
+                | FetchError::NoHistory
                 | FetchError::Redirected { .. }
                 | FetchError::RateLimited { daily: true, .. }
         )

@@ -102,8 +102,9 @@ pub async fn get_json(
     endpoint: &str,
     request: reqwest::RequestBuilder,
     limit: BodyLimit,
+    observe: &(dyn Fn(&HeaderMap) + Sync),
 ) -> Result<Reply, FetchError> {
-    let (status, headers, body) = fetch(endpoint, request, limit).await?;
+    let (status, headers, body) = fetch(endpoint, request, limit, observe).await?;
     let reply = classify(status, &headers, &body, SystemTime::now());
     match &reply {
         Ok(Reply::Json(_)) => tracing::debug!(endpoint, status, "ok"),
@@ -119,8 +120,9 @@ pub async fn get_body(
     endpoint: &str,
     request: reqwest::RequestBuilder,
     limit: BodyLimit,
+    observe: &(dyn Fn(&HeaderMap) + Sync),
 ) -> Result<BodyReply, FetchError> {
-    let (status, headers, body) = fetch(endpoint, request, limit).await?;
+    let (status, headers, body) = fetch(endpoint, request, limit, observe).await?;
     let reply = classify_body(status, &headers, body, SystemTime::now());
     match &reply {
         Ok(BodyReply::Body(_)) => tracing::debug!(endpoint, status, "ok (body to parse)"),
@@ -176,10 +178,12 @@ fn too_large(limit: BodyLimit) -> FetchError {
 
 /// Sends `request` and reads the status, headers and body (at most `limit`
 /// decoded bytes; only [`BodyLimit::Small`] for a non-2xx status).
+/// `observe` sees the headers of every answer (rate-limit counts).
 async fn fetch(
     endpoint: &str,
     request: reqwest::RequestBuilder,
     limit: BodyLimit,
+    observe: &(dyn Fn(&HeaderMap) + Sync),
 ) -> Result<(u16, HeaderMap, Vec<u8>), FetchError> {
     tracing::debug!(endpoint, "request");
     let mut response = request.send().await.map_err(|err| {
@@ -188,6 +192,7 @@ async fn fetch(
         error
     })?;
     let status = response.status().as_u16();
+    observe(response.headers());
     if (300..400).contains(&status) {
         let error = redirected(status, response.headers());
         tracing::debug!(endpoint, status, error = %error, "redirect refused");

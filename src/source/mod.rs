@@ -1,6 +1,7 @@
 //! Match sources: the `MatchSource` trait, its typed errors, the Steam and
 //! OpenDota clients and the normalized model they both produce.
 
+pub mod choice;
 pub mod client;
 pub mod error;
 pub mod http;
@@ -49,11 +50,12 @@ impl SourceKind {
     }
 
     /// Requests per second that the real API tolerates (DESIGN.md, "Rates").
-    pub fn default_rate(self) -> f64 {
+    pub fn default_rate(self, keyed: bool) -> f64 {
         match self {
             // About 5 a second per IP; stay under it.
             SourceKind::Steam => 4.0,
-            // 60 a minute without a key.
+            // 60 a minute without a key, 300 with one.
+            SourceKind::OpenDota if keyed => 4.5,
             SourceKind::OpenDota => 1.0,
         }
     }
@@ -125,6 +127,23 @@ pub trait MatchSource: Send + Sync {
     /// Admits every request this source sends (rate limit and pause gate).
     fn pacer(&self) -> &pacer::Pacer;
 
+    /// A fresh run at `rate` requests per second (every pacer the source
+    /// has; Steam's sequence endpoint has a stricter one of its own).
+    fn reset(&self, rate: f64) {
+        self.pacer().reset(rate);
+    }
+
+    /// Opens or closes every gate of the source (pause, hold, stop).
+    fn set_open(&self, open: bool) {
+        self.pacer().set_open(open);
+    }
+
+    /// Whether this source can fetch `wanted` at all (Steam needs a
+    /// sequence number once GetMatchDetails is known broken).
+    fn can_serve(&self, _wanted: &MatchRef) -> bool {
+        true
+    }
+
     /// One page of `account_id`'s history, starting at `cursor` (`None`: the newest).
     fn history_page(
         &self,
@@ -166,6 +185,27 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.pacer(),
             AnySource::OpenDota(s) => s.pacer(),
+        }
+    }
+
+    fn reset(&self, rate: f64) {
+        match self {
+            AnySource::Steam(s) => s.reset(rate),
+            AnySource::OpenDota(s) => s.reset(rate),
+        }
+    }
+
+    fn set_open(&self, open: bool) {
+        match self {
+            AnySource::Steam(s) => s.set_open(open),
+            AnySource::OpenDota(s) => s.set_open(open),
+        }
+    }
+
+    fn can_serve(&self, wanted: &MatchRef) -> bool {
+        match self {
+            AnySource::Steam(s) => s.can_serve(wanted),
+            AnySource::OpenDota(s) => s.can_serve(wanted),
         }
     }
 

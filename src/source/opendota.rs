@@ -23,7 +23,7 @@ impl OpenDotaClient {
         Ok(OpenDotaClient {
             // The header keeps the key out of every URL (and so out of any
             // log or proxy that records URLs).
-            api: ApiClient::new(config, KeyPlacement::Bearer)?,
+            api: ApiClient::new(config, KeyPlacement::Bearer)?.following_rate_headers(),
         })
     }
 }
@@ -48,6 +48,10 @@ impl MatchSource for OpenDotaClient {
 
     fn pacer(&self) -> &Pacer {
         self.api.pacer()
+    }
+
+    fn reset(&self, rate: f64) {
+        self.api.reset(rate);
     }
 
     async fn history_page(
@@ -89,8 +93,14 @@ impl OpenDotaClient {
             )
             .await?
             .json_or(unexpected_status)?;
+        let entries = parse::opendota_history(&body)?;
+        // OpenDota answers `[]` for a profile it treats as private (or does
+        // not know): that is not "no matches".
+        if entries.is_empty() {
+            return Err(FetchError::NoHistory);
+        }
         Ok(HistoryPage {
-            entries: parse::opendota_history(&body)?,
+            entries,
             next: None,
             capped: false,
             total: None,
@@ -101,6 +111,7 @@ impl OpenDotaClient {
         let body = self
             .api
             .get_body(
+                None,
                 "matches",
                 &format!("matches/{}", wanted.match_id),
                 &[],

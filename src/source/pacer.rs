@@ -32,6 +32,8 @@ pub struct Pacer {
     /// Requests are admitted in the order they asked (tokio's mutex is
     /// fair): the match first in the queue is the first sent.
     turn: tokio::sync::Mutex<()>,
+    /// Requests admitted since the last reset (the run's `requests`).
+    admitted: std::sync::atomic::AtomicU64,
 }
 
 struct PacerState {
@@ -41,6 +43,8 @@ struct PacerState {
     limiter: Option<Arc<DefaultDirectRateLimiter>>,
     successes_since_change: u32,
     last_slow_down: Option<Instant>,
+    /// No request before this (the API said its window is spent).
+    not_before: Option<Instant>,
 }
 
 impl PacerState {
@@ -56,6 +60,7 @@ impl PacerState {
             limiter: limiter_for(rate),
             successes_since_change: 0,
             last_slow_down: None,
+            not_before: None,
         }
     }
 
@@ -91,13 +96,29 @@ impl Pacer {
             state: Mutex::new(PacerState::new(rate)),
             open: watch::Sender::new(true),
             turn: tokio::sync::Mutex::new(()),
+            admitted: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
-    /// A fresh run: this ceiling, the gate open.
+    /// A fresh run: this ceiling, the gate open, the count at zero.
     pub fn reset(&self, rate: f64) {
         *self.lock() = PacerState::new(rate);
+        self.admitted.store(0, std::sync::atomic::Ordering::Relaxed);
         self.set_open(true);
+    }
+
+    /// Requests admitted since the last reset.
+    pub fn admitted(&self) -> u64 {
+        self.admitted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sends nothing before `at` (an API's own count says its window is
+    /// spent, e.g. OpenDota's `X-Rate-Limit-Remaining-Minute: 0`).
+    pub fn hold_until(&self, at: Instant) {
+        let mut state = self.lock();
+        if state.not_before.is_none_or(|t| t < at) {
+            state.not_before = Some(at);
+        }
     }
 
     /// Opens or closes the gate; requests waiting for their turn see it at once.
@@ -139,6 +160,13 @@ impl Pacer {
             turn = self.turn.lock() => turn,
             _ = &mut closed => return false,
         };
+        let not_before = self.lock().not_before;
+        if let Some(at) = not_before.filter(|at| *at > Instant::now()) {
+            tokio::select! {
+                _ = tokio::time::sleep_until(at.into()) => {}
+                _ = &mut closed => return false,
+            }
+        }
         let limiter = self.lock().limiter.clone();
         if let Some(limiter) = limiter {
             tokio::select! {
@@ -146,7 +174,11 @@ impl Pacer {
                 _ = &mut closed => return false,
             }
         }
-        self.is_open()
+        let open = self.is_open();
+        if open {
+            self.admitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        open
     }
 
     /// A 429: halve the rate (never below `MIN_RATE`), once for a burst of

@@ -59,7 +59,16 @@ pub struct SteamClient {
     /// Held while GetMatchDetails is being probed, so concurrent fetches
     /// wait for one verdict instead of each spending a request on it.
     probe_lock: tokio::sync::Mutex<()>,
+    /// `GetMatchHistoryBySequenceNum` wants far fewer calls than the rest
+    /// of Steam (about one per 5 s on the real API): its own pacer, which
+    /// also slows by itself on its 429s.
+    sequence_pacer: Pacer,
+    /// Talking to the real Steam (not a simulator): its known limits apply.
+    real_api: bool,
 }
+
+/// The real sequence endpoint's pace, requests per second.
+const REAL_SEQUENCE_RATE: f64 = 0.2;
 
 impl SteamClient {
     pub fn new(config: &SourceConfig) -> Result<SteamClient, FetchError> {
@@ -67,6 +76,8 @@ impl SteamClient {
             api: ApiClient::new(config, KeyPlacement::Query("key"))?,
             details_probe: AtomicU8::new(DetailsProbe::Unknown.to_u8()),
             probe_lock: tokio::sync::Mutex::new(()),
+            sequence_pacer: Pacer::new(f64::INFINITY),
+            real_api: config.api_base == DEFAULT_BASE,
         })
     }
 
@@ -98,6 +109,7 @@ impl SteamClient {
         let body = self
             .api
             .get_body(
+                None,
                 "GetMatchDetails",
                 "IDOTA2Match_570/GetMatchDetails/v1",
                 &[("match_id", match_id.to_string())],
@@ -112,6 +124,7 @@ impl SteamClient {
         let body = self
             .api
             .get_body(
+                Some(&self.sequence_pacer),
                 "GetMatchHistoryBySequenceNum",
                 "IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1",
                 &[
@@ -165,6 +178,25 @@ impl MatchSource for SteamClient {
 
     fn pacer(&self) -> &Pacer {
         self.api.pacer()
+    }
+
+    fn reset(&self, rate: f64) {
+        self.api.reset(rate);
+        let sequence_rate = if self.real_api {
+            rate.min(REAL_SEQUENCE_RATE)
+        } else {
+            rate
+        };
+        self.sequence_pacer.reset(sequence_rate);
+    }
+
+    fn set_open(&self, open: bool) {
+        self.api.pacer().set_open(open);
+        self.sequence_pacer.set_open(open);
+    }
+
+    fn can_serve(&self, wanted: &MatchRef) -> bool {
+        wanted.match_seq_num.is_some() || self.details_probe() != DetailsProbe::Broken
     }
 
     async fn history_page(

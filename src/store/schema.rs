@@ -87,11 +87,19 @@ CREATE TABLE sync_jobs (
 CREATE INDEX sync_jobs_by_account ON sync_jobs(account_id, id);
 ";
 
+/// Which source supplied a match's details (`steam`, `opendota`), now that
+/// one run draws from several.
+const V2_DETAILS_SOURCE: &str = "
+ALTER TABLE matches ADD COLUMN details_source TEXT NULL;
+";
+
+const MIGRATIONS: &[&str] = &[V1, V2_DETAILS_SOURCE];
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    1
+    MIGRATIONS.len() as i64
 }

@@ -56,6 +56,27 @@ impl Store {
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))
     }
 
+    /// [`Self::save_details`], noting which source supplied them, in the
+    /// same transaction.
+    pub fn save_details_from(
+        &mut self,
+        details: &MatchDetails,
+        source: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        upsert_details(&tx, details)
+            .and_then(|()| {
+                tx.execute(
+                    "UPDATE matches SET details_source = ?2 WHERE match_id = ?1",
+                    params![details.match_id, source],
+                )
+                .map(drop)
+            })
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+    }
+
     /// Records a failed attempt. A match that already has details is left
     /// alone: a later failure never takes data away.
     pub fn record_failure(

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::engine::{
-    Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, sleep_unless_cancelled,
+    Channels, PhaseEnd, RunContext, RunCounters, SyncError, SyncOptions, sleep_unless_cancelled,
     with_store,
 };
 use super::progress::{SyncEvent, wait_text};
@@ -41,17 +41,77 @@ fn inconsistent(reason: String, kept: usize) -> PhaseEnd {
     })
 }
 
+/// Phase 1 over every source of the run, one after the other: the union
+/// of their histories, each page in one transaction. A source that is down,
+/// out of calls or lists nothing drops out while another lists matches.
 pub(crate) async fn collect_ids<S: MatchSource>(
-    source: &S,
-    store: &SharedStore,
-    options: &SyncOptions,
-    channels: &Channels,
+    run: &RunContext<'_, S>,
     counters: &mut RunCounters,
-    job_id: i64,
 ) -> Result<PhaseEnd, SyncError> {
+    let mut seen = HashSet::new();
+    let mut listed = Vec::new();
+    let mut dropped: Option<PhaseEnd> = None;
+    for source in run.sources {
+        let mut capped = false;
+        let mut count = 0;
+        let end = collect_from(run, source, &mut seen, counters, &mut count, &mut capped).await?;
+        listed.push((count, capped));
+        match end {
+            PhaseEnd::Finished => {}
+            PhaseEnd::Stopped => return Ok(PhaseEnd::Stopped),
+            // With another source in the run, these end only this source's part.
+            PhaseEnd::ApiDown
+            | PhaseEnd::Fatal(FetchError::NoHistory)
+            | PhaseEnd::Fatal(FetchError::RateLimited { daily: true, .. })
+                if run.sources.len() > 1 =>
+            {
+                let why = match &end {
+                    PhaseEnd::ApiDown => "the API appears down".to_string(),
+                    PhaseEnd::Fatal(error) => error.to_string(),
+                    _ => unreachable!(),
+                };
+                run.channels.emit(SyncEvent::Notice(format!(
+                    "{}: no match IDs from this source ({why}); going on with the others",
+                    source.kind()
+                )));
+                dropped = Some(end);
+            }
+            end => return Ok(end),
+        }
+    }
+    if seen.is_empty()
+        && let Some(end) = dropped
+    {
+        // Every source failed or listed nothing.
+        return Ok(end);
+    }
+    // A capped history (Steam's newest 500) matters only if no other source
+    // listed more.
+    let most = listed.iter().map(|(count, _)| *count).max().unwrap_or(0);
+    counters.capped = listed
+        .iter()
+        .any(|(count, capped)| *capped && *count >= most);
+    run.channels.update(|p| {
+        p.collect.done = true;
+        p.collect.capped = counters.capped;
+    });
+    Ok(PhaseEnd::Finished)
+}
+
+/// Pages through one source's history. `seen`: the IDs of the run so far,
+/// every source's; `listed`: how many this source listed.
+async fn collect_from<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    source: &S,
+    seen: &mut HashSet<i64>,
+    counters: &mut RunCounters,
+    listed: &mut usize,
+    capped: &mut bool,
+) -> Result<PhaseEnd, SyncError> {
+    let (store, options, channels, job_id) = (run.store, run.options, run.channels, run.job_id);
     let account_id = options.account_id;
     let mut cursor = None;
-    let mut seen = HashSet::new();
+    let mut here = HashSet::new();
     let mut pages: u64 = 0;
     let mut max_pages: Option<u64> = None;
     loop {
@@ -63,7 +123,7 @@ pub(crate) async fn collect_ids<S: MatchSource>(
             Err(end) => return Ok(end),
         };
         pages += 1;
-        counters.capped |= page.capped;
+        *capped |= page.capped;
         // The first page's total bounds the paging (one page of slack for
         // matches played while we page).
         if max_pages.is_none() {
@@ -79,10 +139,22 @@ pub(crate) async fn collect_ids<S: MatchSource>(
         if skipped > 0 {
             tracing::warn!(skipped, "history entries without a valid match ID skipped");
         }
-        let unseen: Vec<_> = page
+        let fresh_here: Vec<_> = page
             .entries
             .iter()
-            .filter(|e| validate::is_valid_entry(e) && seen.insert(e.match_id))
+            .filter(|e| validate::is_valid_entry(e) && here.insert(e.match_id))
+            .collect();
+        *listed = here.len();
+        if fresh_here.is_empty() {
+            // Empty page, or one that repeats what this source sent: the
+            // history has ended.
+            break;
+        }
+        // Another source's page may have saved it already; a Steam entry's
+        // sequence number is kept either way (the store keeps the first).
+        let unseen: Vec<_> = fresh_here
+            .into_iter()
+            .filter(|e| seen.insert(e.match_id))
             .cloned()
             .collect();
         if seen.len() > MAX_HISTORY_IDS {
@@ -91,11 +163,11 @@ pub(crate) async fn collect_ids<S: MatchSource>(
                 seen.len() - unseen.len(),
             ));
         }
-        if unseen.is_empty() {
-            // Empty page, or one that repeats what we have: the history has ended.
-            break;
-        }
-        let new = with_store(store, move |s| s.save_stubs(account_id, &unseen)).await? as u64;
+        let new = if unseen.is_empty() {
+            0
+        } else {
+            with_store(store, move |s| s.save_stubs(account_id, &unseen)).await? as u64
+        };
         counters.ids_collected = seen.len() as u64;
         counters.new_ids += new;
         let (collected, total_new) = (counters.ids_collected, counters.new_ids);
@@ -103,10 +175,11 @@ pub(crate) async fn collect_ids<S: MatchSource>(
             s.update_job(job_id, "collect", collected, 0, total_new, 0)
         })
         .await?;
+        let page_capped = *capped;
         channels.update(|p| {
             p.collect.collected = collected;
             p.collect.new = total_new;
-            p.collect.capped |= page.capped;
+            p.collect.capped |= page_capped && run.sources.len() == 1;
         });
         channels.emit(SyncEvent::StubsSaved {
             count: page.entries.len(),
@@ -133,7 +206,6 @@ pub(crate) async fn collect_ids<S: MatchSource>(
         }
         cursor = Some(next);
     }
-    channels.update(|p| p.collect.done = true);
     Ok(PhaseEnd::Finished)
 }
 

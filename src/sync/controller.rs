@@ -19,11 +19,12 @@ pub struct ControllerHandle {
     pub task: JoinHandle<()>,
 }
 
-/// Starts the controller task. `base` gives the account, rate and limits of
+/// Starts the controller task, whose runs draw from every source of
+/// `source` at once. `base` gives the account, rate and limits of
 /// every run; its mode is replaced per command. `refusal`: why no sync can
 /// run at all (no key); every request for one then shows it instead.
 pub fn spawn<S: MatchSource + 'static>(
-    source: Arc<S>,
+    source: Arc<Vec<S>>,
     store: SharedStore,
     base: SyncOptions,
     refusal: Option<String>,
@@ -31,7 +32,7 @@ pub fn spawn<S: MatchSource + 'static>(
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (progress_tx, progress_rx) = watch::channel(Progress {
         account_id: base.account_id,
-        source: Some(source.kind()),
+        source: source.first().map(|s| s.kind()),
         ..Progress::default()
     });
     let (event_tx, event_rx) = mpsc::unbounded_channel();
@@ -58,7 +59,7 @@ struct Running {
 }
 
 async fn control_loop<S: MatchSource + 'static>(
-    source: Arc<S>,
+    source: Arc<Vec<S>>,
     store: SharedStore,
     base: SyncOptions,
     refusal: Option<String>,
@@ -142,7 +143,7 @@ async fn control_loop<S: MatchSource + 'static>(
             };
             let (source, store) = (source.clone(), store.clone());
             let task = tokio::spawn(async move {
-                if let Err(error) = engine::run(source.as_ref(), &store, &options, &channels).await
+                if let Err(error) = engine::run(source.as_slice(), &store, &options, &channels).await
                 {
                     let message = error.to_string();
                     channels.update(|p| p.state = SyncState::Failed(message.clone()));

@@ -9,8 +9,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::breaker::BreakerPolicy;
 use super::progress::{Progress, SyncEvent, SyncState};
-use super::{RunOutcome, Summary, collect, fetch};
-use crate::source::{FetchError, MatchSource};
+use super::{RunOutcome, SourceSummary, Summary, collect, fetch};
+use crate::source::{FetchError, MatchSource, SourceKind};
 use crate::store::{JobStatus, Store, StoreError};
 
 /// The writer store, shared between the engine's blocking writes.
@@ -51,8 +51,10 @@ pub enum SyncMode {
 pub struct SyncOptions {
     pub account_id: u32,
     pub mode: SyncMode,
-    /// At most this many requests in any one-second window.
+    /// At most this many requests in any one-second window, per source.
     pub rate: f64,
+    /// Rates set for one source apart (`--rate steam=2,opendota=1`).
+    pub source_rates: Vec<(SourceKind, f64)>,
     /// Stop phase 1 at the first page that brings nothing new.
     pub new_only: bool,
     /// Requests in flight at once, so that latency does not waste the rate.
@@ -66,10 +68,21 @@ impl SyncOptions {
             account_id,
             mode: SyncMode::Full,
             rate,
+            source_rates: Vec::new(),
             new_only: false,
             max_in_flight: 8,
             breaker: BreakerPolicy::default(),
         }
+    }
+}
+
+impl SyncOptions {
+    /// The rate for one source: its own if set, else the common one.
+    pub fn rate_for(&self, kind: SourceKind) -> f64 {
+        self.source_rates
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.rate, |(_, rate)| *rate)
     }
 }
 
@@ -145,9 +158,20 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+/// What both phases of one run work with.
+pub(crate) struct RunContext<'a, S> {
+    pub sources: &'a [S],
+    pub store: &'a SharedStore,
+    pub options: &'a SyncOptions,
+    pub channels: &'a Channels,
+    pub job_id: i64,
+}
+
 /// Per-run counters shared by both phases.
 #[derive(Debug, Default)]
 pub(crate) struct RunCounters {
+    /// `(fetched, failed)` per source, once phase 2 is over.
+    pub per_source: Vec<(u64, u64)>,
     pub ids_collected: u64,
     pub new_ids: u64,
     pub capped: bool,
@@ -166,25 +190,35 @@ pub(crate) enum PhaseEnd {
     Fatal(FetchError),
 }
 
-/// Runs one sync to its end. Fetch failures are in the summary's outcome;
-/// only a database failure is an `Err`.
+/// The sources of a run as `--source` spells them: `steam,opendota`.
+pub fn sources_label<S: MatchSource>(sources: &[S]) -> String {
+    sources
+        .iter()
+        .map(|s| s.kind().as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Runs one sync to its end, drawing from every source in `sources` at
+/// once. Fetch failures are in the summary's outcome; only a database
+/// failure is an `Err`.
 pub async fn run<S: MatchSource>(
-    source: &S,
+    sources: &[S],
     store: &SharedStore,
     options: &SyncOptions,
     channels: &Channels,
 ) -> Result<Summary, SyncError> {
+    assert!(!sources.is_empty(), "a run needs a source");
     let account_id = options.account_id;
-    let kind = source.kind();
+    let label = sources_label(sources);
     let first_phase = if options.mode == SyncMode::Full {
         "collect"
     } else {
         "fetch"
     };
-    let job_id = with_store(store, move |s| {
-        s.start_job(account_id, kind.as_str(), first_phase)
-    })
-    .await?;
+    let job_label = label.clone();
+    let job_id = with_store(store, move |s| s.start_job(account_id, &job_label, first_phase))
+        .await?;
     channels.update(|p| {
         // A run without phase 1 keeps showing the last collection's counts.
         let collect = if options.mode == SyncMode::Full {
@@ -194,7 +228,7 @@ pub async fn run<S: MatchSource>(
         };
         *p = Progress {
             account_id,
-            source: Some(kind),
+            source: Some(sources[0].kind()),
             collect,
             state: if options.mode == SyncMode::Full {
                 SyncState::Collecting
@@ -205,12 +239,21 @@ pub async fn run<S: MatchSource>(
         }
     });
 
-    source.pacer().reset(options.rate);
+    for source in sources {
+        source.reset(options.rate_for(source.kind()));
+    }
+    let context = RunContext {
+        sources,
+        store,
+        options,
+        channels,
+        job_id,
+    };
     let mut counters = RunCounters::default();
     let mut end = PhaseEnd::Finished;
 
     if options.mode == SyncMode::Full {
-        end = collect::collect_ids(source, store, options, channels, &mut counters, job_id).await?;
+        end = collect::collect_ids(&context, &mut counters).await?;
     }
     if let SyncMode::Retry { all: true } = options.mode {
         with_store(store, move |s| s.reset_attempts(account_id, None)).await?;
@@ -239,16 +282,7 @@ pub async fn run<S: MatchSource>(
                 .await?
             }
         };
-        end = fetch::fetch_details(
-            source,
-            store,
-            options,
-            channels,
-            &mut counters,
-            queue,
-            job_id,
-        )
-        .await?;
+        end = fetch::fetch_details(&context, &mut counters, queue).await?;
     }
 
     let counts = with_store(store, move |s| s.counts(Some(account_id))).await?;
@@ -263,9 +297,10 @@ pub async fn run<S: MatchSource>(
             message: error.to_string(),
         },
     };
+    let per_source = |i: usize| counters.per_source.get(i).copied().unwrap_or_default();
     let summary = Summary {
         account_id,
-        source: kind,
+        source: label,
         ids_collected: counters.ids_collected,
         new_ids: counters.new_ids,
         details_fetched: counters.fetched,
@@ -275,6 +310,20 @@ pub async fn run<S: MatchSource>(
         stubs_left: counts.stubs,
         history_capped: counters.capped,
         outcome: outcome.clone(),
+        sources: sources
+            .iter()
+            .enumerate()
+            .map(|(i, source)| {
+                let rate = source.pacer().rate();
+                SourceSummary {
+                    source: source.kind(),
+                    requests: source.pacer().admitted(),
+                    details_fetched: per_source(i).0,
+                    failed: per_source(i).1,
+                    rate: rate.is_finite().then_some(rate),
+                }
+            })
+            .collect(),
     };
     let (status, message, state) = match &outcome {
         RunOutcome::Completed => (JobStatus::Completed, None, SyncState::Done),
@@ -313,7 +362,7 @@ pub fn api_down_message(stubs_left: u64) -> String {
     format!("API appears down: {stubs_left} matches are still stubs; run again later")
 }
 
-fn next_utc_midnight() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn next_utc_midnight() -> chrono::DateTime<chrono::Utc> {
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
     tomorrow
         .and_hms_opt(0, 0, 0)

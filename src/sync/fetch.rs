@@ -1,40 +1,32 @@
-//! Phase 2: fetch each pending match's details under the rate limit, several
-//! in flight when latency would otherwise waste the budget, and apply the
-//! retry rules to every outcome (README, "Retry rules").
+//! Phase 2: fetch each pending match's details from every source at once,
+//! each under its own pacer, and apply the retry rules to every answer.
+//!
+//! This is the thin loop that does I/O: it sends what [`Dispatch`] hands
+//! each source, feeds the answers back, passes the row changes to the
+//! [`Writer`] thread (so requests stay in flight while a batch commits) and
+//! publishes progress. Every decision is `Dispatch`'s.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
-use super::breaker::{Breaker, Verdict};
-use super::engine::{
-    Channels, PhaseEnd, RunCounters, SharedStore, SyncError, SyncOptions, with_store,
-};
-use super::progress::{SyncEvent, SyncState, wait_text};
+use super::dispatch::{Dispatch, Effects, RowChange, Standing, Task};
+use super::engine::{PhaseEnd, RunContext, RunCounters, SyncError, with_store};
+use super::progress::{SourceState, SyncEvent, SyncState};
+use super::writer::{Write, Writer, Written};
 use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource, validate};
-use crate::store::FailureRecord;
-
-/// How long to hold off after a 429 that names no Retry-After.
-const RATE_LIMIT_PAUSE: Duration = Duration::from_secs(2);
-/// Most results written in one trip to the writer thread.
-const MAX_BATCH: usize = 64;
-
-enum Attempt {
-    Done(Result<MatchDetails, FetchError>),
-    /// Not sent: the run was paused, held or stopped while it waited its turn.
-    NotSent,
-}
 
 /// One match: the source's pacer admits each request it sends, or refuses
-/// when the gate is closed.
-async fn attempt<S: MatchSource>(source: &S, wanted: MatchRef) -> (MatchRef, Attempt) {
-    let result = source.match_details(wanted).await;
-    if result == Err(FetchError::NotSent) {
-        return (wanted, Attempt::NotSent);
-    }
-    let result = result.and_then(|details| {
+/// when the gate is closed (`NotSent`). A wrong or impossible match is a
+/// failure of the match's own.
+async fn attempt<S: MatchSource>(
+    source: &S,
+    index: usize,
+    task: Task,
+) -> (usize, Task, Result<MatchDetails, FetchError>) {
+    let wanted = task.wanted;
+    let result = source.match_details(wanted).await.and_then(|details| {
         if details.match_id == wanted.match_id {
             validate::checked_details(details)
         } else {
@@ -44,54 +36,11 @@ async fn attempt<S: MatchSource>(source: &S, wanted: MatchRef) -> (MatchRef, Att
             })
         }
     });
-    (wanted, Attempt::Done(result))
-}
-
-/// Why phase 2 is holding off, and until when.
-#[derive(Debug, Clone, Copy)]
-struct Hold {
-    until: Instant,
-    reason: HoldReason,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HoldReason {
-    /// The circuit breaker is open.
-    ApiDown,
-    /// A 429.
-    RateLimited,
-}
-
-impl Hold {
-    /// Holds until at least `now + wait` (a later hold already in force
-    /// stands). `wait` is bounded (Retry-After is capped where it is read),
-    /// and the addition saturates anyway: no server value can panic here.
-    fn extend(hold: &mut Option<Hold>, reason: HoldReason, now: Instant, wait: Duration) {
-        let until = now
-            .checked_add(wait)
-            .unwrap_or_else(|| now + Duration::from_secs(24 * 60 * 60));
-        match hold {
-            Some(current) if current.until >= until => {}
-            _ => *hold = Some(Hold { until, reason }),
-        }
-    }
-
-    fn state(self, now: Instant) -> SyncState {
-        let retry_in = self.until.saturating_duration_since(now);
-        match self.reason {
-            HoldReason::ApiDown => SyncState::ApiDown { retry_in },
-            HoldReason::RateLimited => SyncState::RateLimited { retry_in },
-        }
-    }
-}
-
-/// What one result did to the row, decided on the writer thread.
-enum Written {
-    Saved(i64),
-    Failed(i64, FetchError, Option<FailureRecord>),
+    (index, task, result)
 }
 
 /// Recent completions, for the rate and the ETA.
+#[derive(Default)]
 struct Throughput {
     window: VecDeque<Instant>,
 }
@@ -99,14 +48,19 @@ struct Throughput {
 impl Throughput {
     const SPAN: Duration = Duration::from_secs(10);
 
-    fn record(&mut self, now: Instant, n: usize) {
-        self.window.extend(std::iter::repeat_n(now, n));
+    fn record(&mut self, now: Instant) {
+        self.window.push_back(now);
+        self.trim(now);
+    }
+
+    fn trim(&mut self, now: Instant) {
         while self.window.front().is_some_and(|t| now - *t > Self::SPAN) {
             self.window.pop_front();
         }
     }
 
-    fn per_second(&self, now: Instant) -> f64 {
+    fn per_second(&mut self, now: Instant) -> f64 {
+        self.trim(now);
         let Some(first) = self.window.front() else {
             return 0.0;
         };
@@ -115,286 +69,326 @@ impl Throughput {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One source's counts in this run.
+#[derive(Default)]
+struct SourceTally {
+    fetched: u64,
+    failed: u64,
+    throughput: Throughput,
+}
+
+/// Requests a source keeps in flight: enough that latency does not waste
+/// its rate, few enough that a slow source does not sit on matches a
+/// faster one could send now.
+fn in_flight_cap(rate: f64, max: usize) -> usize {
+    if !rate.is_finite() {
+        return max.max(1);
+    }
+    ((rate.ceil() as usize) + 1).clamp(1, max.max(1))
+}
+
 pub(crate) async fn fetch_details<S: MatchSource>(
-    source: &S,
-    store: &SharedStore,
-    options: &SyncOptions,
-    channels: &Channels,
+    run: &RunContext<'_, S>,
     counters: &mut RunCounters,
     queue: Vec<MatchRef>,
-    job_id: i64,
 ) -> Result<PhaseEnd, SyncError> {
+    let sources = run.sources;
+    let channels = run.channels;
+    let options = run.options;
     let mut total = queue.len() as u64;
+    let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
+    let mut writer = Writer::start(run.store.clone(), sources.iter().map(|s| s.kind()).collect());
+    let mut tallies: Vec<SourceTally> = sources.iter().map(|_| SourceTally::default()).collect();
+    let mut throughput = Throughput::default();
+    let can_serve = |i: usize, m: &MatchRef| sources[i].can_serve(m);
     channels.update(|p| {
         p.state = SyncState::Fetching;
         p.fetch_started = true;
         p.fetch.total = total;
-        p.fetch.rate_limit = source.pacer().rate();
+        p.fetch.rate_limit = sources.iter().map(|s| s.pacer().rate()).sum();
     });
-    let pacer = source.pacer();
-    let mut queue: VecDeque<MatchRef> = queue.into();
-    let mut breaker = Breaker::new(options.breaker);
+
     let mut in_flight = FuturesUnordered::new();
-    let mut in_flight_ids = HashSet::new();
     let mut paused = channels.paused.clone();
     let mut pause_alive = true;
-    // To say so once the rate has recovered from a 429.
-    let mut rate_before = pacer.rate();
-    let mut hold: Option<Hold> = None;
     let mut end: Option<PhaseEnd> = None;
-    let mut throughput = Throughput {
-        window: VecDeque::new(),
-    };
     let mut last_job_update = Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let max_in_flight = options.max_in_flight.max(1);
+    let mut writer_alive = true;
 
     loop {
         if end.is_none() && channels.cancel.is_cancelled() {
             end = Some(PhaseEnd::Stopped);
         }
         let now = Instant::now();
-        if hold.is_some_and(|h| now >= h.until) {
-            hold = None;
-        }
+        let next_hold_end = dispatch.expire_holds(now);
         if end.is_none() {
-            let added = take_urgent(
-                store,
-                options.account_id,
-                channels,
-                &mut queue,
-                &in_flight_ids,
-            )
-            .await?;
-            if added > 0 {
-                total += added;
-                channels.update(|p| p.fetch.total = total);
-            }
+            total += take_urgent(run, &mut dispatch).await?;
         }
         let is_paused = *paused.borrow_and_update();
-        let open = end.is_none() && !is_paused && hold.is_none();
-        pacer.set_open(open);
-        channels.update(|p| {
-            let state = match (end.is_some(), is_paused, hold) {
-                (true, _, _) => p.state.clone(),
-                (false, true, _) => SyncState::Paused,
-                (false, false, Some(hold)) => hold.state(now),
-                (false, false, None) => SyncState::Fetching,
-            };
-            p.state = state;
-        });
-        if open {
-            while in_flight.len() < max_in_flight {
-                let Some(next) = queue.pop_front() else { break };
-                in_flight_ids.insert(next.match_id);
-                in_flight.push(attempt(source, next));
+        let mut can_send_more = false;
+        for (i, source) in sources.iter().enumerate() {
+            let open = end.is_none()
+                && !is_paused
+                && dispatch.standing(i) == Standing::Live
+                && dispatch.hold(i).is_none();
+            source.set_open(open);
+            if !open {
+                can_send_more |= end.is_none() && dispatch.standing(i) == Standing::Live;
+                continue;
+            }
+            let cap = in_flight_cap(source.pacer().rate(), options.max_in_flight);
+            while dispatch.in_flight(i) < cap {
+                let Some(task) = dispatch.take_for(i, |m| source.can_serve(m)) else {
+                    break;
+                };
+                in_flight.push(attempt(source, i, task));
+            }
+            can_send_more |= dispatch.in_flight(i) > 0;
+        }
+        publish(run, counters, &mut dispatch, &mut tallies, &mut throughput, total, is_paused, end.is_some(), now);
+        if in_flight.is_empty() {
+            if end.is_none() && dispatch.all_out() {
+                end = Some(if (0..sources.len()).all(|i| dispatch.standing(i) == Standing::OutOfCalls) {
+                    PhaseEnd::Fatal(FetchError::RateLimited {
+                        retry_after: None,
+                        daily: true,
+                    })
+                } else {
+                    PhaseEnd::ApiDown
+                });
+            }
+            if end.is_some() || !can_send_more {
+                break;
             }
         }
-        if in_flight.is_empty() && (end.is_some() || queue.is_empty()) {
-            break;
-        }
 
-        let first = tokio::select! {
-            Some(done) = in_flight.next(), if !in_flight.is_empty() => Some(done),
-            _ = sleep_until(hold.map(|h| h.until)), if hold.is_some() => None,
+        tokio::select! {
+            Some((i, task, result)) = in_flight.next(), if !in_flight.is_empty() => {
+                if let Err(error) = &result
+                    && !matches!(error, FetchError::NotSent | FetchError::RateLimited { .. })
+                {
+                    tallies[i].failed += 1;
+                }
+                let effects = dispatch.on_answer(i, task, result, Instant::now(), &can_serve);
+                apply(run, &writer, &mut end, effects, i);
+            }
+            done = writer.done.recv(), if writer_alive => match done {
+                Some(done) => record_written(run, counters, &mut tallies, &mut throughput, done?),
+                None => writer_alive = false,
+            },
+            _ = sleep_until(next_hold_end), if next_hold_end.is_some() => {}
             changed = paused.changed(), if pause_alive => {
                 // Nobody can resume a run whose pause switch is gone.
                 pause_alive = changed.is_ok();
-                None
             }
-            _ = channels.cancel.cancelled(), if end.is_none() => None,
-            _ = ticker.tick() => None,
-            _ = channels.urgent.added.notified(), if end.is_none() => None,
-        };
-        let mut batch: Vec<(MatchRef, Attempt)> = first.into_iter().collect();
-        while !batch.is_empty() && batch.len() < MAX_BATCH {
-            match in_flight.next().now_or_never() {
-                Some(Some(done)) => batch.push(done),
-                _ => break,
-            }
+            _ = channels.cancel.cancelled(), if end.is_none() => {}
+            _ = ticker.tick() => {}
+            _ = channels.urgent.added.notified(), if end.is_none() => {}
         }
-
-        // Sort the batch: what to save, what to record, what to put back.
-        let fatal_in_batch = batch
-            .iter()
-            .any(|(_, a)| matches!(a, Attempt::Done(Err(e)) if e.is_fatal()));
-        let mut to_write: Vec<(MatchRef, Result<MatchDetails, FetchError>)> = Vec::new();
-        for (wanted, outcome) in batch {
-            in_flight_ids.remove(&wanted.match_id);
-            match outcome {
-                Attempt::NotSent => queue.push_front(wanted),
-                Attempt::Done(Err(error)) if error.is_fatal() => {
-                    tracing::warn!(%error, "phase 2 ends");
-                    if end.is_none() || matches!(end, Some(PhaseEnd::Stopped)) {
-                        end = Some(PhaseEnd::Fatal(error));
-                    }
-                }
-                Attempt::Done(Err(FetchError::RateLimited { retry_after, .. })) => {
-                    queue.push_front(wanted);
-                    let rate = pacer.slow_down();
-                    // A source that answers nothing but 429 is as good as
-                    // down: the breaker's clock ends the run the same way.
-                    let mut wait = retry_after.unwrap_or(RATE_LIMIT_PAUSE);
-                    match breaker.record_outage(now) {
-                        Verdict::Continue => {}
-                        Verdict::Wait(backoff) => wait = wait.max(backoff),
-                        Verdict::GiveUp => {
-                            if end.is_none() {
-                                end = Some(PhaseEnd::ApiDown);
-                            }
-                        }
-                    }
-                    Hold::extend(&mut hold, HoldReason::RateLimited, now, wait);
-                    channels.update(|p| p.fetch.rate_limit = rate);
-                    channels.emit(SyncEvent::Notice(format!(
-                        "rate limited: waiting {}, then {rate:.2} requests/s",
-                        wait_text(wait)
-                    )));
-                }
-                // Once the run is ending on a fatal error, failures are not
-                // the matches' fault: leave their rows alone.
-                Attempt::Done(Err(_))
-                    if fatal_in_batch || matches!(end, Some(PhaseEnd::Fatal(_))) => {}
-                Attempt::Done(result) => to_write.push((wanted, result)),
-            }
-        }
-        if to_write.is_empty() {
-            continue;
-        }
-        let written = with_store(store, move |s| {
-            let mut written = Vec::with_capacity(to_write.len());
-            for (wanted, result) in to_write {
-                match result {
-                    Ok(details) => {
-                        s.save_details(&details)?;
-                        written.push(Written::Saved(wanted.match_id));
-                    }
-                    Err(error) => {
-                        // The API being down is not the match's fault.
-                        let record = if error.is_outage() {
-                            s.record_outage(wanted.match_id, &error.short())?
-                        } else {
-                            s.record_failure(wanted.match_id, &error.short())?
-                        };
-                        written.push(Written::Failed(wanted.match_id, error, record));
-                    }
-                }
-            }
-            Ok(written)
-        })
-        .await?;
-
-        let now = Instant::now();
-        throughput.record(now, written.len());
-        for outcome in written {
-            match outcome {
-                Written::Saved(match_id) => {
-                    counters.fetched += 1;
-                    breaker.record_success();
-                    pacer.record_success();
-                    channels.emit(SyncEvent::MatchFetched { match_id });
-                }
-                Written::Failed(match_id, error, record) => {
-                    counters.failed += 1;
-                    if matches!(error, FetchError::Server { .. }) {
-                        counters.server_errors += 1;
-                    }
-                    let (attempts, given_up) =
-                        record.map_or((0, false), |r| (r.attempts, r.given_up));
-                    if given_up {
-                        counters.given_up += 1;
-                    }
-                    channels.emit(SyncEvent::MatchFailed {
-                        match_id,
-                        reason: error.short(),
-                        attempts,
-                        given_up,
-                    });
-                    if error.is_outage() {
-                        match breaker.record_outage(now) {
-                            Verdict::Continue => {}
-                            Verdict::Wait(wait) => {
-                                Hold::extend(&mut hold, HoldReason::ApiDown, now, wait);
-                                channels.emit(SyncEvent::Notice(format!(
-                                    "API unreachable: pausing {} s",
-                                    wait.as_secs()
-                                )));
-                            }
-                            Verdict::GiveUp => {
-                                if end.is_none() {
-                                    end = Some(PhaseEnd::ApiDown);
-                                }
-                            }
-                        }
-                    } else {
-                        // The API answered: it is up, whatever it said.
-                        breaker.record_success();
-                    }
-                }
-            }
-        }
-        let rate = pacer.rate();
-        if rate > rate_before && rate >= options.rate {
-            channels.emit(SyncEvent::Notice(format!(
-                "rate back to {rate:.2} requests/s"
-            )));
-        }
-        rate_before = rate;
-        let processed = counters.fetched + counters.failed;
-        let per_second = throughput.per_second(now);
-        let remaining = total.saturating_sub(processed);
-        channels.update(|p| {
-            p.fetch.processed = processed;
-            p.fetch.succeeded = counters.fetched;
-            p.fetch.failed = counters.failed;
-            p.fetch.server_errors = counters.server_errors;
-            p.fetch.given_up = counters.given_up;
-            p.fetch.per_second = per_second;
-            p.fetch.rate_limit = pacer.rate();
-            p.fetch.eta =
-                (per_second > 0.0).then(|| Duration::from_secs_f64(remaining as f64 / per_second));
-        });
-        if now - last_job_update > Duration::from_millis(500) {
-            last_job_update = now;
-            let (ids, new, fetched, failed) = (
-                counters.ids_collected,
-                counters.new_ids,
-                counters.fetched,
-                counters.failed,
-            );
-            with_store(store, move |s| {
-                s.update_job(
-                    job_id,
-                    "fetch",
-                    ids.max(total),
-                    fetched + failed,
-                    new,
-                    failed,
-                )
-            })
-            .await?;
+        if last_job_update.elapsed() > Duration::from_millis(500) {
+            last_job_update = Instant::now();
+            writer.send(job_write(run, counters, total));
         }
     }
-    pacer.set_open(true);
+    // What no source will try any more keeps its row, or gets the "API is
+    // down" one if a source failed it.
+    for (wanted, change) in dispatch.settle_rest(&can_serve) {
+        if !matches!(end, Some(PhaseEnd::Fatal(_))) {
+            writer.send(Write::Row { wanted, change });
+        }
+    }
+    writer.send(job_write(run, counters, total));
+    writer.finish().await;
+    while let Some(done) = writer.done.recv().await {
+        record_written(run, counters, &mut tallies, &mut throughput, done?);
+    }
+    for source in sources {
+        source.set_open(true);
+    }
+    publish(run, counters, &mut dispatch, &mut tallies, &mut throughput, total, false, true, Instant::now());
+    counters.per_source = tallies.iter().map(|t| (t.fetched, t.failed)).collect();
     Ok(end.unwrap_or(PhaseEnd::Finished))
+}
+
+/// Carries out what one answer asked for.
+fn apply<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    writer: &Writer,
+    end: &mut Option<PhaseEnd>,
+    effects: Effects,
+    source: usize,
+) {
+    let kind = run.sources[source].kind();
+    if effects.slow_down {
+        let rate = run.sources[source].pacer().slow_down();
+        run.channels
+            .emit(SyncEvent::Notice(format!("{kind}: slowing to {rate:.2} requests/s")));
+    }
+    for notice in effects.notices {
+        run.channels.emit(SyncEvent::Notice(format!("{kind}: {notice}")));
+    }
+    if let Some(error) = effects.fatal {
+        tracing::warn!(%error, source = %kind, "phase 2 ends");
+        if end.is_none() || matches!(end, Some(PhaseEnd::Stopped)) {
+            *end = Some(PhaseEnd::Fatal(error));
+        }
+    }
+    for (wanted, change) in effects.rows {
+        // Once the run is ending on a fatal error, failures are not the
+        // matches' fault: leave their rows alone.
+        if matches!(end, Some(PhaseEnd::Fatal(_))) && !matches!(change, RowChange::Save(..)) {
+            continue;
+        }
+        writer.send(Write::Row { wanted, change });
+    }
+}
+
+fn record_written<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    counters: &mut RunCounters,
+    tallies: &mut [SourceTally],
+    throughput: &mut Throughput,
+    written: Vec<Written>,
+) {
+    let now = Instant::now();
+    for outcome in written {
+        throughput.record(now);
+        match outcome {
+            Written::Saved { match_id, source } => {
+                counters.fetched += 1;
+                tallies[source].fetched += 1;
+                tallies[source].throughput.record(now);
+                run.sources[source].pacer().record_success();
+                run.channels.emit(SyncEvent::MatchFetched { match_id });
+            }
+            Written::Failed {
+                match_id,
+                error,
+                counted,
+                attempts,
+                given_up,
+            } => {
+                counters.failed += 1;
+                if matches!(error, FetchError::Server { .. }) {
+                    counters.server_errors += 1;
+                }
+                if given_up && counted {
+                    counters.given_up += 1;
+                }
+                run.channels.emit(SyncEvent::MatchFailed {
+                    match_id,
+                    reason: error.short(),
+                    attempts,
+                    given_up: given_up && counted,
+                });
+            }
+        }
+    }
+}
+
+/// Publishes the run's progress and one line per source.
+#[allow(clippy::too_many_arguments)]
+fn publish<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    counters: &RunCounters,
+    dispatch: &mut Dispatch,
+    tallies: &mut [SourceTally],
+    throughput: &mut Throughput,
+    total: u64,
+    paused: bool,
+    ending: bool,
+    now: Instant,
+) {
+    let processed = counters.fetched + counters.failed;
+    let per_second = throughput.per_second(now);
+    let remaining = total.saturating_sub(processed);
+    let sources: Vec<_> = run
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            let state = match (dispatch.standing(i), dispatch.hold(i)) {
+                (Standing::Down, _) => SourceState::Down,
+                (Standing::OutOfCalls, _) => SourceState::OutOfCalls {
+                    until: super::engine::next_utc_midnight(),
+                },
+                _ if ending => SourceState::Finished,
+                (Standing::Live, Some(hold)) => SourceState::Paused {
+                    retry_in: hold.until.saturating_duration_since(now),
+                },
+                (Standing::Live, None) => SourceState::Running,
+            };
+            super::progress::SourceProgress {
+                kind: source.kind(),
+                state,
+                per_second: tallies[i].throughput.per_second(now),
+                rate_limit: source.pacer().rate(),
+                requests: source.pacer().admitted(),
+                fetched: tallies[i].fetched,
+                failed: tallies[i].failed,
+            }
+        })
+        .collect();
+    // The run's state: the worst of its live sources' holds.
+    let hold = (0..run.sources.len())
+        .filter_map(|i| dispatch.hold(i))
+        .min_by_key(|h| h.until);
+    let all_held = (0..run.sources.len())
+        .filter(|&i| dispatch.standing(i) == Standing::Live)
+        .all(|i| dispatch.hold(i).is_some());
+    run.channels.update(|p| {
+        if !ending {
+            p.state = match hold {
+                _ if paused => SyncState::Paused,
+                Some(hold) if all_held => {
+                    let retry_in = hold.until.saturating_duration_since(now);
+                    if hold.rate_limited {
+                        SyncState::RateLimited { retry_in }
+                    } else {
+                        SyncState::ApiDown { retry_in }
+                    }
+                }
+                _ => SyncState::Fetching,
+            };
+        }
+        p.fetch.total = total;
+        p.fetch.processed = processed;
+        p.fetch.succeeded = counters.fetched;
+        p.fetch.failed = counters.failed;
+        p.fetch.server_errors = counters.server_errors;
+        p.fetch.given_up = counters.given_up;
+        p.fetch.per_second = per_second;
+        p.fetch.rate_limit = sources.iter().map(|s| s.rate_limit).sum();
+        p.fetch.eta = (per_second > 0.0 && !paused)
+            .then(|| Duration::from_secs_f64(remaining as f64 / per_second));
+        p.sources = sources;
+    });
+}
+
+fn job_write<S: MatchSource>(run: &RunContext<'_, S>, counters: &RunCounters, total: u64) -> Write {
+    Write::Job {
+        job_id: run.job_id,
+        total: counters.ids_collected.max(total),
+        processed: counters.fetched + counters.failed,
+        new: counters.new_ids,
+        failed: counters.failed,
+    }
 }
 
 /// Moves the matches an observer asked for to the front of the queue, with
 /// their attempts given back. Returns how many were not queued already.
-async fn take_urgent(
-    store: &SharedStore,
-    account_id: u32,
-    channels: &Channels,
-    queue: &mut VecDeque<MatchRef>,
-    in_flight: &HashSet<i64>,
+async fn take_urgent<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    dispatch: &mut Dispatch,
 ) -> Result<u64, SyncError> {
-    let ids = channels.urgent.take();
+    let ids = run.channels.urgent.take();
     if ids.is_empty() {
         return Ok(0);
     }
-    let revived = with_store(store, move |s| {
+    let account_id = run.options.account_id;
+    let revived = with_store(run.store, move |s| {
         let mut revived = Vec::new();
         for id in ids {
             revived.extend(s.revive(account_id, id)?);
@@ -404,16 +398,9 @@ async fn take_urgent(
     .await?;
     let mut added = 0;
     for wanted in revived.into_iter().rev() {
-        if in_flight.contains(&wanted.match_id) {
-            continue;
+        if dispatch.push_urgent(wanted) {
+            added += 1;
         }
-        match queue.iter().position(|m| m.match_id == wanted.match_id) {
-            Some(at) => {
-                queue.remove(at);
-            }
-            None => added += 1,
-        }
-        queue.push_front(wanted);
     }
     Ok(added)
 }

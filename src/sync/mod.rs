@@ -10,7 +10,10 @@ use serde::Serialize;
 
 use crate::source::SourceKind;
 
-pub use progress::{CollectProgress, FetchProgress, Progress, SyncCommand, SyncEvent, SyncState};
+pub use progress::{
+    CollectProgress, FetchProgress, Progress, SourceProgress, SourceState, SyncCommand, SyncEvent,
+    SyncState,
+};
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,7 +38,8 @@ pub enum RunOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub account_id: u32,
-    pub source: SourceKind,
+    /// The sources of the run, as `--source` spells them (`steam,opendota`).
+    pub source: String,
     pub ids_collected: u64,
     pub new_ids: u64,
     pub details_fetched: u64,
@@ -45,12 +49,27 @@ pub struct Summary {
     pub stubs_left: u64,
     pub history_capped: bool,
     pub outcome: RunOutcome,
+    /// One entry per source of the run.
+    pub sources: Vec<SourceSummary>,
+}
+
+/// What one source did in a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceSummary {
+    pub source: SourceKind,
+    pub requests: u64,
+    pub details_fetched: u64,
+    pub failed: u64,
+    /// The request rate in force at the end of the run (null: unlimited).
+    pub rate: Option<f64>,
 }
 
 pub mod breaker;
 mod collect;
 pub mod controller;
+mod dispatch;
 pub mod engine;
 mod fetch;
+mod writer;
 
 pub use engine::{Channels, SharedStore, SyncError, SyncMode, SyncOptions, api_down_message, run};

@@ -114,6 +114,73 @@ pub struct FetchProgress {
     pub rate_limit: f64,
 }
 
+/// What one source is doing in a run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum SourceState {
+    #[default]
+    Running,
+    /// Holding off (a 429, or its circuit breaker open) for this long.
+    Paused { retry_in: Duration },
+    /// Its breaker gave up: out of this run.
+    Down,
+    /// Its daily calls are spent until this time (OpenDota: 00:00 UTC).
+    OutOfCalls { until: DateTime<Utc> },
+    /// The run has ended.
+    Finished,
+}
+
+impl SourceState {
+    pub fn label(&self) -> String {
+        match self {
+            SourceState::Running => "running".into(),
+            SourceState::Paused { retry_in } => format!("paused for {}", wait_text(*retry_in)),
+            SourceState::Down => "down".into(),
+            SourceState::OutOfCalls { until } => {
+                format!("out of calls until {}", until.format("%H:%M UTC"))
+            }
+            SourceState::Finished => "done".into(),
+        }
+    }
+}
+
+/// One source's line of phase 2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceProgress {
+    pub kind: SourceKind,
+    pub state: SourceState,
+    /// Details fetched per second lately.
+    pub per_second: f64,
+    /// The request rate allowed now (lowered after a 429).
+    pub rate_limit: f64,
+    /// Requests sent this run.
+    pub requests: u64,
+    pub fetched: u64,
+    pub failed: u64,
+}
+
+impl SourceProgress {
+    /// `steam     1.9/s (limit 2.0)  fetched 120  failed 3  running`
+    pub fn line(&self) -> String {
+        format!(
+            "{:<9} {:.1}/s (limit {})  fetched {}  failed {}  {}",
+            self.kind.as_str(),
+            self.per_second,
+            rate_text(self.rate_limit),
+            self.fetched,
+            self.failed,
+            self.state.label()
+        )
+    }
+}
+
+fn rate_text(rate: f64) -> String {
+    if rate.is_finite() {
+        format!("{rate:.1}")
+    } else {
+        "none".into()
+    }
+}
+
 /// The latest snapshot of a run, published on a `watch` channel.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Progress {
@@ -124,6 +191,8 @@ pub struct Progress {
     pub fetch: FetchProgress,
     /// Whether phase 2 has begun in this run.
     pub fetch_started: bool,
+    /// One line per source of the run, in the order they were given.
+    pub sources: Vec<SourceProgress>,
 }
 
 impl Progress {

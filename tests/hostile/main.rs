@@ -294,7 +294,7 @@ async fn a_429_storm_keeps_the_rate_and_ends_like_an_outage() {
     let summary = tokio::time::timeout(
         Duration::from_secs(20),
         sync::run(
-            &steam_source(&api.base),
+            &[steam_source(&api.base)],
             &store,
             &engine_options(4.0, Duration::from_secs(3)),
             &channels,
@@ -371,7 +371,7 @@ async fn a_429_hold_is_labelled_rate_limited_not_api_down() {
         }
     });
     let summary = sync::run(
-        &steam_source(&api.base),
+        &[steam_source(&api.base)],
         &store,
         &engine_options(50.0, Duration::from_secs(5)),
         &channels,
@@ -637,7 +637,7 @@ async fn the_breaker_waits_its_full_time_with_eight_in_flight() {
     let (channels, _rx) = Channels::detached();
     let started = Instant::now();
     let summary = sync::run(
-        &steam_source(&api.base),
+        &[steam_source(&api.base)],
         &store,
         &engine_options(1000.0, Duration::from_secs(2)),
         &channels,

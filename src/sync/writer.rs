@@ -1,0 +1,166 @@
+//! Phase 2's writes on a thread of their own, so that requests stay in
+//! flight while a batch commits. Finished matches are written in batches:
+//! whatever has arrived by the time the writer is free, bounded by count and
+//! by a short wait, so rows still appear within a fraction of a second.
+
+use std::sync::mpsc as std_mpsc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use super::dispatch::RowChange;
+use super::engine::SharedStore;
+use crate::source::{FetchError, MatchRef, SourceKind};
+use crate::store::StoreError;
+
+/// Most rows in one trip to the database.
+const MAX_BATCH: usize = 256;
+/// How long a batch waits for company after its first row.
+const BATCH_WINDOW: Duration = Duration::from_millis(25);
+
+/// One thing to write.
+pub(crate) enum Write {
+    Row {
+        wanted: MatchRef,
+        change: RowChange,
+    },
+    /// The run's `sync_jobs` row.
+    Job {
+        job_id: i64,
+        total: u64,
+        processed: u64,
+        new: u64,
+        failed: u64,
+    },
+}
+
+/// What a row write did.
+#[derive(Debug)]
+pub(crate) enum Written {
+    Saved {
+        match_id: i64,
+        source: usize,
+    },
+    Failed {
+        match_id: i64,
+        error: FetchError,
+        /// Counted against the match (not "the API is down").
+        counted: bool,
+        attempts: i64,
+        given_up: bool,
+    },
+}
+
+pub(crate) struct Writer {
+    tx: Option<std_mpsc::Sender<Write>>,
+    pub done: mpsc::UnboundedReceiver<Result<Vec<Written>, StoreError>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Writer {
+    /// `kinds[i]`: the name recorded as `details_source` for source `i`.
+    pub fn start(store: SharedStore, kinds: Vec<SourceKind>) -> Writer {
+        let (tx, rx) = std_mpsc::channel::<Write>();
+        let (done_tx, done) = mpsc::unbounded_channel();
+        let thread = std::thread::Builder::new()
+            .name("dota-sync-writer".into())
+            .spawn(move || {
+                while let Some(batch) = next_batch(&rx) {
+                    let result = write_batch(&store, &kinds, batch);
+                    let failed = result.is_err();
+                    if done_tx.send(result).is_err() || failed {
+                        return;
+                    }
+                }
+            })
+            .expect("the writer thread starts");
+        Writer {
+            tx: Some(tx),
+            done,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn send(&self, write: Write) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(write);
+        }
+    }
+
+    /// Writes what is queued, then stops; every result has been sent to
+    /// `done` when this returns.
+    pub async fn finish(&mut self) {
+        self.tx = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+/// The first write that comes, and whatever follows within the window.
+fn next_batch(rx: &std_mpsc::Receiver<Write>) -> Option<Vec<Write>> {
+    let first = rx.recv().ok()?;
+    let deadline = Instant::now() + BATCH_WINDOW;
+    let mut batch = vec![first];
+    while batch.len() < MAX_BATCH {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(write) => batch.push(write),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
+fn write_batch(
+    store: &SharedStore,
+    kinds: &[SourceKind],
+    batch: Vec<Write>,
+) -> Result<Vec<Written>, StoreError> {
+    let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+    let mut written = Vec::with_capacity(batch.len());
+    for write in batch {
+        match write {
+            Write::Row { wanted, change } => {
+                let match_id = wanted.match_id;
+                match change {
+                    RowChange::Save(details, source) => {
+                        store.save_details_from(&details, kinds[source].as_str())?;
+                        written.push(Written::Saved { match_id, source });
+                    }
+                    RowChange::Counted(error) => {
+                        let record = store.record_failure(match_id, &error.short())?;
+                        let (attempts, given_up) =
+                            record.map_or((0, false), |r| (r.attempts, r.given_up));
+                        written.push(Written::Failed {
+                            match_id,
+                            error,
+                            counted: true,
+                            attempts,
+                            given_up,
+                        });
+                    }
+                    RowChange::NotCounted(error) => {
+                        let record = store.record_outage(match_id, &error.short())?;
+                        let attempts = record.map_or(0, |r| r.attempts);
+                        written.push(Written::Failed {
+                            match_id,
+                            error,
+                            counted: false,
+                            attempts,
+                            given_up: false,
+                        });
+                    }
+                }
+            }
+            Write::Job {
+                job_id,
+                total,
+                processed,
+                new,
+                failed,
+            } => store.update_job(job_id, "fetch", total, processed, new, failed)?,
+        }
+    }
+    Ok(written)
+}
