@@ -9,11 +9,6 @@ use dota_sync::source::SourceKind;
 use dota_sync::store::MAX_ATTEMPTS;
 use dota_sync::sync::{RunOutcome, SyncMode};
 
-fn db() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    (dir, path)
-}
 
 #[tokio::test]
 async fn full_steam_sync_uses_the_sequence_fallback_and_fetches_everything() {

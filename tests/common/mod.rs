@@ -28,6 +28,13 @@ pub fn config(accounts: usize, matches: usize, mut faults: FaultPlan) -> SimConf
     }
 }
 
+/// A database path in a fresh temporary directory (kept while the dir lives).
+pub fn db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    (dir, path)
+}
+
 pub async fn start(config: SimConfig) -> SimServer {
     SimServer::start(config).await.expect("simulator starts")
 }
