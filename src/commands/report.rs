@@ -50,10 +50,17 @@ async fn print_lines(mut progress: watch::Receiver<Progress>) {
         let state_changed = std::mem::discriminant(&p.state) != std::mem::discriminant(&last_state);
         last_state = p.state.clone();
         if line != last_line && (state_changed || last_print.elapsed() >= Duration::from_secs(2)) {
+            // Nobody reads stderr any more (a closed pipe): stop printing,
+            // let the sync go on.
             if !out::err_line(&line) {
-                // Nobody reads stderr any more (a closed pipe): stop
-                // printing, let the sync go on.
                 return;
+            }
+            if p.fetch_started && p.sources.len() > 1 {
+                for source in &p.sources {
+                    if !out::err_line(&format!("  {}", source.line())) {
+                        return;
+                    }
+                }
             }
             last_line = line;
             last_print = Instant::now();
@@ -100,7 +107,13 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
             bar.set_style(spinner.clone());
             bar.tick();
         }
-        bar.set_message(line);
+        let mut message = line;
+        if p.fetch_started && p.sources.len() > 1 {
+            for source in &p.sources {
+                message.push_str(&format!("\n  {}", source.line()));
+            }
+        }
+        bar.set_message(message);
     }
     bar.finish_and_clear();
 }

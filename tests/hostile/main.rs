@@ -780,3 +780,69 @@ async fn impossible_ids_slots_and_accounts_are_not_stored() {
         .unwrap();
     assert_eq!(minus_one, 0);
 }
+
+// --watch (not hostile, but scripted: the history grows between passes) ----
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_picks_up_a_match_played_between_passes() {
+    let pages = Arc::new(Mutex::new(0usize));
+    let api = Hostile::start(move |request| {
+        if request.target.contains("GetMatchHistory/") {
+            let mut n = pages.lock().unwrap();
+            *n += 1;
+            // The first pass sees two matches; later ones a third, newer one.
+            let ids: &[i64] = if *n == 1 { &[801, 800] } else { &[802, 801, 800] };
+            return Reply::json(200, steam_history(ids, 0, Some(ids.len() as i64)));
+        }
+        let id: i64 = request.query("match_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+        Reply::json(200, steam_match(id, &ten_players()))
+    })
+    .await;
+    let sandbox = Sandbox::new();
+    let account = ACCOUNT.to_string();
+    let args = [
+        "sync", "--account", &account, "--source", "steam", "--api-base", &api.base, "--rate",
+        "100", "--json", "--watch", "1s",
+    ];
+    let cmd = sandbox.command(&args);
+    let db = sandbox.db();
+    let run = tokio::task::spawn_blocking(move || {
+        binary::run_with(cmd, Duration::from_secs(30), move |pid| {
+            // Two passes and a bit: then Ctrl-C.
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+                if stub_count(&db) >= 3 && job_count(&db) >= 2 {
+                    break;
+                }
+            }
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(pid, libc::SIGINT) };
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    let passes: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(passes.len() >= 2, "{}", run.stdout);
+    assert_eq!(passes[0]["ids_collected"], 2);
+    assert_eq!(passes[1]["new_ids"], 1, "{}", run.stdout);
+    assert_eq!(passes[1]["details_fetched"], 1);
+    assert!(run.stderr.contains("watching: pass 1 done"), "{}", run.stderr);
+}
+
+fn job_count(db: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT count(*) FROM sync_jobs WHERE status = 'completed'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .unwrap_or(0)
+}
