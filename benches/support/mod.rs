@@ -56,6 +56,14 @@ pub fn start_sim(
 }
 
 /// The Steam client's settings, pointed at the simulator.
+pub fn opendota_config(sim: &SimServer) -> SourceConfig {
+    SourceConfig::new(
+        SourceKind::OpenDota,
+        Some(sim.base_url()),
+        ApiKey::new("bench"),
+    )
+}
+
 pub fn steam_config(sim: &SimServer) -> SourceConfig {
     SourceConfig::new(
         SourceKind::Steam,
