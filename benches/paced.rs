@@ -57,7 +57,12 @@ fn one_source(runtime: &tokio::runtime::Runtime) {
 
     let started = Instant::now();
     let summary = runtime
-        .block_on(sync::run(std::slice::from_ref(&source), &store, &options, &channels))
+        .block_on(sync::run(
+            std::slice::from_ref(&source),
+            &store,
+            &options,
+            &channels,
+        ))
         .unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     let stats = sim.stats();
@@ -136,18 +141,33 @@ fn two_sources(runtime: &tokio::runtime::Runtime) {
     let opendota = &stats.by_api["opendota"];
     println!("paced/two_sources_steam_2_opendota_3_latency_100ms");
     println!("  matches fetched      {}", summary.details_fetched);
-    println!("  requests             steam {}, opendota {}", steam.requests, opendota.requests);
+    println!(
+        "  requests             steam {}, opendota {}",
+        steam.requests, opendota.requests
+    );
     println!("  elapsed              {elapsed:.2} s");
     println!("  bound (matches/sum)  {bound:.2} s");
-    println!("  over the bound       {:+.2}%", (elapsed / bound - 1.0) * 100.0);
+    println!(
+        "  over the bound       {:+.2}%",
+        (elapsed / bound - 1.0) * 100.0
+    );
     println!(
         "  peak requests in 1 s steam {}, opendota {}",
         steam.peak_per_second, opendota.peak_per_second
     );
     println!("  429 answers          {rate_limited}");
     assert_eq!(summary.details_fetched, TWO_SOURCE_MATCHES as u64);
-    assert!(steam.peak_per_second <= STEAM_RATE as u64, "Steam's rate exceeded");
-    assert!(opendota.peak_per_second <= OPENDOTA_RATE as u64, "OpenDota's rate exceeded");
+    assert!(
+        steam.peak_per_second <= STEAM_RATE as u64,
+        "Steam's rate exceeded"
+    );
+    assert!(
+        opendota.peak_per_second <= OPENDOTA_RATE as u64,
+        "OpenDota's rate exceeded"
+    );
     assert_eq!(rate_limited, 0, "the simulator had to refuse requests");
-    assert!(elapsed <= bound * 1.05, "{elapsed:.1} s is more than 5% over {bound:.0} s");
+    assert!(
+        elapsed <= bound * 1.05,
+        "{elapsed:.1} s is more than 5% over {bound:.0} s"
+    );
 }

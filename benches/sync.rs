@@ -47,7 +47,12 @@ fn phase_two_ingest(c: &mut Criterion) {
                 options.max_in_flight = 16;
                 let (channels, _progress) = Channels::detached();
                 let summary = runtime
-                    .block_on(sync::run(std::slice::from_ref(&source), &store, &options, &channels))
+                    .block_on(sync::run(
+                        std::slice::from_ref(&source),
+                        &store,
+                        &options,
+                        &channels,
+                    ))
                     .unwrap();
                 assert_eq!(summary.details_fetched, DETAIL_MATCHES as u64);
                 drop(store);

@@ -1,4 +1,4 @@
-//! The command line (public contract: DESIGN.md, "CLI").
+//! The command line (public contract: README.md, "Commands"; ARCHITECTURE.md).
 
 use std::path::PathBuf;
 
@@ -102,7 +102,11 @@ impl std::str::FromStr for WatchInterval {
             "" | "s" => n,
             "m" => n * 60,
             "h" => n * 3600,
-            _ => return Err(format!("--watch wants an interval like 90s, 10m or 1h, not {text:?}")),
+            _ => {
+                return Err(format!(
+                    "--watch wants an interval like 90s, 10m or 1h, not {text:?}"
+                ));
+            }
         };
         if seconds == 0 || seconds > 7 * 24 * 3600 {
             return Err("--watch wants an interval between 1 s and 7 days".into());
@@ -153,7 +157,7 @@ pub struct SimulateArgs {
     pub seed: u64,
 }
 
-/// Renders a clap error as the one line DESIGN.md asks for.
+/// Renders a clap error as the one line a usage error must be (ARCHITECTURE.md).
 pub fn one_line_usage_error(error: &clap::Error) -> String {
     let text = error.to_string();
     let mut parts = Vec::new();

@@ -9,7 +9,6 @@ use dota_sync::source::SourceKind;
 use dota_sync::store::MAX_ATTEMPTS;
 use dota_sync::sync::{RunOutcome, SyncMode};
 
-
 #[tokio::test]
 async fn full_steam_sync_uses_the_sequence_fallback_and_fetches_everything() {
     let sim = start(config(2, 120, FaultPlan::default())).await;
@@ -123,7 +122,7 @@ async fn scripted(
 
 #[tokio::test]
 async fn retry_table_server_error_is_recorded_but_not_counted() {
-    // DESIGN.md, "Retry rules": the API being down is not the match's
+    // ARCHITECTURE.md, "Retry rules": the API being down is not the match's
     // fault: a stub stays a stub, its attempts untouched.
     let (state, summary, _sim) = scripted(&["500", "ok"], SourceKind::Steam).await;
     assert_eq!(state, (None, 0, Some("HTTP 500".into())));
@@ -432,9 +431,14 @@ async fn a_match_asked_for_during_a_run_is_fetched_in_that_run_even_if_given_up(
     let (channels, progress) = dota_sync::sync::Channels::detached();
     channels.urgent.push(target);
     let source = steam(&sim);
-    let summary = dota_sync::sync::run(std::slice::from_ref(&source), &store, &options(account.account_id), &channels)
-        .await
-        .unwrap();
+    let summary = dota_sync::sync::run(
+        std::slice::from_ref(&source),
+        &store,
+        &options(account.account_id),
+        &channels,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         summary.details_fetched, 1,
         "only the revived match was pending"

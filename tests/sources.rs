@@ -1,5 +1,5 @@
 //! Syncs from every source at once, against the simulator behaving like
-//! today's APIs (DESIGN.md, "Several sources at once", "Retry rules"): the
+//! today's APIs (ARCHITECTURE.md, "Retry rules", "Phase 1 with several sources"): the
 //! union of the histories, both sources busy within their own rates, a
 //! match one source cannot serve served by the other, the row changed once.
 
@@ -42,7 +42,9 @@ fn two_source_options(account_id: u32, steam_rate: f64, opendota_rate: f64) -> S
 async fn run_all(db: &std::path::Path, sources: &[AnySource], options: &SyncOptions) -> Summary {
     let store = Arc::new(Mutex::new(Store::open(db).unwrap()));
     let (channels, _progress) = Channels::detached();
-    sync::run(sources, &store, options, &channels).await.unwrap()
+    sync::run(sources, &store, options, &channels)
+        .await
+        .unwrap()
 }
 
 fn column(db: &std::path::Path, sql: &str) -> Vec<(i64, Option<i64>, i64, Option<String>)> {
@@ -82,7 +84,10 @@ async fn the_union_of_both_histories_is_fetched_by_both_sources_at_once() {
         summary.ids_collected as usize,
         account.match_ids.len() - missing_from_both
     );
-    assert!(!summary.history_capped, "OpenDota listed more than Steam's 500");
+    assert!(
+        !summary.history_capped,
+        "OpenDota listed more than Steam's 500"
+    );
     assert_eq!(summary.source, "steam,opendota");
 
     // Phase 2: every match fetched; both sources did some of the work,
@@ -90,7 +95,10 @@ async fn the_union_of_both_histories_is_fetched_by_both_sources_at_once() {
     assert_eq!(summary.details_fetched, summary.ids_collected);
     let stats = sim.stats();
     let (steam_api, opendota_api) = (&stats.by_api["steam"], &stats.by_api["opendota"]);
-    assert!(steam_api.requests > 50 && opendota_api.requests > 50, "{stats:?}");
+    assert!(
+        steam_api.requests > 50 && opendota_api.requests > 50,
+        "{stats:?}"
+    );
     assert!(
         steam_api.first_ms < opendota_api.last_ms && opendota_api.first_ms < steam_api.last_ms,
         "the sources worked side by side: {stats:?}"
@@ -105,7 +113,11 @@ async fn the_union_of_both_histories_is_fetched_by_both_sources_at_once() {
     assert_eq!(names, [Some("opendota".into()), Some("steam".into())]);
     assert_eq!(summary.sources.len(), 2);
     assert_eq!(
-        summary.sources.iter().map(|s| s.details_fetched).sum::<u64>(),
+        summary
+            .sources
+            .iter()
+            .map(|s| s.details_fetched)
+            .sum::<u64>(),
         summary.details_fetched
     );
     assert_eq!(stored_teammates(&path), recomputed_teammates(&path));
@@ -130,11 +142,20 @@ async fn a_match_steam_returns_wrong_is_served_by_opendota_uncounted() {
 
     // Both: OpenDota serves them; the attempts Steam used are kept, none added.
     let (_dir2, path2) = db();
-    let summary = run_all(&path2, &both(&sim), &two_source_options(account.account_id, 500.0, 500.0)).await;
+    let summary = run_all(
+        &path2,
+        &both(&sim),
+        &two_source_options(account.account_id, 500.0, 500.0),
+    )
+    .await;
     assert_eq!(summary.outcome, RunOutcome::Completed);
     for id in &immortal {
         let (has_details, retry_count, error) = row_state(&path2, *id);
-        assert_eq!((has_details, retry_count, error), (Some(1), 0, None), "match {id}");
+        assert_eq!(
+            (has_details, retry_count, error),
+            (Some(1), 0, None),
+            "match {id}"
+        );
     }
     let sources = column(
         &path2,
@@ -184,7 +205,12 @@ async fn opendota_out_of_calls_mid_run_drops_out_and_steam_finishes() {
     // OpenDota without a key: the daily quota applies.
     let opendota_config = SourceConfig::new(SourceKind::OpenDota, Some(sim.base_url()), None);
     let sources = vec![steam(&sim), AnySource::new(&opendota_config).unwrap()];
-    let summary = run_all(&path, &sources, &two_source_options(account.account_id, 300.0, 300.0)).await;
+    let summary = run_all(
+        &path,
+        &sources,
+        &two_source_options(account.account_id, 300.0, 300.0),
+    )
+    .await;
     assert_eq!(summary.outcome, RunOutcome::Completed, "{summary:?}");
     assert_eq!(summary.details_fetched, 300);
     assert_eq!(summary.stubs_left, 0);
@@ -227,10 +253,19 @@ async fn a_down_source_is_not_counted_and_the_other_finishes() {
     let account = sim.dataset().accounts()[0].clone();
     let (_dir, path) = db();
     // OpenDota's address refuses every connection: it is down all run.
-    let mut down = SourceConfig::new(SourceKind::OpenDota, Some("http://127.0.0.1:9".into()), None);
+    let mut down = SourceConfig::new(
+        SourceKind::OpenDota,
+        Some("http://127.0.0.1:9".into()),
+        None,
+    );
     down.connect_timeout = Duration::from_millis(200);
     let sources = vec![steam(&sim), AnySource::new(&down).unwrap()];
-    let summary = run_all(&path, &sources, &two_source_options(account.account_id, 500.0, 500.0)).await;
+    let summary = run_all(
+        &path,
+        &sources,
+        &two_source_options(account.account_id, 500.0, 500.0),
+    )
+    .await;
     assert_eq!(summary.outcome, RunOutcome::Completed, "{summary:?}");
     assert_eq!(summary.details_fetched, summary.ids_collected);
     assert_eq!(summary.sources[1].details_fetched, 0);

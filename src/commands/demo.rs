@@ -58,7 +58,12 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         (SourceKind::Steam, DEMO_STEAM_RATE),
         (SourceKind::OpenDota, DEMO_OPENDOTA_RATE),
     ];
-    let handle = controller::spawn(Arc::new(sources), Arc::new(Mutex::new(store)), options, None);
+    let handle = controller::spawn(
+        Arc::new(sources),
+        Arc::new(Mutex::new(store)),
+        options,
+        None,
+    );
     let context = TuiContext {
         db_path: db_path.clone(),
         account_id: Some(account_id),

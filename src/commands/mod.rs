@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
-/// Exit codes (DESIGN.md, "CLI").
+/// Exit codes (README.md, "Commands").
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FATAL: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;

@@ -46,9 +46,11 @@ impl Resolved {
 
 fn check_base(flag: &str, base: &Option<String>) -> Result<(), Failure> {
     match base {
-        Some(base) if !(base.starts_with("http://") || base.starts_with("https://")) => Err(
-            Failure::usage(format!("{flag} must be an http:// or https:// URL, not {base:?}")),
-        ),
+        Some(base) if !(base.starts_with("http://") || base.starts_with("https://")) => {
+            Err(Failure::usage(format!(
+                "{flag} must be an http:// or https:// URL, not {base:?}"
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -63,9 +65,9 @@ pub fn resolve(
     let db = config::db_path(db_flag.as_deref(), &file)?;
     let choice = match (&args.source, &file.source) {
         (Some(choice), _) => choice.clone(),
-        (None, Some(text)) => text.parse::<SourceChoice>().map_err(|e| {
-            Failure::usage(format!("config file: source: {e}"))
-        })?,
+        (None, Some(text)) => text
+            .parse::<SourceChoice>()
+            .map_err(|e| Failure::usage(format!("config file: source: {e}")))?,
         (None, None) => SourceChoice::Auto,
     };
     let rate_spec = match (&args.rate, &file.rate) {

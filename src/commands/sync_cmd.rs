@@ -79,7 +79,9 @@ async fn execute(
     let code = loop {
         let summary = one_pass(&sources, &store, &options, &cancel).await?;
         let code = finish(&summary, run.json)?;
-        let Some(interval) = run.watch else { break code };
+        let Some(interval) = run.watch else {
+            break code;
+        };
         if code != EXIT_OK {
             break code;
         }

@@ -114,10 +114,9 @@ impl FromStr for RateSpec {
                 ),
                 None => (None, part),
             };
-            let rate: f64 = value
-                .trim()
-                .parse()
-                .map_err(|_| format!("--rate wants a number of requests per second, not {value:?}"))?;
+            let rate: f64 = value.trim().parse().map_err(|_| {
+                format!("--rate wants a number of requests per second, not {value:?}")
+            })?;
             match kind {
                 Some(kind) => spec.per_source.push((kind, rate)),
                 None => spec.all = Some(rate),
@@ -143,7 +142,12 @@ mod tests {
         assert!("stem".parse::<SourceChoice>().is_err());
         assert_eq!(SourceChoice::Auto.resolve(true), [Steam, OpenDota]);
         assert_eq!(SourceChoice::Auto.resolve(false), [OpenDota]);
-        assert!("opendota,steam".parse::<SourceChoice>().unwrap().names_steam());
+        assert!(
+            "opendota,steam"
+                .parse::<SourceChoice>()
+                .unwrap()
+                .names_steam()
+        );
     }
 
     #[test]
@@ -154,7 +158,10 @@ mod tests {
         let spec: RateSpec = "3".parse().unwrap();
         assert_eq!(spec.for_kind(OpenDota), Some(3.0));
         let spec: RateSpec = "3,steam=1".parse().unwrap();
-        assert_eq!((spec.for_kind(Steam), spec.for_kind(OpenDota)), (Some(1.0), Some(3.0)));
+        assert_eq!(
+            (spec.for_kind(Steam), spec.for_kind(OpenDota)),
+            (Some(1.0), Some(3.0))
+        );
         assert!("dota=1".parse::<RateSpec>().is_err());
         assert!("fast".parse::<RateSpec>().is_err());
     }

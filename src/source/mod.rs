@@ -49,7 +49,7 @@ impl SourceKind {
         }
     }
 
-    /// Requests per second that the real API tolerates (DESIGN.md, "Rates").
+    /// Requests per second that the real API tolerates (ARCHITECTURE.md, "Sources").
     pub fn default_rate(self, keyed: bool) -> f64 {
         match self {
             // About 5 a second per IP; stay under it.

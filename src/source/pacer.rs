@@ -176,7 +176,8 @@ impl Pacer {
         }
         let open = self.is_open();
         if open {
-            self.admitted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.admitted
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         open
     }

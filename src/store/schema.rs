@@ -1,6 +1,6 @@
 //! The schema, as an ordered list of migrations tracked by `PRAGMA user_version`.
 //!
-//! The table and column names are a public contract (DESIGN.md): users query
+//! The table and column names are a public contract (ARCHITECTURE.md, "Schema"): users query
 //! the file with `sqlite3`. Later migrations may only add.
 
 use rusqlite_migration::{M, Migrations};

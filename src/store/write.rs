@@ -107,7 +107,7 @@ impl Store {
     /// Records an attempt that met the API down (5xx, no answer): not the
     /// match's fault, so `has_details` and `retry_count` stay as they were
     /// (a stub stays a stub); only what happened and when are noted
-    /// (DESIGN.md, "Retry rules"). A match with details is left alone.
+    /// (ARCHITECTURE.md, "Retry rules"). A match with details is left alone.
     pub fn record_outage(
         &mut self,
         match_id: i64,

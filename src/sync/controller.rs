@@ -143,7 +143,8 @@ async fn control_loop<S: MatchSource + 'static>(
             };
             let (source, store) = (source.clone(), store.clone());
             let task = tokio::spawn(async move {
-                if let Err(error) = engine::run(source.as_slice(), &store, &options, &channels).await
+                if let Err(error) =
+                    engine::run(source.as_slice(), &store, &options, &channels).await
                 {
                     let message = error.to_string();
                     channels.update(|p| p.state = SyncState::Failed(message.clone()));

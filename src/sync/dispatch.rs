@@ -1,6 +1,6 @@
 //! Phase 2's decisions, apart from its I/O: which match each source sends
 //! next, and what one answer does to the row, the queue and the source
-//! (DESIGN.md, "Retry rules", "Several sources at once"). Pure: the loop in
+//! (ARCHITECTURE.md, "Retry rules", "Phase 2"). Pure: the loop in
 //! `fetch.rs` feeds it answers and the time, and carries out its effects.
 //!
 //! - One queue, newest first, shared by every source; a source takes the
@@ -217,7 +217,10 @@ impl Dispatch {
         if self.in_flight_ids.contains(&wanted.match_id) {
             return false;
         }
-        let queued = self.queue.iter().position(|t| t.wanted.match_id == wanted.match_id);
+        let queued = self
+            .queue
+            .iter()
+            .position(|t| t.wanted.match_id == wanted.match_id);
         if let Some(at) = queued {
             self.queue.remove(at);
         }
@@ -259,7 +262,11 @@ impl Dispatch {
     }
 
     /// The row change of a task no live source will try any more.
-    fn settle(&self, task: &Task, can_serve: &dyn Fn(usize, &MatchRef) -> bool) -> Option<RowChange> {
+    fn settle(
+        &self,
+        task: &Task,
+        can_serve: &dyn Fn(usize, &MatchRef) -> bool,
+    ) -> Option<RowChange> {
         match (&task.failure, &task.outage) {
             (None, Some(outage)) => Some(RowChange::NotCounted(outage.clone())),
             (Some(failure), outage) => {
@@ -337,7 +344,9 @@ impl Dispatch {
             FetchError::RateLimited { daily: true, .. } => {
                 self.requeue(task);
                 if self.slots[source].standing == Standing::Live {
-                    effects.notices.push("daily API limit reached: this source stops until 00:00 UTC".into());
+                    effects
+                        .notices
+                        .push("daily API limit reached: this source stops until 00:00 UTC".into());
                     self.drop_source(source, Standing::OutOfCalls, can_serve, &mut effects);
                 }
             }
@@ -351,7 +360,9 @@ impl Dispatch {
                     Verdict::Continue => {}
                     Verdict::Wait(backoff) => wait = wait.max(backoff),
                     Verdict::GiveUp => {
-                        effects.notices.push("still rate limited after the breaker's wait: this source stops".into());
+                        effects.notices.push(
+                            "still rate limited after the breaker's wait: this source stops".into(),
+                        );
                         self.drop_source(source, Standing::Down, can_serve, &mut effects);
                         return effects;
                     }
@@ -480,7 +491,10 @@ mod tests {
         let task = d.take_for(STEAM, |_| true).unwrap();
         let wrong = FetchError::WrongMatch { asked: 5, got: 6 };
         let effects = d.on_answer(STEAM, task, Err(wrong), now, &everyone);
-        assert!(effects.rows.is_empty(), "not settled while OpenDota may try");
+        assert!(
+            effects.rows.is_empty(),
+            "not settled while OpenDota may try"
+        );
         // Back in its place, ahead of 4, but not for Steam again.
         assert_eq!(d.take_for(STEAM, |_| true).unwrap().wanted.match_id, 4);
         let task = d.take_for(OPENDOTA, |_| true).unwrap();
@@ -494,10 +508,17 @@ mod tests {
         let now = Instant::now();
         let mut d = Dispatch::new(queue(&[5]), 2, policy());
         let task = d.take_for(STEAM, |_| true).unwrap();
-        assert!(d.on_answer(STEAM, task, Err(not_found()), now, &everyone).rows.is_empty());
+        assert!(
+            d.on_answer(STEAM, task, Err(not_found()), now, &everyone)
+                .rows
+                .is_empty()
+        );
         let task = d.take_for(OPENDOTA, |_| true).unwrap();
         let effects = d.on_answer(OPENDOTA, task, Err(not_found()), now, &everyone);
-        assert_eq!(effects.rows, vec![(queue(&[5])[0], RowChange::Counted(not_found()))]);
+        assert_eq!(
+            effects.rows,
+            vec![(queue(&[5])[0], RowChange::Counted(not_found()))]
+        );
         assert!(d.is_idle());
     }
 
@@ -507,7 +528,11 @@ mod tests {
         let mut d = Dispatch::new(queue(&[5]), 2, policy());
         let down = FetchError::Server { status: 500 };
         let task = d.take_for(STEAM, |_| true).unwrap();
-        assert!(d.on_answer(STEAM, task, Err(down.clone()), now, &everyone).rows.is_empty());
+        assert!(
+            d.on_answer(STEAM, task, Err(down.clone()), now, &everyone)
+                .rows
+                .is_empty()
+        );
         let task = d.take_for(OPENDOTA, |_| true).unwrap();
         let effects = d.on_answer(OPENDOTA, task, Err(not_found()), now, &everyone);
         assert_eq!(effects.rows[0].1, RowChange::NotCounted(not_found()));
@@ -577,8 +602,13 @@ mod tests {
         while d.standing(STEAM) == Standing::Live {
             now += Duration::from_millis(30);
             d.expire_holds(now);
-            let Some(task) = d.take_for(STEAM, |_| true) else { break };
-            rows += d.on_answer(STEAM, task, Err(down.clone()), now, &everyone).rows.len();
+            let Some(task) = d.take_for(STEAM, |_| true) else {
+                break;
+            };
+            rows += d
+                .on_answer(STEAM, task, Err(down.clone()), now, &everyone)
+                .rows
+                .len();
         }
         assert!(d.all_out() || d.is_idle());
         assert_eq!(rows, 3, "every match got the API-down row once");

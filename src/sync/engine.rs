@@ -217,8 +217,10 @@ pub async fn run<S: MatchSource>(
         "fetch"
     };
     let job_label = label.clone();
-    let job_id = with_store(store, move |s| s.start_job(account_id, &job_label, first_phase))
-        .await?;
+    let job_id = with_store(store, move |s| {
+        s.start_job(account_id, &job_label, first_phase)
+    })
+    .await?;
     channels.update(|p| {
         // A run without phase 1 keeps showing the last collection's counts.
         let collect = if options.mode == SyncMode::Full {

@@ -97,7 +97,10 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let options = run.options;
     let mut total = queue.len() as u64;
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
-    let mut writer = Writer::start(run.store.clone(), sources.iter().map(|s| s.kind()).collect());
+    let mut writer = Writer::start(
+        run.store.clone(),
+        sources.iter().map(|s| s.kind()).collect(),
+    );
     let mut tallies: Vec<SourceTally> = sources.iter().map(|_| SourceTally::default()).collect();
     let mut throughput = Throughput::default();
     let can_serve = |i: usize, m: &MatchRef| sources[i].can_serve(m);
@@ -147,17 +150,29 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             }
             can_send_more |= dispatch.in_flight(i) > 0;
         }
-        publish(run, counters, &mut dispatch, &mut tallies, &mut throughput, total, is_paused, end.is_some(), now);
+        publish(
+            run,
+            counters,
+            &mut dispatch,
+            &mut tallies,
+            &mut throughput,
+            total,
+            is_paused,
+            end.is_some(),
+            now,
+        );
         if in_flight.is_empty() {
             if end.is_none() && dispatch.all_out() {
-                end = Some(if (0..sources.len()).all(|i| dispatch.standing(i) == Standing::OutOfCalls) {
-                    PhaseEnd::Fatal(FetchError::RateLimited {
-                        retry_after: None,
-                        daily: true,
-                    })
-                } else {
-                    PhaseEnd::ApiDown
-                });
+                end = Some(
+                    if (0..sources.len()).all(|i| dispatch.standing(i) == Standing::OutOfCalls) {
+                        PhaseEnd::Fatal(FetchError::RateLimited {
+                            retry_after: None,
+                            daily: true,
+                        })
+                    } else {
+                        PhaseEnd::ApiDown
+                    },
+                );
             }
             if end.is_some() || !can_send_more {
                 break;
@@ -207,7 +222,17 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     for source in sources {
         source.set_open(true);
     }
-    publish(run, counters, &mut dispatch, &mut tallies, &mut throughput, total, false, true, Instant::now());
+    publish(
+        run,
+        counters,
+        &mut dispatch,
+        &mut tallies,
+        &mut throughput,
+        total,
+        false,
+        true,
+        Instant::now(),
+    );
     counters.per_source = tallies.iter().map(|t| (t.fetched, t.failed)).collect();
     Ok(end.unwrap_or(PhaseEnd::Finished))
 }
@@ -223,11 +248,13 @@ fn apply<S: MatchSource>(
     let kind = run.sources[source].kind();
     if effects.slow_down {
         let rate = run.sources[source].pacer().slow_down();
-        run.channels
-            .emit(SyncEvent::Notice(format!("{kind}: slowing to {rate:.2} requests/s")));
+        run.channels.emit(SyncEvent::Notice(format!(
+            "{kind}: slowing to {rate:.2} requests/s"
+        )));
     }
     for notice in effects.notices {
-        run.channels.emit(SyncEvent::Notice(format!("{kind}: {notice}")));
+        run.channels
+            .emit(SyncEvent::Notice(format!("{kind}: {notice}")));
     }
     if let Some(error) = effects.fatal {
         tracing::warn!(%error, source = %kind, "phase 2 ends");

@@ -69,7 +69,9 @@ pub fn options(account_id: u32) -> SyncOptions {
 pub async fn run(db: &Path, source: &AnySource, options: &SyncOptions) -> Summary {
     let store = Arc::new(Mutex::new(Store::open(db).unwrap()));
     let (channels, _progress) = Channels::detached();
-    sync::run(std::slice::from_ref(source), &store, options, &channels).await.unwrap()
+    sync::run(std::slice::from_ref(source), &store, options, &channels)
+        .await
+        .unwrap()
 }
 
 /// Every table's content that a run must reproduce, in a fixed order,

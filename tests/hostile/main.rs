@@ -791,18 +791,35 @@ async fn watch_picks_up_a_match_played_between_passes() {
             let mut n = pages.lock().unwrap();
             *n += 1;
             // The first pass sees two matches; later ones a third, newer one.
-            let ids: &[i64] = if *n == 1 { &[801, 800] } else { &[802, 801, 800] };
+            let ids: &[i64] = if *n == 1 {
+                &[801, 800]
+            } else {
+                &[802, 801, 800]
+            };
             return Reply::json(200, steam_history(ids, 0, Some(ids.len() as i64)));
         }
-        let id: i64 = request.query("match_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let id: i64 = request
+            .query("match_id")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         Reply::json(200, steam_match(id, &ten_players()))
     })
     .await;
     let sandbox = Sandbox::new();
     let account = ACCOUNT.to_string();
     let args = [
-        "sync", "--account", &account, "--source", "steam", "--api-base", &api.base, "--rate",
-        "100", "--json", "--watch", "1s",
+        "sync",
+        "--account",
+        &account,
+        "--source",
+        "steam",
+        "--api-base",
+        &api.base,
+        "--rate",
+        "100",
+        "--json",
+        "--watch",
+        "1s",
     ];
     let cmd = sandbox.command(&args);
     let db = sandbox.db();
@@ -832,7 +849,11 @@ async fn watch_picks_up_a_match_played_between_passes() {
     assert_eq!(passes[0]["ids_collected"], 2);
     assert_eq!(passes[1]["new_ids"], 1, "{}", run.stdout);
     assert_eq!(passes[1]["details_fetched"], 1);
-    assert!(run.stderr.contains("watching: pass 1 done"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("watching: pass 1 done"),
+        "{}",
+        run.stderr
+    );
 }
 
 fn job_count(db: &std::path::Path) -> i64 {
