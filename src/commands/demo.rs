@@ -14,9 +14,9 @@ use crate::tui::{self, TuiContext};
 
 /// Requests per second in the demo, per source: ~1,500 matches in about a
 /// minute between them (the simulator's demo limits are 5/s for Steam's
-/// sequence endpoint and 1,200 a minute for OpenDota).
-const DEMO_STEAM_RATE: f64 = 5.0;
-const DEMO_OPENDOTA_RATE: f64 = 20.0;
+/// sequence endpoint and 1,200 a minute for OpenDota; a little under both).
+const DEMO_STEAM_RATE: f64 = 4.5;
+const DEMO_OPENDOTA_RATE: f64 = 18.0;
 const DEMO_MATCHES: usize = 1_500;
 
 pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
