@@ -77,6 +77,13 @@ struct SourceTally {
     throughput: Throughput,
 }
 
+/// Phase 2's counts: per source, and the run's throughput and total.
+struct Tally {
+    sources: Vec<SourceTally>,
+    all: Throughput,
+    total: u64,
+}
+
 /// Requests a source keeps in flight: enough that latency does not waste
 /// its rate, few enough that a slow source does not sit on matches a
 /// faster one could send now.
@@ -95,19 +102,21 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let sources = run.sources;
     let channels = run.channels;
     let options = run.options;
-    let mut total = queue.len() as u64;
+    let mut tally = Tally {
+        sources: sources.iter().map(|_| SourceTally::default()).collect(),
+        all: Throughput::default(),
+        total: queue.len() as u64,
+    };
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
     let mut writer = Writer::start(
         run.store.clone(),
         sources.iter().map(|s| s.kind()).collect(),
     );
-    let mut tallies: Vec<SourceTally> = sources.iter().map(|_| SourceTally::default()).collect();
-    let mut throughput = Throughput::default();
     let can_serve = |i: usize, m: &MatchRef| sources[i].can_serve(m);
     channels.update(|p| {
         p.state = SyncState::Fetching;
         p.fetch_started = true;
-        p.fetch.total = total;
+        p.fetch.total = tally.total;
         p.fetch.rate_limit = sources.iter().map(|s| s.pacer().rate()).sum();
     });
 
@@ -127,7 +136,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         let now = Instant::now();
         let next_hold_end = dispatch.expire_holds(now);
         if end.is_none() {
-            total += take_urgent(run, &mut dispatch).await?;
+            tally.total += take_urgent(run, &mut dispatch).await?;
         }
         let is_paused = *paused.borrow_and_update();
         let mut can_send_more = false;
@@ -153,10 +162,8 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         publish(
             run,
             counters,
-            &mut dispatch,
-            &mut tallies,
-            &mut throughput,
-            total,
+            &dispatch,
+            &mut tally,
             is_paused,
             end.is_some(),
             now,
@@ -184,13 +191,13 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 if let Err(error) = &result
                     && !matches!(error, FetchError::NotSent | FetchError::RateLimited { .. })
                 {
-                    tallies[i].failed += 1;
+                    tally.sources[i].failed += 1;
                 }
                 let effects = dispatch.on_answer(i, task, result, Instant::now(), &can_serve);
                 apply(run, &writer, &mut end, effects, i);
             }
             done = writer.done.recv(), if writer_alive => match done {
-                Some(done) => record_written(run, counters, &mut tallies, &mut throughput, done?),
+                Some(done) => record_written(run, counters, &mut tally, done?),
                 None => writer_alive = false,
             },
             _ = sleep_until(next_hold_end), if next_hold_end.is_some() => {}
@@ -204,7 +211,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         }
         if last_job_update.elapsed() > Duration::from_millis(500) {
             last_job_update = Instant::now();
-            writer.send(job_write(run, counters, total));
+            writer.send(job_write(run, counters, tally.total));
         }
     }
     // What no source will try any more keeps its row, or gets the "API is
@@ -214,10 +221,10 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             writer.send(Write::Row { wanted, change });
         }
     }
-    writer.send(job_write(run, counters, total));
+    writer.send(job_write(run, counters, tally.total));
     writer.finish().await;
     while let Some(done) = writer.done.recv().await {
-        record_written(run, counters, &mut tallies, &mut throughput, done?);
+        record_written(run, counters, &mut tally, done?);
     }
     for source in sources {
         source.set_open(true);
@@ -225,15 +232,17 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     publish(
         run,
         counters,
-        &mut dispatch,
-        &mut tallies,
-        &mut throughput,
-        total,
+        &dispatch,
+        &mut tally,
         false,
         true,
         Instant::now(),
     );
-    counters.per_source = tallies.iter().map(|t| (t.fetched, t.failed)).collect();
+    counters.per_source = tally
+        .sources
+        .iter()
+        .map(|t| (t.fetched, t.failed))
+        .collect();
     Ok(end.unwrap_or(PhaseEnd::Finished))
 }
 
@@ -275,18 +284,17 @@ fn apply<S: MatchSource>(
 fn record_written<S: MatchSource>(
     run: &RunContext<'_, S>,
     counters: &mut RunCounters,
-    tallies: &mut [SourceTally],
-    throughput: &mut Throughput,
+    tally: &mut Tally,
     written: Vec<Written>,
 ) {
     let now = Instant::now();
     for outcome in written {
-        throughput.record(now);
+        tally.all.record(now);
         match outcome {
             Written::Saved { match_id, source } => {
                 counters.fetched += 1;
-                tallies[source].fetched += 1;
-                tallies[source].throughput.record(now);
+                tally.sources[source].fetched += 1;
+                tally.sources[source].throughput.record(now);
                 run.sources[source].pacer().record_success();
                 run.channels.emit(SyncEvent::MatchFetched { match_id });
             }
@@ -316,20 +324,18 @@ fn record_written<S: MatchSource>(
 }
 
 /// Publishes the run's progress and one line per source.
-#[allow(clippy::too_many_arguments)]
 fn publish<S: MatchSource>(
     run: &RunContext<'_, S>,
     counters: &RunCounters,
-    dispatch: &mut Dispatch,
-    tallies: &mut [SourceTally],
-    throughput: &mut Throughput,
-    total: u64,
+    dispatch: &Dispatch,
+    tally: &mut Tally,
     paused: bool,
     ending: bool,
     now: Instant,
 ) {
+    let total = tally.total;
     let processed = counters.fetched + counters.failed;
-    let per_second = throughput.per_second(now);
+    let per_second = tally.all.per_second(now);
     let remaining = total.saturating_sub(processed);
     let sources: Vec<_> = run
         .sources
@@ -350,11 +356,11 @@ fn publish<S: MatchSource>(
             super::progress::SourceProgress {
                 kind: source.kind(),
                 state,
-                per_second: tallies[i].throughput.per_second(now),
+                per_second: tally.sources[i].throughput.per_second(now),
                 rate_limit: source.pacer().rate(),
                 requests: source.pacer().admitted(),
-                fetched: tallies[i].fetched,
-                failed: tallies[i].failed,
+                fetched: tally.sources[i].fetched,
+                failed: tally.sources[i].failed,
             }
         })
         .collect();
