@@ -437,6 +437,11 @@ async fn bodies_are_capped_while_they_stream() {
     )
     .await;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    println!(
+        "bombs, endless and huge bodies: peak RSS {:.1} MB, {:.1} s",
+        run.max_rss_mb,
+        run.elapsed.as_secs_f64()
+    );
     assert!(
         run.max_rss_mb < RSS_CAP_MB,
         "peak RSS {:.0} MB",
@@ -569,6 +574,11 @@ async fn endless_history_stops_at_the_total_or_the_ceiling() {
     )
     .await;
     run.assert_one_line(1, "more than 100000 matches");
+    println!(
+        "endless history: peak RSS {:.1} MB, {:.1} s",
+        run.max_rss_mb,
+        run.elapsed.as_secs_f64()
+    );
     assert!(stub_count(&sandbox.db()) <= 100_000);
     assert!(
         run.max_rss_mb < RSS_CAP_MB,
