@@ -275,3 +275,86 @@ async fn a_down_source_is_not_counted_and_the_other_finishes() {
     );
     assert!(counted.is_empty(), "{counted:?}");
 }
+
+/// A TUI's controller on a database another process is syncing starts no
+/// run of its own: it follows that one's progress from the database.
+#[tokio::test]
+async fn the_tui_follows_another_process_sync_instead_of_starting_one() {
+    use dota_sync::sync::{SyncCommand, SyncEvent, SyncState, controller};
+    let sim = start(config(2, 200, FaultPlan::default())).await;
+    let account = sim.dataset().accounts()[0].account_id;
+    let (dir, path) = db();
+    Store::open(&path).unwrap();
+    let mut headless = std::process::Command::new(env!("CARGO_BIN_EXE_dota-sync"))
+        .args([
+            "--db",
+            path.to_str().unwrap(),
+            "sync",
+            "--account",
+            &account.to_string(),
+        ])
+        .args([
+            "--source",
+            "steam",
+            "--api-base",
+            &sim.base_url(),
+            "--rate",
+            "40",
+        ])
+        .env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"))
+        .env("DOTA_SYNC_LOG", dir.path().join("log"))
+        .env("STEAM_API_KEY", KEY)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until the headless sync holds the lock.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while dota_sync::store::SyncLock::holder(&path).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the headless sync started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
+    let mut handle = controller::spawn(Arc::new(vec![steam(&sim)]), store, options(account), None);
+    handle.commands.send(SyncCommand::Start).unwrap();
+    let mut followed = false;
+    let mut saw_progress = 0;
+    let mut reloads = 0;
+    let waited = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            tokio::select! {
+                Some(event) = handle.events.recv() => match event {
+                    SyncEvent::Notice(text) if text.contains("following") => followed = true,
+                    SyncEvent::Notice(text) if text.contains("has ended") => break,
+                    SyncEvent::StubsSaved { .. } => reloads += 1,
+                    _ => {}
+                },
+                Ok(()) = handle.progress.changed() => {
+                    let p = handle.progress.borrow().clone();
+                    if p.state == SyncState::Fetching && p.fetch.processed > 0 {
+                        saw_progress += 1;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    assert!(
+        waited.is_ok(),
+        "the other sync ended and the follower saw it"
+    );
+    let status = headless.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        followed && saw_progress > 0 && reloads > 0,
+        "{followed} {saw_progress} {reloads}"
+    );
+    // The follower itself sent nothing: every request was the headless run's.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let jobs: i64 = conn
+        .query_row("SELECT count(*) FROM sync_jobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(jobs, 1, "no second run was started");
+}

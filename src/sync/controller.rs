@@ -8,8 +8,10 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::engine::{self, Channels, SharedStore, SyncMode, SyncOptions, Urgent};
+use super::follow;
 use super::progress::{Progress, SyncCommand, SyncEvent, SyncState};
 use crate::source::MatchSource;
+use crate::store::{LockError, SyncLock};
 
 /// The observer's side of a controller.
 pub struct ControllerHandle {
@@ -68,6 +70,11 @@ async fn control_loop<S: MatchSource + 'static>(
     events: mpsc::UnboundedSender<SyncEvent>,
 ) {
     let (pause_tx, pause_rx) = watch::channel(false);
+    let db = store
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .path()
+        .to_path_buf();
     let urgent = Arc::new(Urgent::default());
     let mut running: Option<Running> = None;
     // Work asked for while a run was going: started when it ends.
@@ -137,12 +144,38 @@ async fn control_loop<S: MatchSource + 'static>(
                 paused: pause_rx.clone(),
                 urgent: urgent.clone(),
             };
+            // One sync per database: while another process holds the lock,
+            // follow its run instead of starting one.
+            let lock = match SyncLock::acquire(&db) {
+                Ok(lock) => lock,
+                Err(LockError::Held { holder, .. }) => {
+                    queued.clear();
+                    let task = tokio::spawn(follow::follow(
+                        db.clone(),
+                        holder,
+                        store.clone(),
+                        base.account_id,
+                        channels,
+                        cancel.clone(),
+                    ));
+                    running = Some(Running { cancel, task });
+                    continue;
+                }
+                Err(error) => {
+                    queued.clear();
+                    let message = error.to_string();
+                    progress.send_modify(|p| p.state = SyncState::Failed(message.clone()));
+                    let _ = events.send(SyncEvent::Notice(message));
+                    continue;
+                }
+            };
             let options = SyncOptions {
                 mode,
                 ..base.clone()
             };
             let (source, store) = (source.clone(), store.clone());
             let task = tokio::spawn(async move {
+                let _lock = lock;
                 if let Err(error) =
                     engine::run(source.as_slice(), &store, &options, &channels).await
                 {

@@ -70,6 +70,7 @@ pub mod controller;
 mod dispatch;
 pub mod engine;
 mod fetch;
+mod follow;
 mod writer;
 
 pub use engine::{Channels, SharedStore, SyncError, SyncMode, SyncOptions, api_down_message, run};
