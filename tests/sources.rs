@@ -358,3 +358,19 @@ async fn the_tui_follows_another_process_sync_instead_of_starting_one() {
         .unwrap();
     assert_eq!(jobs, 1, "no second run was started");
 }
+
+/// With no rate limit the API outruns the writer: requests wait for it
+/// (memory stays bounded) and the run still fetches everything.
+#[tokio::test]
+async fn an_api_faster_than_the_writer_is_waited_for_not_dropped() {
+    let sim = start(config(2, 1_500, FaultPlan::default())).await;
+    let account = sim.dataset().accounts()[0].account_id;
+    let (_dir, path) = db();
+    let mut options = two_source_options(account, f64::INFINITY, f64::INFINITY);
+    // The writer is "behind" at once: every request waits for it.
+    options.max_unwritten = 1;
+    let summary = run_all(&path, &both(&sim), &options).await;
+    assert_eq!(summary.outcome, RunOutcome::Completed);
+    assert_eq!(summary.details_fetched, 1_500);
+    assert_eq!(summary.stubs_left, 0);
+}

@@ -59,6 +59,9 @@ pub struct SyncOptions {
     pub new_only: bool,
     /// Requests in flight at once, so that latency does not waste the rate.
     pub max_in_flight: usize,
+    /// Finished matches waiting for the writer past which no request is
+    /// sent: a fast API cannot pile bodies up in memory.
+    pub max_unwritten: usize,
     pub breaker: BreakerPolicy,
 }
 
@@ -71,6 +74,7 @@ impl SyncOptions {
             source_rates: Vec::new(),
             new_only: false,
             max_in_flight: 8,
+            max_unwritten: 512,
             breaker: BreakerPolicy::default(),
         }
     }

@@ -111,6 +111,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let mut writer = Writer::start(
         run.store.clone(),
         sources.iter().map(|s| s.kind()).collect(),
+        options.max_unwritten,
     );
     let can_serve = |i: usize, m: &MatchRef| sources[i].can_serve(m);
     channels.update(|p| {
@@ -151,13 +152,15 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 continue;
             }
             let cap = in_flight_cap(source.pacer().rate(), options.max_in_flight);
-            while dispatch.in_flight(i) < cap {
+            // Writes first: what is fetched must not pile up in memory.
+            while dispatch.in_flight(i) < cap && !writer.is_behind() {
                 let Some(task) = dispatch.take_for(i, |m| source.can_serve(m)) else {
                     break;
                 };
                 in_flight.push(attempt(source, i, task));
             }
-            can_send_more |= dispatch.in_flight(i) > 0;
+            // Held back by the writer, not done: wait for it to catch up.
+            can_send_more |= dispatch.in_flight(i) > 0 || writer.is_behind();
         }
         publish(
             run,

@@ -3,7 +3,8 @@
 //! whatever has arrived by the time the writer is free, bounded by count and
 //! by a short wait, so rows still appear within a fraction of a second.
 
-use std::sync::mpsc as std_mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc as std_mpsc};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
@@ -53,20 +54,32 @@ pub(crate) enum Written {
 
 pub(crate) struct Writer {
     tx: Option<std_mpsc::Sender<Write>>,
+    /// Rows sent and not yet written: the loop stops sending requests while
+    /// this is high, so a fast API cannot pile bodies up in memory.
+    backlog: Arc<AtomicUsize>,
+    max_backlog: usize,
     pub done: mpsc::UnboundedReceiver<Result<Vec<Written>, StoreError>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Writer {
     /// `kinds[i]`: the name recorded as `details_source` for source `i`.
-    pub fn start(store: SharedStore, kinds: Vec<SourceKind>) -> Writer {
+    /// `max_backlog`: rows waiting past which [`Self::is_behind`] says so.
+    pub fn start(store: SharedStore, kinds: Vec<SourceKind>, max_backlog: usize) -> Writer {
         let (tx, rx) = std_mpsc::channel::<Write>();
         let (done_tx, done) = mpsc::unbounded_channel();
+        let backlog = Arc::new(AtomicUsize::new(0));
+        let written = Arc::clone(&backlog);
         let thread = std::thread::Builder::new()
             .name("dota-sync-writer".into())
             .spawn(move || {
                 while let Some(batch) = next_batch(&rx) {
+                    let rows = batch
+                        .iter()
+                        .filter(|w| matches!(w, Write::Row { .. }))
+                        .count();
                     let result = write_batch(&store, &kinds, batch);
+                    written.fetch_sub(rows, Ordering::SeqCst);
                     let failed = result.is_err();
                     if done_tx.send(result).is_err() || failed {
                         return;
@@ -76,6 +89,8 @@ impl Writer {
             .expect("the writer thread starts");
         Writer {
             tx: Some(tx),
+            backlog,
+            max_backlog: max_backlog.max(1),
             done,
             thread: Some(thread),
         }
@@ -83,8 +98,16 @@ impl Writer {
 
     pub fn send(&self, write: Write) {
         if let Some(tx) = &self.tx {
+            if matches!(write, Write::Row { .. }) {
+                self.backlog.fetch_add(1, Ordering::SeqCst);
+            }
             let _ = tx.send(write);
         }
+    }
+
+    /// Whether so many rows wait to be written that no more should be fetched.
+    pub fn is_behind(&self) -> bool {
+        self.backlog.load(Ordering::SeqCst) >= self.max_backlog
     }
 
     /// Writes what is queued, then stops; every result has been sent to
