@@ -138,6 +138,11 @@ pub trait MatchSource: Send + Sync {
         self.pacer().set_open(open);
     }
 
+    /// A 429: slow the pacer the limit belongs to. Returns the new rate.
+    fn slow_down(&self) -> f64 {
+        self.pacer().slow_down()
+    }
+
     /// Whether this source can fetch `wanted` at all (Steam needs a
     /// sequence number once GetMatchDetails is known broken).
     fn can_serve(&self, _wanted: &MatchRef) -> bool {
@@ -206,6 +211,13 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.can_serve(wanted),
             AnySource::OpenDota(s) => s.can_serve(wanted),
+        }
+    }
+
+    fn slow_down(&self) -> f64 {
+        match self {
+            AnySource::Steam(s) => s.slow_down(),
+            AnySource::OpenDota(s) => s.slow_down(),
         }
     }
 

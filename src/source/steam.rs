@@ -65,6 +65,8 @@ pub struct SteamClient {
     sequence_pacer: Pacer,
     /// Talking to the real Steam (not a simulator): its known limits apply.
     real_api: bool,
+    /// The latest 429 came from the sequence endpoint.
+    sequence_limited: std::sync::atomic::AtomicBool,
 }
 
 /// The real sequence endpoint's pace, requests per second.
@@ -78,6 +80,7 @@ impl SteamClient {
             probe_lock: tokio::sync::Mutex::new(()),
             sequence_pacer: Pacer::new(f64::INFINITY),
             real_api: config.api_base == DEFAULT_BASE,
+            sequence_limited: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -121,7 +124,7 @@ impl SteamClient {
     }
 
     async fn details_by_seq(&self, wanted: MatchRef, seq: i64) -> Result<MatchDetails, FetchError> {
-        let body = self
+        let reply = self
             .api
             .get_body(
                 Some(&self.sequence_pacer),
@@ -133,8 +136,12 @@ impl SteamClient {
                 ],
                 BodyLimit::Match,
             )
-            .await?
-            .body_or(unexpected_status)?;
+            .await;
+        // A 429 here is the sequence endpoint's own, stricter limit: only
+        // its pacer should slow down.
+        self.sequence_limited
+            .store(matches!(reply, Err(FetchError::RateLimited { .. })), Ordering::Relaxed);
+        let body = reply?.body_or(unexpected_status)?;
         parse::steam_sequence_body(&body, wanted.match_id)
     }
 
@@ -197,6 +204,14 @@ impl MatchSource for SteamClient {
 
     fn can_serve(&self, wanted: &MatchRef) -> bool {
         wanted.match_seq_num.is_some() || self.details_probe() != DetailsProbe::Broken
+    }
+
+    fn slow_down(&self) -> f64 {
+        if self.sequence_limited.load(Ordering::Relaxed) {
+            self.sequence_pacer.slow_down()
+        } else {
+            self.api.pacer().slow_down()
+        }
     }
 
     async fn history_page(

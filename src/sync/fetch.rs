@@ -259,7 +259,7 @@ fn apply<S: MatchSource>(
 ) {
     let kind = run.sources[source].kind();
     if effects.slow_down {
-        let rate = run.sources[source].pacer().slow_down();
+        let rate = run.sources[source].slow_down();
         run.channels.emit(SyncEvent::Notice(format!(
             "{kind}: slowing to {rate:.2} requests/s"
         )));
