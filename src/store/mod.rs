@@ -20,7 +20,7 @@ pub use read::{
     Counts, ErrorRow, FilterQuery, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow,
     WindowAnchor, WindowKey,
 };
-pub use write::{FailureRecord, MAX_ATTEMPTS};
+pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome};
 
 /// A connection to the dota-sync database.
 pub struct Store {

@@ -14,7 +14,7 @@ use super::engine::{
 };
 use super::progress::{SyncEvent, SyncState};
 use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource};
-use crate::store::FailureRecord;
+use crate::store::{FailureRecord, Outcome};
 
 /// How long to hold off after a 429 that names no Retry-After.
 const RATE_LIMIT_PAUSE: Duration = Duration::from_secs(2);
@@ -215,21 +215,32 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         if to_write.is_empty() {
             continue;
         }
+        // One transaction for the whole batch (each match whole).
         let written = with_store(store, move |s| {
-            let mut written = Vec::with_capacity(to_write.len());
-            for (wanted, result) in to_write {
-                match result {
-                    Ok(details) => {
-                        s.save_details(&details)?;
-                        written.push(Written::Saved(wanted.match_id));
-                    }
-                    Err(error) => {
-                        let record = s.record_failure(wanted.match_id, &error.short())?;
-                        written.push(Written::Failed(wanted.match_id, error, record));
-                    }
-                }
-            }
-            Ok(written)
+            let reasons: Vec<String> = to_write
+                .iter()
+                .map(|(_, result)| result.as_ref().err().map(FetchError::short).unwrap_or_default())
+                .collect();
+            let outcomes: Vec<Outcome> = to_write
+                .iter()
+                .zip(&reasons)
+                .map(|((wanted, result), reason)| match result {
+                    Ok(details) => Outcome::Saved(details),
+                    Err(_) => Outcome::Failed {
+                        match_id: wanted.match_id,
+                        reason,
+                    },
+                })
+                .collect();
+            let applied = s.apply_batch(&outcomes)?;
+            Ok(to_write
+                .into_iter()
+                .zip(applied)
+                .map(|((wanted, result), applied)| match result {
+                    Ok(_) => Written::Saved(wanted.match_id),
+                    Err(error) => Written::Failed(wanted.match_id, error, applied.failure()),
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
 
