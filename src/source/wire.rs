@@ -9,6 +9,8 @@
 //! sends is declared below with [`lenient_object!`].
 
 mod lenient;
+#[cfg(test)]
+mod tests;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -58,7 +60,10 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
         Field::Other => return Err(malformed("`matches` is not a list")),
     };
     let first = first.ok_or_else(|| match_api("Match ID not found"))?;
-    expect_match(read_match(first.get(), body)?.into_details(first.get())?, asked)
+    expect_match(
+        read_match(first.get(), body)?.into_details(first.get())?,
+        asked,
+    )
 }
 
 /// An OpenDota `/matches/{id}` body: the match object itself, in Valve's
@@ -259,7 +264,10 @@ fn steam_failure(
         return Some(match_api(message));
     }
     let status = status.get().filter(|&status| status != STEAM_STATUS_OK)?;
-    Some(steam_status_error(status, detail.as_ref().map(String::as_str)))
+    Some(steam_status_error(
+        status,
+        detail.as_ref().map(String::as_str),
+    ))
 }
 
 /// A non-1 Steam `status`, told by its `statusDetail` when there is one.

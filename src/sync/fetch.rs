@@ -219,7 +219,13 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         let written = with_store(store, move |s| {
             let reasons: Vec<String> = to_write
                 .iter()
-                .map(|(_, result)| result.as_ref().err().map(FetchError::short).unwrap_or_default())
+                .map(|(_, result)| {
+                    result
+                        .as_ref()
+                        .err()
+                        .map(FetchError::short)
+                        .unwrap_or_default()
+                })
                 .collect();
             let outcomes: Vec<Outcome> = to_write
                 .iter()
