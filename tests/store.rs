@@ -4,8 +4,8 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::source::model::is_compact;
+use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::{
     Applied, ListFilter, MAX_ATTEMPTS, Outcome, Store, StoreError, WindowAnchor,
 };
@@ -351,7 +351,11 @@ fn a_batch_applies_every_outcome_in_one_transaction() {
     let failed = applied[1].failure().unwrap();
     assert_eq!((failed.attempts, failed.given_up), (1, false));
     assert_eq!(applied[2], Applied::Saved);
-    assert_eq!(applied[3], Applied::Failed(None), "details are never undone");
+    assert_eq!(
+        applied[3],
+        Applied::Failed(None),
+        "details are never undone"
+    );
     assert_eq!(applied[4], Applied::Saved);
     let counts = store.counts(Some(1)).unwrap();
     assert_eq!((counts.detailed, counts.failed, counts.stubs), (3, 1, 1));
@@ -359,10 +363,15 @@ fn a_batch_applies_every_outcome_in_one_transaction() {
     // 44 won, 41 lost.
     let mates = store.teammates(1, 10).unwrap();
     assert_eq!(mates.len(), 4);
-    assert!(mates.iter().all(|m| (m.games, m.wins) == (3, 2)), "{mates:?}");
+    assert!(
+        mates.iter().all(|m| (m.games, m.wins) == (3, 2)),
+        "{mates:?}"
+    );
     let teammate_rows: i64 = store
         .connection()
-        .query_row("SELECT sum(games) FROM players_encountered", [], |r| r.get(0))
+        .query_row("SELECT sum(games) FROM players_encountered", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(teammate_rows, 12);
 }
@@ -376,7 +385,11 @@ fn saved_raw_data_is_the_text_given() {
     store.apply_batch(&[Outcome::Saved(&d)]).unwrap();
     let raw: String = store
         .connection()
-        .query_row("SELECT raw_data FROM matches WHERE match_id = 50", [], |r| r.get(0))
+        .query_row(
+            "SELECT raw_data FROM matches WHERE match_id = 50",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(raw, d.raw_json);
 }
@@ -404,6 +417,9 @@ fn make_schema_1_with_indented_rows(path: &Path, rows: i64, resume_at: Option<i6
         ))
         .unwrap();
     }
+    // Schema 1's index of players by account, which V2 drops.
+    conn.execute_batch("CREATE INDEX match_players_by_account ON match_players(account_id);")
+        .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
 }
 
@@ -425,7 +441,8 @@ fn schema_version_and_leftovers(store: &Store) -> (i64, i64) {
         .unwrap();
     let leftovers = conn
         .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'raw_data_compaction'",
+            "SELECT count(*) FROM sqlite_master
+              WHERE name IN ('raw_data_compaction', 'match_players_by_account')",
             [],
             |r| r.get(0),
         )

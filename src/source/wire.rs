@@ -26,28 +26,28 @@ pub(super) const STEAM_STATUS_OK: i64 = 1;
 /// A `GetMatchDetails` body: `{"result": {match}}`, or a 200 that carries an
 /// error (`{"result":{"error":"Match ID not found"}}`, or a non-1 `status`).
 pub fn steam_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
-    let text = text_of(body)?;
-    let result = match read::<Field<DetailsEnvelope>>(text, body)? {
+    let text = compact_body(body)?;
+    let result = match read::<Field<DetailsEnvelope>>(&text, body)? {
         Field::Is(DetailsEnvelope {
             result: Some(result),
-        }) if is_object(result) => result,
+        }) if is_object(result) => result.get(),
         _ => return Err(malformed("no `result` object")),
     };
-    let wire = read_match(result.get(), body)?;
+    let wire = read_match(result, body)?;
     if let Some(error) = steam_failure(&wire.error, &wire.status, &wire.statusDetail) {
         return Err(error);
     }
-    expect_match(wire.into_details(result.get())?, asked)
+    expect_match(wire.into_details(result.to_string())?, asked)
 }
 
 /// A `GetMatchHistoryBySequenceNum` body asked for one match at its sequence
 /// number. The endpoint returns whatever match has that number (or the next
 /// one), so the ID is checked against `asked`.
 pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
-    let text = text_of(body)?;
+    let text = compact_body(body)?;
     let Field::Is(SequenceEnvelope {
         result: Field::Is(result),
-    }) = read::<Field<SequenceEnvelope>>(text, body)?
+    }) = read::<Field<SequenceEnvelope>>(&text, body)?
     else {
         return Err(malformed("no `result` object"));
     };
@@ -59,9 +59,9 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
         Field::Absent | Field::Null => None,
         Field::Other => return Err(malformed("`matches` is not a list")),
     };
-    let first = first.ok_or_else(|| match_api("Match ID not found"))?;
+    let first = first.ok_or_else(|| match_api("Match ID not found"))?.get();
     expect_match(
-        read_match(first.get(), body)?.into_details(first.get())?,
+        read_match(first, body)?.into_details(first.to_string())?,
         asked,
     )
 }
@@ -70,8 +70,8 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
 /// field names (plus computed extras kept in `raw_json`). A body with an
 /// `error` and no `match_id` is OpenDota's per-match failure.
 pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
-    let text = text_of(body)?;
-    let wire = read_match(text, body)?;
+    let text = compact_body(body)?;
+    let wire = read_match(&text, body)?;
     if wire.match_id == Field::Absent
         && let Field::Is(message) = &wire.error
     {
@@ -161,10 +161,10 @@ lenient_object! {
 }
 
 impl MatchWire {
-    /// The model, with `raw` (this match object's text, compacted) as
-    /// `raw_json`. A match without a usable ID or player list is malformed;
-    /// every other field is optional.
-    fn into_details(self, raw: &str) -> Result<MatchDetails, FetchError> {
+    /// The model, with `raw_json` (this match object's compacted text). A
+    /// match without a usable ID or player list is malformed; every other
+    /// field is optional.
+    fn into_details(self, raw_json: String) -> Result<MatchDetails, FetchError> {
         let match_id = self
             .match_id
             .value()
@@ -193,7 +193,7 @@ impl MatchWire {
             radiant_score: self.radiant_score.get(),
             dire_score: self.dire_score.get(),
             players,
-            raw_json: compact_json(raw),
+            raw_json,
         })
     }
 }
@@ -284,10 +284,13 @@ fn read_match(text: &str, body: &[u8]) -> Result<MatchWire, FetchError> {
         .ok_or_else(|| malformed("match is not an object"))
 }
 
-/// The body as text. UTF-8 is checked far faster over the whole body at once
-/// than string by string, which reading from `&str` then skips.
-fn text_of(body: &[u8]) -> Result<&str, FetchError> {
-    std::str::from_utf8(body).map_err(|_| unreadable(body))
+/// The body as compact text, read from then on. Compacting first means the
+/// reader walks the smaller text, and the match's text is then `raw_json` as
+/// it is. UTF-8 is checked far faster over the whole body at once than string
+/// by string, which reading from `&str` then skips.
+fn compact_body(body: &[u8]) -> Result<String, FetchError> {
+    let text = std::str::from_utf8(body).map_err(|_| unreadable(body))?;
+    Ok(compact_json(text))
 }
 
 /// `text` (the body or a part of it) as `T`.

@@ -7,29 +7,48 @@
 //! and strings keep their escapes.
 
 /// `text` (one JSON value) without the whitespace outside its strings.
+///
+/// Whitespace that separates two parts of what would otherwise read as one
+/// token (`1 2`, `tru e`) is kept: it only occurs in text that is not JSON,
+/// and compacting must not turn that into JSON.
 pub fn compact_json(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    // The start of the bytes not yet copied; copied a run at a time.
-    let mut run = 0;
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let mut at = 0;
     while at < bytes.len() {
-        match bytes[at] {
-            b'"' => at = string_end(bytes, at + 1),
-            byte if is_json_whitespace(byte) => {
-                // Every index here is an ASCII byte, so a char boundary.
-                out.push_str(&text[run..at]);
+        let byte = bytes[at];
+        if byte == b'"' {
+            let end = string_end(bytes, at + 1);
+            out.extend_from_slice(&bytes[at..end]);
+            at = end;
+        } else if is_json_whitespace(byte) {
+            let run = at;
+            at += 1;
+            while at < bytes.len() && is_json_whitespace(bytes[at]) {
                 at += 1;
-                while at < bytes.len() && is_json_whitespace(bytes[at]) {
-                    at += 1;
-                }
-                run = at;
             }
-            _ => at += 1,
+            if let (Some(&before), Some(&after)) = (out.last(), bytes.get(at))
+                && is_token_byte(before)
+                && is_token_byte(after)
+            {
+                out.extend_from_slice(&bytes[run..at]);
+            }
+        } else {
+            out.push(byte);
+            at += 1;
         }
     }
-    out.push_str(&text[run..]);
-    out
+    // Only whole ASCII bytes were left out, so this cannot fail.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// A byte of a number or of `true`/`false`/`null`: neither structure
+/// (`{}[],:`), nor a quote, nor whitespace.
+fn is_token_byte(byte: u8) -> bool {
+    !matches!(
+        byte,
+        b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"' | b' ' | b'\n' | b'\t' | b'\r'
+    )
 }
 
 /// Whether `text` has whitespace outside its strings.
@@ -85,6 +104,18 @@ mod tests {
     #[test]
     fn keeps_non_ascii_text() {
         assert_eq!(compact_json("{ \"n\" : \"café ☃\" }"), "{\"n\":\"café ☃\"}");
+    }
+
+    #[test]
+    fn text_that_is_not_json_stays_not_json() {
+        for broken in ["[1 2]", "{\"a\": tru e}", "[null\n\tnull]", "[1 ,2 3]"] {
+            let compact = compact_json(broken);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&compact).is_err(),
+                "{compact}"
+            );
+        }
+        assert_eq!(compact_json("[1 ,2 3]"), "[1,2 3]");
     }
 
     #[test]
