@@ -13,31 +13,52 @@
 /// and compacting must not turn that into JSON.
 pub fn compact_json(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    // Compacted in place over a copy: one store per byte and no capacity
+    // checks, which is what makes this pass cheap next to reading the JSON.
+    let mut out = bytes.to_vec();
+    let mut kept = 0;
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        if byte == b'"' {
-            let end = string_end(bytes, at + 1);
-            out.extend_from_slice(&bytes[at..end]);
-            at = end;
-        } else if is_json_whitespace(byte) {
+        if is_json_whitespace(byte) {
             let run = at;
             at += 1;
             while at < bytes.len() && is_json_whitespace(bytes[at]) {
                 at += 1;
             }
-            if let (Some(&before), Some(&after)) = (out.last(), bytes.get(at))
-                && is_token_byte(before)
-                && is_token_byte(after)
-            {
-                out.extend_from_slice(&bytes[run..at]);
+            let splits_a_token = kept > 0
+                && is_token_byte(out[kept - 1])
+                && bytes.get(at).is_some_and(|&after| is_token_byte(after));
+            if splits_a_token {
+                out.copy_within(run..at, kept);
+                kept += at - run;
             }
-        } else {
-            out.push(byte);
-            at += 1;
+            continue;
+        }
+        out[kept] = byte;
+        kept += 1;
+        at += 1;
+        if byte == b'"' {
+            // A string is copied as it is, up to its closing quote.
+            while at < bytes.len() {
+                let byte = bytes[at];
+                out[kept] = byte;
+                kept += 1;
+                at += 1;
+                match byte {
+                    b'"' => break,
+                    // The escaped byte cannot close the string.
+                    b'\\' if at < bytes.len() => {
+                        out[kept] = bytes[at];
+                        kept += 1;
+                        at += 1;
+                    }
+                    _ => {}
+                }
+            }
         }
     }
+    out.truncate(kept);
     // Only whole ASCII bytes were left out, so this cannot fail.
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
