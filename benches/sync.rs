@@ -1,5 +1,6 @@
 //! `cargo bench --bench sync`: phase-2 ingest against the in-process
-//! simulator (no latency, no rate limit) and phase-1 stub ingest.
+//! simulator (no latency, no rate limit; Steam bodies indented like Valve's),
+//! reading one real match body, and phase-1 stub ingest.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use dota_sync::source::{AnySource, HistoryEntry};
+use dota_sync::source::{AnySource, HistoryEntry, parse};
 use dota_sync::store::Store;
 use dota_sync::sync::{self, Channels, SyncMode, SyncOptions};
 
@@ -64,6 +65,30 @@ fn phase_two_ingest(c: &mut Criterion) {
     group.finish();
 }
 
+/// The one reader on real bodies as sent: the newest full Steam match (the
+/// sequence endpoint, pretty-printed) and an OpenDota match.
+fn read_match_bodies(c: &mut Criterion) {
+    let fixture = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .unwrap()
+    };
+    let sequence = fixture("odota-core__json__sequence_api.json");
+    let opendota = fixture("odota-core__json__3254426673_output.json");
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("steam_sequence_body", |b| {
+        b.iter(|| parse::steam_sequence_body(&sequence, 8_591_933_650).unwrap())
+    });
+    group.bench_function("opendota_details_body", |b| {
+        b.iter(|| parse::opendota_details_body(&opendota, 3_254_426_673).unwrap())
+    });
+    group.finish();
+}
+
 fn phase_one_stub_ingest(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let entries: Vec<HistoryEntry> = (0..STUB_IDS)
@@ -97,5 +122,10 @@ fn phase_one_stub_ingest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, phase_two_ingest, phase_one_stub_ingest);
+criterion_group!(
+    benches,
+    phase_two_ingest,
+    read_match_bodies,
+    phase_one_stub_ingest
+);
 criterion_main!(benches);

@@ -1,8 +1,10 @@
 //! Every real API response in `tests/fixtures/` parses with its parser, and
-//! the values that matter come out right. See `tests/fixtures/SOURCES.md`.
+//! the values that matter come out right. Match bodies are read as the
+//! clients read them, from the bytes as sent. See `tests/fixtures/SOURCES.md`.
 
 use std::path::{Path, PathBuf};
 
+use dota_sync::source::model::is_compact;
 use dota_sync::source::parse;
 use dota_sync::source::{FetchError, HistoryCursor, MatchDetails};
 use serde_json::Value;
@@ -22,14 +24,24 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn load(name: &str) -> Value {
-    let text = std::fs::read_to_string(fixtures_dir().join(name)).unwrap();
-    serde_json::from_str(&text).unwrap()
+fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(fixtures_dir().join(name)).unwrap()
 }
 
+fn load(name: &str) -> Value {
+    serde_json::from_slice(&bytes(name)).unwrap()
+}
+
+/// `raw_json` holds every field and value of the match as sent, without the
+/// whitespace outside strings.
 fn raw_equals(details: &MatchDetails, original: &Value) {
     let back: Value = serde_json::from_str(&details.raw_json).unwrap();
     assert_eq!(&back, original, "raw_json of match {}", details.match_id);
+    assert!(
+        is_compact(&details.raw_json),
+        "raw_json of match {}",
+        details.match_id
+    );
 }
 
 #[test]
@@ -45,15 +57,15 @@ fn every_fixture_has_a_parser_and_parses() {
         let parsed: Result<(), FetchError> = match name.as_str() {
             STEAM_DETAILS_TRIMMED | STEAM_DETAILS_2015 => {
                 let id = body["result"]["match_id"].as_i64().unwrap();
-                parse::steam_details_reply(&body, id).map(drop)
+                parse::steam_details_body(&bytes(&name), id).map(drop)
             }
             STEAM_SEQUENCE => {
                 let id = body["result"]["matches"][0]["match_id"].as_i64().unwrap();
-                parse::steam_sequence_reply(&body, id).map(drop)
+                parse::steam_sequence_body(&bytes(&name), id).map(drop)
             }
             STEAM_HISTORY_CAPPED => parse::steam_history_page(&body, 95_816).map(drop),
             STEAM_HISTORY_FULL => parse::steam_history_page(&body, 88_367_253).map(drop),
-            OPENDOTA_MATCH => parse::opendota_details_reply(&body, 3_254_426_673).map(drop),
+            OPENDOTA_MATCH => parse::opendota_details_body(&bytes(&name), 3_254_426_673).map(drop),
             OPENDOTA_HISTORY => parse::opendota_history(&body).map(drop),
             other => panic!("fixture {other} has no parser in this test; add one"),
         };
@@ -65,7 +77,7 @@ fn every_fixture_has_a_parser_and_parses() {
 #[test]
 fn trimmed_old_match_fetched_later() {
     let body = load(STEAM_DETAILS_TRIMMED);
-    let details = parse::steam_details_reply(&body, 1_461_414_523).unwrap();
+    let details = parse::steam_details_body(&bytes(STEAM_DETAILS_TRIMMED), 1_461_414_523).unwrap();
     assert_eq!(details.match_seq_num, Some(1_310_985_420));
     assert_eq!(details.radiant_win, Some(false));
     assert_eq!(details.radiant_score, Some(0));
@@ -98,7 +110,7 @@ fn trimmed_old_match_fetched_later() {
 #[test]
 fn details_from_2015() {
     let body = load(STEAM_DETAILS_2015);
-    let details = parse::steam_details_reply(&body, 1_781_962_623).unwrap();
+    let details = parse::steam_details_body(&bytes(STEAM_DETAILS_2015), 1_781_962_623).unwrap();
     assert_eq!(details.match_seq_num, Some(1_584_699_503));
     assert_eq!(details.radiant_win, Some(true));
     assert_eq!(details.radiant_score, None, "2015 shape has no score");
@@ -119,7 +131,7 @@ fn details_from_2015() {
 #[test]
 fn newest_match_from_the_sequence_endpoint() {
     let body = load(STEAM_SEQUENCE);
-    let details = parse::steam_sequence_reply(&body, 8_591_933_650).unwrap();
+    let details = parse::steam_sequence_body(&bytes(STEAM_SEQUENCE), 8_591_933_650).unwrap();
     assert_eq!(details.match_seq_num, Some(7_215_564_751));
     assert_eq!(details.radiant_win, Some(true));
     assert_eq!(details.players.len(), 10);
@@ -134,7 +146,7 @@ fn newest_match_from_the_sequence_endpoint() {
     raw_equals(&details, &body["result"]["matches"][0]);
 
     assert_eq!(
-        parse::steam_sequence_reply(&body, 8_591_933_651),
+        parse::steam_sequence_body(&bytes(STEAM_SEQUENCE), 8_591_933_651),
         Err(FetchError::WrongMatch {
             asked: 8_591_933_651,
             got: 8_591_933_650
@@ -147,7 +159,8 @@ fn logos_beyond_i64_do_not_break_parsing() {
     // The fixture's logos went through a JS round trip; real ones use all 64 bits.
     let mut body = load(STEAM_SEQUENCE);
     body["result"]["matches"][0]["radiant_logo"] = Value::from(u64::MAX);
-    let details = parse::steam_sequence_reply(&body, 8_591_933_650).unwrap();
+    let text = serde_json::to_string_pretty(&body).unwrap();
+    let details = parse::steam_sequence_body(text.as_bytes(), 8_591_933_650).unwrap();
     assert!(details.raw_json.contains("18446744073709551615"));
     raw_equals(&details, &body["result"]["matches"][0]);
 }
@@ -155,7 +168,7 @@ fn logos_beyond_i64_do_not_break_parsing() {
 #[test]
 fn opendota_match_object() {
     let body = load(OPENDOTA_MATCH);
-    let details = parse::opendota_details_reply(&body, 3_254_426_673).unwrap();
+    let details = parse::opendota_details_body(&bytes(OPENDOTA_MATCH), 3_254_426_673).unwrap();
     assert_eq!(details.match_seq_num, Some(2_843_189_211));
     assert_eq!(details.radiant_win, Some(false));
     assert_eq!(details.duration, Some(1888));
@@ -230,4 +243,23 @@ fn opendota_history_rows() {
     assert_eq!(first.start_time, Some(1_436_112_424));
     assert_eq!(first.lobby_type, Some(0));
     assert_eq!(first.match_seq_num, None, "OpenDota rows have no seq num");
+}
+
+#[test]
+fn steam_fixtures_shrink_when_compacted() {
+    // Valve pretty-prints: raw_data keeps the match without that whitespace.
+    for (name, asked, reader) in [
+        (
+            STEAM_DETAILS_TRIMMED,
+            1_461_414_523,
+            parse::steam_details_body as fn(&[u8], i64) -> Result<MatchDetails, FetchError>,
+        ),
+        (STEAM_DETAILS_2015, 1_781_962_623, parse::steam_details_body),
+        (STEAM_SEQUENCE, 8_591_933_650, parse::steam_sequence_body),
+    ] {
+        let sent = bytes(name);
+        let details = reader(&sent, asked).unwrap();
+        let ratio = details.raw_json.len() as f64 / sent.len() as f64;
+        assert!((0.40..0.90).contains(&ratio), "{name}: {ratio:.2}");
+    }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::dataset::Dataset;
+use super::match_json::valve_indented;
 use super::respond::Api;
 
 /// Bodies kept at most; the cache starts over when full (a few hundred MB at worst).
@@ -22,11 +23,11 @@ impl BodyCache {
         if let Some(text) = self.lock().get(&(api, match_id)) {
             return Some(Arc::clone(text));
         }
-        let value = match api {
-            Api::Steam => dataset.match_json(match_id)?,
-            Api::OpenDota => dataset.opendota_match_json(match_id)?,
+        // Valve indents its bodies; OpenDota sends them compact.
+        let text: Arc<str> = match api {
+            Api::Steam => Arc::from(valve_indented(&dataset.match_json(match_id)?)),
+            Api::OpenDota => Arc::from(dataset.opendota_match_json(match_id)?.to_string()),
         };
-        let text: Arc<str> = Arc::from(value.to_string());
         let mut entries = self.lock();
         if entries.len() >= MAX_ENTRIES {
             entries.clear();

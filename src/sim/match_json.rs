@@ -175,6 +175,58 @@ fn steam_player(sketch: &MatchSketch, player: &PlayerSketch) -> Map<String, Valu
     object
 }
 
+/// A Steam body as Valve lays it out (the `bohdaq` fixtures): two spaces a
+/// level, no space after a colon, and the comma after an array member on a
+/// line of its own. Clients pay for this whitespace, so the simulator sends it.
+pub(crate) fn valve_indented(value: &Value) -> String {
+    let mut out = String::new();
+    write_valve(&mut out, value, 0);
+    out
+}
+
+fn write_valve(out: &mut String, value: &Value, indent: usize) {
+    let pad = |out: &mut String, width: usize| out.extend(std::iter::repeat_n(' ', width));
+    match value {
+        Value::Object(members) if !members.is_empty() => {
+            out.push_str("{\n");
+            let mut after_array = false;
+            for (index, (key, member)) in members.iter().enumerate() {
+                if index > 0 {
+                    if after_array {
+                        out.push('\n');
+                        pad(out, indent);
+                        out.push_str(",\n");
+                    } else {
+                        out.push_str(",\n");
+                    }
+                }
+                pad(out, indent + 2);
+                out.push_str(&Value::from(key.as_str()).to_string());
+                out.push(':');
+                write_valve(out, member, indent + 2);
+                after_array = matches!(member, Value::Array(items) if !items.is_empty());
+            }
+            out.push('\n');
+            pad(out, indent);
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(",\n");
+                }
+                pad(out, indent + 2);
+                write_valve(out, item, indent + 2);
+            }
+            out.push('\n');
+            pad(out, indent);
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 /// OpenDota's `/matches/{id}` body: computed from the Valve data like the
 /// `3254426673_output` fixture (an unparsed match).
 pub(crate) fn opendota_match(sketch: &MatchSketch) -> Value {
@@ -314,6 +366,20 @@ mod tests {
         ids.iter()
             .filter_map(|id| dataset.match_json(*id))
             .collect()
+    }
+
+    #[test]
+    fn steam_bodies_are_laid_out_like_valves() {
+        let value: Value = serde_json::from_str(
+            r#"{"logo":18446744073709551615,"name":"a \"b\"","players":[{"account_id":1,"hero_id":2},{"hero_id":3}],"radiant_win":false}"#,
+        )
+        .unwrap();
+        let text = super::valve_indented(&value);
+        assert_eq!(
+            text,
+            "{\n  \"logo\":18446744073709551615,\n  \"name\":\"a \\\"b\\\"\",\n  \"players\":[\n    {\n      \"account_id\":1,\n      \"hero_id\":2\n    },\n    {\n      \"hero_id\":3\n    }\n  ]\n,\n  \"radiant_win\":false\n}"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
     }
 
     #[test]

@@ -2,7 +2,11 @@
 //!
 //! Every field the APIs send is optional somewhere (bots, old trimmed matches,
 //! anonymous players), so nearly everything is an `Option`. The raw JSON of a
-//! match is kept verbatim so that no field the model does not name is lost.
+//! match is kept, compacted, so that no field the model does not name is lost.
+
+mod compact;
+
+pub use compact::{compact_json, is_compact};
 
 /// The account ID Valve reports for a player who hides their profile.
 pub const ANONYMOUS_ACCOUNT_ID: i64 = 4_294_967_295;
@@ -60,7 +64,8 @@ pub struct MatchDetails {
     pub radiant_score: Option<i64>,
     pub dire_score: Option<i64>,
     pub players: Vec<PlayerDetails>,
-    /// The match object exactly as the API sent it.
+    /// The match object as the API sent it, every field and value intact,
+    /// without the whitespace outside strings ([`compact_json`]).
     pub raw_json: String,
 }
 

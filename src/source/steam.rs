@@ -139,8 +139,10 @@ impl SteamClient {
             .await;
         // A 429 here is the sequence endpoint's own, stricter limit: only
         // its pacer should slow down.
-        self.sequence_limited
-            .store(matches!(reply, Err(FetchError::RateLimited { .. })), Ordering::Relaxed);
+        self.sequence_limited.store(
+            matches!(reply, Err(FetchError::RateLimited { .. })),
+            Ordering::Relaxed,
+        );
         let body = reply?.body_or(unexpected_status)?;
         parse::steam_sequence_body(&body, wanted.match_id)
     }

@@ -24,7 +24,7 @@ pub use read::{
     WindowAnchor, WindowKey,
 };
 pub use watch::ChangeWatch;
-pub use write::{FailureRecord, MAX_ATTEMPTS};
+pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome};
 
 /// A connection to the dota-sync database.
 pub struct Store {

@@ -1,9 +1,13 @@
 //! The schema, as an ordered list of migrations tracked by `PRAGMA user_version`.
 //!
-//! The table and column names are a public contract (ARCHITECTURE.md, "Schema"): users query
-//! the file with `sqlite3`. Later migrations may only add.
+//! The table and column names are a public contract (ARCHITECTURE.md, "Schema"):
+//! users query the file with `sqlite3`. Later migrations may only add, or
+//! rewrite values without changing what they mean (V2).
 
-use rusqlite_migration::{M, Migrations};
+use rusqlite::{Transaction, params};
+use rusqlite_migration::{HookResult, M, Migrations};
+
+use crate::source::model::{compact_json, is_compact};
 
 const V1: &str = "
 CREATE TABLE matches (
@@ -87,19 +91,82 @@ CREATE TABLE sync_jobs (
 CREATE INDEX sync_jobs_by_account ON sync_jobs(account_id, id);
 ";
 
-/// Which source supplied a match's details (`steam`, `opendota`), now that
-/// one run draws from several.
-const V2_DETAILS_SOURCE: &str = "
+/// V2: nothing stored twice that nothing reads.
+/// - `raw_data` without the whitespace outside strings (DESIGN.md). Rows
+///   written before kept the API's text as sent, which Valve pretty-prints.
+///   `raw_data_compaction` holds where the next batch starts, so that a
+///   migration killed half-way resumes there; it is created only if missing
+///   for that reason.
+/// - `match_players_by_account` copied every player's account ID into an
+///   index no query uses (teammates come from `players_encountered`), and
+///   its random inserts were half of the pages each detail save rewrote.
+const V2: &str = "
+DROP INDEX IF EXISTS match_players_by_account;
+CREATE TABLE IF NOT EXISTS raw_data_compaction (next_match_id INTEGER NOT NULL);
+INSERT INTO raw_data_compaction (next_match_id)
+    SELECT -9223372036854775808 WHERE NOT EXISTS (SELECT 1 FROM raw_data_compaction);
+";
+
+/// Rows compacted per committed batch: a few MB of old text at most.
+const COMPACTION_BATCH: i64 = 500;
+
+/// V3: which source supplied a match's details (`steam`, `opendota`), now
+/// that one run draws from several.
+const V3: &str = "
 ALTER TABLE matches ADD COLUMN details_source TEXT NULL;
 ";
 
-const MIGRATIONS: &[&str] = &[V1, V2_DETAILS_SOURCE];
-
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(vec![
+        M::up(V1),
+        M::up_with_hook(V2, compact_raw_data),
+        M::up(V3),
+    ])
 }
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    MIGRATIONS.len() as i64
+    3
+}
+
+/// Compacts every `raw_data`, a batch of rows at a time in match ID order.
+///
+/// rusqlite_migration runs all pending migrations in one transaction; on a
+/// large database that would be one huge WAL transaction, all lost if the
+/// process is killed. So each batch is committed, with the progress row, and
+/// the rest goes on in a new transaction (the schema version changes only
+/// when the last one commits). Rewriting a row changes none of its JSON, so
+/// readers may see compacted and uncompacted rows side by side meanwhile.
+fn compact_raw_data(tx: &Transaction) -> HookResult {
+    loop {
+        let start: i64 =
+            tx.query_row("SELECT next_match_id FROM raw_data_compaction", [], |row| {
+                row.get(0)
+            })?;
+        let rows: Vec<(i64, String)> = tx
+            .prepare(
+                "SELECT match_id, raw_data FROM matches
+                  WHERE match_id >= ?1 AND raw_data IS NOT NULL
+                  ORDER BY match_id LIMIT ?2",
+            )?
+            .query_map(params![start, COMPACTION_BATCH], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let Some(&(last, _)) = rows.last() else { break };
+        let mut update = tx.prepare("UPDATE matches SET raw_data = ?2 WHERE match_id = ?1")?;
+        for (match_id, raw) in &rows {
+            if !is_compact(raw) {
+                update.execute(params![match_id, compact_json(raw)])?;
+            }
+        }
+        drop(update);
+        let Some(next) = last.checked_add(1) else {
+            break;
+        };
+        tx.execute("UPDATE raw_data_compaction SET next_match_id = ?1", [next])?;
+        tx.execute_batch("COMMIT; BEGIN IMMEDIATE;")?;
+    }
+    tx.execute_batch("DROP TABLE raw_data_compaction;")?;
+    Ok(())
 }

@@ -1,5 +1,8 @@
 //! Writes made by the sync engine. Each public method is one transaction:
-//! a match update commits whole or not at all.
+//! a match update commits whole or not at all. Phase 2 hands its finished
+//! matches over in batches ([`Store::apply_batch`]) so that a commit, which
+//! rewrites the WAL's copies of every page it touched, is shared by many
+//! matches instead of paid by each.
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -19,7 +22,80 @@ pub struct FailureRecord {
     pub given_up: bool,
 }
 
+/// One finished details fetch, as phase 2 hands it to the store.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// Details to save: the row, its players and the teammate counters
+    /// ([`Store::save_details`]).
+    Saved(&'a MatchDetails),
+    /// [`Outcome::Saved`], noting which source supplied the details
+    /// (`matches.details_source`).
+    SavedFrom(&'a MatchDetails, &'a str),
+    /// A counted failure ([`Store::record_failure`]): `reason` is what
+    /// `fetch_error` will say.
+    Failed { match_id: i64, reason: &'a str },
+    /// A failure not counted against the match (the API was down): only
+    /// `fetch_error` and `last_fetch_attempt` change ([`Store::record_outage`]).
+    NotCounted { match_id: i64, reason: &'a str },
+}
+
+/// What applying one [`Outcome`] did to its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Saved,
+    /// `None`: the match already had details and was left alone.
+    Failed(Option<FailureRecord>),
+}
+
+impl Applied {
+    /// The failure's record, for a failed outcome that changed its row.
+    pub fn failure(self) -> Option<FailureRecord> {
+        match self {
+            Applied::Failed(record) => record,
+            Applied::Saved => None,
+        }
+    }
+}
+
 impl Store {
+    /// Applies a batch of phase-2 outcomes in one transaction and answers
+    /// what each did, in order. Each match is whole (row, players, teammate
+    /// counters) and the batch commits together or not at all, so a kill at
+    /// any point leaves every counter exact. The caller bounds the batch
+    /// (by count and by time) so that readers still see rows fill in.
+    pub fn apply_batch(&mut self, batch: &[Outcome<'_>]) -> Result<Vec<Applied>, StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let apply = || -> rusqlite::Result<Vec<Applied>> {
+            let now = now_text();
+            batch
+                .iter()
+                .map(|outcome| match *outcome {
+                    Outcome::Saved(details) => {
+                        upsert_details(&tx, details, &now).map(|()| Applied::Saved)
+                    }
+                    Outcome::SavedFrom(details, source) => {
+                        upsert_details(&tx, details, &now)?;
+                        tx.prepare_cached(
+                            "UPDATE matches SET details_source = ?2 WHERE match_id = ?1",
+                        )?
+                        .execute(params![details.match_id, source])?;
+                        Ok(Applied::Saved)
+                    }
+                    Outcome::Failed { match_id, reason } => {
+                        count_failure(&tx, match_id, reason, &now).map(Applied::Failed)
+                    }
+                    Outcome::NotCounted { match_id, reason } => {
+                        note_outage(&tx, match_id, reason, &now).map(Applied::Failed)
+                    }
+                })
+                .collect()
+        };
+        let applied = apply().map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(applied)
+    }
+
     fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
         let path = self.path.clone();
         self.conn
@@ -50,31 +126,7 @@ impl Store {
     /// transition to `has_details = 1`, the teammate counters of every
     /// tracked account linked to it.
     pub fn save_details(&mut self, details: &MatchDetails) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self.write_tx()?;
-        upsert_details(&tx, details).map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
-    }
-
-    /// [`Self::save_details`], noting which source supplied them, in the
-    /// same transaction.
-    pub fn save_details_from(
-        &mut self,
-        details: &MatchDetails,
-        source: &str,
-    ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let tx = self.write_tx()?;
-        upsert_details(&tx, details)
-            .and_then(|()| {
-                tx.execute(
-                    "UPDATE matches SET details_source = ?2 WHERE match_id = ?1",
-                    params![details.match_id, source],
-                )
-                .map(drop)
-            })
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-        tx.commit().map_err(|e| StoreError::sqlite(&path, e))
+        self.apply_batch(&[Outcome::Saved(details)]).map(drop)
     }
 
     /// Records a failed attempt. A match that already has details is left
@@ -84,24 +136,8 @@ impl Store {
         match_id: i64,
         reason: &str,
     ) -> Result<Option<FailureRecord>, StoreError> {
-        let now = now_text();
-        let attempts: Option<i64> = self
-            .conn
-            .query_row(
-                "UPDATE matches
-                    SET has_details = 0, retry_count = retry_count + 1,
-                        fetch_error = ?2, last_fetch_attempt = ?3
-                  WHERE match_id = ?1 AND has_details IS NOT 1
-              RETURNING retry_count",
-                params![match_id, reason, now],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.fail(e))?;
-        Ok(attempts.map(|attempts| FailureRecord {
-            attempts,
-            given_up: attempts >= MAX_ATTEMPTS,
-        }))
+        let applied = self.apply_batch(&[Outcome::Failed { match_id, reason }])?;
+        Ok(applied.into_iter().next().and_then(Applied::failure))
     }
 
     /// Records an attempt that met the API down (5xx, no answer): not the
@@ -113,24 +149,8 @@ impl Store {
         match_id: i64,
         reason: &str,
     ) -> Result<Option<FailureRecord>, StoreError> {
-        let now = now_text();
-        let attempts: Option<i64> = self
-            .conn
-            .query_row(
-                "UPDATE matches
-                    SET fetch_error = ?2, last_fetch_attempt = ?3
-                  WHERE match_id = ?1 AND has_details IS NOT 1
-              RETURNING retry_count",
-                params![match_id, reason, now],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(|e| self.fail(e))?;
-        Ok(attempts.map(|attempts| FailureRecord {
-            attempts,
-            // Not an attempt that counted: it uses up nothing.
-            given_up: false,
-        }))
+        let applied = self.apply_batch(&[Outcome::NotCounted { match_id, reason }])?;
+        Ok(applied.into_iter().next().and_then(Applied::failure))
     }
 
     /// The account's matches that phase 2 should fetch, newest first: stubs,
@@ -253,16 +273,57 @@ fn insert_stubs(
     Ok(new)
 }
 
-fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails) -> rusqlite::Result<()> {
+/// Counts one failed attempt on a row without details.
+fn count_failure(
+    tx: &Transaction<'_>,
+    match_id: i64,
+    reason: &str,
+    now: &str,
+) -> rusqlite::Result<Option<FailureRecord>> {
+    let attempts: Option<i64> = tx
+        .prepare_cached(
+            "UPDATE matches
+                SET has_details = 0, retry_count = retry_count + 1,
+                    fetch_error = ?2, last_fetch_attempt = ?3
+              WHERE match_id = ?1 AND has_details IS NOT 1
+          RETURNING retry_count",
+        )?
+        .query_row(params![match_id, reason, now], |row| row.get(0))
+        .optional()?;
+    Ok(attempts.map(|attempts| FailureRecord {
+        attempts,
+        given_up: attempts >= MAX_ATTEMPTS,
+    }))
+}
+
+/// The "API is down" row: attempts untouched, a stub stays a stub.
+fn note_outage(
+    tx: &Transaction<'_>,
+    match_id: i64,
+    reason: &str,
+    now: &str,
+) -> rusqlite::Result<Option<FailureRecord>> {
+    let attempts: Option<i64> = tx
+        .prepare_cached(
+            "UPDATE matches SET fetch_error = ?2, last_fetch_attempt = ?3
+              WHERE match_id = ?1 AND has_details IS NOT 1
+          RETURNING retry_count",
+        )?
+        .query_row(params![match_id, reason, now], |row| row.get(0))
+        .optional()?;
+    Ok(attempts.map(|attempts| FailureRecord {
+        attempts,
+        // Not an attempt that counted: it uses up nothing.
+        given_up: false,
+    }))
+}
+
+fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails, now: &str) -> rusqlite::Result<()> {
     let was_detailed: bool = tx
-        .query_row(
-            "SELECT has_details IS 1 FROM matches WHERE match_id = ?1",
-            params![d.match_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT has_details IS 1 FROM matches WHERE match_id = ?1")?
+        .query_row(params![d.match_id], |r| r.get(0))
         .optional()?
         .unwrap_or(false);
-    let now = now_text();
     tx.prepare_cached(
         "INSERT INTO matches (match_id, match_seq_num, has_details, last_fetch_attempt, fetch_error,
                               start_time, duration, game_mode, lobby_type, radiant_win, raw_data,
@@ -358,22 +419,19 @@ fn count_teammates(tx: &Transaction<'_>, account_id: i64, match_id: i64) -> rusq
     // The tracked player's slot: from the details, or from phase 1 when the
     // details show them anonymous.
     let slot: Option<i64> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT coalesce(
                  (SELECT player_slot FROM match_players WHERE match_id = ?1 AND account_id = ?2),
                  (SELECT player_slot FROM account_matches WHERE match_id = ?1 AND account_id = ?2))",
-            params![match_id, account_id],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![match_id, account_id], |r| r.get(0))
         .optional()?
         .flatten();
     let Some(slot) = slot else { return Ok(()) };
     let radiant = is_radiant_slot(slot);
-    let (radiant_win, start_time): (Option<bool>, Option<i64>) = tx.query_row(
-        "SELECT radiant_win, start_time FROM matches WHERE match_id = ?1",
-        params![match_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (radiant_win, start_time): (Option<bool>, Option<i64>) = tx
+        .prepare_cached("SELECT radiant_win, start_time FROM matches WHERE match_id = ?1")?
+        .query_row(params![match_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let won = radiant_win.map(|w| w == radiant).unwrap_or(false);
     tx.prepare_cached(
         "INSERT INTO players_encountered (account_id, other_account_id, games, wins, last_played)

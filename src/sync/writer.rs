@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use super::dispatch::RowChange;
 use super::engine::SharedStore;
 use crate::source::{FetchError, MatchRef, SourceKind};
-use crate::store::StoreError;
+use crate::store::{Outcome, StoreError};
 
 /// Most rows in one trip to the database.
 const MAX_BATCH: usize = 256;
@@ -141,49 +141,77 @@ fn write_batch(
     batch: Vec<Write>,
 ) -> Result<Vec<Written>, StoreError> {
     let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-    let mut written = Vec::with_capacity(batch.len());
+    let mut rows = Vec::with_capacity(batch.len());
+    let mut job = None;
     for write in batch {
         match write {
-            Write::Row { wanted, change } => {
-                let match_id = wanted.match_id;
-                match change {
-                    RowChange::Save(details, source) => {
-                        store.save_details_from(&details, kinds[source].as_str())?;
-                        written.push(Written::Saved { match_id, source });
-                    }
-                    RowChange::Counted(error) => {
-                        let record = store.record_failure(match_id, &error.short())?;
-                        let (attempts, given_up) =
-                            record.map_or((0, false), |r| (r.attempts, r.given_up));
-                        written.push(Written::Failed {
-                            match_id,
-                            error,
-                            counted: true,
-                            attempts,
-                            given_up,
-                        });
-                    }
-                    RowChange::NotCounted(error) => {
-                        let record = store.record_outage(match_id, &error.short())?;
-                        let attempts = record.map_or(0, |r| r.attempts);
-                        written.push(Written::Failed {
-                            match_id,
-                            error,
-                            counted: false,
-                            attempts,
-                            given_up: false,
-                        });
-                    }
-                }
-            }
-            Write::Job {
-                job_id,
-                total,
-                processed,
-                new,
-                failed,
-            } => store.update_job(job_id, "fetch", total, processed, new, failed)?,
+            Write::Row { wanted, change } => rows.push((wanted, change)),
+            // Only the latest counts matter.
+            Write::Job { .. } => job = Some(write),
         }
+    }
+    let reasons: Vec<String> = rows
+        .iter()
+        .map(|(_, change)| match change {
+            RowChange::Counted(e) | RowChange::NotCounted(e) => e.short(),
+            RowChange::Save(..) => String::new(),
+        })
+        .collect();
+    // Every row of the batch in one transaction, each match whole.
+    let outcomes: Vec<Outcome<'_>> = rows
+        .iter()
+        .zip(&reasons)
+        .map(|((wanted, change), reason)| match change {
+            RowChange::Save(details, source) => {
+                Outcome::SavedFrom(details, kinds[*source].as_str())
+            }
+            RowChange::Counted(_) => Outcome::Failed {
+                match_id: wanted.match_id,
+                reason,
+            },
+            RowChange::NotCounted(_) => Outcome::NotCounted {
+                match_id: wanted.match_id,
+                reason,
+            },
+        })
+        .collect();
+    let applied = store.apply_batch(&outcomes)?;
+    drop(outcomes);
+    let written = rows
+        .into_iter()
+        .zip(applied)
+        .map(|((wanted, change), applied)| {
+            let match_id = wanted.match_id;
+            let record = applied.failure();
+            let (attempts, given_up) = record.map_or((0, false), |r| (r.attempts, r.given_up));
+            match change {
+                RowChange::Save(_, source) => Written::Saved { match_id, source },
+                RowChange::Counted(error) => Written::Failed {
+                    match_id,
+                    error,
+                    counted: true,
+                    attempts,
+                    given_up,
+                },
+                RowChange::NotCounted(error) => Written::Failed {
+                    match_id,
+                    error,
+                    counted: false,
+                    attempts,
+                    given_up: false,
+                },
+            }
+        })
+        .collect();
+    if let Some(Write::Job {
+        job_id,
+        total,
+        processed,
+        new,
+        failed,
+    }) = job
+    {
+        store.update_job(job_id, "fetch", total, processed, new, failed)?;
     }
     Ok(written)
 }
