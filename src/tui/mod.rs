@@ -4,27 +4,15 @@
 //! snapshots (`watch`) and engine events (`mpsc`) meet in one `select!`;
 //! commands go back on their own channel. The UI never talks to the network.
 
-pub mod action;
-pub mod app;
-mod details;
-mod errors;
-mod first_run;
 pub mod format;
-mod header;
-mod help;
-mod hint_bar;
-pub mod keymap;
+pub mod input;
 pub mod layout;
-pub mod loader;
-pub mod match_list;
-mod matches;
-mod progress;
-mod scroll;
-mod scrollbar;
-mod tabs;
-mod teammates;
-mod theme;
-mod ui;
+pub mod state;
+mod view;
+
+// The paths benches and tests have always used.
+pub use input::{action, keymap};
+pub use state::{app, loader, match_list};
 
 use std::io;
 use std::path::PathBuf;
@@ -230,7 +218,7 @@ where
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
     app.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
     terminal
-        .draw(|frame| ui::render(app, frame))
+        .draw(|frame| view::render(app, frame))
         .wrap_err("cannot draw")?;
     app.mark_drawn();
     Ok(())

@@ -1,17 +1,26 @@
-//! Drawing the whole screen: a pure function of `&App`.
+//! Drawing: a pure function of `&App`, one file per screen region.
+
+mod details;
+mod errors;
+mod first_run;
+mod header;
+mod help;
+mod hint_bar;
+mod matches;
+mod progress;
+mod scrollbar;
+mod tabs;
+mod teammates;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::action::View;
-use super::app::App;
-use super::layout::{self, centered};
-use super::theme;
-use super::{
-    details, errors, first_run, header, help, hint_bar, matches, progress, tabs, teammates,
-};
+use crate::tui::input::action::View;
+use crate::tui::layout::{self, centered};
+use crate::tui::state::app::App;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();

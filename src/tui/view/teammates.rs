@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::app::App;
-use super::format;
 use super::{scrollbar, theme};
 use crate::store::TeammateRow;
+use crate::tui::format;
+use crate::tui::state::app::App;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =

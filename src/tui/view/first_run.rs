@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::layout::centered;
-use super::theme;
+use crate::tui::layout::centered;
+use crate::tui::view::theme;
 
 pub fn render(frame: &mut Frame, area: Rect) {
     let command = |text: &'static str| Line::styled(format!("    {text}"), theme::key());

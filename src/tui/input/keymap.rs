@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::{Action, View};
+use crate::tui::input::action::{Action, View};
 
 /// Where the user is: decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

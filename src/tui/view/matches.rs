@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use super::app::App;
-use super::format::{self, Clock};
 use super::{scrollbar, theme};
 use crate::assets;
 use crate::store::{MAX_ATTEMPTS, MatchListRow};
+use crate::tui::format::{self, Clock};
+use crate::tui::state::app::App;
 
 /// Wide enough for a lobby type after the mode.
 const WIDE: u16 = 110;

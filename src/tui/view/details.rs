@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
-use super::app::{App, Details};
-use super::format::{self, Clock};
-use super::theme;
 use crate::assets;
 use crate::source::model::is_radiant_slot;
 use crate::store::{MAX_ATTEMPTS, MatchView, PlayerRow};
+use crate::tui::format::{self, Clock};
+use crate::tui::state::app::{App, Details};
+use crate::tui::view::theme;
 
 pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);

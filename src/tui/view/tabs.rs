@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::action::View;
-use super::app::App;
-use super::theme;
+use crate::tui::input::action::View;
+use crate::tui::state::app::App;
+use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let filter = filter_line(app);

@@ -6,17 +6,17 @@ use std::path::PathBuf;
 
 use ratatui::layout::Rect;
 
-use super::action::{Action, View};
-use super::format::{Clock, sanitize};
-use super::keymap::Context;
-use super::layout;
-use super::loader::{Loader, SlowQuery, SlowResult};
-use super::match_list::{MatchList, WHEEL_STEP};
-use super::scroll::Scroll;
 use crate::assets;
 use crate::source::SourceKind;
 use crate::store::{Counts, ErrorRow, ListFilter, MatchView, Store, StoreError, TeammateRow};
 use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent};
+use crate::tui::format::{Clock, sanitize};
+use crate::tui::input::action::{Action, View};
+use crate::tui::input::keymap::Context;
+use crate::tui::layout;
+use crate::tui::state::loader::{Loader, SlowQuery, SlowResult};
+use crate::tui::state::match_list::{MatchList, WHEEL_STEP};
+use crate::tui::state::scroll::Scroll;
 
 /// How many rows the errors and teammates views read: enough to browse,
 /// bounded so a pathological database cannot stall the UI.
@@ -81,26 +81,26 @@ pub struct FilterInput {
 }
 
 pub struct App {
-    pub(super) settings: AppSettings,
+    pub(in crate::tui) settings: AppSettings,
     store: Store,
-    pub(super) progress: Progress,
+    pub(in crate::tui) progress: Progress,
     /// The last notice from the engine or the UI itself (sanitised).
-    pub(super) notice: Option<String>,
+    pub(in crate::tui) notice: Option<String>,
     /// The last database error (one line); the UI keeps running.
-    pub(super) error: Option<String>,
-    pub(super) view: View,
-    pub(super) help_open: bool,
-    pub(super) details: Option<Details>,
-    pub(super) filter: FilterInput,
-    pub(super) matches: Option<MatchList>,
-    pub(super) counts: Counts,
-    pub(super) errors: Vec<ErrorRow>,
-    pub(super) errors_scroll: Scroll,
-    pub(super) teammates: Vec<TeammateRow>,
-    pub(super) teammates_scroll: Scroll,
+    pub(in crate::tui) error: Option<String>,
+    pub(in crate::tui) view: View,
+    pub(in crate::tui) help_open: bool,
+    pub(in crate::tui) details: Option<Details>,
+    pub(in crate::tui) filter: FilterInput,
+    pub(in crate::tui) matches: Option<MatchList>,
+    pub(in crate::tui) counts: Counts,
+    pub(in crate::tui) errors: Vec<ErrorRow>,
+    pub(in crate::tui) errors_scroll: Scroll,
+    pub(in crate::tui) teammates: Vec<TeammateRow>,
+    pub(in crate::tui) teammates_scroll: Scroll,
     /// Rows a list shows at once (from the last screen size).
     list_page: u16,
-    pub(super) screen: Rect,
+    pub(in crate::tui) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
     /// Runs the slow queries off this task; `None`: inline.

@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::App;
-use super::format::short_path;
-use super::theme;
 use crate::sync::SyncState;
+use crate::tui::format::short_path;
+use crate::tui::state::app::App;
+use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let state = state_span(&app.progress.state, app.is_quitting());
@@ -56,7 +56,7 @@ fn state_span(state: &SyncState, quitting: bool) -> Span<'static> {
         SyncState::Idle | SyncState::Stopped => theme::dim(),
     };
     Span::styled(
-        format!("{} ", super::format::sanitize(&state.label())),
+        format!("{} ", crate::tui::format::sanitize(&state.label())),
         style,
     )
 }

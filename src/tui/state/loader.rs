@@ -10,8 +10,8 @@ use std::thread;
 
 use tokio::sync::mpsc;
 
-use super::format::sanitize;
 use crate::store::{Counts, ErrorRow, Store, StoreError, TeammateRow};
+use crate::tui::format::sanitize;
 
 /// What the worker can be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

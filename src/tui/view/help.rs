@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 
-use super::keymap::{KEYMAP, Scope};
-use super::layout::centered;
-use super::theme;
+use crate::tui::input::keymap::{KEYMAP, Scope};
+use crate::tui::layout::centered;
+use crate::tui::view::theme;
 
 pub fn render(frame: &mut Frame, area: Rect) {
     let mut rows: Vec<Row> = KEYMAP

@@ -1,0 +1,7 @@
+//! What the UI knows and decides: the app state, the match list window,
+//! scroll positions, and the loader that answers slow queries off the UI task.
+
+pub mod app;
+pub mod loader;
+pub mod match_list;
+pub mod scroll;
