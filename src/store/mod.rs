@@ -4,21 +4,24 @@
 //! rusqlite is synchronous. The engine owns one writer `Store` on a blocking
 //! thread; each reader (TUI, status) opens its own read-only `Store`.
 
+pub mod filter;
 mod jobs;
 mod open;
 mod read;
 mod schema;
+pub mod stats;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use filter::MatchFilter;
 pub use jobs::{JobStatus, SyncJob};
 pub use open::StoreError;
 pub use read::{
-    Counts, ErrorRow, FilterQuery, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow,
-    WindowAnchor, WindowKey,
+    Counts, ErrorRow, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow, WindowAnchor,
+    WindowKey,
 };
 pub use write::{FailureRecord, MAX_ATTEMPTS};
 
