@@ -430,6 +430,10 @@ pub fn parse_query(text: &str, now: i64) -> Result<MatchFilter, FilterError> {
     let mut hero_words = Vec::new();
     for word in text.split_whitespace() {
         if let Some((key, value)) = word.split_once(':') {
+            if value.is_empty() {
+                // Still being typed: `hero:` waits for its value.
+                continue;
+            }
             match key.to_lowercase().as_str() {
                 "hero" | "h" => filter.heroes = Some(parse_hero(&value.replace('_', " "))?),
                 "lobby" | "l" => filter.lobby = Some(parse_lobby(&value.replace('_', " "))?),

@@ -4,6 +4,7 @@
 //! snapshots (`watch`) and engine events (`mpsc`) meet in one `select!`;
 //! commands go back on their own channel. The UI never talks to the network.
 
+mod effects;
 pub mod format;
 pub mod input;
 pub mod layout;
@@ -20,7 +21,8 @@ use std::time::Duration;
 
 use color_eyre::eyre::WrapErr;
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseEventKind,
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseButton,
+    MouseEventKind,
 };
 use futures_util::StreamExt;
 use ratatui::Terminal;
@@ -29,9 +31,10 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
 pub use action::{Action, View};
-pub use app::{App, AppSettings};
+pub use app::{App, AppSettings, Effect};
 pub use format::Clock;
-use loader::{Loader, SlowResult};
+use loader::SlowResult;
+pub use view::theme::set_monochrome;
 
 use crate::source::SourceKind;
 use crate::sync::{Progress, SyncCommand, SyncEvent};
@@ -70,13 +73,8 @@ pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
         clock: Clock::System,
         home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
     };
-    let (app, slow_results) = match ctx.account_id {
-        Some(account) => {
-            let (loader, results) = Loader::spawn(&ctx.db_path, account, app::SHORT_LIST_LIMIT)?;
-            (App::with_loader(settings, loader)?, Some(results))
-        }
-        None => (App::new(settings)?, None),
-    };
+    let mut app = App::new(settings)?;
+    let slow_results = app.take_slow_results();
     // Like `ratatui::init()` (raw mode, alternate screen, a panic hook that
     // restores both), but an error (no terminal) is returned, not a panic.
     let mut terminal = ratatui::try_init().wrap_err("cannot set up the terminal")?;
@@ -168,6 +166,9 @@ where
                     if let Some(command) = handle_terminal_event(&mut app, &event) {
                         let _ = commands.send(command);
                     }
+                    for effect in app.take_effects() {
+                        effects::perform(terminal, &mut app, effect)?;
+                    }
                 }
                 Some(Err(e)) => return Err(e).wrap_err("cannot read the terminal"),
                 // The terminal is gone: quit as if asked to.
@@ -235,6 +236,10 @@ pub fn handle_terminal_event(app: &mut App, event: &Event) -> Option<SyncCommand
             match mouse.kind {
                 MouseEventKind::ScrollDown => Some(Action::ScrollDown),
                 MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                    column: mouse.column,
+                    row: mouse.row,
+                }),
                 _ => None,
             }
         }

@@ -2,6 +2,8 @@
 //! scroll positions, and the loader that answers slow queries off the UI task.
 
 pub mod app;
+pub mod hero_sort;
 pub mod loader;
 pub mod match_list;
 pub mod scroll;
+pub mod short_list;

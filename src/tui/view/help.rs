@@ -56,10 +56,12 @@ fn scope_text(scope: Scope) -> &'static str {
     match scope {
         Scope::Always => "everywhere",
         Scope::Lists => "lists",
-        Scope::MatchesOnly => "matches",
-        Scope::MatchLists => "matches, errors",
+        Scope::HeroesOnly => "heroes",
+        Scope::MatchLists => "match lists",
+        Scope::DrillLists => "heroes, teammates",
+        Scope::DetailsOnly => "details",
         Scope::ListsAndDetails => "lists, details",
-        Scope::MatchListsAndDetails => "matches, errors, details",
+        Scope::MatchListsAndDetails => "match lists, details",
         Scope::Closing => "overlays",
         Scope::Filter => "filter",
     }

@@ -5,9 +5,12 @@ mod errors;
 mod first_run;
 mod header;
 mod help;
+mod heroes;
 mod hint_bar;
 mod matches;
+mod overview;
 mod progress;
+mod records;
 mod scrollbar;
 mod tabs;
 mod teammates;
@@ -40,6 +43,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Matches => matches::render(app, frame, screen.body),
         View::Errors => errors::render(app, frame, screen.body),
         View::Teammates => teammates::render(app, frame, screen.body),
+        View::Overview => overview::render(app, frame, screen.body),
+        View::Heroes => heroes::render(app, frame, screen.body),
+        View::Records => records::render(app, frame, screen.body),
     }
     hint_bar::render(app, frame, screen.hints);
     if let Some(details) = &app.details {

@@ -1,45 +1,49 @@
-//! Players met on the account's team: games together, wins, win rate.
+//! Players met in the account's matches: games and wins with them (same
+//! team) and against them, last played; names where known, other tracked
+//! accounts marked. Enter lists the matches played together.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{scrollbar, theme};
-use crate::store::TeammateRow;
-use crate::tui::format;
+use crate::store::stats::{PeerStats, Record};
+use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     if app.teammates.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                " No teammates yet: they appear as match details arrive.",
-                theme::dim(),
-            )),
-            table_area,
-        );
+        let text = if app.is_loading() {
+            " Reading the statistics…"
+        } else {
+            " No teammates yet: they appear as match details arrive."
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), table_area);
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.teammates.iter().map(|row| teammate_row(row, clock));
+    let rows = app.teammates.rows.iter().map(|row| peer_row(row, clock));
+    let right = |text: &'static str| Cell::from(Line::from(text).right_aligned());
     let header = Row::new([
-        Cell::from("Account"),
-        Cell::from(Line::from("Games").right_aligned()),
-        Cell::from(Line::from("Wins").right_aligned()),
-        Cell::from(Line::from("Win rate").right_aligned()),
+        Cell::from("Player"),
+        right("With"),
+        right("Won"),
+        right("Against"),
+        right("Won"),
         Cell::from("Last played"),
     ])
     .style(theme::column_header());
     let table = Table::new(
         rows,
         [
-            Constraint::Length(12),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(8),
+            Constraint::Length(22),
+            Constraint::Length(5),
+            Constraint::Length(5),
+            Constraint::Length(7),
+            Constraint::Length(5),
             Constraint::Fill(1),
         ],
     )
@@ -52,20 +56,39 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.teammates_scroll,
+        app.teammates.scroll,
         app.teammates.len(),
     );
 }
 
-fn teammate_row(row: &TeammateRow, clock: &format::Clock) -> Row<'static> {
-    let last = row
-        .last_played
-        .map_or_else(|| "-".into(), |t| format::when(t, clock));
+fn peer_row(row: &PeerStats, clock: &Clock) -> Row<'static> {
+    let id = row.account_id.to_string();
+    let who = match &row.name {
+        Some(name) => format!("{} ({id})", format::sanitize(name)),
+        None => id,
+    };
+    let mut player = vec![Span::raw(format::ellipsize(
+        &who,
+        if row.tracked { 20 } else { 22 },
+    ))];
+    if row.tracked {
+        // Another account this database syncs.
+        player.push(Span::styled(" ★", theme::key()));
+    }
+    let right = |text: String| Cell::from(Line::from(text).right_aligned());
+    let rate = |r: Record| {
+        if r.games == 0 {
+            "-".to_string()
+        } else {
+            format::win_rate(r.wins as i64, r.games as i64)
+        }
+    };
     Row::new([
-        Cell::from(row.other_account_id.to_string()),
-        Cell::from(Line::from(row.games.to_string()).right_aligned()),
-        Cell::from(Line::from(row.wins.to_string()).right_aligned()),
-        Cell::from(Line::from(format::win_rate(row.wins, row.games)).right_aligned()),
-        Cell::from(last),
+        Cell::from(Line::from(player)),
+        right(row.with.games.to_string()),
+        right(rate(row.with)),
+        right(row.against.games.to_string()),
+        right(rate(row.against)),
+        Cell::from(format::when(row.last_played, clock)),
     ])
 }
