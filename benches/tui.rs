@@ -98,6 +98,7 @@ fn settings(path: &Path) -> AppSettings {
         label: None,
         clock: Clock::Fixed(chrono::DateTime::from_timestamp(NOW, 0).expect("a valid time")),
         home: None,
+        config_path: None,
     }
 }
 

@@ -49,6 +49,7 @@ impl Fixture {
             clock: Clock::Fixed(DateTime::from_timestamp(NOW, 0).unwrap()),
             // Shows the database as `~/dota-sync.db` whatever the temp dir is.
             home: Some(self.dir.path().to_path_buf()),
+            config_path: Some(self.dir.path().join("config.toml")),
         })
         .unwrap();
         app.settle();

@@ -4,6 +4,7 @@
 //! rusqlite is synchronous. The engine owns one writer `Store` on a blocking
 //! thread; each reader (TUI, status) opens its own read-only `Store`.
 
+mod export_rows;
 pub mod filter;
 mod jobs;
 mod open;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use export_rows::ExportMatch;
 pub use filter::MatchFilter;
 pub use jobs::{JobStatus, SyncJob};
 pub use open::StoreError;

@@ -72,6 +72,7 @@ pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
         label: ctx.label.clone(),
         clock: Clock::System,
         home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
+        config_path: crate::config::config_path(),
     };
     let mut app = App::new(settings)?;
     let slow_results = app.take_slow_results();

@@ -63,6 +63,8 @@ pub struct AppSettings {
     pub clock: Clock,
     /// Shortens the database path to `~/...` in the header.
     pub home: Option<PathBuf>,
+    /// Where the config file is (the first-run screen names it).
+    pub config_path: Option<PathBuf>,
 }
 
 /// The match the details overlay shows.
@@ -932,6 +934,7 @@ mod tests {
             label: None,
             clock: Clock::Fixed(DateTime::from_timestamp(1_700_000_100, 0).unwrap()),
             home: None,
+            config_path: None,
         })
         .unwrap();
         app.settle();

@@ -32,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     if app.account_id().is_none() {
-        first_run::render(frame, area);
+        first_run::render(app, frame, area);
         return;
     }
     let screen = layout::screen(area);
