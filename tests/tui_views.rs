@@ -455,6 +455,17 @@ fn details_highlight_an_anonymous_tracked_player_by_slot() {
         cell_color(&terminal, "Death Prophet", "Death Prophet"),
         Some(Color::Yellow)
     );
+    // The match hides the account, but it is the tracked one: named, marked.
+    let row = screen.lines().find(|l| l.contains("Dazzle")).unwrap();
+    assert!(
+        row.contains("▶Dazzle") && row.contains("123456789"),
+        "{row}"
+    );
+    // Radiant won, the tracked player was Dire: the result reads as a loss.
+    assert_eq!(
+        cell_color(&terminal, "Radiant victory ·", "Radiant victory"),
+        Some(Color::Red)
+    );
 }
 
 #[test]

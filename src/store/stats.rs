@@ -228,8 +228,22 @@ impl Store {
         now: i64,
     ) -> Result<Overview, StoreError> {
         let mut overview = Overview::default();
-        let mut values = Vec::new();
-        let cte = games_cte(account_id, filter, &mut values);
+        let mut filter_values = Vec::new();
+        let games = games_cte(account_id, filter, &mut filter_values);
+        // The overview asks a dozen questions of the same games: the join is
+        // done once, into a temporary table on this connection (the database
+        // file itself stays read-only), and every question reads that.
+        self.conn
+            .execute_batch("DROP TABLE IF EXISTS temp.overview_games")
+            .and_then(|()| {
+                self.conn.execute(
+                    &format!("CREATE TEMP TABLE overview_games AS {games} SELECT * FROM g"),
+                    rusqlite::params_from_iter(filter_values.iter()),
+                )
+            })
+            .map_err(|e| StoreError::sqlite(self.path(), e))?;
+        let values: Vec<Value> = Vec::new();
+        let cte = "WITH g AS (SELECT * FROM temp.overview_games)".to_string();
 
         let totals = self.rows(
             &format!(
@@ -370,6 +384,9 @@ impl Store {
             ),
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64)),
         )?;
+        let _ = self
+            .conn
+            .execute_batch("DROP TABLE IF EXISTS temp.overview_games");
         Ok(overview)
     }
 
