@@ -322,7 +322,7 @@ fn match_rows_show_stubs_failures_and_results() {
     assert!(row("8000000008").contains("yesterday"));
     assert!(row("8000000008").contains("Fetch failed (2/3): HTTP 500"));
     assert!(row("8000000007").contains("2026-03-01"));
-    assert!(row("8000000007").contains("Gave up (3/3): Match ID not found (in"));
+    assert!(row("8000000007").contains("Gave up (3/3): Match ID not found (i…"));
     assert!(
         !screen.contains('\u{1b}'),
         "control characters reach the screen"
