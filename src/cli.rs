@@ -39,6 +39,10 @@ pub enum Command {
     Retry(RetryArgs),
     /// Counts of matches, details, stubs, failures and the last sync
     Status(StatusArgs),
+    /// Write matches, heroes or teammates as CSV, JSON or JSON lines
+    Export(ExportArgs),
+    /// Print shell completions: dota-sync completions bash > ~/.local/share/bash-completion/completions/dota-sync
+    Completions(CompletionsArgs),
     /// Run the simulated Steam/OpenDota API on 127.0.0.1
     Simulate(SimulateArgs),
 }
@@ -117,6 +121,8 @@ impl std::str::FromStr for WatchInterval {
 
 #[derive(Debug, Args)]
 pub struct RetryArgs {
+    /// Account to retry: SteamID64, account ID, [U:1:N], STEAM_0:Y:Z, or a profile URL
+    /// (default: the config file's `account`)
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
     /// Also retry matches that were given up
@@ -131,11 +137,86 @@ pub struct RetryArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// Count only this account's matches (default: the config file's `account`;
+    /// `all` counts every match in the database)
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
     /// Print JSON on stdout
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Account to export (default: the config file's `account`)
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// What to write: one row per match, per hero, or per player met
+    #[arg(long, value_enum, default_value_t = ExportWhat::Matches)]
+    pub what: ExportWhat,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Only matches started on or after DATE (YYYY-MM-DD, UTC; or 30d, 12w, 1y ago)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only matches started on or before DATE (that day included)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only matches on this hero: a name or a short name (am, sf, wr, pa, ...)
+    #[arg(long, value_name = "NAME")]
+    pub hero: Option<String>,
+    /// Only this lobby: ranked, normal, turbo, or a lobby type (practice, battle cup, ...)
+    #[arg(long, value_name = "NAME")]
+    pub lobby: Option<String>,
+    /// Only this game mode: all pick, all draft, turbo, captains mode, or ap, cm, ad, ...
+    #[arg(long, value_name = "NAME")]
+    pub mode: Option<String>,
+    /// Only wins or only losses
+    #[arg(long, value_enum)]
+    pub result: Option<ResultArg>,
+    /// Only games on this side
+    #[arg(long, value_enum)]
+    pub side: Option<SideArg>,
+    /// Only matches with this player (a 32-bit account ID or any ID form above)
+    #[arg(long, value_name = "ID")]
+    pub with: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportWhat {
+    Matches,
+    Heroes,
+    Teammates,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultArg {
+    Win,
+    Loss,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SideArg {
+    Radiant,
+    Dire,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,8 @@ use crate::source::{ApiKey, SourceKind};
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
+    /// `account = 86745912` or `account = "86745912"` (or any ID form, quoted).
+    #[serde(default, deserialize_with = "account_text")]
     pub account: Option<String>,
     /// As `--source`: `auto`, `steam`, `opendota`, `steam,opendota`.
     pub source: Option<String>,
@@ -32,6 +34,20 @@ pub struct FileConfig {
 pub enum RateValue {
     Number(f64),
     Text(String),
+}
+
+/// The account as text, whether the file wrote it as a number or a string.
+fn account_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Account {
+        Number(u64),
+        Text(String),
+    }
+    Ok(Option::<Account>::deserialize(d)?.map(|a| match a {
+        Account::Number(n) => n.to_string(),
+        Account::Text(t) => t,
+    }))
 }
 
 /// A problem with the settings; one line.
@@ -149,6 +165,24 @@ pub fn log_path() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_account_may_be_a_number_or_a_string() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "account = 86745912\n").unwrap();
+        assert_eq!(
+            load_file(Some(&path)).unwrap().account.as_deref(),
+            Some("86745912")
+        );
+        fs::write(&path, "account = \"[U:1:86745912]\"\n").unwrap();
+        assert_eq!(
+            load_file(Some(&path)).unwrap().account.as_deref(),
+            Some("[U:1:86745912]")
+        );
+        fs::write(&path, "source = \"opendota\"\n").unwrap();
+        assert_eq!(load_file(Some(&path)).unwrap().account, None);
+    }
 
     #[test]
     fn saved_config_is_private_and_round_trips() {

@@ -174,14 +174,30 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
         "the TUI uses the alternate screen"
     );
 
-    demo.press(b"\t");
-    demo.screen.wait_for("Attempts", Duration::from_secs(5));
+    // It opens on the overview; Tab then visits every other tab in order.
+    demo.screen.wait_for("Record", Duration::from_secs(10));
+    for (key, marker) in [
+        (&b"\t"[..], "Match ID"),
+        (b"\t", "Games"),
+        (b"\t", "Against"),
+        (b"\t", "Most kills"),
+        (b"\t", "Attempts"),
+        (b"\t", "Last 20"),
+    ] {
+        demo.press(key);
+        demo.screen.wait_for(marker, Duration::from_secs(10));
+    }
+    // And each by its number.
+    for (key, marker) in [(b"3", "Games"), (b"5", "Most kills"), (b"4", "Against")] {
+        demo.press(key);
+        demo.screen.wait_for(marker, Duration::from_secs(10));
+    }
     demo.press(b"?");
     let help = demo.screen.wait_for("Keys", Duration::from_secs(5));
     assert!(help.contains("Retry the selected match"), "{help}");
     demo.press(b"\x1b");
     thread::sleep(Duration::from_millis(200));
-    demo.press(b"1");
+    demo.press(b"2");
     demo.screen.wait_for("Match ID", Duration::from_secs(5));
     demo.press(b"r");
     demo.press(b"q");

@@ -30,8 +30,18 @@ impl Fixture {
         self.dir.path().join("dota-sync.db")
     }
 
+    /// The app on the matches tab, the loader's answers in.
     fn app(&self, account: Option<u32>) -> App {
-        App::new(AppSettings {
+        let mut app = self.app_on_start(account);
+        if account.is_some() {
+            press(&mut app, KeyCode::Char('2'));
+        }
+        app
+    }
+
+    /// The app as it opens (on the overview), the loader's answers in.
+    fn app_on_start(&self, account: Option<u32>) -> App {
+        let mut app = App::new(AppSettings {
             db_path: self.db_path(),
             account_id: account,
             source: Some(dota_sync::source::SourceKind::Steam),
@@ -39,8 +49,11 @@ impl Fixture {
             clock: Clock::Fixed(DateTime::from_timestamp(NOW, 0).unwrap()),
             // Shows the database as `~/dota-sync.db` whatever the temp dir is.
             home: Some(self.dir.path().to_path_buf()),
+            config_path: Some(self.dir.path().join("config.toml")),
         })
-        .unwrap()
+        .unwrap();
+        app.settle();
+        app
     }
 }
 
@@ -203,9 +216,11 @@ fn buffer_text(buffer: &Buffer) -> String {
     out
 }
 
+/// One key, then the loader's answers to what it asked.
 fn press(app: &mut App, code: KeyCode) {
     let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
     handle_terminal_event(app, &event);
+    app.settle();
 }
 
 fn collecting() -> Progress {
@@ -308,7 +323,7 @@ fn match_rows_show_stubs_failures_and_results() {
     assert!(row("8000000008").contains("yesterday"));
     assert!(row("8000000008").contains("Fetch failed (2/3): HTTP 500"));
     assert!(row("8000000007").contains("2026-03-01"));
-    assert!(row("8000000007").contains("Gave up (3/3): Match ID not found (in"));
+    assert!(row("8000000007").contains("Gave up (3/3): Match ID not found (i…"));
     assert!(
         !screen.contains('\u{1b}'),
         "control characters reach the screen"
@@ -351,7 +366,7 @@ fn wide_matches_view() {
 fn errors_view() {
     let fixture = fixture();
     let mut app = fixture.app(Some(ACCOUNT));
-    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('6'));
     let terminal = render(&mut app, 80, 24);
     let screen = text(&terminal);
     assert!(screen.contains("3/3 gave up"));
@@ -365,7 +380,7 @@ fn errors_view() {
 fn teammates_view() {
     let fixture = fixture();
     let mut app = fixture.app(Some(ACCOUNT));
-    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('4'));
     let terminal = render(&mut app, 80, 24);
     insta::assert_snapshot!("teammates_80x24", text(&terminal));
 }
@@ -440,6 +455,17 @@ fn details_highlight_an_anonymous_tracked_player_by_slot() {
     assert_ne!(
         cell_color(&terminal, "Death Prophet", "Death Prophet"),
         Some(Color::Yellow)
+    );
+    // The match hides the account, but it is the tracked one: named, marked.
+    let row = screen.lines().find(|l| l.contains("Dazzle")).unwrap();
+    assert!(
+        row.contains("▶Dazzle") && row.contains("123456789"),
+        "{row}"
+    );
+    // Radiant won, the tracked player was Dire: the result reads as a loss.
+    assert_eq!(
+        cell_color(&terminal, "Radiant victory ·", "Radiant victory"),
+        Some(Color::Red)
     );
 }
 
@@ -525,4 +551,155 @@ fn long_list_scrolled_with_a_scrollbar() {
     let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
     assert!(selected.contains("7000000001"), "{selected}");
     insta::assert_snapshot!("long_list_end_80x24", screen);
+}
+
+/// Every cell's foreground and background: what `NO_COLOR` must leave empty.
+fn colours_used(terminal: &Terminal<TestBackend>) -> Vec<(u16, u16, Color, Color)> {
+    let buffer = terminal.backend().buffer();
+    let mut used = Vec::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            let cell = &buffer[(x, y)];
+            if cell.fg != Color::Reset || cell.bg != Color::Reset {
+                used.push((x, y, cell.fg, cell.bg));
+            }
+        }
+    }
+    used
+}
+
+/// The text, then one line per run of cells with the same emphasis (bold,
+/// reverse...): what a snapshot under `NO_COLOR` has to show.
+fn text_and_emphasis(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let mut out = text(terminal);
+    out.push_str("--- emphasis (row: columns modifiers)\n");
+    for y in 0..buffer.area.height {
+        let mut x = 0;
+        while x < buffer.area.width {
+            let modifier = buffer[(x, y)].modifier;
+            let start = x;
+            while x < buffer.area.width && buffer[(x, y)].modifier == modifier {
+                x += 1;
+            }
+            if !modifier.is_empty() {
+                out.push_str(&format!("{y}: {start}..{x} {modifier:?}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// A tab drawn wide and at 80x24, with colours and under `NO_COLOR`.
+fn snapshot_tab(app: &mut App, name: &str) {
+    let wide = render(app, 120, 40);
+    insta::assert_snapshot!(format!("{name}_120x40"), text(&wide));
+    let small = render(app, 80, 24);
+    insta::assert_snapshot!(format!("{name}_80x24"), text(&small));
+    dota_sync::tui::set_monochrome(true);
+    let plain = render(app, 80, 24);
+    dota_sync::tui::set_monochrome(false);
+    assert_eq!(colours_used(&plain), [], "NO_COLOR draws without colours");
+    assert_eq!(text(&plain), text(&small), "the same text either way");
+    insta::assert_snapshot!(format!("{name}_80x24_no_color"), text_and_emphasis(&plain));
+}
+
+#[test]
+fn overview_tab() {
+    let fixture = fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    assert_eq!(app.view(), dota_sync::tui::View::Overview);
+    let screen = text(&render(&mut app, 120, 40));
+    // 9 won; 6 (anonymous, slot 130), 5 and 4 lost: 1 W, 3 L.
+    assert!(screen.contains("1 W  3 L  25.0% of 4"), "{screen}");
+    assert!(screen.contains("1 won in a row"), "{screen}");
+    assert!(screen.contains("LLLW"), "oldest first: {screen}");
+    assert!(screen.contains("Radiant 50.0% (2)"), "{screen}");
+    assert!(screen.contains("Dire 0.0% (2)"), "{screen}");
+    snapshot_tab(&mut app, "overview");
+}
+
+#[test]
+fn heroes_tab() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('3'));
+    let screen = text(&render(&mut app, 120, 40));
+    let juggernaut = screen
+        .lines()
+        .find(|l| l.contains("Juggernaut"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // Matches 9 (won) and 5 (lost), both at slot 1: hero 8.
+    assert!(juggernaut.contains(" 2 "), "{juggernaut}");
+    assert!(juggernaut.contains("50.0"), "{juggernaut}");
+    assert!(screen.contains("Games▼"));
+    snapshot_tab(&mut app, "heroes");
+    press(&mut app, KeyCode::Char('c'));
+    let screen = text(&render(&mut app, 120, 40));
+    assert!(screen.contains("Win %▼"), "{screen}");
+    let first_row = screen.lines().find(|l| l.starts_with('▶')).unwrap();
+    assert!(
+        first_row.contains("Juggernaut"),
+        "best win rate first: {first_row}"
+    );
+}
+
+#[test]
+fn records_tab() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('5'));
+    let screen = text(&render(&mut app, 120, 40));
+    for title in ["Most kills", "Most assists", "Highest GPM", "Longest game"] {
+        assert!(screen.contains(title), "{title}: {screen}");
+    }
+    snapshot_tab(&mut app, "records");
+    // Enter opens the record's match.
+    press(&mut app, KeyCode::Enter);
+    assert!(app.details().is_some());
+}
+
+#[test]
+fn teammates_tab_with_and_against() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('4'));
+    snapshot_tab(&mut app, "teammates_extended");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.view(), dota_sync::tui::View::Matches);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("/with:1000"), "{screen}");
+}
+
+#[test]
+fn a_filter_narrows_every_tab_and_the_header_shows_its_record() {
+    let fixture = fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "dire".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("/dire  0W 2L 0%"), "{screen}");
+    assert!(screen.contains("0 W  2 L  0.0% of 2"), "{screen}");
+    insta::assert_snapshot!("overview_filtered_80x24", screen);
+}
+
+#[test]
+fn under_no_color_the_selection_and_the_tab_stay_reversed_to_the_edge() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    dota_sync::tui::set_monochrome(true);
+    let terminal = render(&mut app, 80, 24);
+    dota_sync::tui::set_monochrome(false);
+    let emphasis = text_and_emphasis(&terminal);
+    let screen = text(&terminal);
+    let selected_y = screen.lines().position(|l| l.starts_with('▶')).unwrap();
+    // The selected row is reversed from the marker to the scrollbar.
+    assert!(
+        emphasis.contains(&format!("{selected_y}: 0..79 REVERSED")),
+        "{emphasis}"
+    );
+    insta::assert_snapshot!("matches_80x24_no_color", emphasis);
 }

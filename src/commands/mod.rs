@@ -2,8 +2,10 @@
 //! a user can see becomes one line on stderr and an exit code.
 
 mod account;
+mod completions;
 mod demo;
 pub mod out;
+mod export;
 mod report;
 mod settings;
 mod status;
@@ -63,6 +65,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Sync(args)) => sync_cmd::run_sync(cli.db, args).await,
         Some(Command::Retry(args)) => sync_cmd::run_retry(cli.db, args).await,
         Some(Command::Status(args)) => status::run(cli.db, args).await,
+        Some(Command::Export(args)) => export::run(cli.db, args),
+        Some(Command::Completions(args)) => completions::run(&args),
         Some(Command::Simulate(args)) => demo::simulate(args).await,
     };
     match result {

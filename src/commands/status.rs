@@ -18,18 +18,12 @@ struct StatusReport {
 }
 
 pub async fn run(db: Option<PathBuf>, args: StatusArgs) -> Result<u8, Failure> {
-    let resolved = super::settings::resolve(db, None, &SourceArgs::default())?;
-    let account_id = match &args.account {
-        Some(text) => Some(match crate::steam_id::parse_account(text) {
-            Ok(crate::steam_id::AccountInput::AccountId(id)) => id,
-            Ok(crate::steam_id::AccountInput::Vanity(_)) => {
-                return Err(Failure::usage(
-                    "status needs a numeric account ID or a /profiles/ URL, not a profile name",
-                ));
-            }
-            Err(error) => return Err(Failure::usage(error.to_string())),
-        }),
-        None => None,
+    let resolved = super::settings::resolve(db, args.account.clone(), &SourceArgs::default())?;
+    // Without --account, the configured account (as the TUI opens on);
+    // `--account all` (or no account anywhere) counts the whole database.
+    let account_id = match resolved.account.as_deref() {
+        None | Some("all") => None,
+        Some(text) => Some(offline_account(text)?),
     };
     let store = Store::open_read_only(&resolved.db)?;
     let report = StatusReport {
@@ -67,4 +61,17 @@ pub async fn run(db: Option<PathBuf>, args: StatusArgs) -> Result<u8, Failure> {
         None => println!("last sync: never"),
     }
     Ok(EXIT_OK)
+}
+
+/// An account given on the command line, for commands that only read the
+/// database: every ID form that needs no network lookup.
+pub(super) fn offline_account(text: &str) -> Result<u32, Failure> {
+    match crate::steam_id::parse_account(text) {
+        Ok(crate::steam_id::AccountInput::AccountId(id)) => Ok(id),
+        Ok(crate::steam_id::AccountInput::Vanity(name)) => Err(Failure::usage(format!(
+            "this command reads the database only and cannot look up the profile name {name:?}; \
+             use the numeric account ID or a steamcommunity.com/profiles/ URL"
+        ))),
+        Err(error) => Err(Failure::usage(error.to_string())),
+    }
 }

@@ -4,24 +4,29 @@
 //! rusqlite is synchronous. The engine owns one writer `Store` on a blocking
 //! thread; each reader (TUI, status) opens its own read-only `Store`.
 
+mod export_rows;
+pub mod filter;
 mod jobs;
 mod lock;
 mod open;
 mod read;
 mod schema;
 mod watch;
+pub mod stats;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use export_rows::ExportMatch;
+pub use filter::MatchFilter;
 pub use jobs::{JobStatus, SyncJob};
 pub use lock::{Holder, LockError, SyncLock, lock_path};
 pub use open::StoreError;
 pub use read::{
-    Counts, ErrorRow, FilterQuery, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow,
-    WindowAnchor, WindowKey,
+    Counts, ErrorRow, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow, WindowAnchor,
+    WindowKey,
 };
 pub use watch::ChangeWatch;
 pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome};

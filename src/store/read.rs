@@ -2,8 +2,10 @@
 //! (start time, match id), never by a large OFFSET, so 100k rows cost the
 //! same as 100.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
+use super::filter::MatchFilter;
 use super::write::MAX_ATTEMPTS;
 use super::{Store, StoreError};
 use crate::source::model::{PlayerDetails, is_radiant_slot};
@@ -42,62 +44,42 @@ pub enum WindowAnchor {
     AtOrOlder(WindowKey),
 }
 
-/// Narrows the match list: by hero or by match ID prefix.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListFilter {
-    /// `None`: no filter.
-    pub query: Option<FilterQuery>,
-}
+/// The match list's filter: the one every view shares.
+pub type ListFilter = MatchFilter;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterQuery {
-    pub hero_ids: Vec<i64>,
-    /// Digits the match ID starts with.
-    pub match_id_prefix: Option<String>,
-}
-
-impl ListFilter {
-    pub fn none() -> ListFilter {
-        ListFilter::default()
+impl MatchFilter {
+    pub fn none() -> MatchFilter {
+        MatchFilter::default()
     }
 
-    /// Matches whose tracked hero is one of `hero_ids` or whose ID starts
-    /// with `text` when `text` is all digits.
-    pub fn new(text: &str, hero_ids: Vec<i64>) -> ListFilter {
+    /// The match list's first filter: a match ID prefix when `text` is all
+    /// digits, else the tracked hero is one of `hero_ids`.
+    pub fn new(text: &str, hero_ids: Vec<i64>) -> MatchFilter {
         let text = text.trim();
         if text.is_empty() {
-            return ListFilter::none();
-        }
-        let match_id_prefix = text
-            .chars()
-            .all(|c| c.is_ascii_digit())
-            .then(|| text.to_string());
-        ListFilter {
-            query: Some(FilterQuery {
-                hero_ids,
-                match_id_prefix,
-            }),
+            MatchFilter::none()
+        } else if text.chars().all(|c| c.is_ascii_digit()) {
+            MatchFilter {
+                match_id_prefix: Some(text.to_string()),
+                ..MatchFilter::default()
+            }
+        } else {
+            MatchFilter {
+                heroes: Some(hero_ids),
+                ..MatchFilter::default()
+            }
         }
     }
 
-    fn sql_params(&self) -> (bool, String, String) {
-        match &self.query {
-            None => (false, "[]".into(), String::new()),
-            Some(q) => (
-                true,
-                serde_json::to_string(&q.hero_ids).unwrap_or_else(|_| "[]".into()),
-                q.match_id_prefix
-                    .as_ref()
-                    .map(|p| format!("{p}%"))
-                    .unwrap_or_default(),
-            ),
+    /// `FROM` for counting the list: `matches` is joined only when needed.
+    fn count_from(&self) -> &'static str {
+        if self.needs_matches() {
+            "FROM account_matches am JOIN matches m ON m.match_id = am.match_id"
+        } else {
+            "FROM account_matches am"
         }
     }
 }
-
-// ?1 account, ?2 filter on, ?3 hero ids (JSON array), ?4 match id LIKE pattern.
-const FILTER_SQL: &str = "(NOT ?2 OR am.hero_id IN (SELECT value FROM json_each(?3))
-                            OR (?4 != '' AND CAST(am.match_id AS TEXT) LIKE ?4))";
 
 /// One row of the match list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,42 +243,36 @@ impl Store {
         anchor: WindowAnchor,
         limit: usize,
     ) -> Result<Vec<MatchListRow>, StoreError> {
-        let (on, heroes, pattern) = filter.sql_params();
         let (condition, order, key) = match anchor {
-            WindowAnchor::Newest => ("1", "DESC", None),
-            WindowAnchor::Oldest => ("1", "ASC", None),
-            WindowAnchor::OlderThan(k) => {
-                ("(am.start_time, am.match_id) < (?5, ?6)", "DESC", Some(k))
-            }
-            WindowAnchor::AtOrOlder(k) => {
-                ("(am.start_time, am.match_id) <= (?5, ?6)", "DESC", Some(k))
-            }
+            WindowAnchor::Newest => ("", "DESC", None),
+            WindowAnchor::Oldest => ("", "ASC", None),
+            WindowAnchor::OlderThan(k) => (
+                " AND (am.start_time, am.match_id) < (?, ?)",
+                "DESC",
+                Some(k),
+            ),
+            WindowAnchor::AtOrOlder(k) => (
+                " AND (am.start_time, am.match_id) <= (?, ?)",
+                "DESC",
+                Some(k),
+            ),
             WindowAnchor::NewerThan(k) => {
-                ("(am.start_time, am.match_id) > (?5, ?6)", "ASC", Some(k))
+                (" AND (am.start_time, am.match_id) > (?, ?)", "ASC", Some(k))
             }
         };
+        let mut values = vec![Value::Integer(i64::from(account_id))];
+        let filter_sql = filter.sql(&mut values);
+        if let Some(k) = key {
+            values.push(Value::Integer(k.start_time));
+            values.push(Value::Integer(k.match_id));
+        }
+        values.push(Value::Integer(limit as i64));
         let sql = format!(
             "SELECT {LIST_COLUMNS} {LIST_FROM}
-              WHERE am.account_id = ?1 AND {FILTER_SQL} AND {condition} AND ?7 >= 0
-              ORDER BY am.start_time {order}, am.match_id {order} LIMIT ?7"
+              WHERE am.account_id = ?{filter_sql}{condition}
+              ORDER BY am.start_time {order}, am.match_id {order} LIMIT ?"
         );
-        let key = key.unwrap_or(WindowKey {
-            start_time: 0,
-            match_id: 0,
-        });
-        let mut rows = self.rows(
-            &sql,
-            params![
-                account_id,
-                on,
-                heroes,
-                pattern,
-                key.start_time,
-                key.match_id,
-                limit as i64
-            ],
-            list_row,
-        )?;
+        let mut rows = self.rows(&sql, params_from_iter(values.iter()), list_row)?;
         if order == "ASC" {
             rows.reverse();
         }
@@ -310,43 +286,33 @@ impl Store {
         filter: &ListFilter,
         key: WindowKey,
     ) -> Result<u64, StoreError> {
-        let (on, heroes, pattern) = filter.sql_params();
+        let mut values = vec![Value::Integer(i64::from(account_id))];
+        let filter_sql = filter.sql(&mut values);
+        values.push(Value::Integer(key.start_time));
+        values.push(Value::Integer(key.match_id));
         let sql = format!(
-            "SELECT count(*) FROM account_matches am
-              WHERE am.account_id = ?1 AND {FILTER_SQL} AND (am.start_time, am.match_id) > (?5, ?6)"
+            "SELECT count(*) {} WHERE am.account_id = ?{filter_sql}
+                AND (am.start_time, am.match_id) > (?, ?)",
+            filter.count_from()
         );
-        self.conn
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        account_id,
-                        on,
-                        heroes,
-                        pattern,
-                        key.start_time,
-                        key.match_id
-                    ],
-                    |r| r.get::<_, i64>(0),
-                )
-            })
-            .map(|n| n as u64)
-            .map_err(|e| self.read_err(e))
+        self.count(&sql, &values)
     }
 
     /// How many rows the (filtered) list has.
     pub fn match_count(&self, account_id: u32, filter: &ListFilter) -> Result<u64, StoreError> {
-        let (on, heroes, pattern) = filter.sql_params();
+        let mut values = vec![Value::Integer(i64::from(account_id))];
+        let filter_sql = filter.sql(&mut values);
         let sql = format!(
-            "SELECT count(*) FROM account_matches am WHERE am.account_id = ?1 AND {FILTER_SQL}"
+            "SELECT count(*) {} WHERE am.account_id = ?{filter_sql}",
+            filter.count_from()
         );
+        self.count(&sql, &values)
+    }
+
+    fn count(&self, sql: &str, values: &[Value]) -> Result<u64, StoreError> {
         self.conn
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                s.query_row(params![account_id, on, heroes, pattern], |r| {
-                    r.get::<_, i64>(0)
-                })
-            })
+            .prepare_cached(sql)
+            .and_then(|mut s| s.query_row(params_from_iter(values.iter()), |r| r.get::<_, i64>(0)))
             .map(|n| n as u64)
             .map_err(|e| self.read_err(e))
     }

@@ -105,6 +105,16 @@ pub fn win_rate(wins: i64, games: i64) -> String {
     format!("{percent:.0}%")
 }
 
+/// `text` cut to `max` characters, the cut marked with `…`.
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 /// Thousands as `12.3k` so that wide numbers fit narrow columns.
 pub fn compact(value: i64) -> String {
     if value.abs() >= 10_000 {
@@ -201,6 +211,13 @@ mod tests {
         assert_eq!(eta(Duration::from_secs(45)), "45 s");
         assert_eq!(eta(Duration::from_secs(130)), "2 min 10 s");
         assert_eq!(eta(Duration::from_secs(7_500)), "2 h 05 min");
+    }
+
+    #[test]
+    fn cut_text_ends_with_an_ellipsis() {
+        assert_eq!(ellipsize("Pudge", 10), "Pudge");
+        assert_eq!(ellipsize("Keeper of the Light", 10), "Keeper of…");
+        assert_eq!(ellipsize("Keeper of the Light", 10).chars().count(), 10);
     }
 
     #[test]

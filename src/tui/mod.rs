@@ -4,27 +4,16 @@
 //! snapshots (`watch`) and engine events (`mpsc`) meet in one `select!`;
 //! commands go back on their own channel. The UI never talks to the network.
 
-pub mod action;
-pub mod app;
-mod details;
-mod errors;
-mod first_run;
+mod effects;
 pub mod format;
-mod header;
-mod help;
-mod hint_bar;
-pub mod keymap;
+pub mod input;
 pub mod layout;
-pub mod loader;
-pub mod match_list;
-mod matches;
-mod progress;
-mod scroll;
-mod scrollbar;
-mod tabs;
-mod teammates;
-mod theme;
-mod ui;
+pub mod state;
+mod view;
+
+// The paths benches and tests have always used.
+pub use input::{action, keymap};
+pub use state::{app, loader, match_list};
 
 use std::io;
 use std::path::PathBuf;
@@ -32,7 +21,8 @@ use std::time::Duration;
 
 use color_eyre::eyre::WrapErr;
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseEventKind,
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseButton,
+    MouseEventKind,
 };
 use futures_util::StreamExt;
 use ratatui::Terminal;
@@ -41,9 +31,10 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
 pub use action::{Action, View};
-pub use app::{App, AppSettings};
+pub use app::{App, AppSettings, Effect};
 pub use format::Clock;
-use loader::{Loader, SlowResult};
+use loader::SlowResult;
+pub use view::theme::set_monochrome;
 
 use crate::source::SourceKind;
 use crate::sync::{Progress, SyncCommand, SyncEvent};
@@ -81,14 +72,10 @@ pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
         label: ctx.label.clone(),
         clock: Clock::System,
         home: directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
+        config_path: crate::config::config_path(),
     };
-    let (app, slow_results) = match ctx.account_id {
-        Some(account) => {
-            let (loader, results) = Loader::spawn(&ctx.db_path, account, app::SHORT_LIST_LIMIT)?;
-            (App::with_loader(settings, loader)?, Some(results))
-        }
-        None => (App::new(settings)?, None),
-    };
+    let mut app = App::new(settings)?;
+    let slow_results = app.take_slow_results();
     // Like `ratatui::init()` (raw mode, alternate screen, a panic hook that
     // restores both), but an error (no terminal) is returned, not a panic.
     let mut terminal = ratatui::try_init().wrap_err("cannot set up the terminal")?;
@@ -180,6 +167,9 @@ where
                     if let Some(command) = handle_terminal_event(&mut app, &event) {
                         let _ = commands.send(command);
                     }
+                    for effect in app.take_effects() {
+                        effects::perform(terminal, &mut app, effect)?;
+                    }
                 }
                 Some(Err(e)) => return Err(e).wrap_err("cannot read the terminal"),
                 // The terminal is gone: quit as if asked to.
@@ -230,7 +220,7 @@ where
     let size = terminal.size().wrap_err("cannot read the terminal size")?;
     app.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
     terminal
-        .draw(|frame| ui::render(app, frame))
+        .draw(|frame| view::render(app, frame))
         .wrap_err("cannot draw")?;
     app.mark_drawn();
     Ok(())
@@ -247,6 +237,10 @@ pub fn handle_terminal_event(app: &mut App, event: &Event) -> Option<SyncCommand
             match mouse.kind {
                 MouseEventKind::ScrollDown => Some(Action::ScrollDown),
                 MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                    column: mouse.column,
+                    row: mouse.row,
+                }),
                 _ => None,
             }
         }

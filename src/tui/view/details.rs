@@ -7,12 +7,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
-use super::app::{App, Details};
-use super::format::{self, Clock};
-use super::theme;
 use crate::assets;
 use crate::source::model::is_radiant_slot;
 use crate::store::{MAX_ATTEMPTS, MatchView, PlayerRow};
+use crate::tui::format::{self, Clock};
+use crate::tui::state::app::{App, Details};
+use crate::tui::view::theme;
 
 pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
@@ -84,7 +84,11 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(summary_line(view, &app.settings.clock)),
+        Paragraph::new(summary_line(
+            view,
+            &app.settings.clock,
+            details.tracked_slot,
+        )),
         summary,
     );
     let tracked = TrackedPlayer::new(app.settings.account_id, details.tracked_slot);
@@ -137,11 +141,19 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
 }
 
 /// `Radiant victory · 42:07 · All Pick · Ranked · 2024-03-01 · 35 - 28`.
-fn summary_line(view: &MatchView, clock: &Clock) -> Line<'static> {
+/// The result is coloured as the tracked player lived it: green when
+/// their side won, whichever side that was.
+fn summary_line(view: &MatchView, clock: &Clock, tracked_slot: Option<i64>) -> Line<'static> {
     let sep = || Span::styled(" · ", theme::dim());
+    let style = |radiant_won: bool| match tracked_slot {
+        Some(slot) if is_radiant_slot(slot) == radiant_won => theme::win(),
+        Some(_) => theme::loss(),
+        None if radiant_won => theme::radiant(),
+        None => theme::dire(),
+    };
     let result = match view.radiant_win {
-        Some(true) => Span::styled("Radiant victory", theme::radiant()),
-        Some(false) => Span::styled("Dire victory", theme::dire()),
+        Some(true) => Span::styled("Radiant victory", style(true)),
+        Some(false) => Span::styled("Dire victory", style(false)),
         None => Span::styled("Result unknown", theme::dim()),
     };
     let mut spans = vec![result];
@@ -214,11 +226,12 @@ fn team_table(
     let rows: Vec<Row> = players
         .iter()
         .map(|p| {
-            let row = player_row(p);
             if tracked.is(p, players) {
-                row.style(theme::tracked_player())
+                // The account is known even when the match hides it; the `▶`
+                // marks the row without colour (NO_COLOR).
+                player_row(p, tracked.account_id).style(theme::tracked_player())
             } else {
-                row
+                player_row(p, None)
             }
         })
         .collect();
@@ -238,13 +251,20 @@ fn team_table(
     .header(header)
 }
 
-fn player_row(p: &PlayerRow) -> Row<'static> {
+/// `tracked`: the tracked account, for the tracked player's row.
+fn player_row(p: &PlayerRow, tracked: Option<i64>) -> Row<'static> {
     let hero = p
         .hero_id
         .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
-    let player = p
-        .account_id
-        .map_or_else(|| "Anonymous".into(), |id| id.to_string());
+    let hero = match tracked {
+        Some(_) => format!("▶{}", format::ellipsize(&hero, 15)),
+        None => hero,
+    };
+    let player = match (p.account_id, tracked) {
+        (Some(id), _) => id.to_string(),
+        (None, Some(id)) => id.to_string(),
+        (None, None) => "Anonymous".into(),
+    };
     let kda = format!(
         "{}/{}/{}",
         format::opt(p.kills),

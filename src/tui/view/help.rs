@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Row, Table};
 
-use super::keymap::{KEYMAP, Scope};
-use super::layout::centered;
-use super::theme;
+use crate::tui::input::keymap::{KEYMAP, Scope};
+use crate::tui::layout::centered;
+use crate::tui::view::theme;
 
 pub fn render(frame: &mut Frame, area: Rect) {
     let mut rows: Vec<Row> = KEYMAP
@@ -56,10 +56,12 @@ fn scope_text(scope: Scope) -> &'static str {
     match scope {
         Scope::Always => "everywhere",
         Scope::Lists => "lists",
-        Scope::MatchesOnly => "matches",
-        Scope::MatchLists => "matches, errors",
+        Scope::HeroesOnly => "heroes",
+        Scope::MatchLists => "match lists",
+        Scope::DrillLists => "heroes, teammates",
+        Scope::DetailsOnly => "details",
         Scope::ListsAndDetails => "lists, details",
-        Scope::MatchListsAndDetails => "matches, errors, details",
+        Scope::MatchListsAndDetails => "match lists, details",
         Scope::Closing => "overlays",
         Scope::Filter => "filter",
     }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, Table, TableState};
 
-use super::scroll::Scroll;
+use crate::tui::state::scroll::Scroll;
 
 /// `total` rows, `page` of them on screen starting at absolute row `offset`.
 pub fn render(frame: &mut Frame, area: Rect, total: u64, page: u64, offset: u64) {

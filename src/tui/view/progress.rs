@@ -6,10 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph};
 
-use super::app::App;
-use super::format;
-use super::theme;
 use crate::sync::{Progress, SyncState};
+use crate::tui::format;
+use crate::tui::state::app::App;
+use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));

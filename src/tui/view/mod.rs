@@ -1,17 +1,29 @@
-//! Drawing the whole screen: a pure function of `&App`.
+//! Drawing: a pure function of `&App`, one file per screen region.
+
+mod details;
+mod errors;
+mod first_run;
+mod header;
+mod help;
+mod heroes;
+mod hint_bar;
+mod matches;
+mod overview;
+mod progress;
+mod records;
+mod scrollbar;
+mod tabs;
+mod teammates;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::action::View;
-use super::app::App;
-use super::layout::{self, centered};
-use super::theme;
-use super::{
-    details, errors, first_run, header, help, hint_bar, matches, progress, tabs, teammates,
-};
+use crate::tui::input::action::View;
+use crate::tui::layout::{self, centered};
+use crate::tui::state::app::App;
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
@@ -20,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     if app.account_id().is_none() {
-        first_run::render(frame, area);
+        first_run::render(app, frame, area);
         return;
     }
     let screen = layout::screen(area);
@@ -31,6 +43,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Matches => matches::render(app, frame, screen.body),
         View::Errors => errors::render(app, frame, screen.body),
         View::Teammates => teammates::render(app, frame, screen.body),
+        View::Overview => overview::render(app, frame, screen.body),
+        View::Heroes => heroes::render(app, frame, screen.body),
+        View::Records => records::render(app, frame, screen.body),
     }
     hint_bar::render(app, frame, screen.hints);
     if let Some(details) = &app.details {

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::{Action, View};
+use crate::tui::input::action::{Action, View};
 
 /// Where the user is: decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,10 +62,14 @@ pub enum Scope {
     Always,
     /// The three list views.
     Lists,
-    /// The matches view only.
-    MatchesOnly,
-    /// The matches and errors views (which have a selected match).
+    /// The heroes view only.
+    HeroesOnly,
+    /// The views whose rows are matches (matches, records, errors).
     MatchLists,
+    /// The views whose rows lead to matches (heroes, teammates).
+    DrillLists,
+    /// The details of a match.
+    DetailsOnly,
     /// The lists and the details of a match.
     ListsAndDetails,
     /// The match lists and the details of a match.
@@ -82,12 +86,18 @@ impl Scope {
         match self {
             Scope::Always => !matches!(context, C::Filter | C::FirstRun),
             Scope::Lists => matches!(context, C::List(_)),
-            Scope::MatchesOnly => context == C::List(View::Matches),
-            Scope::MatchLists => matches!(context, C::List(View::Matches | View::Errors)),
+            Scope::HeroesOnly => context == C::List(View::Heroes),
+            Scope::MatchLists => matches!(
+                context,
+                C::List(View::Matches | View::Errors | View::Records)
+            ),
+            Scope::DrillLists => matches!(context, C::List(View::Heroes | View::Teammates)),
+            Scope::DetailsOnly => context == C::Details,
             Scope::ListsAndDetails => matches!(context, C::List(_) | C::Details),
-            Scope::MatchListsAndDetails => {
-                matches!(context, C::List(View::Matches | View::Errors) | C::Details)
-            }
+            Scope::MatchListsAndDetails => matches!(
+                context,
+                C::List(View::Matches | View::Errors | View::Records) | C::Details
+            ),
             Scope::Closing => matches!(context, C::Details | C::Help | C::List(_)),
             Scope::Filter => context == C::Filter,
         }
@@ -138,22 +148,32 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('?')], "?", Action::ToggleHelp, "Show or hide this help", Some("help"), Scope::Always),
     bind(&[Key::plain(K::Esc)], "Esc", Action::Close, "Close details or help, clear the filter", Some("close"), Scope::Closing),
     bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "Details of the selected match", Some("details"), Scope::MatchLists),
-    bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter by hero name or match ID", Some("filter"), Scope::MatchesOnly),
+    bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "The matches with the selected hero or player", Some("matches"), Scope::DrillLists),
+    bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter every view (hero:am lobby:ranked since:30d win dire with:ID)", Some("filter"), Scope::Lists),
+    bind(&[Key::ch('c')], "c", Action::CycleSort, "Sort by the next column", Some("sort"), Scope::HeroesOnly),
     bind(&[Key::ch('s')], "s", Action::StartSync, "Start a sync", Some("sync"), Scope::ListsAndDetails),
     bind(&[Key::ch('p')], "p", Action::TogglePause, "Pause or resume fetching", Some("pause"), Scope::ListsAndDetails),
     bind(&[Key::ch('r')], "r", Action::RetrySelected, "Retry the selected match (even given up)", Some("retry"), Scope::MatchListsAndDetails),
     bind(&[Key::ch('R')], "R", Action::RetryAllFailed, "Retry all failed matches", Some("retry all"), Scope::ListsAndDetails),
-    bind(&[Key::plain(K::Tab)], "Tab", Action::NextView, "Next view", Some("view"), Scope::Lists),
-    bind(&[Key::plain(K::BackTab)], "Shift-Tab", Action::PrevView, "Previous view", None, Scope::Lists),
-    bind(&[Key::ch('1')], "1", Action::ShowView(View::Matches), "Matches view", None, Scope::Lists),
-    bind(&[Key::ch('2')], "2", Action::ShowView(View::Errors), "Errors view", None, Scope::Lists),
-    bind(&[Key::ch('3')], "3", Action::ShowView(View::Teammates), "Teammates view", None, Scope::Lists),
+    bind(&[Key::ch('o')], "o", Action::OpenInBrowser, "Open the match on OpenDota", None, Scope::MatchListsAndDetails),
+    bind(&[Key::ch('y')], "y", Action::CopyId, "Copy the match ID", None, Scope::MatchListsAndDetails),
+    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Next match", None, Scope::DetailsOnly),
+    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Previous match", None, Scope::DetailsOnly),
+    bind(&[Key::plain(K::Tab), Key::ch('l'), Key::ch(']')], "Tab/l/]", Action::NextView, "Next view", Some("view"), Scope::Lists),
+    bind(&[Key::plain(K::BackTab), Key::ch('h'), Key::ch('[')], "S-Tab/h/[", Action::PrevView, "Previous view", None, Scope::Lists),
+    bind(&[Key::ch('1')], "1", Action::ShowView(View::Overview), "Overview", None, Scope::Lists),
+    bind(&[Key::ch('2')], "2", Action::ShowView(View::Matches), "Matches", None, Scope::Lists),
+    bind(&[Key::ch('3')], "3", Action::ShowView(View::Heroes), "Heroes", None, Scope::Lists),
+    bind(&[Key::ch('4')], "4", Action::ShowView(View::Teammates), "Teammates", None, Scope::Lists),
+    bind(&[Key::ch('5')], "5", Action::ShowView(View::Records), "Records", None, Scope::Lists),
+    bind(&[Key::ch('6')], "6", Action::ShowView(View::Errors), "Errors", None, Scope::Lists),
     bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Move down", None, Scope::Lists),
     bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Move up", None, Scope::Lists),
-    bind(&[Key::plain(K::PageDown)], "PgDn", Action::PageDown, "Page down", None, Scope::Lists),
-    bind(&[Key::plain(K::PageUp)], "PgUp", Action::PageUp, "Page up", None, Scope::Lists),
-    bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Go to the newest", None, Scope::Lists),
-    bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Go to the oldest", None, Scope::Lists),
+    bind(&[Key::plain(K::PageDown), Key::ctrl('d')], "PgDn/Ctrl-D", Action::PageDown, "Page down", None, Scope::Lists),
+    bind(&[Key::plain(K::PageUp), Key::ctrl('u')], "PgUp/Ctrl-U", Action::PageUp, "Page up", None, Scope::Lists),
+    bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Go to the first", None, Scope::Lists),
+    bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Go to the last", None, Scope::Lists),
+    bind(&[Key::ctrl('z')], "Ctrl-Z", Action::Suspend, "Suspend (fg resumes)", None, Scope::Always),
 ];
 
 /// What `key` means in `context`, if anything.
@@ -203,6 +223,8 @@ mod tests {
     const MATCHES: Context = Context::List(View::Matches);
     const ERRORS: Context = Context::List(View::Errors);
     const TEAMMATES: Context = Context::List(View::Teammates);
+    const HEROES: Context = Context::List(View::Heroes);
+    const RECORDS: Context = Context::List(View::Records);
 
     #[test]
     fn keys_map_to_actions_by_context() {
@@ -265,15 +287,42 @@ mod tests {
                 Some(Action::PrevView),
             ),
             (
-                key(KeyCode::Char('2')),
+                key(KeyCode::Char('6')),
                 MATCHES,
                 Some(Action::ShowView(View::Errors)),
             ),
             (
-                key(KeyCode::Char('3')),
+                key(KeyCode::Char('4')),
                 ERRORS,
                 Some(Action::ShowView(View::Teammates)),
             ),
+            (key(KeyCode::Char('l')), MATCHES, Some(Action::NextView)),
+            (key(KeyCode::Char('[')), MATCHES, Some(Action::PrevView)),
+            (
+                key(KeyCode::Char('l')),
+                Context::Filter,
+                Some(Action::FilterInput('l')),
+            ),
+            (
+                KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL),
+                HEROES,
+                Some(Action::PageDown),
+            ),
+            (key(KeyCode::Char('c')), HEROES, Some(Action::CycleSort)),
+            (key(KeyCode::Char('c')), MATCHES, None),
+            (key(KeyCode::Enter), HEROES, Some(Action::OpenDetails)),
+            (
+                key(KeyCode::Char('j')),
+                Context::Details,
+                Some(Action::Down),
+            ),
+            (
+                key(KeyCode::Char('o')),
+                RECORDS,
+                Some(Action::OpenInBrowser),
+            ),
+            (key(KeyCode::Char('y')), MATCHES, Some(Action::CopyId)),
+            (key(KeyCode::Char('/')), HEROES, Some(Action::StartFilter)),
             (key(KeyCode::Char('j')), MATCHES, Some(Action::Down)),
             (key(KeyCode::Down), TEAMMATES, Some(Action::Down)),
             (key(KeyCode::Up), MATCHES, Some(Action::Up)),
@@ -282,9 +331,9 @@ mod tests {
             (shifted('G'), MATCHES, Some(Action::Bottom)),
             (key(KeyCode::Char('g')), MATCHES, Some(Action::Top)),
             (key(KeyCode::Enter), MATCHES, Some(Action::OpenDetails)),
-            (key(KeyCode::Enter), TEAMMATES, None),
+            (key(KeyCode::Enter), TEAMMATES, Some(Action::OpenDetails)),
             (key(KeyCode::Char('/')), MATCHES, Some(Action::StartFilter)),
-            (key(KeyCode::Char('/')), ERRORS, None),
+            (key(KeyCode::Char('/')), ERRORS, Some(Action::StartFilter)),
             (key(KeyCode::Esc), Context::Details, Some(Action::Close)),
             (key(KeyCode::Esc), Context::Help, Some(Action::Close)),
             (
@@ -292,7 +341,6 @@ mod tests {
                 Context::Help,
                 Some(Action::ToggleHelp),
             ),
-            (key(KeyCode::Char('j')), Context::Details, None),
             (
                 key(KeyCode::Char('q')),
                 Context::FirstRun,
@@ -324,6 +372,9 @@ mod tests {
             MATCHES,
             ERRORS,
             TEAMMATES,
+            HEROES,
+            RECORDS,
+            Context::List(View::Overview),
             Context::Details,
             Context::Help,
             Context::Filter,

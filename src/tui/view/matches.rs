@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-use super::app::App;
-use super::format::{self, Clock};
 use super::{scrollbar, theme};
 use crate::assets;
 use crate::store::{MAX_ATTEMPTS, MatchListRow};
+use crate::tui::format::{self, Clock};
+use crate::tui::state::app::App;
 
 /// Wide enough for a lobby type after the mode.
 const WIDE: u16 = 110;
@@ -27,10 +27,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     let wide = area.width >= WIDE;
     let hero_width = if wide { 20 } else { 16 };
+    // What the result column gets: the rest after the marker, the fixed
+    // columns and the spaces between them; long reasons end with `…`.
+    let result_width = usize::from(
+        table_area
+            .width
+            .saturating_sub(2 + 11 + 10 + hero_width + 3),
+    );
     let rows: Vec<Row> = list
         .visible_rows()
         .iter()
-        .map(|row| match_row(row, &app.settings.clock, wide))
+        .map(|row| match_row(row, &app.settings.clock, wide, hero_width, result_width))
         .collect();
     let header = Row::new([
         Cell::from("Match ID"),
@@ -93,23 +100,34 @@ fn outcome_header(wide: bool) -> String {
     text
 }
 
-fn match_row(row: &MatchListRow, clock: &Clock, wide: bool) -> Row<'static> {
-    let hero = row
-        .hero_id
-        .map_or_else(|| "-".to_string(), |id| assets::hero_name(id).into_owned());
+fn match_row(
+    row: &MatchListRow,
+    clock: &Clock,
+    wide: bool,
+    hero_width: u16,
+    result_width: usize,
+) -> Row<'static> {
+    let hero = row.hero_id.map_or_else(
+        || "-".to_string(),
+        |id| format::ellipsize(&assets::hero_name(id), usize::from(hero_width)),
+    );
     Row::new([
         Cell::from(row.match_id.to_string()),
         Cell::from(format::when(row.start_time, clock)),
         Cell::from(hero),
-        Cell::from(outcome(row, wide)),
+        Cell::from(outcome(row, wide, result_width)),
     ])
 }
 
 /// W/L, K/D/A, duration and mode; or why the match has no data yet.
-fn outcome(row: &MatchListRow, wide: bool) -> Line<'static> {
+fn outcome(row: &MatchListRow, wide: bool, width: usize) -> Line<'static> {
     match row.has_details {
         None => Line::styled("No data available yet", theme::dim()),
-        Some(false) => fetch_problem(row),
+        Some(false) => {
+            let line = fetch_problem(row);
+            let style = line.style;
+            Line::styled(format::ellipsize(&line.to_string(), width), style)
+        }
         Some(true) => {
             let (wl, style) = match row.won() {
                 Some(true) => ("W", theme::win()),

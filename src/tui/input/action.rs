@@ -2,23 +2,41 @@
 //! actions through the keymap; `App::update` turns actions into state changes
 //! and engine commands.
 
-/// The three list views, in tab order.
+/// The tabs, in order; each is reachable by its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
+    Overview,
     Matches,
-    Errors,
+    Heroes,
     Teammates,
+    Records,
+    Errors,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Matches, View::Errors, View::Teammates];
+    pub const ALL: [View; 6] = [
+        View::Overview,
+        View::Matches,
+        View::Heroes,
+        View::Teammates,
+        View::Records,
+        View::Errors,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
+            View::Overview => "Overview",
             View::Matches => "Matches",
-            View::Errors => "Errors",
+            View::Heroes => "Heroes",
             View::Teammates => "Teammates",
+            View::Records => "Records",
+            View::Errors => "Errors",
         }
+    }
+
+    /// The view with this tab number (1-based).
+    pub fn numbered(n: usize) -> Option<View> {
+        View::ALL.get(n.checked_sub(1)?).copied()
     }
 
     fn index(self) -> usize {
@@ -65,4 +83,17 @@ pub enum Action {
     FilterAccept,
     /// Esc while editing: drop the filter.
     FilterClear,
+    /// Heroes: sort by the next column.
+    CycleSort,
+    /// Open the selected match on OpenDota (or show its address).
+    OpenInBrowser,
+    /// Copy the selected match's ID to the clipboard (OSC 52).
+    CopyId,
+    /// A click on a tab or a list row (column, row of the screen).
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// Ctrl-Z: give the terminal back to the shell until resumed.
+    Suspend,
 }

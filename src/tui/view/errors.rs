@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::app::App;
-use super::format;
 use super::{scrollbar, theme};
 use crate::store::{ErrorRow, MAX_ATTEMPTS};
+use crate::tui::format;
+use crate::tui::state::app::App;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =
@@ -21,7 +21,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.errors.iter().map(|row| error_row(row, clock));
+    let rows = app.errors.rows.iter().map(|row| error_row(row, clock));
     let header = Row::new(["Match ID", "Date", "Attempts", "Last try", "Reason"])
         .style(theme::column_header());
     let table = Table::new(
@@ -42,7 +42,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.errors_scroll,
+        app.errors.scroll,
         app.errors.len(),
     );
 }

@@ -132,13 +132,33 @@ impl MatchList {
         Ok(())
     }
 
-    /// Shows only the rows `filter` keeps, from the newest.
+    /// Shows only the rows `filter` keeps. The selected match stays
+    /// selected when the new filter keeps it (clearing a filter, say);
+    /// otherwise the nearest match in time is.
     pub fn set_filter(&mut self, store: &Store, filter: ListFilter) -> Result<(), StoreError> {
+        let anchor = self.selected_row().map(MatchListRow::key);
         self.filter = filter;
+        self.window.clear();
+        self.total = store.match_count(self.account_id, &self.filter)?;
+        self.queries += 1;
         self.selected = 0;
         self.offset = 0;
-        self.window.clear();
-        self.reload(store)
+        if self.total == 0 {
+            return Ok(());
+        }
+        let anchor = match anchor {
+            Some(key) => {
+                let position = store.match_position(self.account_id, &self.filter, key)?;
+                self.queries += 1;
+                self.selected = position.min(self.total - 1);
+                // The selection on the middle line, where there is room.
+                self.offset = self.selected.saturating_sub(self.page / 2);
+                Some((key, position))
+            }
+            None => None,
+        };
+        self.clamp_offset();
+        self.fill_window(store, anchor)
     }
 
     /// Tells the list how many rows fit on screen.
@@ -474,20 +494,36 @@ mod tests {
     }
 
     #[test]
-    fn a_filter_narrows_the_list_and_starts_from_the_top() {
+    fn a_filter_keeps_the_selection_where_it_was_in_time() {
         let (_dir, store) = store_with(100);
         let mut list = list(&store, 10);
         list.move_by(&store, 30).unwrap();
+        assert_eq!(selected_id(&list), 70);
         list.set_filter(&store, ListFilter::new("hero", vec![2]))
             .unwrap();
         assert_eq!(list.total(), 20);
-        assert_eq!(list.selected_index(), 0);
+        // Hero 2: 96, 91, ..., 71, then 66: the next older match.
+        assert_eq!(list.selected_index(), 6);
+        assert_eq!(selected_id(&list), 66);
         assert!(list.visible_rows().iter().all(|r| r.hero_id == Some(2)));
+        let visible = list.visible_rows();
+        assert_eq!(visible.len(), 10);
+        assert_eq!(
+            visible[0].match_id - visible[9].match_id,
+            45,
+            "consecutive rows"
+        );
+        assert!(list.selected >= list.offset && list.selected < list.offset + list.page);
         list.set_filter(&store, ListFilter::new("10", vec![]))
             .unwrap();
-        // 10 and 100.
+        // 100 and 10.
         assert_eq!(list.total(), 2);
-        assert_eq!(selected_id(&list), 100);
+        assert_eq!(selected_id(&list), 10);
+        // Clearing the filter keeps match 10 selected.
+        list.set_filter(&store, ListFilter::none()).unwrap();
+        assert_eq!(list.total(), 100);
+        assert_eq!(selected_id(&list), 10);
+        assert_window_consistent(&list, 100);
     }
 
     #[test]

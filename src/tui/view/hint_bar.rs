@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::action::Action;
-use super::app::App;
-use super::keymap::{Context, bindings_for};
-use super::theme;
+use crate::tui::input::action::Action;
+use crate::tui::input::keymap::{Context, bindings_for};
+use crate::tui::state::app::App;
+use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(hint_line(app, area.width)), area);

@@ -1,22 +1,26 @@
 //! The application state and `update`: actions and engine events in, state
-//! changes and engine commands out. Nothing here draws or touches the
-//! terminal; drawing is a pure function of `&App` (see `ui.rs`).
+//! changes, engine commands and terminal effects out. Nothing here draws or
+//! touches the terminal; drawing is a pure function of `&App` (see `view/`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use ratatui::layout::Rect;
+use tokio::sync::mpsc;
 
-use super::action::{Action, View};
-use super::format::{Clock, sanitize};
-use super::keymap::Context;
-use super::layout;
-use super::loader::{Loader, SlowQuery, SlowResult};
+use super::hero_sort::HeroSort;
+use super::loader::{Loader, QueryKind, SlowAnswer, SlowQuery, SlowResult};
 use super::match_list::{MatchList, WHEEL_STEP};
-use super::scroll::Scroll;
-use crate::assets;
+use super::short_list::ShortList;
 use crate::source::SourceKind;
-use crate::store::{Counts, ErrorRow, ListFilter, MatchView, Store, StoreError, TeammateRow};
+use crate::store::filter::parse_query;
+use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow};
+use crate::store::{Counts, ErrorRow, MatchFilter, MatchView, Store, StoreError};
 use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent};
+use crate::tui::format::{Clock, sanitize};
+use crate::tui::input::action::{Action, View};
+use crate::tui::input::keymap::Context;
+use crate::tui::layout;
 
 /// How many rows the errors and teammates views read: enough to browse,
 /// bounded so a pathological database cannot stall the UI.
@@ -33,7 +37,7 @@ struct Stale {
     total: bool,
     /// Matches changed in place: only the rows loaded.
     rows: bool,
-    /// Counts and the errors/teammates lists.
+    /// Counts, statistics and the short lists.
     slow: bool,
 }
 
@@ -59,6 +63,8 @@ pub struct AppSettings {
     pub clock: Clock,
     /// Shortens the database path to `~/...` in the header.
     pub home: Option<PathBuf>,
+    /// Where the config file is (the first-run screen names it).
+    pub config_path: Option<PathBuf>,
 }
 
 /// The match the details overlay shows.
@@ -72,39 +78,64 @@ pub struct Details {
     pub tracked_slot: Option<i64>,
 }
 
-/// The filter typed after `/`.
+/// The filter typed after `/`, and the filter it reads as.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterInput {
     pub text: String,
     /// Keys go to the text.
     pub editing: bool,
+    /// What every view shows: the last text that could be read.
+    pub applied: MatchFilter,
+    /// Why the text as typed cannot be read (one line).
+    pub problem: Option<String>,
+}
+
+/// Something only the event loop can do: it owns the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Open this address in the browser, or show it when nothing opens it.
+    OpenUrl(String),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Give the terminal back to the shell until resumed (Ctrl-Z).
+    Suspend,
 }
 
 pub struct App {
-    pub(super) settings: AppSettings,
+    pub(in crate::tui) settings: AppSettings,
     store: Store,
-    pub(super) progress: Progress,
+    pub(in crate::tui) progress: Progress,
     /// The last notice from the engine or the UI itself (sanitised).
-    pub(super) notice: Option<String>,
+    pub(in crate::tui) notice: Option<String>,
     /// The last database error (one line); the UI keeps running.
-    pub(super) error: Option<String>,
-    pub(super) view: View,
-    pub(super) help_open: bool,
-    pub(super) details: Option<Details>,
-    pub(super) filter: FilterInput,
-    pub(super) matches: Option<MatchList>,
-    pub(super) counts: Counts,
-    pub(super) errors: Vec<ErrorRow>,
-    pub(super) errors_scroll: Scroll,
-    pub(super) teammates: Vec<TeammateRow>,
-    pub(super) teammates_scroll: Scroll,
+    pub(in crate::tui) error: Option<String>,
+    pub(in crate::tui) view: View,
+    pub(in crate::tui) help_open: bool,
+    pub(in crate::tui) details: Option<Details>,
+    pub(in crate::tui) filter: FilterInput,
+    pub(in crate::tui) matches: Option<MatchList>,
+    pub(in crate::tui) counts: Counts,
+    /// `None` until the loader first answers.
+    pub(in crate::tui) overview: Option<Overview>,
+    pub(in crate::tui) heroes: ShortList<HeroStats>,
+    pub(in crate::tui) hero_sort: HeroSort,
+    pub(in crate::tui) teammates: ShortList<PeerStats>,
+    pub(in crate::tui) records: ShortList<RecordRow>,
+    pub(in crate::tui) errors: ShortList<ErrorRow>,
+    /// The source of the account's last sync (what the data came from).
+    pub(in crate::tui) last_source: Option<String>,
     /// Rows a list shows at once (from the last screen size).
     list_page: u16,
-    pub(super) screen: Rect,
+    pub(in crate::tui) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
-    /// Runs the slow queries off this task; `None`: inline.
+    /// Runs the slow queries off this task; `None` on the first-run screen.
     loader: Option<Loader>,
+    /// Where the loader answers, until the event loop takes it.
+    results: Option<mpsc::UnboundedReceiver<SlowResult>>,
+    /// The newest request of each kind not answered yet.
+    outstanding: HashMap<QueryKind, u64>,
+    effects: Vec<Effect>,
     /// What the engine changed since the last re-query.
     stale: Stale,
     /// Render ticks so far; paces the slow re-queries.
@@ -114,20 +145,18 @@ pub struct App {
 }
 
 impl App {
-    /// Opens the database read-only and reads the first screen, slow
-    /// queries included (tests, benches: everything is there at once).
+    /// Opens the database read-only, starts the loader and reads the first
+    /// window of matches; the slow queries are on their way (see `settle`).
     pub fn new(settings: AppSettings) -> Result<App, StoreError> {
-        App::open(settings, None)
-    }
-
-    /// Like [`App::new`], with the slow queries sent to `loader`: the first
-    /// frame is drawn without waiting for them.
-    pub fn with_loader(settings: AppSettings, loader: Loader) -> Result<App, StoreError> {
-        App::open(settings, Some(loader))
-    }
-
-    fn open(settings: AppSettings, loader: Option<Loader>) -> Result<App, StoreError> {
         let store = Store::open_read_only(&settings.db_path)?;
+        let (loader, results) = match settings.account_id {
+            Some(account) => {
+                let (loader, results) =
+                    Loader::spawn(&settings.db_path, account, SHORT_LIST_LIMIT)?;
+                (Some(loader), Some(results))
+            }
+            None => (None, None),
+        };
         let matches = settings.account_id.map(MatchList::new);
         let mut app = App {
             settings,
@@ -135,20 +164,26 @@ impl App {
             progress: Progress::default(),
             notice: None,
             error: None,
-            view: View::Matches,
+            view: View::Overview,
             help_open: false,
             details: None,
             filter: FilterInput::default(),
             matches,
             counts: Counts::default(),
-            errors: Vec::new(),
-            errors_scroll: Scroll::default(),
-            teammates: Vec::new(),
-            teammates_scroll: Scroll::default(),
+            overview: None,
+            heroes: ShortList::default(),
+            hero_sort: HeroSort::default(),
+            teammates: ShortList::default(),
+            records: ShortList::default(),
+            errors: ShortList::default(),
+            last_source: None,
             list_page: 10,
             screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             dirty: true,
             loader,
+            results,
+            outstanding: HashMap::new(),
+            effects: Vec::new(),
             stale: Stale::default(),
             ticks: 0,
             slow_due_at_tick: 0,
@@ -156,6 +191,31 @@ impl App {
         };
         app.refresh();
         Ok(app)
+    }
+
+    /// The loader's answers, for the event loop to select on. After this,
+    /// `settle` has nothing to wait on.
+    pub fn take_slow_results(&mut self) -> Option<mpsc::UnboundedReceiver<SlowResult>> {
+        self.results.take()
+    }
+
+    /// Waits until the loader has answered every request (tests, benches:
+    /// the same path as users, waited for). Blocks the thread.
+    pub fn settle(&mut self) {
+        while !self.outstanding.is_empty() {
+            let Some(results) = self.results.as_mut() else {
+                return;
+            };
+            match results.blocking_recv() {
+                Some(result) => self.apply_slow_result(result),
+                None => return,
+            }
+        }
+    }
+
+    /// Whether some slow query has not been answered yet.
+    pub fn is_loading(&self) -> bool {
+        !self.outstanding.is_empty()
     }
 
     pub fn account_id(&self) -> Option<u32> {
@@ -182,6 +242,30 @@ impl App {
         &self.filter
     }
 
+    pub fn overview(&self) -> Option<&Overview> {
+        self.overview.as_ref()
+    }
+
+    pub fn heroes(&self) -> &[HeroStats] {
+        &self.heroes.rows
+    }
+
+    pub fn teammates(&self) -> &[PeerStats] {
+        &self.teammates.rows
+    }
+
+    pub fn records(&self) -> &[RecordRow] {
+        &self.records.rows
+    }
+
+    pub fn errors(&self) -> &[ErrorRow] {
+        &self.errors.rows
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
     pub fn help_open(&self) -> bool {
         self.help_open
     }
@@ -198,6 +282,11 @@ impl App {
         self.dirty
     }
 
+    /// What the event loop should do for the UI (open, copy, suspend).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
     /// Whether the render tick has anything to do: a redraw, or engine
     /// changes to re-read. When not, the event loop lets the tick sleep.
     pub fn has_pending_work(&self) -> bool {
@@ -206,6 +295,12 @@ impl App {
 
     /// Marks that a redraw is needed (the clock moved relative times...).
     pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// A line for the notice area from the UI itself.
+    pub fn set_notice(&mut self, text: String) {
+        self.notice = Some(sanitize(&text));
         self.dirty = true;
     }
 
@@ -229,6 +324,26 @@ impl App {
         }
     }
 
+    /// The tab labels, in order: ` 2 Matches (1500) `; the counts only
+    /// where the screen has room for them.
+    pub fn tab_labels(&self) -> Vec<(View, String)> {
+        let counts = self.screen.width >= 100;
+        View::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, view)| {
+                let suffix = match view {
+                    View::Matches if counts => format!(" ({})", self.counts.matches),
+                    View::Errors if counts => {
+                        format!(" ({})", self.counts.failed + self.counts.given_up)
+                    }
+                    _ => String::new(),
+                };
+                (view, format!(" {} {}{suffix} ", i + 1, view.title()))
+            })
+            .collect()
+    }
+
     /// Fits the lists to a new screen size.
     pub fn resize(&mut self, screen: Rect) {
         if screen == self.screen && self.list_page == layout::list_rows(screen) {
@@ -236,15 +351,25 @@ impl App {
         }
         self.screen = screen;
         self.list_page = layout::list_rows(screen);
-        let page = usize::from(self.list_page);
+        let page = self.page();
         let result = match self.matches.as_mut() {
             Some(list) => list.set_page(&self.store, self.list_page),
             None => Ok(()),
         };
         self.note_result(result);
-        self.errors_scroll.follow(self.errors.len(), page);
-        self.teammates_scroll.follow(self.teammates.len(), page);
+        for scroll in [
+            (&mut self.heroes.scroll, self.heroes.rows.len()),
+            (&mut self.teammates.scroll, self.teammates.rows.len()),
+            (&mut self.records.scroll, self.records.rows.len()),
+            (&mut self.errors.scroll, self.errors.rows.len()),
+        ] {
+            scroll.0.follow(scroll.1, page);
+        }
         self.dirty = true;
+    }
+
+    fn page(&self) -> usize {
+        usize::from(self.list_page)
     }
 
     /// A new progress snapshot from the engine.
@@ -287,8 +412,8 @@ impl App {
     ///
     /// During phase 2 a match lands every few hundred milliseconds, so the
     /// cheap re-reads (the visible window, by key) run at most once a tick,
-    /// and the costly ones (counts over every match, the short lists) at
-    /// most once every `SLOW_REFRESH_TICKS`.
+    /// and the costly ones (counts, statistics, the short lists) at most once
+    /// every `SLOW_REFRESH_TICKS`, on the loader.
     pub fn tick(&mut self) -> bool {
         self.ticks += 1;
         let stale = self.stale;
@@ -329,30 +454,60 @@ impl App {
         self.refresh_slow();
     }
 
-    /// The counts and the short list on screen: each reads every match of
-    /// the account, so they are throttled while a sync runs, and with a
-    /// loader they run off this task.
+    /// The counts, the overview (whose W/L the header shows) and the view
+    /// on screen: each reads every match, so they go to the loader.
     fn refresh_slow(&mut self) {
-        if self.settings.account_id.is_none() {
+        let Some(account) = self.settings.account_id else {
             return;
+        };
+        match self.store.last_job(Some(account)) {
+            Ok(job) => self.last_source = job.and_then(|j| j.source),
+            Err(e) => self.note_error(&e),
         }
-        if let Some(loader) = &self.loader {
-            loader.request(SlowQuery::Counts);
-        } else if let Some(account) = self.settings.account_id {
-            let result = self.store.counts(Some(account)).map(|c| self.counts = c);
-            self.note_result(result);
-        }
+        self.request(SlowQuery::Counts);
+        self.request_overview();
         self.load_view_list();
         self.dirty = true;
     }
 
-    /// An answer from the loader.
+    fn request(&mut self, query: SlowQuery) {
+        if let Some(loader) = self.loader.as_mut() {
+            let kind = query.kind();
+            let seq = loader.request(query);
+            self.outstanding.insert(kind, seq);
+        }
+    }
+
+    fn request_overview(&mut self) {
+        let now = self.settings.clock.now().timestamp();
+        self.request(SlowQuery::Overview {
+            filter: self.filter.applied.clone(),
+            now,
+        });
+    }
+
+    /// An answer from the loader. One older than the newest request of its
+    /// kind is dropped: the newer answer is on its way.
     pub fn apply_slow_result(&mut self, result: SlowResult) {
-        match result {
-            SlowResult::Counts(counts) => self.counts = counts,
-            SlowResult::Errors(rows) => self.set_errors(rows),
-            SlowResult::Teammates(rows) => self.set_teammates(rows),
-            SlowResult::Failed(message) => self.error = Some(message),
+        match self.outstanding.get(&result.kind) {
+            Some(&newest) if result.seq < newest => return,
+            Some(_) => {
+                self.outstanding.remove(&result.kind);
+            }
+            None => {}
+        }
+        let page = self.page();
+        match result.answer {
+            SlowAnswer::Counts(counts) => self.counts = counts,
+            SlowAnswer::Errors(rows) => self.errors.set(rows, page),
+            SlowAnswer::Overview(overview) => self.overview = Some(*overview),
+            SlowAnswer::Heroes(mut rows) => {
+                self.hero_sort.sort(&mut rows);
+                self.heroes.set(rows, page);
+            }
+            SlowAnswer::Teammates(rows) => self.teammates.set(rows, page),
+            SlowAnswer::Records(rows) => self.records.set(rows, page),
+            SlowAnswer::Failed(message) => self.error = Some(message),
         }
         self.dirty = true;
     }
@@ -380,6 +535,13 @@ impl App {
             Action::NextView => self.show_view(self.view.next()),
             Action::PrevView => self.show_view(self.view.prev()),
             Action::ShowView(view) => self.show_view(view),
+            Action::Up | Action::Down if self.details.is_some() => {
+                // In the details, j/k go to the next or previous match.
+                self.move_by(if action == Action::Up { -1 } else { 1 });
+                if let Some(id) = self.selected_match() {
+                    self.load_details(id);
+                }
+            }
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
             Action::ScrollUp => self.move_by(-WHEEL_STEP),
@@ -388,26 +550,19 @@ impl App {
             Action::PageDown => self.page_by(1),
             Action::Top => self.jump_to_end(false),
             Action::Bottom => self.jump_to_end(true),
-            Action::OpenDetails => {
-                if let Some(id) = self.selected_match() {
-                    self.load_details(id);
-                }
-            }
+            Action::OpenDetails => self.open_selected(),
             Action::Close => {
                 if self.help_open {
                     self.help_open = false;
                 } else if self.details.is_some() {
                     self.details = None;
                 } else if !self.filter.text.is_empty() {
-                    self.filter = FilterInput::default();
+                    self.filter.text.clear();
                     self.apply_filter();
                 }
             }
             Action::ToggleHelp => self.help_open = !self.help_open,
-            Action::StartFilter => {
-                self.view = View::Matches;
-                self.filter.editing = true;
-            }
+            Action::StartFilter => self.filter.editing = true,
             Action::FilterInput(c) => {
                 self.filter.text.push(c);
                 self.apply_filter();
@@ -418,14 +573,31 @@ impl App {
             }
             Action::FilterAccept => self.filter.editing = false,
             Action::FilterClear => {
-                self.filter = FilterInput::default();
+                self.filter.text.clear();
+                self.filter.editing = false;
                 self.apply_filter();
             }
+            Action::CycleSort => {
+                self.hero_sort = self.hero_sort.next();
+                self.hero_sort.sort(&mut self.heroes.rows);
+            }
+            Action::OpenInBrowser => {
+                let id = self.target_match()?;
+                self.effects.push(Effect::OpenUrl(opendota_match_url(id)));
+            }
+            Action::CopyId => {
+                let id = self.target_match()?;
+                self.effects.push(Effect::Copy(id.to_string()));
+                self.notice = Some(format!("Copied match ID {id}"));
+            }
+            Action::Click { column, row } => self.click(column, row),
+            Action::Suspend => self.effects.push(Effect::Suspend),
         }
         None
     }
 
-    /// The match `r` retries: the one in the details, else the selected row.
+    /// The match `r`, `o` and `y` act on: the one in the details, else the
+    /// selected row.
     fn target_match(&self) -> Option<i64> {
         match &self.details {
             Some(details) => Some(details.match_id),
@@ -433,7 +605,7 @@ impl App {
         }
     }
 
-    /// The match selected in the current view (matches or errors).
+    /// The match selected in the current view (matches, records, errors).
     pub fn selected_match(&self) -> Option<i64> {
         match self.view {
             View::Matches => self
@@ -441,11 +613,43 @@ impl App {
                 .as_ref()
                 .and_then(|l| l.selected_row())
                 .map(|r| r.match_id),
-            View::Errors => self
-                .errors
-                .get(self.errors_scroll.selected)
-                .map(|r| r.match_id),
-            View::Teammates => None,
+            View::Errors => self.errors.selected().map(|r| r.match_id),
+            View::Records => self.records.selected().map(|r| r.match_id),
+            View::Overview | View::Heroes | View::Teammates => None,
+        }
+    }
+
+    /// Enter: a match opens its details; a hero or a player shows the
+    /// matches with them.
+    fn open_selected(&mut self) {
+        let word = match self.view {
+            View::Heroes => self.heroes.selected().map(|h| {
+                // The hero's name, spelled so the filter line reads it back.
+                let name = crate::assets::hero_name(h.hero_id).to_lowercase();
+                format!("hero:{}", name.replace(' ', "_"))
+            }),
+            View::Teammates => self
+                .teammates
+                .selected()
+                .map(|p| format!("with:{}", p.account_id)),
+            _ => None,
+        };
+        if let Some(word) = word {
+            let prefix = word.split(':').next().unwrap_or_default().to_string() + ":";
+            let mut words: Vec<&str> = self
+                .filter
+                .text
+                .split_whitespace()
+                .filter(|w| !w.starts_with(&prefix))
+                .collect();
+            words.push(&word);
+            self.filter.text = words.join(" ");
+            self.apply_filter();
+            self.show_view(View::Matches);
+            return;
+        }
+        if let Some(id) = self.selected_match() {
+            self.load_details(id);
         }
     }
 
@@ -454,107 +658,150 @@ impl App {
         self.load_view_list();
     }
 
-    /// Reads the errors or teammates list when that view is on screen.
+    /// Asks for the list of the view on screen.
     fn load_view_list(&mut self) {
+        let filter = self.filter.applied.clone();
         let query = match self.view {
             View::Matches => return,
+            View::Overview => return self.request_overview(),
+            View::Heroes => SlowQuery::Heroes(filter),
+            View::Teammates => SlowQuery::Teammates(filter),
+            View::Records => SlowQuery::Records(filter),
             View::Errors => SlowQuery::Errors,
-            View::Teammates => SlowQuery::Teammates,
         };
-        if let Some(loader) = &self.loader {
-            loader.request(query);
-            return;
-        }
-        let Some(account) = self.settings.account_id else {
-            return;
-        };
-        let result = match query {
-            SlowQuery::Errors => self
-                .store
-                .errors(account, SHORT_LIST_LIMIT)
-                .map(SlowResult::Errors),
-            _ => self
-                .store
-                .teammates(account, SHORT_LIST_LIMIT)
-                .map(SlowResult::Teammates),
-        };
-        match result {
-            Ok(rows) => self.apply_slow_result(rows),
-            Err(e) => self.note_error(&e),
-        }
+        self.request(query);
+    }
+
+    /// The short list on screen, if the view is one.
+    fn short_list(&mut self) -> Option<(&mut crate::tui::state::scroll::Scroll, usize)> {
+        Some(match self.view {
+            View::Heroes => (&mut self.heroes.scroll, self.heroes.rows.len()),
+            View::Teammates => (&mut self.teammates.scroll, self.teammates.rows.len()),
+            View::Records => (&mut self.records.scroll, self.records.rows.len()),
+            View::Errors => (&mut self.errors.scroll, self.errors.rows.len()),
+            View::Matches | View::Overview => return None,
+        })
     }
 
     fn move_by(&mut self, delta: i64) {
-        let page = usize::from(self.list_page);
-        match self.view {
-            View::Matches => {
-                let result = match self.matches.as_mut() {
-                    Some(list) => list.move_by(&self.store, delta),
-                    None => Ok(()),
-                };
-                self.note_result(result);
-            }
-            View::Errors => self
-                .errors_scroll
-                .move_by(delta as isize, self.errors.len(), page),
-            View::Teammates => {
-                self.teammates_scroll
-                    .move_by(delta as isize, self.teammates.len(), page)
-            }
+        let page = self.page();
+        if self.view == View::Matches {
+            let result = match self.matches.as_mut() {
+                Some(list) => list.move_by(&self.store, delta),
+                None => Ok(()),
+            };
+            return self.note_result(result);
+        }
+        if let Some((scroll, len)) = self.short_list() {
+            scroll.move_by(delta as isize, len, page);
         }
     }
 
     fn page_by(&mut self, pages: i64) {
+        if self.view == View::Matches {
+            let result = match self.matches.as_mut() {
+                Some(list) => list.page_by(&self.store, pages),
+                None => Ok(()),
+            };
+            return self.note_result(result);
+        }
+        self.move_by(pages * i64::from(self.list_page));
+    }
+
+    fn jump_to_end(&mut self, last: bool) {
+        let page = self.page();
+        if self.view == View::Matches {
+            let result = match self.matches.as_mut() {
+                Some(list) if last => list.bottom(&self.store),
+                Some(list) => list.top(&self.store),
+                None => Ok(()),
+            };
+            return self.note_result(result);
+        }
+        if let Some((scroll, len)) = self.short_list() {
+            if last {
+                scroll.bottom(len, page);
+            } else {
+                scroll.top();
+            }
+        }
+    }
+
+    /// A click: on a tab shows it; on a list row selects it.
+    fn click(&mut self, column: u16, row: u16) {
+        if self.details.is_some() || self.help_open {
+            return;
+        }
+        let screen = layout::screen(self.screen);
+        if row == screen.tabs.y {
+            let mut x = screen.tabs.x;
+            for (view, label) in self.tab_labels() {
+                let width = label.chars().count() as u16;
+                if (x..x + width).contains(&column) {
+                    return self.show_view(view);
+                }
+                x += width;
+            }
+            return;
+        }
+        // The first body row is the column header.
+        let Some(line) = row.checked_sub(screen.body.y + 1) else {
+            return;
+        };
+        if row >= screen.body.y + screen.body.height {
+            return;
+        }
+        let line = usize::from(line);
+        let page = self.page();
         match self.view {
             View::Matches => {
                 let result = match self.matches.as_mut() {
-                    Some(list) => list.page_by(&self.store, pages),
+                    Some(list) => {
+                        let target = list.offset() + line as u64;
+                        let delta = target as i64 - list.selected_index() as i64;
+                        if target < list.total() {
+                            list.move_by(&self.store, delta)
+                        } else {
+                            Ok(())
+                        }
+                    }
                     None => Ok(()),
                 };
                 self.note_result(result);
             }
-            _ => self.move_by(pages * i64::from(self.list_page)),
+            View::Heroes => self.heroes.click(line, page),
+            View::Teammates => self.teammates.click(line, page),
+            View::Records => self.records.click(line, page),
+            View::Errors => self.errors.click(line, page),
+            View::Overview => {}
         }
     }
 
-    fn jump_to_end(&mut self, oldest: bool) {
-        let page = usize::from(self.list_page);
-        match self.view {
-            View::Matches => {
-                let result = match self.matches.as_mut() {
-                    Some(list) if oldest => list.bottom(&self.store),
-                    Some(list) => list.top(&self.store),
-                    None => Ok(()),
-                };
-                self.note_result(result);
-            }
-            View::Errors if oldest => self.errors_scroll.bottom(self.errors.len(), page),
-            View::Errors => self.errors_scroll.top(),
-            View::Teammates if oldest => self.teammates_scroll.bottom(self.teammates.len(), page),
-            View::Teammates => self.teammates_scroll.top(),
-        }
-    }
-
+    /// Reads the filter line; every view shows what it keeps. Text that
+    /// cannot be read leaves the last good filter in place and says why.
     fn apply_filter(&mut self) {
-        let text = self.filter.text.trim();
-        let filter = ListFilter::new(text, assets::heroes_matching(text));
+        let now = self.settings.clock.now().timestamp();
+        let filter = match parse_query(&self.filter.text, now) {
+            Ok(filter) => {
+                self.filter.problem = None;
+                filter
+            }
+            Err(problem) => {
+                self.filter.problem = Some(problem.0);
+                return;
+            }
+        };
+        if filter == self.filter.applied {
+            return;
+        }
+        self.filter.applied = filter.clone();
         let result = match self.matches.as_mut() {
             Some(list) => list.set_filter(&self.store, filter),
             None => Ok(()),
         };
         self.note_result(result);
-    }
-
-    fn set_errors(&mut self, rows: Vec<ErrorRow>) {
-        self.errors = rows;
-        self.errors_scroll
-            .follow(self.errors.len(), usize::from(self.list_page));
-    }
-
-    fn set_teammates(&mut self, rows: Vec<TeammateRow>) {
-        self.teammates = rows;
-        self.teammates_scroll
-            .follow(self.teammates.len(), usize::from(self.list_page));
+        self.request_overview();
+        self.load_view_list();
     }
 
     fn load_details(&mut self, match_id: i64) {
@@ -586,6 +833,11 @@ impl App {
         self.error = Some(sanitize(&error.to_string()));
         self.dirty = true;
     }
+}
+
+/// Where OpenDota shows a match.
+pub fn opendota_match_url(match_id: i64) -> String {
+    format!("https://www.opendota.com/matches/{match_id}")
 }
 
 /// The one line left in the notice area when a run ends.
@@ -675,19 +927,27 @@ mod tests {
             store.record_failure(12, "Match ID not found").unwrap();
         }
         drop(store);
-        let app = App::new(AppSettings {
+        let mut app = App::new(AppSettings {
             db_path: path,
             account_id: account,
             source: None,
             label: None,
             clock: Clock::Fixed(DateTime::from_timestamp(1_700_000_100, 0).unwrap()),
             home: None,
+            config_path: None,
         })
         .unwrap();
+        app.settle();
+        if account.is_some() {
+            // Most tests browse the match list.
+            press(&mut app, KeyCode::Char('2'));
+            app.settle();
+        }
         (dir, app)
     }
 
     use crate::store::MAX_ATTEMPTS;
+    use crate::store::stats::RecordKind;
 
     fn press(app: &mut App, code: KeyCode) -> Option<SyncCommand> {
         let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
@@ -743,27 +1003,169 @@ mod tests {
         let (_dir, mut app) = app_with_data(Some(ACCOUNT));
         assert_eq!(app.view(), View::Matches);
         press(&mut app, KeyCode::Tab);
+        app.settle();
+        assert_eq!(app.view(), View::Heroes);
+        // The details say hero 2 for every detailed match.
+        assert_eq!(app.heroes().len(), 1);
+        assert_eq!(app.heroes()[0].hero_id, 2);
+        assert_eq!(app.heroes()[0].record.games, 10);
+        press(&mut app, KeyCode::Char('l'));
+        app.settle();
+        assert_eq!(app.view(), View::Teammates);
+        let radiant: Vec<_> = app
+            .teammates()
+            .iter()
+            .filter(|p| p.with.games > 0)
+            .collect();
+        assert_eq!(radiant.len(), 4, "the four Radiant teammates");
+        assert_eq!(radiant[0].with.games, 10);
+        assert_eq!(app.teammates().len(), 9, "and the five on Dire");
+        assert!(app.teammates()[4..].iter().all(|p| p.against.games == 10));
+        press(&mut app, KeyCode::Char(']'));
+        app.settle();
+        assert_eq!(app.view(), View::Records);
+        // The fixture's players have kills and durations, nothing else.
+        let kinds: Vec<RecordKind> = app.records().iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                RecordKind::Kills,
+                RecordKind::LongestGame,
+                RecordKind::ShortestGame
+            ]
+        );
+        press(&mut app, KeyCode::Tab);
+        app.settle();
         assert_eq!(app.view(), View::Errors);
         // Most recently attempted first: both failures are loaded.
-        assert_eq!(app.errors.len(), 2);
+        assert_eq!(app.errors().len(), 2);
         press(&mut app, KeyCode::Tab);
-        assert_eq!(app.view(), View::Teammates);
-        assert_eq!(app.teammates.len(), 4, "the four Radiant teammates");
-        assert_eq!(app.teammates[0].games, 10);
-        press(&mut app, KeyCode::Tab);
-        assert_eq!(app.view(), View::Matches);
+        assert_eq!(app.view(), View::Overview);
+        press(&mut app, KeyCode::Char('h'));
+        assert_eq!(app.view(), View::Errors);
         press(&mut app, KeyCode::BackTab);
-        assert_eq!(app.view(), View::Teammates);
-        press(&mut app, KeyCode::Char('2'));
+        assert_eq!(app.view(), View::Records);
+        press(&mut app, KeyCode::Char('6'));
+        app.settle();
         assert_eq!(app.view(), View::Errors);
         // In the errors view, r retries the selected failure.
-        let first_error = app.errors[0].match_id;
+        let first_error = app.errors()[0].match_id;
         assert_eq!(
             press(&mut app, KeyCode::Char('r')),
             Some(SyncCommand::RetryMatch(first_error))
         );
         press(&mut app, KeyCode::Char('1'));
+        app.settle();
+        assert_eq!(app.view(), View::Overview);
+        let overview = app.overview().unwrap();
+        assert_eq!(overview.record.games, 10);
+        assert_eq!(overview.record.wins, 10, "slot 1 is Radiant, Radiant won");
+    }
+
+    #[test]
+    fn enter_on_a_teammate_lists_the_matches_together() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('4'));
+        app.settle();
+        let mate = app.teammates()[0].account_id;
+        press(&mut app, KeyCode::Enter);
+        app.settle();
         assert_eq!(app.view(), View::Matches);
+        assert_eq!(app.filter().text, format!("with:{mate}"));
+        assert_eq!(app.matches().unwrap().total(), 10);
+        assert_eq!(app.overview().unwrap().record.games, 10);
+        // Esc clears it: every match again.
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.matches().unwrap().total(), 50);
+    }
+
+    #[test]
+    fn a_filter_that_cannot_be_read_keeps_the_last_good_one() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('/'));
+        for c in "side:radiant".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        assert_eq!(app.filter().problem, None);
+        assert_eq!(app.matches().unwrap().total(), 50);
+        press(&mut app, KeyCode::Char('s'));
+        assert!(
+            app.filter()
+                .problem
+                .as_deref()
+                .unwrap()
+                .contains("radiant or dire")
+        );
+        assert_eq!(
+            app.filter().applied.side,
+            Some(crate::store::filter::Side::Radiant)
+        );
+        assert_eq!(app.matches().unwrap().total(), 50);
+    }
+
+    #[test]
+    fn clearing_the_filter_keeps_the_selected_match() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('/'));
+        press(&mut app, KeyCode::Char('A'));
+        press(&mut app, KeyCode::Char('x'));
+        press(&mut app, KeyCode::Char('e'));
+        press(&mut app, KeyCode::Enter);
+        // Axe: 49, 46, 43, ...; pick the third.
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Char('j'));
+        assert_eq!(selected(&app), Some(43));
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.matches().unwrap().total(), 50);
+        assert_eq!(selected(&app), Some(43));
+    }
+
+    #[test]
+    fn open_and_copy_ask_the_event_loop() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('o'));
+        press(&mut app, KeyCode::Char('y'));
+        assert_eq!(
+            app.take_effects(),
+            vec![
+                Effect::OpenUrl("https://www.opendota.com/matches/50".into()),
+                Effect::Copy("50".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn heroes_sort_cycles_through_the_columns() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        press(&mut app, KeyCode::Char('3'));
+        app.settle();
+        let games: Vec<u64> = app.heroes().iter().map(|h| h.record.games).collect();
+        assert!(games.windows(2).all(|w| w[0] >= w[1]));
+        press(&mut app, KeyCode::Char('c'));
+        assert_eq!(app.hero_sort, HeroSort::WinRate);
+        for _ in 0..6 {
+            press(&mut app, KeyCode::Char('c'));
+        }
+        assert_eq!(app.hero_sort, HeroSort::Games);
+    }
+
+    #[test]
+    fn a_click_selects_a_tab_or_a_row() {
+        let (_dir, mut app) = app_with_data(Some(ACCOUNT));
+        app.resize(Rect::new(0, 0, 80, 24));
+        let screen = layout::screen(Rect::new(0, 0, 80, 24));
+        // The third row of the list (below the column header).
+        app.update(Action::Click {
+            column: 5,
+            row: screen.body.y + 3,
+        });
+        assert_eq!(selected(&app), Some(48));
+        // " 1 Overview " is 12 wide: column 14 is in " 2 Matches ", 26 in Heroes.
+        app.update(Action::Click {
+            column: 26,
+            row: screen.tabs.y,
+        });
+        assert_eq!(app.view(), View::Heroes);
     }
 
     #[test]
@@ -845,7 +1247,9 @@ mod tests {
         assert_eq!(details.tracked_slot, Some(1));
         assert_eq!(details.view.as_ref().unwrap().players.len(), 10);
         assert_eq!(app.context(), Context::Details);
-        // j does nothing in the details; r retries the displayed match.
+        // k and j go to the previous and next match; r retries the one shown.
+        press(&mut app, KeyCode::Char('k'));
+        assert_eq!(app.details().unwrap().match_id, 2);
         press(&mut app, KeyCode::Char('j'));
         assert_eq!(app.details().unwrap().match_id, 1);
         assert_eq!(
@@ -875,6 +1279,7 @@ mod tests {
         app.handle_sync_event(SyncEvent::StubsSaved { count: 1, new: 1 });
         assert_eq!(app.matches().unwrap().queries(), before, "no query yet");
         assert!(app.tick());
+        app.settle();
         let after = app.matches().unwrap().queries();
         assert!(after > before && after - before <= 4, "{before} -> {after}");
         let list = app.matches().unwrap();
@@ -906,6 +1311,7 @@ mod tests {
         for _ in 0..SLOW_REFRESH_TICKS {
             app.tick();
         }
+        app.settle();
         assert_eq!(app.counts.detailed, 12);
     }
 

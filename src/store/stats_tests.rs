@@ -1,0 +1,469 @@
+//! The statistics checked against a recomputation in plain Rust over the
+//! same generated matches: if the SQL and the loops disagree, one is wrong.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::source::{HistoryEntry, MatchDetails, PlayerDetails};
+use crate::store::filter::{LobbyFilter, Outcome, Side};
+
+const ACCOUNT: u32 = 77;
+const OTHER_TRACKED: i64 = 5_001;
+const NOW: i64 = 1_773_144_000;
+
+/// One generated game as the recomputation sees it.
+#[derive(Debug, Clone)]
+struct Game {
+    match_id: i64,
+    start_time: i64,
+    slot: i64,
+    hero: i64,
+    won: bool,
+    lobby: i64,
+    mode: i64,
+    duration: i64,
+    me: PlayerDetails,
+    others: Vec<PlayerDetails>,
+}
+
+fn generate(dir: &tempfile::TempDir) -> (Store, Vec<Game>) {
+    let path = dir.path().join("stats.db");
+    let mut store = Store::open(&path).unwrap();
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut games = Vec::new();
+    let mut entries = Vec::new();
+    let mut details = Vec::new();
+    for n in 0..600_i64 {
+        let match_id = 9_000_000 + n;
+        // Some games share a start time, to exercise the tie-breaks.
+        let start_time = NOW - (600 - n) * 20_000 + if n % 50 == 0 { 0 } else { n % 7 };
+        let slot = if rng.bool() {
+            rng.i64(0..5)
+        } else {
+            128 + rng.i64(0..5)
+        };
+        let hero = rng.i64(1..15);
+        let lobby = [0, 7, 7, 1][rng.usize(0..4)];
+        let mode = if rng.u8(0..5) == 0 { 23 } else { 22 };
+        entries.push(HistoryEntry {
+            match_id,
+            match_seq_num: Some(match_id),
+            start_time: Some(start_time),
+            lobby_type: Some(lobby),
+            player_slot: Some(slot),
+            hero_id: Some(hero),
+        });
+        // One in six stays a stub; one in twenty fails.
+        if n % 6 == 5 || n % 20 == 3 {
+            continue;
+        }
+        let radiant_win = rng.bool();
+        let anonymous = n % 9 == 0;
+        let slots = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132];
+        let players: Vec<PlayerDetails> = slots
+            .iter()
+            .map(|&s| {
+                let account_id = if s == slot {
+                    Some(if anonymous {
+                        4_294_967_295
+                    } else {
+                        i64::from(ACCOUNT)
+                    })
+                } else if rng.u8(0..10) == 0 {
+                    None
+                } else if rng.u8(0..20) == 0 {
+                    Some(OTHER_TRACKED)
+                } else {
+                    Some(1_000 + rng.i64(0..25))
+                };
+                PlayerDetails {
+                    player_slot: s,
+                    account_id,
+                    hero_id: Some(if s == slot { hero } else { rng.i64(20..120) }),
+                    kills: Some(rng.i64(0..25)),
+                    deaths: Some(rng.i64(0..15)),
+                    assists: Some(rng.i64(0..30)),
+                    last_hits: Some(rng.i64(0..500)),
+                    gold_per_min: Some(rng.i64(200..900)),
+                    xp_per_min: Some(rng.i64(200..1_000)),
+                    hero_damage: Some(rng.i64(1_000..60_000)),
+                    ..PlayerDetails::default()
+                }
+            })
+            .collect();
+        // Distinct accounts per match, as in real games.
+        let mut seen = std::collections::HashSet::new();
+        let players: Vec<PlayerDetails> = players
+            .into_iter()
+            .map(|mut p| {
+                if let Some(a) = p.account_id
+                    && !seen.insert(a)
+                {
+                    p.account_id = None;
+                }
+                p
+            })
+            .collect();
+        let duration = rng.i64(900..4_000);
+        let me = players
+            .iter()
+            .find(|p| p.player_slot == slot)
+            .unwrap()
+            .clone();
+        let others = players
+            .iter()
+            .filter(|p| p.player_slot != slot)
+            .cloned()
+            .collect();
+        games.push(Game {
+            match_id,
+            start_time,
+            slot,
+            hero,
+            won: radiant_win == (slot < 128),
+            lobby,
+            mode,
+            duration,
+            me,
+            others,
+        });
+        details.push(MatchDetails {
+            match_id,
+            match_seq_num: Some(match_id),
+            start_time: Some(start_time),
+            duration: Some(duration),
+            game_mode: Some(mode),
+            lobby_type: Some(lobby),
+            radiant_win: Some(radiant_win),
+            radiant_score: Some(0),
+            dire_score: Some(0),
+            players,
+            raw_json: "{}".into(),
+        });
+    }
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    // A second tracked account, so "tracked" marks can be checked.
+    store
+        .save_stubs(
+            OTHER_TRACKED as u32,
+            &[HistoryEntry {
+                match_id: 1,
+                match_seq_num: None,
+                start_time: Some(1),
+                lobby_type: None,
+                player_slot: Some(0),
+                hero_id: Some(1),
+            }],
+        )
+        .unwrap();
+    for d in &details {
+        store.save_details(d).unwrap();
+    }
+    for n in (0..600).filter(|n| n % 20 == 3) {
+        store.record_failure(9_000_000 + n, "HTTP 404").unwrap();
+    }
+    (store, games)
+}
+
+/// Newest first, as the views list them.
+fn newest_first(games: &[Game]) -> Vec<&Game> {
+    let mut sorted: Vec<&Game> = games.iter().collect();
+    sorted.sort_by_key(|g| std::cmp::Reverse((g.start_time, g.match_id)));
+    sorted
+}
+
+fn record_of<'a>(games: impl Iterator<Item = &'a Game>) -> Record {
+    let mut record = Record::default();
+    for g in games {
+        record.games += 1;
+        record.wins += u64::from(g.won);
+    }
+    record
+}
+
+fn mean(values: impl Iterator<Item = i64>) -> f64 {
+    let values: Vec<i64> = values.collect();
+    values.iter().sum::<i64>() as f64 / values.len() as f64
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn check_overview(store: &Store, games: &[Game], filter: &MatchFilter) {
+    let overview = store.overview(ACCOUNT, filter, NOW).unwrap();
+    let sorted = newest_first(games);
+    assert_eq!(overview.record, record_of(games.iter()), "{filter:?}");
+    let recent: Vec<bool> = sorted.iter().take(STRIP_GAMES).map(|g| g.won).collect();
+    assert_eq!(overview.recent, recent);
+    let streak = sorted.iter().take_while(|g| g.won == sorted[0].won).count() as u64;
+    assert_eq!(
+        overview.streak,
+        Some(Streak {
+            won: sorted[0].won,
+            games: streak
+        })
+    );
+    let a = overview.averages;
+    assert!(close(
+        a.kills,
+        mean(games.iter().map(|g| g.me.kills.unwrap()))
+    ));
+    assert!(close(
+        a.deaths,
+        mean(games.iter().map(|g| g.me.deaths.unwrap()))
+    ));
+    assert!(close(
+        a.gold_per_min,
+        mean(games.iter().map(|g| g.me.gold_per_min.unwrap()))
+    ));
+    assert!(close(a.duration, mean(games.iter().map(|g| g.duration))));
+
+    let sides: Vec<(String, Record)> = overview
+        .by_side
+        .iter()
+        .map(|s| (s.label.clone(), s.record))
+        .collect();
+    let mut expected = Vec::new();
+    for (label, radiant) in [("Radiant", true), ("Dire", false)] {
+        let r = record_of(games.iter().filter(|g| (g.slot < 128) == radiant));
+        if r.games > 0 {
+            expected.push((label.to_string(), r));
+        }
+    }
+    assert_eq!(sides, expected);
+
+    let mut lobbies: BTreeMap<&str, Record> = BTreeMap::new();
+    for g in games {
+        let label = if g.mode == 23 {
+            "Turbo"
+        } else if [5, 6, 7].contains(&g.lobby) {
+            "Ranked"
+        } else if g.lobby == 0 {
+            "Normal"
+        } else {
+            "Other"
+        };
+        let r = lobbies.entry(label).or_default();
+        r.games += 1;
+        r.wins += u64::from(g.won);
+    }
+    let got: BTreeMap<&str, Record> = overview
+        .by_lobby
+        .iter()
+        .map(|s| (s.label.as_str(), s.record))
+        .collect();
+    assert_eq!(got, lobbies);
+
+    // The last rolling point is the win rate of the newest 20 games.
+    let last20 = &sorted[..sorted.len().min(ROLLING_GAMES as usize)];
+    let rate = 100.0 * last20.iter().filter(|g| g.won).count() as f64 / last20.len() as f64;
+    let (at, got) = *overview.rolling.last().unwrap();
+    assert_eq!(at, sorted[0].start_time);
+    assert!(close(got, rate), "{got} vs {rate}");
+    assert!(overview.rolling.len() as i64 <= ROLLING_POINTS);
+
+    let from = NOW.div_euclid(86_400) * 86_400 - (ACTIVITY_DAYS - 1) * 86_400;
+    let mut days: BTreeMap<i64, u64> = BTreeMap::new();
+    for g in games.iter().filter(|g| g.start_time >= from) {
+        *days
+            .entry(g.start_time.div_euclid(86_400) * 86_400)
+            .or_default() += 1;
+    }
+    assert_eq!(overview.activity, days.into_iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn overview_agrees_with_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    check_overview(&store, &games, &MatchFilter::default());
+    let dire_wins = MatchFilter {
+        side: Some(Side::Dire),
+        result: Some(Outcome::Win),
+        ..MatchFilter::default()
+    };
+    let subset: Vec<Game> = games
+        .iter()
+        .filter(|g| g.slot >= 128 && g.won)
+        .cloned()
+        .collect();
+    check_overview(&store, &subset, &dire_wins);
+    let ranked_recent = MatchFilter {
+        lobby: Some(LobbyFilter::Ranked),
+        since: Some(NOW - 200 * 86_400),
+        heroes: Some(vec![3, 4, 5]),
+        ..MatchFilter::default()
+    };
+    let subset: Vec<Game> = games
+        .iter()
+        .filter(|g| g.lobby == 7 && g.start_time >= NOW - 200 * 86_400 && (3..=5).contains(&g.hero))
+        .cloned()
+        .collect();
+    check_overview(&store, &subset, &ranked_recent);
+}
+
+#[test]
+fn an_empty_selection_has_no_streak() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = generate(&dir);
+    let nothing = MatchFilter {
+        heroes: Some(vec![]),
+        ..MatchFilter::default()
+    };
+    let overview = store.overview(ACCOUNT, &nothing, NOW).unwrap();
+    assert_eq!(overview.record, Record::default());
+    assert_eq!(overview.streak, None);
+    assert!(store.hero_stats(ACCOUNT, &nothing).unwrap().is_empty());
+    assert!(store.records(ACCOUNT, &nothing).unwrap().is_empty());
+}
+
+#[test]
+fn hero_stats_agree_with_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let stats = store.hero_stats(ACCOUNT, &MatchFilter::default()).unwrap();
+    let mut by_hero: BTreeMap<i64, Vec<&Game>> = BTreeMap::new();
+    for g in &games {
+        by_hero.entry(g.hero).or_default().push(g);
+    }
+    assert_eq!(stats.len(), by_hero.len());
+    for s in &stats {
+        let mine = &by_hero[&s.hero_id];
+        assert_eq!(s.record, record_of(mine.iter().copied()));
+        assert!(close(
+            s.kills,
+            mean(mine.iter().map(|g| g.me.kills.unwrap()))
+        ));
+        assert!(close(
+            s.assists,
+            mean(mine.iter().map(|g| g.me.assists.unwrap()))
+        ));
+        assert!(close(
+            s.xp_per_min,
+            mean(mine.iter().map(|g| g.me.xp_per_min.unwrap()))
+        ));
+        assert_eq!(
+            s.last_played,
+            mine.iter().map(|g| g.start_time).max().unwrap()
+        );
+    }
+    // Most played first.
+    assert!(
+        stats
+            .windows(2)
+            .all(|w| w[0].record.games >= w[1].record.games)
+    );
+}
+
+#[test]
+fn records_agree_with_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let records = store.records(ACCOUNT, &MatchFilter::default()).unwrap();
+    assert_eq!(records.len(), RecordKind::ALL.len());
+    for r in &records {
+        let value = |g: &Game| -> i64 {
+            match r.kind {
+                RecordKind::Kills => g.me.kills.unwrap(),
+                RecordKind::Deaths => g.me.deaths.unwrap(),
+                RecordKind::Assists => g.me.assists.unwrap(),
+                RecordKind::GoldPerMin => g.me.gold_per_min.unwrap(),
+                RecordKind::XpPerMin => g.me.xp_per_min.unwrap(),
+                RecordKind::HeroDamage => g.me.hero_damage.unwrap(),
+                RecordKind::LastHits => g.me.last_hits.unwrap(),
+                RecordKind::LongestGame | RecordKind::ShortestGame => g.duration,
+            }
+        };
+        // Ties go to the earliest game.
+        let mut ordered: Vec<&Game> = games.iter().collect();
+        ordered.sort_by_key(|g| (g.start_time, g.match_id));
+        let best = if r.kind == RecordKind::ShortestGame {
+            ordered.iter().min_by_key(|g| value(g)).unwrap()
+        } else {
+            // max_by_key keeps the last maximum: reverse to get the first.
+            ordered.iter().rev().max_by_key(|g| value(g)).unwrap()
+        };
+        assert_eq!(r.value, value(best), "{:?}", r.kind);
+        assert_eq!(r.match_id, best.match_id, "{:?}", r.kind);
+        assert_eq!(r.won, best.won);
+    }
+}
+
+#[test]
+fn peers_agree_with_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let peers = store
+        .peer_stats(ACCOUNT, &MatchFilter::default(), 1_000)
+        .unwrap();
+    let mut expected: BTreeMap<i64, (Record, Record, i64)> = BTreeMap::new();
+    for g in &games {
+        for o in &g.others {
+            let Some(id) = o.account_id else { continue };
+            let entry = expected.entry(id).or_default();
+            let side = if (o.player_slot < 128) == (g.slot < 128) {
+                &mut entry.0
+            } else {
+                &mut entry.1
+            };
+            side.games += 1;
+            side.wins += u64::from(g.won);
+            entry.2 = entry.2.max(g.start_time);
+        }
+    }
+    assert_eq!(peers.len(), expected.len());
+    for p in &peers {
+        let (with, against, last) = expected[&p.account_id];
+        assert_eq!((p.with, p.against, p.last_played), (with, against, last));
+        assert_eq!(p.tracked, p.account_id == OTHER_TRACKED);
+    }
+    assert!(peers.windows(2).all(|w| w[0].with.games >= w[1].with.games));
+
+    // Games with one player: the filter every view shares.
+    let mate = peers[0].account_id;
+    let with_mate = MatchFilter {
+        with_player: Some(mate),
+        ..MatchFilter::default()
+    };
+    let overview = store.overview(ACCOUNT, &with_mate, NOW).unwrap();
+    let (with, against, _) = expected[&mate];
+    assert_eq!(overview.record.games, with.games + against.games);
+}
+
+#[test]
+fn the_match_list_counts_with_every_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let turbo_losses = MatchFilter {
+        lobby: Some(LobbyFilter::Turbo),
+        result: Some(Outcome::Loss),
+        ..MatchFilter::default()
+    };
+    let expected = games.iter().filter(|g| g.mode == 23 && !g.won).count() as u64;
+    assert_eq!(store.match_count(ACCOUNT, &turbo_losses).unwrap(), expected);
+    let rows = store
+        .match_window(
+            ACCOUNT,
+            &turbo_losses,
+            crate::store::WindowAnchor::Newest,
+            1_000,
+        )
+        .unwrap();
+    assert_eq!(rows.len() as u64, expected);
+    assert!(rows.iter().all(|r| r.won() == Some(false)));
+    // Side and date filters keep stubs too: phase 1 knows both.
+    let radiant = MatchFilter {
+        side: Some(Side::Radiant),
+        ..MatchFilter::default()
+    };
+    let all = store.match_count(ACCOUNT, &MatchFilter::default()).unwrap();
+    let dire = MatchFilter {
+        side: Some(Side::Dire),
+        ..MatchFilter::default()
+    };
+    assert_eq!(
+        store.match_count(ACCOUNT, &radiant).unwrap() + store.match_count(ACCOUNT, &dire).unwrap(),
+        all
+    );
+}

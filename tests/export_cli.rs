@@ -1,0 +1,287 @@
+//! `dota-sync export`, `completions` and `status` on a real database file,
+//! through the real binary: formats, filters, one-line errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
+use dota_sync::store::Store;
+
+const ACCOUNT: u32 = 86_745_912;
+
+/// Four matches: 1 won on Radiant (Anti-Mage), 2 lost on Dire (Pudge), 3
+/// won on Dire (Anti-Mage, with player 555), 4 a stub.
+fn database(dir: &Path) -> PathBuf {
+    let path = dir.join("export.db");
+    let mut store = Store::open(&path).unwrap();
+    let heroes = [(1, 1, 1), (2, 130, 14), (3, 129, 1), (4, 2, 11)];
+    let entries: Vec<HistoryEntry> = heroes
+        .iter()
+        .map(|&(n, slot, hero)| HistoryEntry {
+            match_id: 1_000 + n,
+            match_seq_num: Some(n),
+            start_time: Some(1_770_000_000 + n * 86_400),
+            lobby_type: Some(7),
+            player_slot: Some(slot),
+            hero_id: Some(hero),
+        })
+        .collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    for &(n, slot, hero) in &heroes[..3] {
+        let players = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132]
+            .iter()
+            .map(|&s| PlayerDetails {
+                player_slot: s,
+                account_id: Some(if s == slot {
+                    i64::from(ACCOUNT)
+                } else if n == 3 && s == 0 {
+                    555
+                } else {
+                    10 + s
+                }),
+                hero_id: Some(if s == slot { hero } else { 50 + s % 100 }),
+                kills: Some(n * 3),
+                deaths: Some(2),
+                assists: Some(7),
+                gold_per_min: Some(500),
+                xp_per_min: Some(600),
+                items: [Some(1), Some(116), None, None, None, None],
+                ..PlayerDetails::default()
+            })
+            .collect();
+        store
+            .save_details(&MatchDetails {
+                match_id: 1_000 + n,
+                match_seq_num: Some(n),
+                start_time: Some(1_770_000_000 + n * 86_400),
+                duration: Some(1_800),
+                game_mode: Some(22),
+                lobby_type: Some(7),
+                // 1 won (Radiant); 2 lost on Dire; 3 won on Dire.
+                radiant_win: Some(n == 1 || n == 2),
+                radiant_score: Some(10),
+                dire_score: Some(20),
+                players,
+                raw_json: "{}".into(),
+            })
+            .unwrap();
+    }
+    path
+}
+
+fn run(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dota-sync"))
+        .args(args)
+        .env("DOTA_SYNC_DB", db)
+        .env("DOTA_SYNC_CONFIG", dir.join("config.toml"))
+        .env("DOTA_SYNC_LOG", dir.join("log"))
+        .env_remove("STEAM_API_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn matches_export_as_csv_with_stubs_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let account = ACCOUNT.to_string();
+    let out = run(dir.path(), &db, &["export", "--account", &account]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5, "a header and four matches:\n{csv}");
+    assert!(lines[0].starts_with("match_id,start_time,date,status,hero_id,hero,side,result"));
+    // Newest first: the stub has its phase-1 fields and empty details.
+    assert!(lines[1].starts_with("1004,"), "{csv}");
+    assert!(
+        lines[1].contains(",stub,11,Shadow Fiend,radiant,,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",detailed,1,Anti-Mage,dire,win,9,2,7,"),
+        "{csv}"
+    );
+    assert!(lines[2].contains("Blink Dagger;"), "{csv}");
+
+    let out = run(
+        dir.path(),
+        &db,
+        &[
+            "export",
+            "--account",
+            &account,
+            "--hero",
+            "am",
+            "--result",
+            "win",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r["match_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1003, 1001]);
+    assert_eq!(rows[0]["items"][0], "Blink Dagger");
+
+    let out = run(
+        dir.path(),
+        &db,
+        &[
+            "export",
+            "--account",
+            &account,
+            "--side",
+            "dire",
+            "--with",
+            "555",
+            "--format",
+            "json",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["match_id"], 1003);
+}
+
+#[test]
+fn heroes_and_teammates_export_their_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let account = ACCOUNT.to_string();
+    let out_file = dir.path().join("heroes.json");
+    let out = run(
+        dir.path(),
+        &db,
+        &[
+            "export",
+            "--account",
+            &account,
+            "--what",
+            "heroes",
+            "--format",
+            "json",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "written to the file, not stdout");
+    let heroes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(heroes[0]["hero"], "Anti-Mage");
+    assert_eq!(heroes[0]["games"], 2);
+    assert_eq!(heroes[0]["wins"], 2);
+    assert_eq!(heroes[1]["hero"], "Pudge");
+    assert_eq!(heroes[1]["losses"], 1);
+
+    let out = run(
+        dir.path(),
+        &db,
+        &["export", "--account", &account, "--what", "teammates"],
+    );
+    let csv = stdout(&out);
+    let mate = csv
+        .lines()
+        .find(|l| l.starts_with("555,"))
+        .expect("player 555");
+    // Radiant slot 0 while the tracked player was on Dire: against, and won.
+    assert_eq!(mate, "555,,no,0,0,1,1,1770259200", "{csv}");
+}
+
+#[test]
+fn bad_filters_and_missing_accounts_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let account = ACCOUNT.to_string();
+    for (args, needle) in [
+        (
+            vec!["export", "--account", &account, "--hero", "zzz"],
+            "no hero called",
+        ),
+        (
+            vec!["export", "--account", &account, "--since", "March"],
+            "YYYY-MM-DD",
+        ),
+        (
+            vec!["export", "--account", &account, "--lobby", "nope"],
+            "ranked, normal, turbo",
+        ),
+        (vec!["export"], "needs an account"),
+    ] {
+        let out = run(dir.path(), &db, &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn status_and_export_use_the_configured_account_even_unquoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    // Another account's match, which `status` for ours must not count.
+    let mut store = Store::open(&db).unwrap();
+    store
+        .save_stubs(
+            1,
+            &[HistoryEntry {
+                match_id: 9,
+                match_seq_num: None,
+                start_time: Some(5),
+                lobby_type: None,
+                player_slot: Some(0),
+                hero_id: Some(1),
+            }],
+        )
+        .unwrap();
+    drop(store);
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!("account = {ACCOUNT}\n"),
+    )
+    .unwrap();
+    let out = run(dir.path(), &db, &["status", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(status["account_id"], ACCOUNT);
+    assert_eq!(status["matches"], 4);
+    let out = run(dir.path(), &db, &["status", "--json", "--account", "all"]);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(status["matches"], 5);
+    let out = run(dir.path(), &db, &["export", "--what", "heroes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Anti-Mage"));
+}
+
+#[test]
+fn completions_know_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(dir.path(), &db, &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        for word in ["export", "status", "lobby", "format", "completions"] {
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let out = run(dir.path(), &db, &["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}
