@@ -304,6 +304,51 @@ fn phase_two_fetching_details() {
 }
 
 #[test]
+fn a_two_source_run_shows_a_line_per_source_and_keeps_the_list_in_view() {
+    use dota_sync::source::SourceKind;
+    use dota_sync::sync::{SourceProgress, SourceState};
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let mut progress = fetching();
+    progress.sources = vec![
+        SourceProgress {
+            kind: SourceKind::Steam,
+            state: SourceState::Running,
+            per_second: 1.9,
+            rate_limit: 2.0,
+            requests: 120,
+            fetched: 100,
+            failed: 12,
+        },
+        SourceProgress {
+            kind: SourceKind::OpenDota,
+            state: SourceState::Paused {
+                retry_in: std::time::Duration::from_secs(40),
+            },
+            per_second: 0.9,
+            rate_limit: 1.0,
+            requests: 118,
+            fetched: 118,
+            failed: 0,
+        },
+    ];
+    app.set_progress(progress);
+    let terminal = render(&mut app, 80, 24);
+    let screen = text(&terminal);
+    let lines: Vec<&str> = screen.lines().collect();
+    let steam = lines.iter().position(|l| l.contains("steam") && l.contains("100 fetched"));
+    let opendota = lines
+        .iter()
+        .position(|l| l.contains("opendota") && l.contains("paused for 40 s"));
+    assert!(steam.is_some() && opendota.is_some(), "{screen}");
+    // Both lines sit in the sync block, above the tabs, and the list still shows.
+    let tabs = lines.iter().position(|l| l.contains("Overview")).unwrap();
+    assert!(opendota.unwrap() < tabs, "{screen}");
+    assert!(screen.contains("Fetching match details: 230/450"), "{screen}");
+    insta::assert_snapshot!("two_sources_80x24", screen);
+}
+
+#[test]
 fn match_rows_show_stubs_failures_and_results() {
     let fixture = fixture();
     let mut app = fixture.app(Some(ACCOUNT));

@@ -25,9 +25,15 @@ pub fn too_small(area: Rect) -> bool {
 }
 
 pub fn screen(area: Rect) -> Screen {
+    screen_with(area, 0)
+}
+
+/// [`screen`] with `source_lines` more rows in the sync block: one per
+/// source when a run draws from several.
+pub fn screen_with(area: Rect, source_lines: u16) -> Screen {
     let [header, progress, tabs, body, hints] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(PROGRESS_HEIGHT),
+        Constraint::Length(PROGRESS_HEIGHT + source_lines),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
@@ -44,7 +50,16 @@ pub fn screen(area: Rect) -> Screen {
 
 /// Data rows a list shows at once: the body minus its column header.
 pub fn list_rows(area: Rect) -> u16 {
-    screen(area).body.height.saturating_sub(1).max(1)
+    list_rows_with(area, 0)
+}
+
+/// [`list_rows`] under a sync block with `source_lines` more rows.
+pub fn list_rows_with(area: Rect, source_lines: u16) -> u16 {
+    screen_with(area, source_lines)
+        .body
+        .height
+        .saturating_sub(1)
+        .max(1)
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area`.

@@ -126,6 +126,8 @@ pub struct App {
     pub(in crate::tui) last_source: Option<String>,
     /// Rows a list shows at once (from the last screen size).
     list_page: u16,
+    /// Rows the sync block gives to per-source lines (0 with one source).
+    pub(in crate::tui) source_lines: u16,
     pub(in crate::tui) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
@@ -178,6 +180,7 @@ impl App {
             errors: ShortList::default(),
             last_source: None,
             list_page: 10,
+            source_lines: 0,
             screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             dirty: true,
             loader,
@@ -346,11 +349,12 @@ impl App {
 
     /// Fits the lists to a new screen size.
     pub fn resize(&mut self, screen: Rect) {
-        if screen == self.screen && self.list_page == layout::list_rows(screen) {
+        let rows = layout::list_rows_with(screen, self.source_lines);
+        if screen == self.screen && self.list_page == rows {
             return;
         }
         self.screen = screen;
-        self.list_page = layout::list_rows(screen);
+        self.list_page = rows;
         let page = self.page();
         let result = match self.matches.as_mut() {
             Some(list) => list.set_page(&self.store, self.list_page),
@@ -375,8 +379,18 @@ impl App {
     /// A new progress snapshot from the engine.
     pub fn set_progress(&mut self, progress: Progress) {
         if progress != self.progress {
+            // A run from several sources shows a line for each of them.
+            let source_lines = if progress.sources.len() > 1 {
+                progress.sources.len() as u16
+            } else {
+                0
+            };
             self.progress = progress;
             self.dirty = true;
+            if source_lines != self.source_lines {
+                self.source_lines = source_lines;
+                self.resize(self.screen);
+            }
         }
     }
 
@@ -732,7 +746,7 @@ impl App {
         if self.details.is_some() || self.help_open {
             return;
         }
-        let screen = layout::screen(self.screen);
+        let screen = layout::screen_with(self.screen, self.source_lines);
         if row == screen.tabs.y {
             let mut x = screen.tabs.x;
             for (view, label) in self.tab_labels() {

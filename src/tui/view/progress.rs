@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph};
 
-use crate::sync::{Progress, SyncState};
+use crate::sync::{Progress, SourceProgress, SourceState, SyncState};
 use crate::tui::format;
 use crate::tui::state::app::App;
 use crate::tui::view::theme;
@@ -15,13 +15,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [phase1, gauge, stats, notice] = Layout::vertical([Constraint::Length(1); 4]).areas(inner);
+    let rows = Layout::vertical(vec![Constraint::Length(1); 4 + usize::from(app.source_lines)])
+        .split(inner);
 
     let progress = &app.progress;
-    frame.render_widget(Paragraph::new(phase1_line(progress)), phase1);
-    frame.render_widget(phase2_gauge(progress), gauge);
-    frame.render_widget(Paragraph::new(stats_line(progress)), stats);
-    frame.render_widget(Paragraph::new(notice_line(app)), notice);
+    frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);
+    frame.render_widget(phase2_gauge(progress), rows[1]);
+    frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
+    let lines = usize::from(app.source_lines);
+    for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
+        frame.render_widget(Paragraph::new(source_line(source)), *row);
+    }
+    frame.render_widget(Paragraph::new(notice_line(app)), rows[3 + lines]);
+}
+
+/// One source of a several-source run: its rate, counts and state.
+fn source_line(source: &SourceProgress) -> Line<'static> {
+    let state_style = match source.state {
+        SourceState::Running | SourceState::Finished => theme::win(),
+        SourceState::Paused { .. } => theme::failed(),
+        SourceState::Down | SourceState::OutOfCalls { .. } => theme::error(),
+    };
+    let sep = || Span::styled("  ", theme::dim());
+    Line::from(vec![
+        Span::styled(format!("{:<9}", source.kind.as_str()), theme::title()),
+        Span::raw(format::rate(source.per_second)),
+        sep(),
+        Span::styled(format!("{} fetched", source.fetched), theme::win()),
+        sep(),
+        Span::styled(format!("{} failed", source.failed), theme::failed()),
+        sep(),
+        Span::styled(source.state.label(), state_style),
+    ])
 }
 
 /// Whether this session has seen a run at all (the engine publishes a
