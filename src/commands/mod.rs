@@ -4,8 +4,8 @@
 mod account;
 mod completions;
 mod demo;
-pub mod out;
 mod export;
+pub mod out;
 mod report;
 mod settings;
 mod status;

@@ -11,8 +11,8 @@ mod lock;
 mod open;
 mod read;
 mod schema;
-mod watch;
 pub mod stats;
+mod watch;
 mod write;
 
 use std::path::{Path, PathBuf};

@@ -15,8 +15,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = Layout::vertical(vec![Constraint::Length(1); 4 + usize::from(app.source_lines)])
-        .split(inner);
+    let rows = Layout::vertical(vec![
+        Constraint::Length(1);
+        4 + usize::from(app.source_lines)
+    ])
+    .split(inner);
 
     let progress = &app.progress;
     frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);

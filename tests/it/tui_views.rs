@@ -336,7 +336,9 @@ fn a_two_source_run_shows_a_line_per_source_and_keeps_the_list_in_view() {
     let terminal = render(&mut app, 80, 24);
     let screen = text(&terminal);
     let lines: Vec<&str> = screen.lines().collect();
-    let steam = lines.iter().position(|l| l.contains("steam") && l.contains("100 fetched"));
+    let steam = lines
+        .iter()
+        .position(|l| l.contains("steam") && l.contains("100 fetched"));
     let opendota = lines
         .iter()
         .position(|l| l.contains("opendota") && l.contains("paused for 40 s"));
@@ -344,7 +346,10 @@ fn a_two_source_run_shows_a_line_per_source_and_keeps_the_list_in_view() {
     // Both lines sit in the sync block, above the tabs, and the list still shows.
     let tabs = lines.iter().position(|l| l.contains("Overview")).unwrap();
     assert!(opendota.unwrap() < tabs, "{screen}");
-    assert!(screen.contains("Fetching match details: 230/450"), "{screen}");
+    assert!(
+        screen.contains("Fetching match details: 230/450"),
+        "{screen}"
+    );
     insta::assert_snapshot!("two_sources_80x24", screen);
 }
 

@@ -1,9 +1,7 @@
 //! The sync engine against the simulator over real HTTP, on real SQLite files.
 //! Each test of a `FetchError` kind is one row of README's retry table.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use dota_sync::sim::FaultPlan;
 use dota_sync::source::SourceKind;
 use dota_sync::store::MAX_ATTEMPTS;
@@ -101,7 +99,7 @@ async fn scripted(
     words: &[&str],
     kind: SourceKind,
 ) -> (
-    common::RowState,
+    crate::common::RowState,
     dota_sync::sync::Summary,
     dota_sync::sim::SimServer,
 ) {

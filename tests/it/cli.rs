@@ -1,13 +1,11 @@
 //! The real binary against the simulator: exit codes, one-line errors, the
 //! JSON summary, the key kept secret, and crash safety under SIGKILL.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use dota_sync::sim::{FaultPlan, SimServer};
 
 struct Env {

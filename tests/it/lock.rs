@@ -2,13 +2,11 @@
 //! database; and a SIGKILLed holder's lock taken over.
 #![cfg(unix)]
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use dota_sync::sim::{FaultPlan, SimServer};
 use dota_sync::store::{ChangeWatch, Holder, Store, SyncLock};
 

@@ -3,12 +3,10 @@
 //! union of the histories, both sources busy within their own rates, a
 //! match one source cannot serve served by the other, the row changed once.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use dota_sync::sim::{FaultPlan, OpenDotaLimits, SimConfig, SimServer};
 use dota_sync::source::{AnySource, SourceConfig, SourceKind};
 use dota_sync::store::Store;

@@ -1,0 +1,18 @@
+//! The integration tests, one binary: the crate is built and linked once
+//! for all of them (each used to be its own test binary). One module per
+//! area; `common` holds what they share.
+
+mod common;
+
+mod cli;
+mod engine;
+mod export_cli;
+mod fixtures_parse;
+mod hostile;
+mod key_redaction;
+mod lock;
+mod sim;
+mod sources;
+mod store;
+mod tui_e2e;
+mod tui_views;
