@@ -24,6 +24,9 @@ pub struct FileConfig {
     pub steam_api_base: Option<String>,
     pub opendota_api_base: Option<String>,
     pub db: Option<PathBuf>,
+    /// The TUI syncs on opening and again, new matches only, this often:
+    /// `true` (every 10 minutes) or an interval (`"30m"`). Off by default.
+    pub auto_sync: Option<AutoSync>,
     pub steam_api_key: Option<String>,
     pub opendota_api_key: Option<String>,
 }
@@ -34,6 +37,28 @@ pub struct FileConfig {
 pub enum RateValue {
     Number(f64),
     Text(String),
+}
+
+/// `auto_sync = true` or `auto_sync = "30m"`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum AutoSync {
+    On(bool),
+    Every(String),
+}
+
+impl AutoSync {
+    /// The interval, `None` when off; an unreadable one is an error line.
+    pub fn interval(&self) -> Result<Option<std::time::Duration>, ConfigError> {
+        match self {
+            AutoSync::On(false) => Ok(None),
+            AutoSync::On(true) => Ok(Some(std::time::Duration::from_secs(600))),
+            AutoSync::Every(text) => text
+                .parse::<crate::cli::WatchInterval>()
+                .map(|w| Some(w.0))
+                .map_err(|e| ConfigError(format!("config file: auto_sync: {e}"))),
+        }
+    }
 }
 
 /// The account as text, whether the file wrote it as a number or a string.

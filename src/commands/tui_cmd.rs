@@ -37,7 +37,13 @@ pub async fn run(
         .collect::<Result<Vec<_>, _>>()
         .map_err(super::account::fetch_failure)?;
     let kind = resolved.primary();
-    let options = resolved.sync_options(account_id.unwrap_or(0));
+    let mut options = resolved.sync_options(account_id.unwrap_or(0));
+    // `auto_sync` (config file): sync on opening, then new matches every so often.
+    options.resync_every = match &resolved.file.auto_sync {
+        Some(auto) => auto.interval()?,
+        None => None,
+    };
+    let autostart = options.resync_every.is_some();
     // Browsing needs no key; syncing from Steam does.
     let refusal = (resolved.steam_named && resolved.steam.key.is_none()).then(|| {
         "no Steam API key: set STEAM_API_KEY (or steam_api_key in the config file), or run with --source opendota".to_string()
@@ -56,7 +62,7 @@ pub async fn run(
         commands: handle.commands,
         progress: handle.progress,
         events: handle.events,
-        autostart: false,
+        autostart,
     };
     tui::run(context)
         .await

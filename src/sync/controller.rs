@@ -80,7 +80,15 @@ async fn control_loop<S: MatchSource + 'static>(
     // Work asked for while a run was going: started when it ends.
     let mut queued: Vec<SyncMode> = Vec::new();
     let mut stopping = false;
+    // `auto_sync`: when the next pass starts; whether the queued run is one.
+    let mut next_auto: Option<tokio::time::Instant> = None;
+    let mut auto_pass = false;
+    let mut following = false;
+    // While idle, look for another process's sync to follow.
+    let mut look = tokio::time::interval(std::time::Duration::from_secs(1));
+    look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
+        let idle = running.is_none();
         let run_done = async {
             match running.as_mut() {
                 Some(run) => {
@@ -120,8 +128,45 @@ async fn control_loop<S: MatchSource + 'static>(
                     }
                 }
             }
+            _ = sleep_until(next_auto), if next_auto.is_some() && idle => {
+                next_auto = None;
+                auto_pass = true;
+                queue_mode(&mut queued, SyncMode::Full);
+            }
+            _ = look.tick(), if idle && !stopping && queued.is_empty() => {
+                // Another process started syncing this database: show its
+                // progress (readers see its writes within a second).
+                if let Some(holder) = SyncLock::holder(&db).filter(|h| h.pid != std::process::id()) {
+                    let cancel = CancellationToken::new();
+                    let channels = Channels {
+                        progress: progress.clone(),
+                        events: Some(events.clone()),
+                        cancel: cancel.clone(),
+                        paused: pause_rx.clone(),
+                        urgent: urgent.clone(),
+                    };
+                    let task = tokio::spawn(follow::follow(
+                        db.clone(),
+                        holder,
+                        store.clone(),
+                        base.account_id,
+                        channels,
+                        cancel.clone(),
+                    ));
+                    running = Some(Running { cancel, task });
+                    following = true;
+                    continue;
+                }
+            }
             _ = run_done => {
                 running = None;
+                // A followed run was not ours: it does not start our clock.
+                if let Some(every) = base.resync_every
+                    && !stopping
+                    && !std::mem::take(&mut following)
+                {
+                    next_auto = Some(tokio::time::Instant::now() + every);
+                }
                 // Asked for too late for the run that just ended.
                 let left = urgent.take();
                 if !left.is_empty() {
@@ -159,6 +204,7 @@ async fn control_loop<S: MatchSource + 'static>(
                         cancel.clone(),
                     ));
                     running = Some(Running { cancel, task });
+                    following = true;
                     continue;
                 }
                 Err(error) => {
@@ -171,6 +217,8 @@ async fn control_loop<S: MatchSource + 'static>(
             };
             let options = SyncOptions {
                 mode,
+                // An `auto_sync` pass looks for new matches only.
+                new_only: base.new_only || std::mem::take(&mut auto_pass),
                 ..base.clone()
             };
             let (source, store) = (source.clone(), store.clone());
@@ -203,5 +251,12 @@ async fn control_loop<S: MatchSource + 'static>(
 fn queue_mode(queued: &mut Vec<SyncMode>, mode: SyncMode) {
     if !queued.contains(&mode) {
         queued.push(mode);
+    }
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

@@ -63,6 +63,9 @@ pub struct SyncOptions {
     /// sent: a fast API cannot pile bodies up in memory.
     pub max_unwritten: usize,
     pub breaker: BreakerPolicy,
+    /// For the TUI's controller (the `auto_sync` setting): after a run that
+    /// completes, sync again, new matches only, this long later.
+    pub resync_every: Option<Duration>,
 }
 
 impl SyncOptions {
@@ -75,6 +78,7 @@ impl SyncOptions {
             new_only: false,
             max_in_flight: 8,
             max_unwritten: 512,
+            resync_every: None,
             breaker: BreakerPolicy::default(),
         }
     }

@@ -278,6 +278,16 @@ async fn a_down_source_is_not_counted_and_the_other_finishes() {
 /// run of its own: it follows that one's progress from the database.
 #[tokio::test]
 async fn the_tui_follows_another_process_sync_instead_of_starting_one() {
+    follows_another_process(true).await;
+}
+
+/// An idle TUI notices another process's sync by itself and shows it.
+#[tokio::test]
+async fn an_idle_tui_follows_another_process_sync_unasked() {
+    follows_another_process(false).await;
+}
+
+async fn follows_another_process(press_s: bool) {
     use dota_sync::sync::{SyncCommand, SyncEvent, SyncState, controller};
     let sim = start(config(2, 200, FaultPlan::default())).await;
     let account = sim.dataset().accounts()[0].account_id;
@@ -316,7 +326,9 @@ async fn the_tui_follows_another_process_sync_instead_of_starting_one() {
     }
     let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
     let mut handle = controller::spawn(Arc::new(vec![steam(&sim)]), store, options(account), None);
-    handle.commands.send(SyncCommand::Start).unwrap();
+    if press_s {
+        handle.commands.send(SyncCommand::Start).unwrap();
+    }
     let mut followed = false;
     let mut saw_progress = 0;
     let mut reloads = 0;
@@ -371,4 +383,32 @@ async fn an_api_faster_than_the_writer_is_waited_for_not_dropped() {
     assert_eq!(summary.outcome, RunOutcome::Completed);
     assert_eq!(summary.details_fetched, 1_500);
     assert_eq!(summary.stubs_left, 0);
+}
+
+/// `auto_sync`: the controller syncs again by itself after a completed run.
+#[tokio::test]
+async fn auto_sync_runs_again_after_its_interval() {
+    use dota_sync::sync::{SyncCommand, SyncEvent, controller};
+    let sim = start(config(2, 30, FaultPlan::default())).await;
+    let account = sim.dataset().accounts()[0].account_id;
+    let (_dir, path) = db();
+    let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
+    let mut options = options(account);
+    options.resync_every = Some(Duration::from_millis(300));
+    let mut handle = controller::spawn(Arc::new(vec![steam(&sim)]), store, options, None);
+    handle.commands.send(SyncCommand::Start).unwrap();
+    let mut summaries = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while summaries.len() < 2 {
+            if let Some(SyncEvent::Finished(summary)) = handle.events.recv().await {
+                summaries.push(summary);
+            }
+        }
+    })
+    .await
+    .expect("a second pass came by itself");
+    assert_eq!(summaries[0].details_fetched, 30);
+    // The second pass looked for new matches only: nothing new, nothing to fetch.
+    assert_eq!((summaries[1].new_ids, summaries[1].details_fetched), (0, 0));
+    handle.task.abort();
 }
