@@ -92,7 +92,7 @@ CREATE INDEX sync_jobs_by_account ON sync_jobs(account_id, id);
 ";
 
 /// V2: nothing stored twice that nothing reads.
-/// - `raw_data` without the whitespace outside strings (DESIGN.md). Rows
+/// - `raw_data` without the whitespace outside strings (ARCHITECTURE.md, "Schema"). Rows
 ///   written before kept the API's text as sent, which Valve pretty-prints.
 ///   `raw_data_compaction` holds where the next batch starts, so that a
 ///   migration killed half-way resumes there; it is created only if missing

@@ -86,6 +86,14 @@ async fn control_loop<S: MatchSource + 'static>(
     let mut following = false;
     // While idle, look for another process's sync to follow.
     let mut look = tokio::time::interval(std::time::Duration::from_secs(1));
+    // Every run, and every followed run, gets fresh channels to the observer.
+    let new_channels = || Channels {
+        progress: progress.clone(),
+        events: Some(events.clone()),
+        cancel: CancellationToken::new(),
+        paused: pause_rx.clone(),
+        urgent: urgent.clone(),
+    };
     look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let idle = running.is_none();
@@ -137,23 +145,7 @@ async fn control_loop<S: MatchSource + 'static>(
                 // Another process started syncing this database: show its
                 // progress (readers see its writes within a second).
                 if let Some(holder) = SyncLock::holder(&db).filter(|h| h.pid != std::process::id()) {
-                    let cancel = CancellationToken::new();
-                    let channels = Channels {
-                        progress: progress.clone(),
-                        events: Some(events.clone()),
-                        cancel: cancel.clone(),
-                        paused: pause_rx.clone(),
-                        urgent: urgent.clone(),
-                    };
-                    let task = tokio::spawn(follow::follow(
-                        db.clone(),
-                        holder,
-                        store.clone(),
-                        base.account_id,
-                        channels,
-                        cancel.clone(),
-                    ));
-                    running = Some(Running { cancel, task });
+                    running = Some(follow_run(&db, holder, &store, base.account_id, new_channels()));
                     following = true;
                     continue;
                 }
@@ -181,29 +173,15 @@ async fn control_loop<S: MatchSource + 'static>(
         }
         if running.is_none() && !stopping && !queued.is_empty() {
             let mode = queued.remove(0);
-            let cancel = CancellationToken::new();
-            let channels = Channels {
-                progress: progress.clone(),
-                events: Some(events.clone()),
-                cancel: cancel.clone(),
-                paused: pause_rx.clone(),
-                urgent: urgent.clone(),
-            };
+            let channels = new_channels();
+            let cancel = channels.cancel.clone();
             // One sync per database: while another process holds the lock,
             // follow its run instead of starting one.
             let lock = match SyncLock::acquire(&db) {
                 Ok(lock) => lock,
                 Err(LockError::Held { holder, .. }) => {
                     queued.clear();
-                    let task = tokio::spawn(follow::follow(
-                        db.clone(),
-                        holder,
-                        store.clone(),
-                        base.account_id,
-                        channels,
-                        cancel.clone(),
-                    ));
-                    running = Some(Running { cancel, task });
+                    running = Some(follow_run(&db, holder, &store, base.account_id, channels));
                     following = true;
                     continue;
                 }
@@ -252,6 +230,26 @@ fn queue_mode(queued: &mut Vec<SyncMode>, mode: SyncMode) {
     if !queued.contains(&mode) {
         queued.push(mode);
     }
+}
+
+/// Follows the run another process holds `db`'s lock for, as a `Running`
+/// the control loop waits on and can cancel like its own.
+fn follow_run(
+    db: &std::path::Path,
+    holder: crate::store::Holder,
+    store: &SharedStore,
+    account_id: u32,
+    channels: Channels,
+) -> Running {
+    let cancel = channels.cancel.clone();
+    let task = tokio::spawn(follow::follow(
+        db.to_path_buf(),
+        holder,
+        store.clone(),
+        account_id,
+        channels,
+    ));
+    Running { cancel, task }
 }
 
 async fn sleep_until(at: Option<tokio::time::Instant>) {

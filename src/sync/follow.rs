@@ -6,8 +6,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
-
 use super::engine::{Channels, SharedStore, with_store};
 use super::progress::{SyncEvent, SyncState};
 use crate::store::{ChangeWatch, Holder, SyncLock};
@@ -16,15 +14,15 @@ use crate::store::{ChangeWatch, Holder, SyncLock};
 const POLL: Duration = Duration::from_millis(500);
 
 /// Publishes the progress of the sync `holder` runs on `db` until it ends
-/// (or `cancel`). `account_id`: the account whose row to follow.
+/// (or `channels.cancel`). `account_id`: the account whose row to follow.
 pub(crate) async fn follow(
     db: PathBuf,
     holder: Holder,
     store: SharedStore,
     account_id: u32,
     channels: Channels,
-    cancel: CancellationToken,
 ) {
+    let cancel = channels.cancel.clone();
     channels.emit(SyncEvent::Notice(format!(
         "another dota-sync ({}) is syncing this database: following its progress",
         holder.describe()

@@ -1,5 +1,5 @@
 //! `raw_data` is the API's match object with whitespace outside strings
-//! removed (DESIGN.md, schema). Valve pretty-prints its bodies; the real
+//! removed (ARCHITECTURE.md, "Schema"). Valve pretty-prints its bodies; the real
 //! fixtures shrink to 45-86% of their size.
 //!
 //! Nothing is parsed and written back: the bytes that are not whitespace are
