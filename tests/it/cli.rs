@@ -1,49 +1,12 @@
 //! The real binary against the simulator: exit codes, one-line errors, the
 //! JSON summary, the key kept secret, and crash safety under SIGKILL.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::common::*;
 use dota_sync::sim::{FaultPlan, SimServer};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("sync.db")
-    }
-
-    fn log(&self) -> PathBuf {
-        self.dir.path().join("dota-sync.log")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dota-sync"));
-        cmd.args(args)
-            .env("DOTA_SYNC_DB", self.db())
-            .env("DOTA_SYNC_CONFIG", self.dir.path().join("config.toml"))
-            .env("DOTA_SYNC_LOG", self.log())
-            .env("STEAM_API_KEY", KEY)
-            .env_remove("OPENDOTA_API_KEY")
-            .env_remove("RUST_BACKTRACE")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-}
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

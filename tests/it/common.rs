@@ -194,3 +194,42 @@ pub fn script(pairs: &[(String, &[&str])]) -> FaultPlan {
 }
 
 pub type RowState = (Option<i64>, i64, Option<String>);
+
+/// A temporary home for runs of the real binary: database, config and log
+/// apart from the user's.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("sync.db")
+    }
+
+    pub fn log(&self) -> std::path::PathBuf {
+        self.dir.path().join("dota-sync.log")
+    }
+
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dota-sync"));
+        cmd.args(args)
+            .env("DOTA_SYNC_DB", self.db())
+            .env("DOTA_SYNC_CONFIG", self.dir.path().join("config.toml"))
+            .env("DOTA_SYNC_LOG", self.log())
+            .env("STEAM_API_KEY", KEY)
+            .env_remove("OPENDOTA_API_KEY")
+            .env_remove("RUST_BACKTRACE")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.command(args).output().unwrap()
+    }
+}

@@ -2,7 +2,6 @@
 //! database; and a SIGKILLed holder's lock taken over.
 #![cfg(unix)]
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,38 +9,15 @@ use crate::common::*;
 use dota_sync::sim::{FaultPlan, SimServer};
 use dota_sync::store::{ChangeWatch, Holder, Store, SyncLock};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("sync.db")
-    }
-
-    /// `dota-sync sync` of `account` from OpenDota at `base`, `rate` a second.
-    fn sync(&self, base: &str, account: u32, rate: u32) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dota-sync"));
-        cmd.args(["sync", "--account", &account.to_string()])
-            .args(["--source", "opendota", "--api-base", base])
-            .args(["--rate", &rate.to_string()])
-            .env("DOTA_SYNC_DB", self.db())
-            .env("DOTA_SYNC_CONFIG", self.dir.path().join("config.toml"))
-            .env("DOTA_SYNC_LOG", self.dir.path().join("dota-sync.log"))
-            .env_remove("STEAM_API_KEY")
-            .env_remove("OPENDOTA_API_KEY")
-            .env_remove("RUST_BACKTRACE")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        cmd
-    }
+/// `dota-sync sync` of `account` from OpenDota at `base`, `rate` a second.
+fn sync(env: &Env, base: &str, account: u32, rate: u32) -> Command {
+    let mut cmd = env.command(&["sync", "--account", &account.to_string()]);
+    cmd.args(["--source", "opendota", "--api-base", base])
+        .args(["--rate", &rate.to_string()])
+        .env_remove("STEAM_API_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
 }
 
 /// A simulator slow enough that a sync of its 60 matches at 5 a second
@@ -91,13 +67,13 @@ async fn a_second_sync_is_refused_in_one_line_naming_the_first() {
     let sim = slow_sim().await;
     let account = sim.dataset().accounts()[0].account_id;
     let env = Env::new();
-    let mut first = env.sync(&sim.base_url(), account, 5).spawn().unwrap();
+    let mut first = sync(&env, &sim.base_url(), account, 5).spawn().unwrap();
     let holder = wait_for_holder(&env.db(), &mut first).await;
     assert_eq!(holder.pid, first.id());
 
     // The second one points at its own simulator: it must not send a request.
     let other = start(config(2, 10, FaultPlan::default())).await;
-    let out = output(env.sync(&other.base_url(), account, 500)).await;
+    let out = output(sync(&env, &other.base_url(), account, 500)).await;
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(err.lines().count(), 1, "one line: {err:?}");
@@ -128,7 +104,7 @@ async fn a_killed_syncs_lock_is_taken_over() {
     let sim = slow_sim().await;
     let account = sim.dataset().accounts()[0].account_id;
     let env = Env::new();
-    let mut first = env.sync(&sim.base_url(), account, 5).spawn().unwrap();
+    let mut first = sync(&env, &sim.base_url(), account, 5).spawn().unwrap();
     wait_for_holder(&env.db(), &mut first).await;
     kill_and_reap(first).await;
 
@@ -136,7 +112,7 @@ async fn a_killed_syncs_lock_is_taken_over() {
     // do not hold anyone back.
     assert!(dota_sync::store::lock_path(&env.db()).exists());
     assert_eq!(SyncLock::holder(&env.db()), None);
-    let out = output(env.sync(&sim.base_url(), account, 500)).await;
+    let out = output(sync(&env, &sim.base_url(), account, 500)).await;
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("another sync"), "{err}");
@@ -163,7 +139,7 @@ async fn a_reader_sees_another_process_write_within_a_second() {
     let mut watch = ChangeWatch::new(&reader).unwrap();
     assert!(!watch.changed(&reader).unwrap());
 
-    let mut sync = env.sync(&sim.base_url(), account, 5).spawn().unwrap();
+    let mut sync = sync(&env, &sim.base_url(), account, 5).spawn().unwrap();
     wait_for_holder(&env.db(), &mut sync).await;
     // Polled twice a second, as a reader would: every poll that reports a
     // change shows more rows than the last, and changes keep coming.
