@@ -194,20 +194,12 @@ impl Dispatch {
         &mut self,
         can_serve: &dyn Fn(usize, &MatchRef) -> bool,
     ) -> Vec<(MatchRef, RowChange)> {
+        // `settle` already leaves uncounted a failure that a source which
+        // could still try the match never got to.
         let queue = std::mem::take(&mut self.queue);
         queue
-            .into_iter()
-            .filter(|task| task.failure.is_some() || task.outage.is_some())
-            .filter_map(|task| {
-                let change = match self.settle(&task, can_serve)? {
-                    // Not every source got its turn: nothing counts.
-                    RowChange::Counted(error) if self.someone_left(&task, can_serve) => {
-                        RowChange::NotCounted(error)
-                    }
-                    change => change,
-                };
-                Some((task.wanted, change))
-            })
+            .iter()
+            .filter_map(|task| Some((task.wanted, self.settle(task, can_serve)?)))
             .collect()
     }
 
