@@ -116,8 +116,15 @@ fn press(app: &mut App, code: KeyCode) {
 
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let path: PathBuf = dir.path().join("bench.db");
-    build_database(&path);
+    // DOTA_SYNC_BENCH_DB keeps the database between runs (building it takes
+    // most of a minute), and leaves it for `sqlite3` to examine.
+    let path: PathBuf = match std::env::var_os("DOTA_SYNC_BENCH_DB") {
+        Some(kept) => PathBuf::from(kept),
+        None => dir.path().join("bench.db"),
+    };
+    if !path.exists() {
+        build_database(&path);
+    }
 
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
     let mut app = open_app(&path);

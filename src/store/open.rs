@@ -224,6 +224,9 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// The page cache of a read-only connection, in KiB (negative: SQLite's unit).
+const READER_CACHE_KIB: i64 = -32 * 1024;
+
 pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     if !check_header(path)? {
         return Err(StoreError::Missing {
@@ -238,6 +241,12 @@ pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
             path: path.to_path_buf(),
         });
     }
+    // The TUI's statistics scan every game of an account; with SQLite's
+    // default 2 MB page cache each scan reads its pages from the kernel
+    // again. The cache fills only as pages are read, and is dropped when
+    // another process writes.
+    conn.pragma_update(None, "cache_size", READER_CACHE_KIB)
+        .map_err(|e| StoreError::sqlite(path, e))?;
     Ok(conn)
 }
 

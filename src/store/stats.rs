@@ -7,6 +7,8 @@
 //! per match with the tracked player's line (found by the slot phase 1
 //! recorded, so an anonymous player still counts).
 
+use std::collections::BTreeMap;
+
 use rusqlite::types::Value;
 
 use super::filter::{MatchFilter, RANKED_LOBBIES, TURBO_MODE};
@@ -161,19 +163,9 @@ impl RecordKind {
         }
     }
 
-    /// The column of `g` and whether the smallest value is the record.
-    fn column(self) -> (&'static str, bool) {
-        match self {
-            RecordKind::Kills => ("kills", false),
-            RecordKind::Deaths => ("deaths", false),
-            RecordKind::Assists => ("assists", false),
-            RecordKind::GoldPerMin => ("gpm", false),
-            RecordKind::XpPerMin => ("xpm", false),
-            RecordKind::HeroDamage => ("hero_damage", false),
-            RecordKind::LastHits => ("last_hits", false),
-            RecordKind::LongestGame => ("duration", false),
-            RecordKind::ShortestGame => ("duration", true),
-        }
+    /// Whether the smallest value is the record (else the largest).
+    fn smallest_wins(self) -> bool {
+        self == RecordKind::ShortestGame
     }
 }
 
@@ -219,7 +211,145 @@ fn record(r: &rusqlite::Row<'_>, games: usize, wins: usize) -> rusqlite::Result<
     })
 }
 
+/// One game of `g`, as the one scan reads it.
+#[derive(Debug, Clone)]
+struct Game {
+    match_id: i64,
+    start_time: Option<i64>,
+    hero_id: Option<i64>,
+    radiant: bool,
+    won: bool,
+    kills: Option<i64>,
+    deaths: Option<i64>,
+    assists: Option<i64>,
+    gpm: Option<i64>,
+    xpm: Option<i64>,
+    hero_damage: Option<i64>,
+    last_hits: Option<i64>,
+    duration: Option<i64>,
+    lobby_type: Option<i64>,
+    game_mode: Option<i64>,
+}
+
+impl Game {
+    /// The value a record of `kind` compares.
+    fn value(&self, kind: RecordKind) -> Option<i64> {
+        match kind {
+            RecordKind::Kills => self.kills,
+            RecordKind::Deaths => self.deaths,
+            RecordKind::Assists => self.assists,
+            RecordKind::GoldPerMin => self.gpm,
+            RecordKind::XpPerMin => self.xpm,
+            RecordKind::HeroDamage => self.hero_damage,
+            RecordKind::LastHits => self.last_hits,
+            RecordKind::LongestGame | RecordKind::ShortestGame => self.duration,
+        }
+    }
+
+    fn lobby_group(&self) -> LobbyGroup {
+        if self.game_mode == Some(TURBO_MODE) {
+            LobbyGroup::Turbo
+        } else if self.lobby_type.is_some_and(|l| RANKED_LOBBIES.contains(&l)) {
+            LobbyGroup::Ranked
+        } else if self.lobby_type == Some(0) {
+            LobbyGroup::Normal
+        } else {
+            LobbyGroup::Other
+        }
+    }
+}
+
+/// The Overview's lobby split, in the order it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LobbyGroup {
+    Ranked,
+    Normal,
+    Turbo,
+    Other,
+}
+
+impl LobbyGroup {
+    fn label(self) -> &'static str {
+        match self {
+            LobbyGroup::Ranked => "Ranked",
+            LobbyGroup::Normal => "Normal",
+            LobbyGroup::Turbo => "Turbo",
+            LobbyGroup::Other => "Other",
+        }
+    }
+}
+
+/// The mean of the values present, 0 without any (SQL's `avg`, then 0 for NULL).
+#[derive(Debug, Clone, Copy, Default)]
+struct Mean {
+    sum: i64,
+    count: i64,
+}
+
+impl Mean {
+    fn add(&mut self, value: Option<i64>) {
+        if let Some(v) = value {
+            self.sum += v;
+            self.count += 1;
+        }
+    }
+
+    fn get(self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.count as f64
+        }
+    }
+}
+
+fn tally(record: &mut Record, won: bool) {
+    record.games += 1;
+    record.wins += u64::from(won);
+}
+
 impl Store {
+    /// The filtered games, oldest first (ties by match ID). One scan serves
+    /// a whole view: every statistic of the Overview, Heroes and Records tabs
+    /// is then a loop over these rows, because a dozen SQL passes over the
+    /// same join cost several times the scan itself (ARCHITECTURE.md, "TUI
+    /// statistics").
+    fn games(&self, account_id: u32, filter: &MatchFilter) -> Result<Vec<Game>, StoreError> {
+        let mut values = Vec::new();
+        let cte = games_cte(account_id, filter, &mut values);
+        let mut games = self.rows(
+            &format!(
+                "{cte} SELECT match_id, start_time, hero_id, radiant, won, kills, deaths,
+                              assists, gpm, xpm, hero_damage, last_hits, duration,
+                              lobby_type, game_mode
+                         FROM g"
+            ),
+            rusqlite::params_from_iter(values.iter()),
+            |r| {
+                Ok(Game {
+                    match_id: r.get(0)?,
+                    start_time: r.get(1)?,
+                    hero_id: r.get(2)?,
+                    radiant: r.get(3)?,
+                    won: r.get(4)?,
+                    kills: r.get(5)?,
+                    deaths: r.get(6)?,
+                    assists: r.get(7)?,
+                    gpm: r.get(8)?,
+                    xpm: r.get(9)?,
+                    hero_damage: r.get(10)?,
+                    last_hits: r.get(11)?,
+                    duration: r.get(12)?,
+                    lobby_type: r.get(13)?,
+                    game_mode: r.get(14)?,
+                })
+            },
+        )?;
+        // Read in key order (the lookups then walk the tables in order), sorted here.
+        games.sort_unstable_by_key(|g| (g.start_time, g.match_id));
+        Ok(games)
+    }
+
     /// The Overview tab's numbers; `now` ends the activity heatmap.
     pub fn overview(
         &self,
@@ -227,187 +357,7 @@ impl Store {
         filter: &MatchFilter,
         now: i64,
     ) -> Result<Overview, StoreError> {
-        let mut overview = Overview::default();
-        let mut filter_values = Vec::new();
-        let games = games_cte(account_id, filter, &mut filter_values);
-        // The overview asks a dozen questions of the same games: the join is
-        // done once, into a temporary table on this connection (the database
-        // file itself stays read-only), and every question reads that.
-        self.conn
-            .execute_batch("DROP TABLE IF EXISTS temp.overview_games")
-            .and_then(|()| {
-                self.conn.execute(
-                    &format!("CREATE TEMP TABLE overview_games AS {games} SELECT * FROM g"),
-                    rusqlite::params_from_iter(filter_values.iter()),
-                )
-            })
-            .map_err(|e| StoreError::sqlite(self.path(), e))?;
-        let values: Vec<Value> = Vec::new();
-        let cte = "WITH g AS (SELECT * FROM temp.overview_games)".to_string();
-
-        let totals = self.rows(
-            &format!(
-                "{cte} SELECT count(*), sum(won), avg(kills), avg(deaths), avg(assists),
-                              avg(gpm), avg(xpm), avg(duration) FROM g"
-            ),
-            rusqlite::params_from_iter(values.iter()),
-            |r| {
-                Ok((
-                    record(r, 0, 1)?,
-                    Averages {
-                        kills: r.get::<_, Option<f64>>(2)?.unwrap_or(0.0),
-                        deaths: r.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
-                        assists: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                        gold_per_min: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
-                        xp_per_min: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0),
-                        duration: r.get::<_, Option<f64>>(7)?.unwrap_or(0.0),
-                    },
-                ))
-            },
-        )?;
-        if let Some((record, averages)) = totals.into_iter().next() {
-            overview.record = record;
-            overview.averages = averages;
-        }
-        if overview.record.games == 0 {
-            return Ok(overview);
-        }
-
-        overview.recent = self.rows(
-            &format!("{cte} SELECT won FROM g ORDER BY start_time DESC, match_id DESC LIMIT ?"),
-            rusqlite::params_from_iter(
-                values
-                    .iter()
-                    .cloned()
-                    .chain([Value::Integer(STRIP_GAMES as i64)]),
-            ),
-            |r| r.get::<_, bool>(0),
-        )?;
-        if let Some(&latest) = overview.recent.first() {
-            overview.streak = Some(Streak {
-                won: latest,
-                games: self.streak_length(&cte, &values, latest)?,
-            });
-        }
-
-        let lobby_group = format!(
-            "CASE WHEN game_mode = {TURBO_MODE} THEN 'Turbo'
-                  WHEN lobby_type IN ({}) THEN 'Ranked'
-                  WHEN lobby_type = 0 THEN 'Normal' ELSE 'Other' END",
-            RANKED_LOBBIES.map(|l| l.to_string()).join(", ")
-        );
-        let split =
-            |group: &str, order: &str| -> Result<Vec<(Option<String>, Record)>, StoreError> {
-                self.rows(
-                    &format!(
-                        "{cte} SELECT {group} AS label, count(*), sum(won) FROM g
-                     GROUP BY label ORDER BY {order}"
-                    ),
-                    rusqlite::params_from_iter(values.iter()),
-                    |r| {
-                        let label = match r.get_ref(0)? {
-                            rusqlite::types::ValueRef::Null => None,
-                            rusqlite::types::ValueRef::Integer(i) => Some(i.to_string()),
-                            rusqlite::types::ValueRef::Text(t) => {
-                                Some(String::from_utf8_lossy(t).into_owned())
-                            }
-                            _ => None,
-                        };
-                        Ok((label, record(r, 1, 2)?))
-                    },
-                )
-            };
-        let lobby_order = "CASE label WHEN 'Ranked' THEN 0 WHEN 'Normal' THEN 1
-                                      WHEN 'Turbo' THEN 2 ELSE 3 END";
-        overview.by_lobby = split(&lobby_group, lobby_order)?
-            .into_iter()
-            .map(|(label, record)| Split {
-                label: label.unwrap_or_default(),
-                record,
-            })
-            .collect();
-        overview.by_mode = split("game_mode", "count(*) DESC, label")?
-            .into_iter()
-            .map(|(label, record)| Split {
-                label: label.and_then(|l| l.parse::<i64>().ok()).map_or_else(
-                    || "Unknown".into(),
-                    |m| crate::assets::game_mode_name(m).into(),
-                ),
-                record,
-            })
-            .collect();
-        overview.by_side = split(
-            "CASE WHEN radiant THEN 'Radiant' ELSE 'Dire' END",
-            "label DESC",
-        )?
-        .into_iter()
-        .map(|(label, record)| Split {
-            label: label.unwrap_or_default(),
-            record,
-        })
-        .collect();
-
-        let games = overview.record.games as i64;
-        let step = (games + ROLLING_POINTS - 1) / ROLLING_POINTS;
-        let first = ROLLING_GAMES.min(games);
-        overview.rolling = self.rows(
-            &format!(
-                "{cte} SELECT start_time, rate FROM (
-                    SELECT start_time,
-                           100.0 * avg(won) OVER (ORDER BY start_time, match_id
-                                   ROWS BETWEEN {} PRECEDING AND CURRENT ROW) AS rate,
-                           row_number() OVER (ORDER BY start_time, match_id) AS n
-                      FROM g)
-                  WHERE n >= ? AND (? - n) % ? = 0 ORDER BY n",
-                ROLLING_GAMES - 1
-            ),
-            rusqlite::params_from_iter(values.iter().cloned().chain([
-                Value::Integer(first),
-                Value::Integer(games),
-                Value::Integer(step.max(1)),
-            ])),
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)),
-        )?;
-
-        let today = now.div_euclid(DAY) * DAY;
-        let from = today - (ACTIVITY_DAYS - 1) * DAY;
-        overview.activity = self.rows(
-            &format!(
-                "{cte} SELECT (start_time / {DAY}) * {DAY} AS day, count(*) FROM g
-                  WHERE start_time >= ? AND start_time < ? GROUP BY day ORDER BY day"
-            ),
-            rusqlite::params_from_iter(
-                values
-                    .iter()
-                    .cloned()
-                    .chain([Value::Integer(from), Value::Integer(today + DAY)]),
-            ),
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64)),
-        )?;
-        let _ = self
-            .conn
-            .execute_batch("DROP TABLE IF EXISTS temp.overview_games");
-        Ok(overview)
-    }
-
-    /// Games in a row with the newest game's result.
-    fn streak_length(&self, cte: &str, values: &[Value], latest: bool) -> Result<u64, StoreError> {
-        // The newest game with the other result bounds the streak; without
-        // one, every game is in it.
-        let counted = self.rows(
-            &format!(
-                "{cte}, breaker AS (
-                    SELECT start_time, match_id FROM g WHERE won != ?
-                     ORDER BY start_time DESC, match_id DESC LIMIT 1)
-                 SELECT CASE WHEN EXISTS (SELECT 1 FROM breaker)
-                   THEN (SELECT count(*) FROM g, breaker b
-                          WHERE (g.start_time, g.match_id) > (b.start_time, b.match_id))
-                   ELSE (SELECT count(*) FROM g) END"
-            ),
-            rusqlite::params_from_iter(values.iter().cloned().chain([Value::from(latest)])),
-            |r| r.get::<_, i64>(0),
-        )?;
-        Ok(counted.first().copied().unwrap_or(0) as u64)
+        Ok(overview_of(&self.games(account_id, filter)?, now))
     }
 
     /// Per hero: games, wins, averages and when last played, most played first.
@@ -416,29 +366,7 @@ impl Store {
         account_id: u32,
         filter: &MatchFilter,
     ) -> Result<Vec<HeroStats>, StoreError> {
-        let mut values = Vec::new();
-        let cte = games_cte(account_id, filter, &mut values);
-        self.rows(
-            &format!(
-                "{cte} SELECT hero_id, count(*), sum(won), avg(kills), avg(deaths), avg(assists),
-                              avg(gpm), avg(xpm), max(start_time)
-                         FROM g WHERE hero_id IS NOT NULL
-                        GROUP BY hero_id ORDER BY count(*) DESC, hero_id"
-            ),
-            rusqlite::params_from_iter(values.iter()),
-            |r| {
-                Ok(HeroStats {
-                    hero_id: r.get(0)?,
-                    record: record(r, 1, 2)?,
-                    kills: r.get::<_, Option<f64>>(3)?.unwrap_or(0.0),
-                    deaths: r.get::<_, Option<f64>>(4)?.unwrap_or(0.0),
-                    assists: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
-                    gold_per_min: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0),
-                    xp_per_min: r.get::<_, Option<f64>>(7)?.unwrap_or(0.0),
-                    last_played: r.get(8)?,
-                })
-            },
-        )
+        Ok(heroes_of(&self.games(account_id, filter)?))
     }
 
     /// Every player met in the filtered games, with and against, most games
@@ -494,33 +422,7 @@ impl Store {
         account_id: u32,
         filter: &MatchFilter,
     ) -> Result<Vec<RecordRow>, StoreError> {
-        let mut values = Vec::new();
-        let cte = games_cte(account_id, filter, &mut values);
-        let mut out = Vec::new();
-        for kind in RecordKind::ALL {
-            let (column, smallest) = kind.column();
-            let order = if smallest { "ASC" } else { "DESC" };
-            let rows = self.rows(
-                &format!(
-                    "{cte} SELECT {column}, match_id, start_time, hero_id, won FROM g
-                      WHERE {column} IS NOT NULL
-                      ORDER BY {column} {order}, start_time, match_id LIMIT 1"
-                ),
-                rusqlite::params_from_iter(values.iter()),
-                |r| {
-                    Ok(RecordRow {
-                        kind,
-                        value: r.get(0)?,
-                        match_id: r.get(1)?,
-                        start_time: r.get(2)?,
-                        hero_id: r.get(3)?,
-                        won: r.get(4)?,
-                    })
-                },
-            )?;
-            out.extend(rows);
-        }
-        Ok(out)
+        Ok(records_of(&self.games(account_id, filter)?))
     }
 
     /// Whether the player-names cache exists (a newer schema adds it).
@@ -532,6 +434,178 @@ impl Store {
         )?;
         Ok(!found.is_empty())
     }
+}
+
+/// The Overview of `games` (oldest first); `now` ends the activity heatmap.
+fn overview_of(games: &[Game], now: i64) -> Overview {
+    let mut overview = Overview::default();
+    let Some(newest) = games.last() else {
+        return overview;
+    };
+    let (mut kills, mut deaths, mut assists) = (Mean::default(), Mean::default(), Mean::default());
+    let (mut gpm, mut xpm, mut duration) = (Mean::default(), Mean::default(), Mean::default());
+    let mut by_lobby: BTreeMap<LobbyGroup, Record> = BTreeMap::new();
+    let mut by_mode: BTreeMap<Option<i64>, Record> = BTreeMap::new();
+    let (mut radiant, mut dire) = (Record::default(), Record::default());
+    let today = now.div_euclid(DAY) * DAY;
+    let activity_from = today - (ACTIVITY_DAYS - 1) * DAY;
+    let mut activity: BTreeMap<i64, u64> = BTreeMap::new();
+    for game in games {
+        tally(&mut overview.record, game.won);
+        kills.add(game.kills);
+        deaths.add(game.deaths);
+        assists.add(game.assists);
+        gpm.add(game.gpm);
+        xpm.add(game.xpm);
+        duration.add(game.duration);
+        tally(by_lobby.entry(game.lobby_group()).or_default(), game.won);
+        tally(by_mode.entry(game.game_mode).or_default(), game.won);
+        tally(if game.radiant { &mut radiant } else { &mut dire }, game.won);
+        if let Some(start) = game.start_time
+            && (activity_from..today + DAY).contains(&start)
+        {
+            *activity.entry(start.div_euclid(DAY) * DAY).or_default() += 1;
+        }
+    }
+    overview.averages = Averages {
+        kills: kills.get(),
+        deaths: deaths.get(),
+        assists: assists.get(),
+        gold_per_min: gpm.get(),
+        xp_per_min: xpm.get(),
+        duration: duration.get(),
+    };
+    overview.recent = games.iter().rev().take(STRIP_GAMES).map(|g| g.won).collect();
+    let streak = games.iter().rev().take_while(|g| g.won == newest.won).count();
+    overview.streak = Some(Streak {
+        won: newest.won,
+        games: streak as u64,
+    });
+    overview.by_lobby = by_lobby
+        .into_iter()
+        .map(|(group, record)| Split {
+            label: group.label().into(),
+            record,
+        })
+        .collect();
+    let mut modes: Vec<(Option<i64>, Record)> = by_mode.into_iter().collect();
+    // Most played first; ties by mode number, as the keys already are.
+    modes.sort_by_key(|(_, record)| std::cmp::Reverse(record.games));
+    overview.by_mode = modes
+        .into_iter()
+        .map(|(mode, record)| Split {
+            label: mode.map_or_else(|| "Unknown".into(), |m| crate::assets::game_mode_name(m).into()),
+            record,
+        })
+        .collect();
+    overview.by_side = [("Radiant", radiant), ("Dire", dire)]
+        .into_iter()
+        .filter(|(_, record)| record.games > 0)
+        .map(|(label, record)| Split {
+            label: label.into(),
+            record,
+        })
+        .collect();
+    overview.rolling = rolling_win_rate(games);
+    overview.activity = activity.into_iter().collect();
+    overview
+}
+
+/// The win rate of the `ROLLING_GAMES` games ending at each game, sampled so
+/// that at most `ROLLING_POINTS` remain and the newest game is always one.
+fn rolling_win_rate(games: &[Game]) -> Vec<(i64, f64)> {
+    let total = games.len() as i64;
+    let step = ((total + ROLLING_POINTS - 1) / ROLLING_POINTS).max(1);
+    let first = ROLLING_GAMES.min(total);
+    let mut wins_in_window = 0_i64;
+    let mut points = Vec::new();
+    for (index, game) in games.iter().enumerate() {
+        wins_in_window += i64::from(game.won);
+        let n = index as i64 + 1;
+        if n > ROLLING_GAMES {
+            wins_in_window -= i64::from(games[index - ROLLING_GAMES as usize].won);
+        }
+        if n >= first && (total - n) % step == 0 {
+            let window = n.min(ROLLING_GAMES);
+            points.push((
+                game.start_time.unwrap_or_default(),
+                100.0 * (wins_in_window as f64 / window as f64),
+            ));
+        }
+    }
+    points
+}
+
+/// The Heroes tab of `games`: most played first, ties by hero ID.
+fn heroes_of(games: &[Game]) -> Vec<HeroStats> {
+    #[derive(Default)]
+    struct Acc {
+        record: Record,
+        kills: Mean,
+        deaths: Mean,
+        assists: Mean,
+        gpm: Mean,
+        xpm: Mean,
+        last_played: Option<i64>,
+    }
+    let mut heroes: BTreeMap<i64, Acc> = BTreeMap::new();
+    for game in games {
+        let Some(hero) = game.hero_id else { continue };
+        let acc = heroes.entry(hero).or_default();
+        tally(&mut acc.record, game.won);
+        acc.kills.add(game.kills);
+        acc.deaths.add(game.deaths);
+        acc.assists.add(game.assists);
+        acc.gpm.add(game.gpm);
+        acc.xpm.add(game.xpm);
+        acc.last_played = acc.last_played.max(game.start_time);
+    }
+    let mut stats: Vec<HeroStats> = heroes
+        .into_iter()
+        .map(|(hero_id, acc)| HeroStats {
+            hero_id,
+            record: acc.record,
+            kills: acc.kills.get(),
+            deaths: acc.deaths.get(),
+            assists: acc.assists.get(),
+            gold_per_min: acc.gpm.get(),
+            xp_per_min: acc.xpm.get(),
+            last_played: acc.last_played.unwrap_or_default(),
+        })
+        .collect();
+    // Stable: ties keep the hero order of the map.
+    stats.sort_by_key(|h| std::cmp::Reverse(h.record.games));
+    stats
+}
+
+/// The best game of `games` (oldest first) for each kind; ties: the earliest.
+fn records_of(games: &[Game]) -> Vec<RecordRow> {
+    RecordKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let smallest = kind.smallest_wins();
+            let mut best: Option<(i64, &Game)> = None;
+            for game in games {
+                let Some(value) = game.value(kind) else { continue };
+                let better = match best {
+                    None => true,
+                    Some((held, _)) if smallest => value < held,
+                    Some((held, _)) => value > held,
+                };
+                if better {
+                    best = Some((value, game));
+                }
+            }
+            best.map(|(value, game)| RecordRow {
+                kind,
+                value,
+                match_id: game.match_id,
+                start_time: game.start_time.unwrap_or_default(),
+                hero_id: game.hero_id,
+                won: game.won,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
