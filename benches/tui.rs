@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::Store;
@@ -129,12 +129,38 @@ fn benches(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
     let mut app = open_app(&path);
     draw(&mut terminal, &mut app).expect("draw");
-    for (name, key) in [("overview", '1'), ("heroes", '3')] {
+    // Another process's commit, as a sync makes: the statistics must be read again.
+    let writer = Store::open(&path).expect("open for writing");
+    writer
+        .connection()
+        .execute_batch("CREATE TABLE IF NOT EXISTS bench_touch(n INTEGER)")
+        .expect("a scratch table");
+    let touch = || {
+        writer
+            .connection()
+            .execute("INSERT INTO bench_touch VALUES (1)", [])
+            .expect("a commit");
+    };
+    for (name, key) in [("overview", '1'), ("heroes", '3'), ("records", '5')] {
         c.bench_function(
-            &format!("{name} 200x50: first load (SQL on the loader + frame)"),
+            &format!("{name} 200x50: first load after a commit (scan + frame)"),
+            |b| {
+                b.iter_batched(
+                    touch,
+                    |()| {
+                        // Showing the tab asks the loader again; settle waits for it.
+                        press(&mut app, KeyCode::Char(key));
+                        app.settle();
+                        draw(&mut terminal, &mut app).expect("draw");
+                    },
+                    BatchSize::PerIteration,
+                )
+            },
+        );
+        c.bench_function(
+            &format!("{name} 200x50: switch to the tab, nothing committed (cached + frame)"),
             |b| {
                 b.iter(|| {
-                    // Showing the tab asks the loader again; settle waits for it.
                     press(&mut app, KeyCode::Char(key));
                     app.settle();
                     draw(&mut terminal, &mut app).expect("draw");

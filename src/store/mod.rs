@@ -35,6 +35,8 @@ pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome};
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The last statistics scan's results (see `stats.rs`).
+    stats_cache: stats::StatsCache,
 }
 
 impl Store {
@@ -44,6 +46,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            stats_cache: stats::StatsCache::default(),
         })
     }
 
@@ -53,6 +56,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            stats_cache: stats::StatsCache::default(),
         })
     }
 

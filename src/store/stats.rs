@@ -357,7 +357,8 @@ impl Store {
         filter: &MatchFilter,
         now: i64,
     ) -> Result<Overview, StoreError> {
-        Ok(overview_of(&self.games(account_id, filter)?, now))
+        let summary = self.summary(account_id, filter, Some(now))?;
+        Ok(summary.overview.clone().map(|(_, o)| o).unwrap_or_default())
     }
 
     /// Per hero: games, wins, averages and when last played, most played first.
@@ -366,7 +367,68 @@ impl Store {
         account_id: u32,
         filter: &MatchFilter,
     ) -> Result<Vec<HeroStats>, StoreError> {
-        Ok(heroes_of(&self.games(account_id, filter)?))
+        Ok(self.summary(account_id, filter, None)?.heroes.clone())
+    }
+
+    /// The best game for each [`RecordKind`] (ties: the earliest).
+    pub fn records(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        Ok(self.summary(account_id, filter, None)?.records.clone())
+    }
+
+    /// The three views' statistics of one scan, from the cache while neither
+    /// the database nor the question has changed. `now` is the Overview's;
+    /// without it an earlier one is reused, or the Overview left out.
+    fn summary(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        now: Option<i64>,
+    ) -> Result<std::cell::Ref<'_, Summary>, StoreError> {
+        let state = self.database_state()?;
+        let fresh = |cached: &Option<Summary>| {
+            cached.as_ref().is_some_and(|c| {
+                c.account_id == account_id
+                    && &c.filter == filter
+                    && c.state == state
+                    && now.is_none_or(|now| {
+                        c.overview
+                            .as_ref()
+                            .is_some_and(|(day, _)| *day == day_of(now))
+                    })
+            })
+        };
+        if !fresh(&self.stats_cache.0.borrow()) {
+            let earlier_now = self.stats_cache.0.borrow().as_ref().and_then(|c| c.now);
+            let games = self.games(account_id, filter)?;
+            let now = now.or(earlier_now);
+            let summary = Summary {
+                account_id,
+                filter: filter.clone(),
+                state,
+                now,
+                overview: now.map(|now| (day_of(now), overview_of(&games, now))),
+                heroes: heroes_of(&games),
+                records: records_of(&games),
+            };
+            *self.stats_cache.0.borrow_mut() = Some(summary);
+        }
+        Ok(std::cell::Ref::map(self.stats_cache.0.borrow(), |c| {
+            c.as_ref().expect("the summary was just stored")
+        }))
+    }
+
+    /// Changes whenever anything is committed, by this connection
+    /// (`total_changes`) or another (`data_version`).
+    fn database_state(&self) -> Result<(i64, u64), StoreError> {
+        let version = self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))
+            .map_err(|e| StoreError::sqlite(self.path(), e))?;
+        Ok((version, self.conn.total_changes()))
     }
 
     /// Every player met in the filtered games, with and against, most games
@@ -416,15 +478,6 @@ impl Store {
         )
     }
 
-    /// The best game for each [`RecordKind`] (ties: the earliest).
-    pub fn records(
-        &self,
-        account_id: u32,
-        filter: &MatchFilter,
-    ) -> Result<Vec<RecordRow>, StoreError> {
-        Ok(records_of(&self.games(account_id, filter)?))
-    }
-
     /// Whether the player-names cache exists (a newer schema adds it).
     fn has_names_table(&self) -> Result<bool, StoreError> {
         let found = self.rows(
@@ -434,6 +487,28 @@ impl Store {
         )?;
         Ok(!found.is_empty())
     }
+}
+
+/// The last scan's statistics; `Store` keeps one.
+#[derive(Default)]
+pub(super) struct StatsCache(std::cell::RefCell<Option<Summary>>);
+
+/// What one scan of the games gives the Overview, Heroes and Records tabs.
+struct Summary {
+    account_id: u32,
+    filter: MatchFilter,
+    state: (i64, u64),
+    /// The `now` the Overview was computed for.
+    now: Option<i64>,
+    /// With the day its activity heatmap ends on.
+    overview: Option<(i64, Overview)>,
+    heroes: Vec<HeroStats>,
+    records: Vec<RecordRow>,
+}
+
+/// Midnight (UTC) of the day `now` is in.
+fn day_of(now: i64) -> i64 {
+    now.div_euclid(DAY) * DAY
 }
 
 /// The Overview of `games` (oldest first); `now` ends the activity heatmap.
@@ -447,7 +522,7 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
     let mut by_lobby: BTreeMap<LobbyGroup, Record> = BTreeMap::new();
     let mut by_mode: BTreeMap<Option<i64>, Record> = BTreeMap::new();
     let (mut radiant, mut dire) = (Record::default(), Record::default());
-    let today = now.div_euclid(DAY) * DAY;
+    let today = day_of(now);
     let activity_from = today - (ACTIVITY_DAYS - 1) * DAY;
     let mut activity: BTreeMap<i64, u64> = BTreeMap::new();
     for game in games {
@@ -460,7 +535,14 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
         duration.add(game.duration);
         tally(by_lobby.entry(game.lobby_group()).or_default(), game.won);
         tally(by_mode.entry(game.game_mode).or_default(), game.won);
-        tally(if game.radiant { &mut radiant } else { &mut dire }, game.won);
+        tally(
+            if game.radiant {
+                &mut radiant
+            } else {
+                &mut dire
+            },
+            game.won,
+        );
         if let Some(start) = game.start_time
             && (activity_from..today + DAY).contains(&start)
         {
@@ -475,8 +557,17 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
         xp_per_min: xpm.get(),
         duration: duration.get(),
     };
-    overview.recent = games.iter().rev().take(STRIP_GAMES).map(|g| g.won).collect();
-    let streak = games.iter().rev().take_while(|g| g.won == newest.won).count();
+    overview.recent = games
+        .iter()
+        .rev()
+        .take(STRIP_GAMES)
+        .map(|g| g.won)
+        .collect();
+    let streak = games
+        .iter()
+        .rev()
+        .take_while(|g| g.won == newest.won)
+        .count();
     overview.streak = Some(Streak {
         won: newest.won,
         games: streak as u64,
@@ -494,7 +585,10 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
     overview.by_mode = modes
         .into_iter()
         .map(|(mode, record)| Split {
-            label: mode.map_or_else(|| "Unknown".into(), |m| crate::assets::game_mode_name(m).into()),
+            label: mode.map_or_else(
+                || "Unknown".into(),
+                |m| crate::assets::game_mode_name(m).into(),
+            ),
             record,
         })
         .collect();
@@ -586,7 +680,9 @@ fn records_of(games: &[Game]) -> Vec<RecordRow> {
             let smallest = kind.smallest_wins();
             let mut best: Option<(i64, &Game)> = None;
             for game in games {
-                let Some(value) = game.value(kind) else { continue };
+                let Some(value) = game.value(kind) else {
+                    continue;
+                };
                 let better = match best {
                     None => true,
                     Some((held, _)) if smallest => value < held,

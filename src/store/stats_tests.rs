@@ -467,3 +467,97 @@ fn the_match_list_counts_with_every_filter() {
         all
     );
 }
+
+/// A stub of `ACCOUNT`'s made a detailed win, through `store`.
+fn detail_a_stub(store: &mut Store, games: &[Game]) {
+    let stub = (0..600_i64)
+        .find(|n| n % 6 == 5)
+        .map(|n| 9_000_000 + n)
+        .unwrap();
+    assert!(
+        games.iter().all(|g| g.match_id != stub),
+        "a stub, not a game"
+    );
+    store
+        .save_details(&MatchDetails {
+            match_id: stub,
+            match_seq_num: Some(stub),
+            start_time: Some(NOW - 10),
+            duration: Some(1_000),
+            game_mode: Some(22),
+            lobby_type: Some(7),
+            radiant_win: Some(true),
+            radiant_score: Some(0),
+            dire_score: Some(0),
+            players: (0..10)
+                .map(|i| PlayerDetails {
+                    player_slot: if i < 5 { i } else { 123 + i },
+                    hero_id: Some(100 + i),
+                    kills: Some(99),
+                    ..PlayerDetails::default()
+                })
+                .collect(),
+            raw_json: "{}".into(),
+        })
+        .unwrap();
+}
+
+#[test]
+fn cached_statistics_follow_this_connections_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, games) = generate(&dir);
+    let all = MatchFilter::default();
+    let before = store.overview(ACCOUNT, &all, NOW).unwrap();
+    assert_eq!(
+        store.overview(ACCOUNT, &all, NOW).unwrap(),
+        before,
+        "cached"
+    );
+    detail_a_stub(&mut store, &games);
+    let after = store.overview(ACCOUNT, &all, NOW).unwrap();
+    assert_eq!(after.record.games, before.record.games + 1);
+    let records = store.records(ACCOUNT, &all).unwrap();
+    let kills = records
+        .iter()
+        .find(|r| r.kind == RecordKind::Kills)
+        .unwrap();
+    assert_eq!(kills.value, 99, "{records:?}");
+}
+
+#[test]
+fn cached_statistics_follow_another_connections_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut writer, games) = generate(&dir);
+    let reader = Store::open_read_only(writer.path()).unwrap();
+    let all = MatchFilter::default();
+    let heroes = reader.hero_stats(ACCOUNT, &all).unwrap();
+    let games_before: u64 = heroes.iter().map(|h| h.record.games).sum();
+    detail_a_stub(&mut writer, &games);
+    let heroes = reader.hero_stats(ACCOUNT, &all).unwrap();
+    assert_eq!(
+        heroes.iter().map(|h| h.record.games).sum::<u64>(),
+        games_before + 1
+    );
+}
+
+#[test]
+fn the_overview_follows_the_day_and_the_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let all = MatchFilter::default();
+    // Heroes first: the scan has no Overview yet.
+    store.hero_stats(ACCOUNT, &all).unwrap();
+    let today = store.overview(ACCOUNT, &all, NOW).unwrap();
+    let later = store.overview(ACCOUNT, &all, NOW + 400 * 86_400).unwrap();
+    assert!(!today.activity.is_empty());
+    assert!(later.activity.is_empty(), "a year on, no day has games");
+    let wins = MatchFilter {
+        result: Some(Outcome::Win),
+        ..MatchFilter::default()
+    };
+    let won = store.overview(ACCOUNT, &wins, NOW).unwrap();
+    assert_eq!(
+        won.record.games,
+        games.iter().filter(|g| g.won).count() as u64
+    );
+}
