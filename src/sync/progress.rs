@@ -112,6 +112,20 @@ pub struct FetchProgress {
     pub eta: Option<Duration>,
     /// The request rate currently allowed (lowered after a 429).
     pub rate_limit: f64,
+    /// Time since phase 2 began (a finished run: how long it took).
+    pub elapsed: Duration,
+}
+
+impl FetchProgress {
+    /// Matches settled per second over the whole of phase 2.
+    pub fn average_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.processed as f64 / secs
+        } else {
+            0.0
+        }
+    }
 }
 
 /// What one source is doing in a run.

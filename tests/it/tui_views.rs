@@ -259,6 +259,7 @@ fn fetching() -> Progress {
             per_second: 2.44,
             eta: Some(Duration::from_secs(90)),
             rate_limit: 4.0,
+            elapsed: Duration::from_secs(94),
         },
         fetch_started: true,
         ..collecting()
@@ -591,9 +592,9 @@ fn long_list_scrolled_with_a_scrollbar() {
     press(&mut app, KeyCode::Down);
     let terminal = render(&mut app, 80, 24);
     let screen = text(&terminal);
-    // 14 rows a page: two pages and one row down is the 29th newest.
+    // 13 rows a page: two pages and one row down is the 28th newest.
     let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
-    assert!(selected.contains("7000000171"), "{selected}");
+    assert!(selected.contains("7000000173"), "{selected}");
     insta::assert_snapshot!("long_list_80x24", screen);
     press(&mut app, KeyCode::End);
     let terminal = render(&mut app, 80, 24);
@@ -752,4 +753,144 @@ fn under_no_color_the_selection_and_the_tab_stay_reversed_to_the_edge() {
         "{emphasis}"
     );
     insta::assert_snapshot!("matches_80x24_no_color", emphasis);
+}
+
+// The sync box (issue 10, section 3): what the database holds stays in view,
+// rates and ETAs are never stale, one run's summary does not outlive it.
+
+fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
+    dota_sync::sync::Summary {
+        account_id: ACCOUNT,
+        source: "steam".into(),
+        ids_collected: 450,
+        new_ids: 440,
+        details_fetched: 445,
+        failed: 5,
+        server_errors: 3,
+        given_up: 1,
+        stubs_left: 0,
+        history_capped: true,
+        outcome,
+        sources: Vec::new(),
+    }
+}
+
+fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in\n{screen}"))
+}
+
+#[test]
+fn the_database_line_stays_when_a_notice_arrives() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(fetching());
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice(
+        "steam: slowing to 2.00 requests/s".into(),
+    ));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("› steam: slowing to 2.00 requests/s"), "{screen}");
+    let counts = app.counts();
+    let database = line_with(&screen, "In database:");
+    assert!(
+        database.contains(&format!(
+            "{} matches, {} detailed, {} without data, {} failed, {} given up",
+            counts.matches, counts.detailed, counts.stubs, counts.failed, counts.given_up
+        )),
+        "{database}"
+    );
+    insta::assert_snapshot!("sync_box_notice_80x24", screen);
+}
+
+#[test]
+fn a_paused_run_says_paused_and_shows_no_rate_or_eta() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::Paused,
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    let stats = line_with(&screen, "run: ");
+    assert!(stats.contains("paused"), "{stats}");
+    assert!(!stats.contains("matches/s") && !stats.contains("ETA"), "{stats}");
+    // Running again, the rate and the ETA come back.
+    app.set_progress(fetching());
+    let screen = text(&render(&mut app, 80, 24));
+    let stats = line_with(&screen, "run: ");
+    assert!(stats.contains("2.4 matches/s  ETA 1 min 30 s"), "{stats}");
+}
+
+#[test]
+fn a_finished_run_shows_how_long_it_took_and_its_average_rate() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let mut done = fetching();
+    done.state = SyncState::Done;
+    done.fetch.processed = 450;
+    done.fetch.elapsed = Duration::from_secs(150);
+    app.set_progress(done);
+    let screen = text(&render(&mut app, 80, 24));
+    let stats = line_with(&screen, "run: ");
+    // 450 matches in 150 s: 3.0 a second, not the last recent rate (2.4).
+    assert!(stats.contains("took 2 min 30 s at 3.0 matches/s"), "{stats}");
+    assert!(!stats.contains("ETA"), "{stats}");
+    insta::assert_snapshot!("sync_box_done_80x24", screen);
+}
+
+#[test]
+fn a_new_run_takes_down_the_last_runs_summary() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::Done,
+        ..fetching()
+    });
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Finished(Box::new(summary(
+        dota_sync::sync::RunOutcome::Completed,
+    ))));
+    assert!(app.notice().is_some_and(|n| n.starts_with("Sync complete")));
+    app.set_progress(collecting());
+    assert_eq!(app.notice(), None);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(!screen.contains("Sync complete"), "{screen}");
+    // A notice of the new run itself is kept when its progress moves on.
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice("rate limited: waiting 2 s".into()));
+    app.set_progress(fetching());
+    assert_eq!(app.notice(), Some("rate limited: waiting 2 s"));
+}
+
+#[test]
+fn a_run_that_found_no_api_ends_with_one_clear_line() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::Failed("API appears down: 8 matches are still stubs".into()),
+        ..collecting()
+    });
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Finished(Box::new(summary(
+        dota_sync::sync::RunOutcome::ApiDown,
+    ))));
+    let screen = text(&render(&mut app, 80, 24));
+    let notice = app.notice().unwrap();
+    assert!(notice.starts_with("Sync ended, no answer from the API"), "{notice}");
+    assert!(!screen.to_lowercase().contains("paused"), "{screen}");
+    assert_eq!(screen.matches("API").count(), 1, "{screen}");
+}
+
+#[test]
+fn a_rate_limit_reads_as_rate_limited_never_api_down() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::RateLimited {
+            retry_in: Duration::from_secs(1),
+        },
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.lines().next().unwrap().ends_with("rate limited, resuming in 1 s"), "{screen}");
+    assert!(!screen.contains("API down"), "{screen}");
 }

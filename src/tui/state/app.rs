@@ -107,6 +107,8 @@ pub struct App {
     pub(in crate::tui) progress: Progress,
     /// The last notice from the engine or the UI itself (sanitised).
     pub(in crate::tui) notice: Option<String>,
+    /// The notice a run's end left, taken down when the next run starts.
+    run_summary: Option<String>,
     /// The last database error (one line); the UI keeps running.
     pub(in crate::tui) error: Option<String>,
     pub(in crate::tui) view: View,
@@ -165,6 +167,7 @@ impl App {
             store,
             progress: Progress::default(),
             notice: None,
+            run_summary: None,
             error: None,
             view: View::Overview,
             help_open: false,
@@ -385,6 +388,14 @@ impl App {
             } else {
                 0
             };
+            // A new run: the last one's summary no longer describes it.
+            if progress.state.is_running()
+                && !self.progress.state.is_running()
+                && self.run_summary.is_some()
+                && self.notice == self.run_summary
+            {
+                self.notice = None;
+            }
             self.progress = progress;
             self.dirty = true;
             if source_lines != self.source_lines {
@@ -414,6 +425,7 @@ impl App {
             }
             SyncEvent::Finished(summary) => {
                 self.notice = Some(finished_notice(&summary));
+                self.run_summary = self.notice.clone();
                 self.stale = Stale::everything();
                 self.slow_due_at_tick = self.ticks;
                 self.dirty = true;
@@ -859,15 +871,21 @@ fn finished_notice(summary: &crate::sync::Summary) -> String {
     let how = match &summary.outcome {
         RunOutcome::Completed => "Sync complete".to_string(),
         RunOutcome::Stopped => "Sync stopped".to_string(),
-        RunOutcome::ApiDown => "Sync paused: the API is down".to_string(),
+        // One reason, whether the API is down or the network unreachable:
+        // from here the two look the same (ARCHITECTURE.md, "The TUI").
+        RunOutcome::ApiDown => "Sync ended, no answer from the API (down, or no network)".to_string(),
         RunOutcome::DailyLimit { resets_at } => format!(
             "Daily API limit reached (resets {})",
             resets_at.format("%Y-%m-%d %H:%M UTC")
         ),
         RunOutcome::Fatal { message } => format!("Sync failed: {}", sanitize(message)),
     };
+    let advice = match summary.outcome {
+        RunOutcome::ApiDown => "; s tries again",
+        _ => "",
+    };
     format!(
-        "{how}: {} new IDs, {} details fetched, {} failed, {} still without data",
+        "{how}: {} new IDs, {} details fetched, {} failed, {} still without data{advice}",
         summary.new_ids, summary.details_fetched, summary.failed, summary.stubs_left
     )
 }

@@ -1,5 +1,6 @@
 //! The sync block: both phases in the public wording, a gauge for phase 2,
-//! throughput, counters and the last notice.
+//! throughput and this run's counters, one line per source, what the
+//! database holds (always shown), and the last notice.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,19 +18,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let rows = Layout::vertical(vec![
         Constraint::Length(1);
-        4 + usize::from(app.source_lines)
+        5 + usize::from(app.source_lines)
     ])
     .split(inner);
 
     let progress = &app.progress;
     frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);
     frame.render_widget(phase2_gauge(progress), rows[1]);
-    frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
+    frame.render_widget(
+        Paragraph::new(stats_line(progress, rows[2].width)),
+        rows[2],
+    );
     let lines = usize::from(app.source_lines);
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
         frame.render_widget(Paragraph::new(source_line(source)), *row);
     }
-    frame.render_widget(Paragraph::new(notice_line(app)), rows[3 + lines]);
+    frame.render_widget(Paragraph::new(database_line(app)), rows[3 + lines]);
+    frame.render_widget(Paragraph::new(notice_line(app)), rows[4 + lines]);
 }
 
 /// One source of a several-source run: its rate, counts and state.
@@ -98,43 +103,58 @@ fn phase2_gauge(progress: &Progress) -> Gauge<'static> {
         .use_unicode(true)
 }
 
-fn stats_line(progress: &Progress) -> Line<'static> {
+/// How fast, and how long: the recent rate and an ETA while fetching;
+/// `paused` (no stale rate or ETA) while paused; once the run is over, how
+/// long phase 2 took and its average rate. Then this run's counters, one
+/// per match (a retry during the run replaces the match's failure).
+fn stats_line(progress: &Progress, width: u16) -> Line<'static> {
     let fetch = &progress.fetch;
-    let eta = match fetch.eta {
-        Some(left) if progress.fetch_started => format::eta(left),
-        _ => "-".into(),
-    };
     let sep = || Span::styled("  ", theme::dim());
-    Line::from(vec![
-        Span::raw(format::rate(fetch.per_second)),
+    let mut spans = match &progress.state {
+        _ if !progress.fetch_started => vec![
+            Span::raw(format::rate(0.0)),
+            sep(),
+            Span::styled("ETA ", theme::dim()),
+            Span::raw("-"),
+        ],
+        SyncState::Paused => vec![Span::styled("paused", theme::failed())],
+        state if state.is_running() => vec![
+            Span::raw(format::rate(fetch.per_second)),
+            sep(),
+            Span::styled("ETA ", theme::dim()),
+            Span::raw(fetch.eta.map_or_else(|| "-".into(), format::eta)),
+        ],
+        _ => vec![
+            Span::styled("took ", theme::dim()),
+            Span::raw(format::eta(fetch.elapsed)),
+            Span::styled(" at ", theme::dim()),
+            Span::raw(format::rate(fetch.average_per_second())),
+        ],
+    };
+    let comma = || Span::styled(", ", theme::dim());
+    spans.extend([
         sep(),
-        Span::styled("ETA ", theme::dim()),
-        Span::raw(eta),
-        sep(),
+        Span::styled("run: ", theme::dim()),
         Span::styled(format!("{} ok", fetch.succeeded), theme::win()),
-        sep(),
+        comma(),
         Span::styled(format!("{} failed", fetch.failed), theme::failed()),
-        Span::styled(
-            format!(" ({} server errors)", fetch.server_errors),
-            theme::dim(),
-        ),
-        sep(),
+    ]);
+    let tail = [
+        comma(),
         Span::styled(format!("{} given up", fetch.given_up), theme::given_up()),
-    ])
+    ];
+    // The server errors only where they fit: the rest must, at 80 columns.
+    let servers = Span::styled(format!(" ({} server)", fetch.server_errors), theme::dim());
+    let used: usize = spans.iter().chain(&tail).map(Span::width).sum();
+    if fetch.server_errors > 0 && used + servers.width() <= usize::from(width) {
+        spans.push(servers);
+    }
+    spans.extend(tail);
+    Line::from(spans)
 }
 
-/// The last problem reading the database, else the last notice, else what
-/// the database holds.
-fn notice_line(app: &App) -> Line<'static> {
-    if let Some(error) = &app.error {
-        return Line::styled(error.clone(), theme::error());
-    }
-    if let Some(notice) = &app.notice {
-        return Line::from(vec![
-            Span::styled("› ", theme::dim()),
-            Span::raw(notice.clone()),
-        ]);
-    }
+/// What the database holds for the account: the same counts as the tabs'.
+fn database_line(app: &App) -> Line<'static> {
     let c = app.counts;
     Line::styled(
         format!(
@@ -143,4 +163,18 @@ fn notice_line(app: &App) -> Line<'static> {
         ),
         theme::dim(),
     )
+}
+
+/// The last problem reading the database, else the last notice.
+fn notice_line(app: &App) -> Line<'static> {
+    if let Some(error) = &app.error {
+        return Line::styled(error.clone(), theme::error());
+    }
+    match &app.notice {
+        Some(notice) => Line::from(vec![
+            Span::styled("› ", theme::dim()),
+            Span::raw(notice.clone()),
+        ]),
+        None => Line::default(),
+    }
 }
