@@ -319,9 +319,7 @@ fn record_written<S: MatchSource>(
                 counters.failed += 1;
                 counters.server_errors += u64::from(server);
                 counters.given_up += u64::from(given_up && counted);
-                tally
-                    .failed
-                    .insert(match_id, (server, given_up && counted));
+                tally.failed.insert(match_id, (server, given_up && counted));
                 run.channels.emit(SyncEvent::MatchFailed {
                     match_id,
                     reason: error.short(),

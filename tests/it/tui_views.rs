@@ -791,7 +791,10 @@ fn the_database_line_stays_when_a_notice_arrives() {
         "steam: slowing to 2.00 requests/s".into(),
     ));
     let screen = text(&render(&mut app, 80, 24));
-    assert!(screen.contains("› steam: slowing to 2.00 requests/s"), "{screen}");
+    assert!(
+        screen.contains("› steam: slowing to 2.00 requests/s"),
+        "{screen}"
+    );
     let counts = app.counts();
     let database = line_with(&screen, "In database:");
     assert!(
@@ -815,7 +818,10 @@ fn a_paused_run_says_paused_and_shows_no_rate_or_eta() {
     let screen = text(&render(&mut app, 80, 24));
     let stats = line_with(&screen, "run: ");
     assert!(stats.contains("paused"), "{stats}");
-    assert!(!stats.contains("matches/s") && !stats.contains("ETA"), "{stats}");
+    assert!(
+        !stats.contains("matches/s") && !stats.contains("ETA"),
+        "{stats}"
+    );
     // Running again, the rate and the ETA come back.
     app.set_progress(fetching());
     let screen = text(&render(&mut app, 80, 24));
@@ -835,7 +841,10 @@ fn a_finished_run_shows_how_long_it_took_and_its_average_rate() {
     let screen = text(&render(&mut app, 80, 24));
     let stats = line_with(&screen, "run: ");
     // 450 matches in 150 s: 3.0 a second, not the last recent rate (2.4).
-    assert!(stats.contains("took 2 min 30 s at 3.0 matches/s"), "{stats}");
+    assert!(
+        stats.contains("took 2 min 30 s at 3.0 matches/s"),
+        "{stats}"
+    );
     assert!(!stats.contains("ETA"), "{stats}");
     insta::assert_snapshot!("sync_box_done_80x24", screen);
 }
@@ -857,7 +866,9 @@ fn a_new_run_takes_down_the_last_runs_summary() {
     let screen = text(&render(&mut app, 80, 24));
     assert!(!screen.contains("Sync complete"), "{screen}");
     // A notice of the new run itself is kept when its progress moves on.
-    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice("rate limited: waiting 2 s".into()));
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice(
+        "rate limited: waiting 2 s".into(),
+    ));
     app.set_progress(fetching());
     assert_eq!(app.notice(), Some("rate limited: waiting 2 s"));
 }
@@ -875,7 +886,10 @@ fn a_run_that_found_no_api_ends_with_one_clear_line() {
     ))));
     let screen = text(&render(&mut app, 80, 24));
     let notice = app.notice().unwrap();
-    assert!(notice.starts_with("Sync ended, no answer from the API"), "{notice}");
+    assert!(
+        notice.starts_with("Sync ended, no answer from the API"),
+        "{notice}"
+    );
     assert!(!screen.to_lowercase().contains("paused"), "{screen}");
     assert_eq!(screen.matches("API").count(), 1, "{screen}");
 }
@@ -891,6 +905,117 @@ fn a_rate_limit_reads_as_rate_limited_never_api_down() {
         ..fetching()
     });
     let screen = text(&render(&mut app, 80, 24));
-    assert!(screen.lines().next().unwrap().ends_with("rate limited, resuming in 1 s"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("rate limited, resuming in 1 s"),
+        "{screen}"
+    );
     assert!(!screen.contains("API down"), "{screen}");
+}
+
+/// Issue 10: `1501/1501` for 1,500 matches after `r`, "35 failed" beside
+/// "Errors (34)". A real run against the simulator: one match fails and is
+/// retried (`r`) during the run, another fails for good. The sync box's
+/// numbers then agree with each other and with the database.
+#[tokio::test]
+async fn the_sync_box_counts_agree_with_the_database_after_failures_and_a_retry() {
+    use crate::common::{config, db, options, script, start, steam};
+    use dota_sync::sync::{Channels, SyncEvent};
+
+    let plan = script(&[
+        ("account0:0".to_string(), &["not_found", "ok"][..]),
+        ("account0:1".to_string(), &["not_found"][..]),
+    ]);
+    let sim = start(config(1, 20, plan)).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (retried, failing) = (account.match_ids[0], account.match_ids[1]);
+    let (_dir, path) = db();
+    let store = std::sync::Arc::new(std::sync::Mutex::new(Store::open(&path).unwrap()));
+    let (progress_tx, progress) = tokio::sync::watch::channel(Progress::default());
+    let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let (_pause_tx, paused) = tokio::sync::watch::channel(false);
+    let channels = Channels {
+        progress: progress_tx,
+        events: Some(events_tx),
+        cancel: Default::default(),
+        paused,
+        urgent: Default::default(),
+    };
+    let urgent = channels.urgent.clone();
+    let mut run_options = options(account.account_id);
+    // Slow enough that the retry lands while the run still goes.
+    run_options.rate = 10.0;
+    let source = steam(&sim);
+    let run = tokio::spawn(async move {
+        dota_sync::sync::run(
+            std::slice::from_ref(&source),
+            &store,
+            &run_options,
+            &channels,
+        )
+        .await
+        .unwrap()
+    });
+    let mut asked = false;
+    while let Some(event) = events.recv().await {
+        match event {
+            SyncEvent::MatchFailed { match_id, .. } if match_id == retried && !asked => {
+                asked = true;
+                urgent.push(retried);
+            }
+            SyncEvent::Finished(_) => break,
+            _ => {}
+        }
+    }
+    let summary = run.await.unwrap();
+    assert!(asked, "the retried match failed first");
+    let end = progress.borrow().clone();
+    let counts = Store::open(&path)
+        .unwrap()
+        .counts(Some(account.account_id))
+        .unwrap();
+    assert_eq!(counts.matches, 20);
+    assert_eq!(
+        (counts.detailed, counts.failed, counts.given_up),
+        (19, 1, 0)
+    );
+    assert_eq!(crate::common::row_state(&path, retried).0, Some(1));
+    assert_eq!(crate::common::row_state(&path, failing).0, Some(0));
+    // One per match: the retried match is counted once, as saved.
+    assert_eq!(
+        (end.fetch.total, end.fetch.processed),
+        (counts.matches, counts.matches)
+    );
+    assert_eq!(end.fetch.succeeded, counts.detailed);
+    assert_eq!(end.fetch.failed, counts.failed + counts.given_up);
+    assert_eq!((summary.details_fetched, summary.failed), (19, 1));
+
+    // And on screen, beside the Errors tab's count (the app blocks on its
+    // loader, so off the runtime's thread).
+    let account_id = account.account_id;
+    let screen = tokio::task::spawn_blocking(move || {
+        let fixture = Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::copy(&path, fixture.db_path()).unwrap();
+        let mut app = fixture.app(Some(account_id));
+        app.set_progress(end);
+        text(&render(&mut app, 120, 40))
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("Fetching match details: 20/20"), "{screen}");
+    assert!(
+        screen.contains("run: 19 ok, 1 failed, 0 given up"),
+        "{screen}"
+    );
+    assert!(
+        screen
+            .contains("In database: 20 matches, 19 detailed, 0 without data, 1 failed, 0 given up"),
+        "{screen}"
+    );
+    assert!(screen.contains("6 Errors (1)"), "{screen}");
 }

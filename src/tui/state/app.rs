@@ -873,7 +873,9 @@ fn finished_notice(summary: &crate::sync::Summary) -> String {
         RunOutcome::Stopped => "Sync stopped".to_string(),
         // One reason, whether the API is down or the network unreachable:
         // from here the two look the same (ARCHITECTURE.md, "The TUI").
-        RunOutcome::ApiDown => "Sync ended, no answer from the API (down, or no network)".to_string(),
+        RunOutcome::ApiDown => {
+            "Sync ended, no answer from the API (down, or no network)".to_string()
+        }
         RunOutcome::DailyLimit { resets_at } => format!(
             "Daily API limit reached (resets {})",
             resets_at.format("%Y-%m-%d %H:%M UTC")

@@ -25,10 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let progress = &app.progress;
     frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);
     frame.render_widget(phase2_gauge(progress), rows[1]);
-    frame.render_widget(
-        Paragraph::new(stats_line(progress, rows[2].width)),
-        rows[2],
-    );
+    frame.render_widget(Paragraph::new(stats_line(progress, rows[2].width)), rows[2]);
     let lines = usize::from(app.source_lines);
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
         frame.render_widget(Paragraph::new(source_line(source)), *row);
