@@ -410,7 +410,7 @@ impl Store {
             "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
               WHERE am.account_id = ?1 AND m.has_details = 0
-              ORDER BY m.last_fetch_attempt DESC, m.match_id DESC LIMIT ?2",
+              ORDER BY m.fetch_error, m.match_id DESC LIMIT ?2",
             params![account_id, limit as i64],
             |r| {
                 Ok(ErrorRow {

@@ -70,6 +70,23 @@ pub fn when_text(text: &str, clock: &Clock) -> String {
     }
 }
 
+/// When an attempt was made, for the errors view: like [`when_text`], but
+/// to the second within the last minute, where a run's failures land (so
+/// rows a few seconds apart do not all read `just now`).
+pub fn attempt_when(text: &str, clock: &Clock) -> String {
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(instant) => {
+            let instant = instant.with_timezone(&Utc);
+            match clock.now().signed_duration_since(instant).num_seconds() {
+                0 => "just now".into(),
+                age @ 1..60 => format!("{age} s ago"),
+                _ => when_instant(instant, clock),
+            }
+        }
+        Err(_) => sanitize(text),
+    }
+}
+
 /// A match duration in seconds as `42:07` (minutes are not wrapped into
 /// hours: players read long games as `72:30`).
 pub fn match_duration(seconds: i64) -> String {

@@ -1019,3 +1019,61 @@ async fn the_sync_box_counts_agree_with_the_database_after_failures_and_a_retry(
     );
     assert!(screen.contains("6 Errors (1)"), "{screen}");
 }
+
+/// Issue 10: the errors view sorted by the last attempt to the second but
+/// showed "just now" on every row. It sorts by what it shows (the reason,
+/// then the newest match), and attempts within the last minute read to
+/// the second.
+#[test]
+fn errors_sort_by_the_reason_shown_and_recent_attempts_differ() {
+    let fixture = fixture();
+    let base = 8_000_000_000;
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    store.record_failure(base + 3, "timeout").unwrap();
+    store
+        .record_failure(base + 2, "HTTP 502 Bad Gateway")
+        .unwrap();
+    store.record_failure(base + 1, "timeout").unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE matches SET last_fetch_attempt = CASE match_id
+                 WHEN ?1 THEN '2026-03-10T11:59:55Z' ELSE '2026-03-10T11:59:20Z' END
+              WHERE match_id IN (?1, ?2, ?3)",
+            [base + 3, base + 2, base + 1],
+        )
+        .unwrap();
+    drop(store);
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('6'));
+    let screen = text(&render(&mut app, 120, 40));
+    let order: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.trim_start_matches(['▶', ' ']).split_whitespace().next())
+        .filter(|w| w.starts_with("800000000"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "8000000008",
+            "8000000002",
+            "8000000007",
+            "8000000003",
+            "8000000001"
+        ],
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "8000000003").contains("5 s ago"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "8000000002").contains("40 s ago"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "8000000008").contains("10 min ago"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("errors_sorted_120x40", screen);
+}
