@@ -83,10 +83,13 @@ struct Tally {
     all: Throughput,
     total: u64,
     started: Instant,
-    /// Matches whose failure this run counted: (a server error, given up).
+    /// Matches whose failure this run recorded: (a server error, given up,
+    /// counted against the match).
     /// A retry asked for during the run takes its failure back, so the
     /// counters stay one per match (ARCHITECTURE.md, "Progress wording").
-    failed: std::collections::HashMap<i64, (bool, bool)>,
+    failed: std::collections::HashMap<i64, (bool, bool, bool)>,
+    /// Failures that were not the match's fault (its row keeps its state).
+    uncounted: u64,
 }
 
 /// Requests a source keeps in flight: enough that latency does not waste
@@ -113,6 +116,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         total: queue.len() as u64,
         started: Instant::now(),
         failed: Default::default(),
+        uncounted: 0,
     };
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
     let mut writer = Writer::start(
@@ -319,7 +323,10 @@ fn record_written<S: MatchSource>(
                 counters.failed += 1;
                 counters.server_errors += u64::from(server);
                 counters.given_up += u64::from(given_up && counted);
-                tally.failed.insert(match_id, (server, given_up && counted));
+                tally.uncounted += u64::from(!counted);
+                tally
+                    .failed
+                    .insert(match_id, (server, given_up && counted, counted));
                 run.channels.emit(SyncEvent::MatchFailed {
                     match_id,
                     reason: error.short(),
@@ -400,6 +407,7 @@ fn publish<S: MatchSource>(
         p.fetch.failed = counters.failed;
         p.fetch.server_errors = counters.server_errors;
         p.fetch.given_up = counters.given_up;
+        p.fetch.uncounted = tally.uncounted;
         p.fetch.per_second = per_second;
         p.fetch.elapsed = now.saturating_duration_since(tally.started);
         p.fetch.rate_limit = sources.iter().map(|s| s.rate_limit).sum();
@@ -447,8 +455,9 @@ async fn take_urgent<S: MatchSource>(
             continue;
         }
         match tally.failed.remove(&wanted.match_id) {
-            Some((server, given_up)) => {
+            Some((server, given_up, counted)) => {
                 counters.failed -= 1;
+                tally.uncounted -= u64::from(!counted);
                 counters.server_errors -= u64::from(server);
                 counters.given_up -= u64::from(given_up);
             }

@@ -106,6 +106,10 @@ pub struct FetchProgress {
     pub server_errors: u64,
     /// Failures that used up a match's last attempt.
     pub given_up: u64,
+    /// Of the failures, those not the match's fault (the API down, a
+    /// timeout): its row keeps its state, and the database counts it as
+    /// without data rather than failed.
+    pub uncounted: u64,
     /// Recent throughput, matches per second.
     pub per_second: f64,
     /// Time left at the recent throughput.

@@ -25,7 +25,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let progress = &app.progress;
     frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);
     frame.render_widget(phase2_gauge(progress), rows[1]);
-    frame.render_widget(Paragraph::new(stats_line(progress, rows[2].width)), rows[2]);
+    frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
     let lines = usize::from(app.source_lines);
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
         frame.render_widget(Paragraph::new(source_line(source)), *row);
@@ -104,7 +104,7 @@ fn phase2_gauge(progress: &Progress) -> Gauge<'static> {
 /// `paused` (no stale rate or ETA) while paused; once the run is over, how
 /// long phase 2 took and its average rate. Then this run's counters, one
 /// per match (a retry during the run replaces the match's failure).
-fn stats_line(progress: &Progress, width: u16) -> Line<'static> {
+fn stats_line(progress: &Progress) -> Line<'static> {
     let fetch = &progress.fetch;
     let sep = || Span::styled("  ", theme::dim());
     let mut spans = match &progress.state {
@@ -124,29 +124,38 @@ fn stats_line(progress: &Progress, width: u16) -> Line<'static> {
         _ => vec![
             Span::styled("took ", theme::dim()),
             Span::raw(format::eta(fetch.elapsed)),
-            Span::styled(" at ", theme::dim()),
-            Span::raw(format::rate(fetch.average_per_second())),
+            Span::styled(", avg ", theme::dim()),
+            // Short: with the counters it must fit 80 columns.
+            Span::raw(format!("{:.1}/s", fetch.average_per_second())),
         ],
     };
     let comma = || Span::styled(", ", theme::dim());
+    // Failed as the database counts it (the match's own fault); failures
+    // of the API leave the row as it was and are named apart.
+    let counted = fetch.failed.saturating_sub(fetch.uncounted);
     spans.extend([
         sep(),
         Span::styled("run: ", theme::dim()),
         Span::styled(format!("{} ok", fetch.succeeded), theme::win()),
         comma(),
-        Span::styled(format!("{} failed", fetch.failed), theme::failed()),
+        Span::styled(format!("{counted} failed"), theme::failed()),
     ]);
-    let tail = [
+    if fetch.uncounted > 0 {
+        spans.extend([
+            comma(),
+            Span::styled(
+                match fetch.uncounted {
+                    1 => "1 API error".to_string(),
+                    n => format!("{n} API errors"),
+                },
+                theme::failed(),
+            ),
+        ]);
+    }
+    spans.extend([
         comma(),
         Span::styled(format!("{} given up", fetch.given_up), theme::given_up()),
-    ];
-    // The server errors only where they fit: the rest must, at 80 columns.
-    let servers = Span::styled(format!(" ({} server)", fetch.server_errors), theme::dim());
-    let used: usize = spans.iter().chain(&tail).map(Span::width).sum();
-    if fetch.server_errors > 0 && used + servers.width() <= usize::from(width) {
-        spans.push(servers);
-    }
-    spans.extend(tail);
+    ]);
     Line::from(spans)
 }
 
