@@ -823,11 +823,33 @@ fn a_paused_run_says_paused_and_shows_no_rate_or_eta() {
         !stats.contains("matches/s") && !stats.contains("ETA"),
         "{stats}"
     );
-    // Running again, the rate and the ETA come back.
-    app.set_progress(fetching());
+    // A source line of a paused two-source run: paused, not its last rate.
+    let steam = dota_sync::sync::SourceProgress {
+        kind: dota_sync::source::SourceKind::Steam,
+        state: dota_sync::sync::SourceState::Running,
+        per_second: 1.9,
+        rate_limit: 2.0,
+        requests: 120,
+        fetched: 100,
+        failed: 12,
+    };
+    let opendota = dota_sync::sync::SourceProgress {
+        kind: dota_sync::source::SourceKind::OpenDota,
+        ..steam.clone()
+    };
+    app.set_progress(Progress {
+        state: SyncState::Paused,
+        sources: vec![steam, opendota],
+        ..fetching()
+    });
     let screen = text(&render(&mut app, 80, 24));
-    let stats = line_with(&screen, "run: ");
-    assert!(stats.contains("2.4 matches/s  ETA 1 min 30 s"), "{stats}");
+    assert!(!screen.contains("matches/s"), "{screen}");
+    let steam_line = line_with(&screen, "│steam");
+    assert!(
+        steam_line.contains("paused  100 fetched  12 failed"),
+        "{steam_line}"
+    );
+    assert!(!steam_line.contains("running"), "{steam_line}");
 }
 
 #[test]

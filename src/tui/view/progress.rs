@@ -27,31 +27,47 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(phase2_gauge(progress), rows[1]);
     frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
     let lines = usize::from(app.source_lines);
+    let paused = progress.state == SyncState::Paused;
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
-        frame.render_widget(Paragraph::new(source_line(source)), *row);
+        frame.render_widget(Paragraph::new(source_line(source, paused)), *row);
     }
-    frame.render_widget(Paragraph::new(database_line(app)), rows[3 + lines]);
+    frame.render_widget(
+        Paragraph::new(database_line(app, rows[3 + lines].width)),
+        rows[3 + lines],
+    );
     frame.render_widget(Paragraph::new(notice_line(app)), rows[4 + lines]);
 }
 
-/// One source of a several-source run: its rate, counts and state.
-fn source_line(source: &SourceProgress) -> Line<'static> {
+/// One source of a several-source run: its rate, counts and state; while
+/// the run is paused, `paused` in place of a stale rate.
+fn source_line(source: &SourceProgress, paused: bool) -> Line<'static> {
     let state_style = match source.state {
         SourceState::Running | SourceState::Finished => theme::win(),
         SourceState::Paused { .. } => theme::failed(),
         SourceState::Down | SourceState::OutOfCalls { .. } => theme::error(),
     };
     let sep = || Span::styled("  ", theme::dim());
-    Line::from(vec![
+    let (rate, state, state_style) = if paused && source.state == SourceState::Running {
+        (Span::styled("paused", theme::failed()), None, state_style)
+    } else {
+        (
+            Span::raw(format::rate(source.per_second)),
+            Some(source.state.label()),
+            state_style,
+        )
+    };
+    let mut spans = vec![
         Span::styled(format!("{:<9}", source.kind.as_str()), theme::title()),
-        Span::raw(format::rate(source.per_second)),
+        rate,
         sep(),
         Span::styled(format!("{} fetched", source.fetched), theme::win()),
         sep(),
         Span::styled(format!("{} failed", source.failed), theme::failed()),
-        sep(),
-        Span::styled(source.state.label(), state_style),
-    ])
+    ];
+    if let Some(state) = state {
+        spans.extend([sep(), Span::styled(state, state_style)]);
+    }
+    Line::from(spans)
 }
 
 /// Whether this session has seen a run at all (the engine publishes a
@@ -159,16 +175,23 @@ fn stats_line(progress: &Progress) -> Line<'static> {
     Line::from(spans)
 }
 
-/// What the database holds for the account: the same counts as the tabs'.
-fn database_line(app: &App) -> Line<'static> {
+/// What the database holds for the account: the same counts as the tabs',
+/// in fewer words when the full ones do not fit.
+fn database_line(app: &App, width: u16) -> Line<'static> {
     let c = app.counts;
-    Line::styled(
+    let full = format!(
+        "In database: {} matches, {} detailed, {} without data, {} failed, {} given up",
+        c.matches, c.detailed, c.stubs, c.failed, c.given_up
+    );
+    let text = if full.chars().count() <= usize::from(width) {
+        full
+    } else {
         format!(
-            "In database: {} matches, {} detailed, {} without data, {} failed, {} given up",
+            "In database: {} · {} detailed · {} no data · {} failed · {} given up",
             c.matches, c.detailed, c.stubs, c.failed, c.given_up
-        ),
-        theme::dim(),
-    )
+        )
+    };
+    Line::styled(text, theme::dim())
 }
 
 /// The last problem reading the database, else the last notice.
