@@ -46,6 +46,15 @@ pub fn when(start_time: i64, clock: &Clock) -> String {
     when_instant(instant, clock)
 }
 
+/// A start time in full, for the details: `2026-03-10 11:55` (local time;
+/// UTC under a fixed clock). 0 or negative: unknown.
+pub fn date_time(start_time: i64, clock: &Clock) -> String {
+    match DateTime::<Utc>::from_timestamp(start_time, 0).filter(|_| start_time > 0) {
+        Some(instant) => clock.local(instant).format("%Y-%m-%d %H:%M").to_string(),
+        None => "unknown".into(),
+    }
+}
+
 /// Like [`when`], for an instant already parsed.
 pub fn when_instant(instant: DateTime<Utc>, clock: &Clock) -> String {
     let age = clock.now().signed_duration_since(instant).num_seconds();

@@ -1107,3 +1107,58 @@ fn errors_sort_by_the_reason_shown_and_recent_attempts_differ() {
     );
     insta::assert_snapshot!("errors_sorted_120x40", screen);
 }
+
+/// Issue 10: details show level, tower damage, healing, the start time in
+/// full and the items in groups; narrow, the columns scroll sideways with
+/// `→`/`l` and `←`/`h` (the hero's stays), said in the hint bar.
+#[test]
+fn details_scroll_sideways_when_narrow_and_show_every_stat() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("3 h ago (2026-03-10 09:00)"), "{screen}");
+    let header = line_with(&screen, "Radiant victory  Player");
+    for column in ["Lvl", "K/D/A", "GPM/XPM", "Dmg", "Twr"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(!header.contains("Items"), "no room at 80 columns: {header}");
+    assert!(line_with(&screen, "Juggernaut (tracked)").contains("Inventory Blink Dagger"));
+    assert!(screen.contains("Neutral Mirror Shield"), "{screen}");
+    assert!(
+        line_with(&screen, " q quit").contains("→ columns"),
+        "{screen}"
+    );
+
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Right);
+    }
+    press(&mut app, KeyCode::Char('l'));
+    let screen = text(&render(&mut app, 80, 24));
+    let header = line_with(&screen, "◀Radiant victory");
+    assert!(
+        !header.contains("Player") && !header.contains("GPM/XPM"),
+        "{header}"
+    );
+    assert!(header.contains("Twr") && header.contains("Heal") && header.contains("Items"));
+    // The hero stays, the row is still the tracked player's; the items end in `…`.
+    let own = line_with(&screen, "▶Juggernaut");
+    assert!(
+        own.contains("Blink Dagger") && own.trim_end_matches('│').trim_end().ends_with('…'),
+        "{own}"
+    );
+    insta::assert_snapshot!("details_scrolled_80x24", screen);
+
+    // `j` goes to the next match and keeps the columns; `h` goes back.
+    press(&mut app, KeyCode::Char('j'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Match 8000000008"), "{screen}");
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Char('h'));
+    }
+    press(&mut app, KeyCode::Char('k'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Match 8000000009"), "{screen}");
+    assert!(line_with(&screen, "Radiant victory  Player").contains("Lvl"));
+}

@@ -78,6 +78,10 @@ pub struct Details {
     pub tracked_slot: Option<i64>,
 }
 
+/// Columns of a details team table that can scroll away (all but the
+/// hero's): the offset stops at the last one.
+pub const DETAILS_COLUMNS: u16 = 10;
+
 /// The filter typed after `/`, and the filter it reads as.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterInput {
@@ -109,6 +113,9 @@ pub struct App {
     pub(in crate::tui) notice: Option<String>,
     /// The notice a run's end left, taken down when the next run starts.
     run_summary: Option<String>,
+    /// Details: how many columns after the hero's are scrolled away (kept
+    /// from match to match, so `j`/`k` compare like with like).
+    pub(in crate::tui) details_column: u16,
     /// The last database error (one line); the UI keeps running.
     pub(in crate::tui) error: Option<String>,
     pub(in crate::tui) view: View,
@@ -168,6 +175,7 @@ impl App {
             progress: Progress::default(),
             notice: None,
             run_summary: None,
+            details_column: 0,
             error: None,
             view: View::Overview,
             help_open: false,
@@ -618,6 +626,10 @@ impl App {
             }
             Action::Click { column, row } => self.click(column, row),
             Action::Suspend => self.effects.push(Effect::Suspend),
+            Action::ColumnsLeft => self.details_column = self.details_column.saturating_sub(1),
+            Action::ColumnsRight => {
+                self.details_column = (self.details_column + 1).min(DETAILS_COLUMNS - 1)
+            }
         }
         None
     }
