@@ -1162,3 +1162,37 @@ fn details_scroll_sideways_when_narrow_and_show_every_stat() {
     assert!(screen.contains("Match 8000000009"), "{screen}");
     assert!(line_with(&screen, "Radiant victory  Player").contains("Lvl"));
 }
+
+/// Issue 10: wide terminals get side, K/D/A ratio, GPM and lobby, and the
+/// items where there is room for them; cut text ends with `…`.
+#[test]
+fn the_wider_the_terminal_the_more_match_columns() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let screen = text(&render(&mut app, 80, 24));
+    let header = line_with(&screen, "Match ID");
+    assert!(
+        !header.contains("Side") && !header.contains("GPM"),
+        "{header}"
+    );
+
+    let screen = text(&render(&mut app, 120, 40));
+    let header = line_with(&screen, "Match ID");
+    for column in ["Side", "KDA", "GPM", "Lobby"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(!header.contains("Items"), "no room at 120: {header}");
+    // Dazzle, as Dire (slot 130): 9/3/14 is (9 + 14) / 3 = 7.7, 575 GPM.
+    let dazzle = line_with(&screen, "Dazzle");
+    assert!(
+        dazzle.contains("L   Dire    9/3/14     7.7  42:07  575"),
+        "{dazzle}"
+    );
+
+    let screen = text(&render(&mut app, 160, 40));
+    assert!(line_with(&screen, "Match ID").contains("Items"));
+    let row = line_with(&screen, "Dazzle");
+    assert!(row.contains("Blink Dagger, Power Treads"), "{row}");
+    assert!(row.trim_end().ends_with('…'), "{row}");
+    insta::assert_snapshot!("matches_160x40", screen);
+}
