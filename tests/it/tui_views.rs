@@ -1105,7 +1105,7 @@ fn errors_sort_by_the_reason_shown_and_recent_attempts_differ() {
         line_with(&screen, "8000000008").contains("10 min ago"),
         "{screen}"
     );
-    insta::assert_snapshot!("errors_sorted_120x40", screen);
+    snapshot_tab(&mut app, "errors_sorted");
 }
 
 /// Issue 10: details show level, tower damage, healing, the start time in
@@ -1130,6 +1130,8 @@ fn details_scroll_sideways_when_narrow_and_show_every_stat() {
         line_with(&screen, " q quit").contains("→ columns"),
         "{screen}"
     );
+    // Wide, narrow and under NO_COLOR (the tracked row: `▶` and reverse).
+    snapshot_tab(&mut app, "details");
 
     for _ in 0..5 {
         press(&mut app, KeyCode::Right);
