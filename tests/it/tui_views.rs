@@ -1119,6 +1119,11 @@ fn details_scroll_sideways_when_narrow_and_show_every_stat() {
     press(&mut app, KeyCode::Enter);
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("3 h ago (2026-03-10 09:00)"), "{screen}");
+    // Cut at 80 columns, the summary ends with `…`.
+    assert!(
+        line_with(&screen, "Radiant victory ·").ends_with("· s…│"),
+        "{screen}"
+    );
     let header = line_with(&screen, "Radiant victory  Player");
     for column in ["Lvl", "K/D/A", "GPM/XPM", "Dmg", "Twr"] {
         assert!(header.contains(column), "{header}");

@@ -84,10 +84,9 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(summary_line(
-            view,
-            &app.settings.clock,
-            details.tracked_slot,
+        Paragraph::new(fit(
+            summary_line(view, &app.settings.clock, details.tracked_slot),
+            usize::from(summary.width),
         )),
         summary,
     );
@@ -144,6 +143,27 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             tracked_items,
         );
     }
+}
+
+/// `line` cut to `width` columns, ending with `…` where it was cut.
+fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let len = span.content.chars().count();
+        if len <= left {
+            left -= len;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(left).collect();
+        spans.push(Span::styled(format!("{cut}…"), span.style));
+        break;
+    }
+    Line::from(spans)
 }
 
 /// `Radiant victory · 42:07 · All Pick · Ranked · 2024-03-01 · 35 - 28`.
