@@ -850,6 +850,21 @@ fn a_paused_run_says_paused_and_shows_no_rate_or_eta() {
         "{steam_line}"
     );
     assert!(!steam_line.contains("running"), "{steam_line}");
+    // Over, each source's end state and no stale rate.
+    let mut done = fetching();
+    done.state = SyncState::Done;
+    done.sources = app.progress().sources.clone();
+    for source in &mut done.sources {
+        source.state = dota_sync::sync::SourceState::Finished;
+    }
+    app.set_progress(done);
+    let screen = text(&render(&mut app, 80, 24));
+    let steam_line = line_with(&screen, "│steam");
+    assert!(
+        steam_line.contains("done  100 fetched  12 failed"),
+        "{steam_line}"
+    );
+    assert!(!screen.contains("matches/s"), "{screen}");
 }
 
 #[test]

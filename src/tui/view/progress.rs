@@ -27,9 +27,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(phase2_gauge(progress), rows[1]);
     frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
     let lines = usize::from(app.source_lines);
+    // Paused or over, a source's last rate would be stale: its state instead.
     let paused = progress.state == SyncState::Paused;
+    let over = !progress.state.is_running();
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
-        frame.render_widget(Paragraph::new(source_line(source, paused)), *row);
+        frame.render_widget(Paragraph::new(source_line(source, paused, over)), *row);
     }
     frame.render_widget(
         Paragraph::new(database_line(app, rows[3 + lines].width)),
@@ -39,8 +41,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// One source of a several-source run: its rate, counts and state; while
-/// the run is paused, `paused` in place of a stale rate.
-fn source_line(source: &SourceProgress, paused: bool) -> Line<'static> {
+/// the run is paused (or over), `paused` (or its end state) in place of a
+/// stale rate.
+fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'static> {
     let state_style = match source.state {
         SourceState::Running | SourceState::Finished => theme::win(),
         SourceState::Paused { .. } => theme::failed(),
@@ -49,6 +52,12 @@ fn source_line(source: &SourceProgress, paused: bool) -> Line<'static> {
     let sep = || Span::styled("  ", theme::dim());
     let (rate, state, state_style) = if paused && source.state == SourceState::Running {
         (Span::styled("paused", theme::failed()), None, state_style)
+    } else if over {
+        (
+            Span::styled(source.state.label(), state_style),
+            None,
+            state_style,
+        )
     } else {
         (
             Span::raw(format::rate(source.per_second)),
