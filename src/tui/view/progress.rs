@@ -134,14 +134,15 @@ fn stats_line(progress: &Progress) -> Line<'static> {
     let sep = || Span::styled("  ", theme::dim());
     let mut spans = match &progress.state {
         _ if !progress.fetch_started => vec![
-            Span::raw(format::rate(0.0)),
+            Span::raw("0.0/s"),
             sep(),
             Span::styled("ETA ", theme::dim()),
             Span::raw("-"),
         ],
         SyncState::Paused => vec![Span::styled("paused", theme::failed())],
         state if state.is_running() => vec![
-            Span::raw(format::rate(fetch.per_second)),
+            // `/s`, not `matches/s`: with the counters the line must fit 80 columns.
+            Span::raw(format!("{:.1}/s", finite(fetch.per_second))),
             sep(),
             Span::styled("ETA ", theme::dim()),
             Span::raw(fetch.eta.map_or_else(|| "-".into(), format::eta)),
@@ -151,7 +152,7 @@ fn stats_line(progress: &Progress) -> Line<'static> {
             Span::raw(format::eta(fetch.elapsed)),
             Span::styled(", avg ", theme::dim()),
             // Short: with the counters it must fit 80 columns.
-            Span::raw(format!("{:.1}/s", fetch.average_per_second())),
+            Span::raw(format!("{:.1}/s", finite(fetch.average_per_second()))),
         ],
     };
     let comma = || Span::styled(", ", theme::dim());
@@ -214,5 +215,14 @@ fn notice_line(app: &App) -> Line<'static> {
             Span::raw(notice.clone()),
         ]),
         None => Line::default(),
+    }
+}
+
+/// A rate to print: NaN or infinite (nothing measured yet) reads 0.
+fn finite(rate: f64) -> f64 {
+    if rate.is_finite() && rate > 0.0 {
+        rate
+    } else {
+        0.0
     }
 }
