@@ -893,6 +893,17 @@ fn a_new_run_takes_down_the_last_runs_summary() {
         dota_sync::sync::RunOutcome::Completed,
     ))));
     assert!(app.notice().is_some_and(|n| n.starts_with("Sync complete")));
+    // The summary gives no failure count of its own: the run's line has it
+    // (2 failed as the database counts them; the summary's 5 include the
+    // API's 3), and the two would disagree.
+    let screen = text(&render(&mut app, 120, 40));
+    assert!(
+        line_with(&screen, "› Sync complete")
+            .trim_end_matches(['│', ' '])
+            .ends_with("0 still without data")
+    );
+    assert!(!line_with(&screen, "› Sync complete").contains("failed"));
+    assert!(line_with(&screen, "run: ").contains("2 failed"), "{screen}");
     app.set_progress(collecting());
     assert_eq!(app.notice(), None);
     let screen = text(&render(&mut app, 80, 24));

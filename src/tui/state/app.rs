@@ -898,9 +898,11 @@ fn finished_notice(summary: &crate::sync::Summary) -> String {
         RunOutcome::ApiDown => "; s tries again",
         _ => "",
     };
+    // No failure count here: the lines above give it as the database
+    // counts it, and a second, different number would disagree with them.
     format!(
-        "{how}: {} new IDs, {} details fetched, {} failed, {} still without data{advice}",
-        summary.new_ids, summary.details_fetched, summary.failed, summary.stubs_left
+        "{how}: {} new IDs, {} details fetched, {} still without data{advice}",
+        summary.new_ids, summary.details_fetched, summary.stubs_left
     )
 }
 
