@@ -101,6 +101,9 @@ pub struct MatchListRow {
     pub kills: Option<i64>,
     pub deaths: Option<i64>,
     pub assists: Option<i64>,
+    /// The tracked player's GPM and inventory (wide screens show them).
+    pub gold_per_min: Option<i64>,
+    pub items: [Option<i64>; 6],
 }
 
 impl MatchListRow {
@@ -123,7 +126,8 @@ impl MatchListRow {
 
 const LIST_COLUMNS: &str = "am.match_id, am.start_time, coalesce(mp.hero_id, am.hero_id),
     am.player_slot, m.has_details, m.retry_count, m.fetch_error, m.duration, m.game_mode,
-    m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists";
+    m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists, mp.gold_per_min,
+    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5";
 
 const LIST_FROM: &str = "FROM account_matches am
     JOIN matches m ON m.match_id = am.match_id
@@ -145,6 +149,15 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
         kills: r.get(11)?,
         deaths: r.get(12)?,
         assists: r.get(13)?,
+        gold_per_min: r.get(14)?,
+        items: [
+            r.get(15)?,
+            r.get(16)?,
+            r.get(17)?,
+            r.get(18)?,
+            r.get(19)?,
+            r.get(20)?,
+        ],
     })
 }
 
@@ -410,7 +423,7 @@ impl Store {
             "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
               WHERE am.account_id = ?1 AND m.has_details = 0
-              ORDER BY m.last_fetch_attempt DESC, m.match_id DESC LIMIT ?2",
+              ORDER BY m.fetch_error, m.match_id DESC LIMIT ?2",
             params![account_id, limit as i64],
             |r| {
                 Ok(ErrorRow {

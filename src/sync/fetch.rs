@@ -82,6 +82,14 @@ struct Tally {
     sources: Vec<SourceTally>,
     all: Throughput,
     total: u64,
+    started: Instant,
+    /// Matches whose failure this run recorded: (a server error, given up,
+    /// counted against the match).
+    /// A retry asked for during the run takes its failure back, so the
+    /// counters stay one per match (ARCHITECTURE.md, "Progress wording").
+    failed: std::collections::HashMap<i64, (bool, bool, bool)>,
+    /// Failures that were not the match's fault (its row keeps its state).
+    uncounted: u64,
 }
 
 /// Requests a source keeps in flight: enough that latency does not waste
@@ -106,6 +114,9 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         sources: sources.iter().map(|_| SourceTally::default()).collect(),
         all: Throughput::default(),
         total: queue.len() as u64,
+        started: Instant::now(),
+        failed: Default::default(),
+        uncounted: 0,
     };
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
     let mut writer = Writer::start(
@@ -137,7 +148,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         let now = Instant::now();
         let next_hold_end = dispatch.expire_holds(now);
         if end.is_none() {
-            tally.total += take_urgent(run, &mut dispatch).await?;
+            take_urgent(run, &mut dispatch, counters, &mut tally).await?;
         }
         let is_paused = *paused.borrow_and_update();
         let mut can_send_more = false;
@@ -308,13 +319,14 @@ fn record_written<S: MatchSource>(
                 attempts,
                 given_up,
             } => {
+                let server = matches!(error, FetchError::Server { .. });
                 counters.failed += 1;
-                if matches!(error, FetchError::Server { .. }) {
-                    counters.server_errors += 1;
-                }
-                if given_up && counted {
-                    counters.given_up += 1;
-                }
+                counters.server_errors += u64::from(server);
+                counters.given_up += u64::from(given_up && counted);
+                tally.uncounted += u64::from(!counted);
+                tally
+                    .failed
+                    .insert(match_id, (server, given_up && counted, counted));
                 run.channels.emit(SyncEvent::MatchFailed {
                     match_id,
                     reason: error.short(),
@@ -395,7 +407,9 @@ fn publish<S: MatchSource>(
         p.fetch.failed = counters.failed;
         p.fetch.server_errors = counters.server_errors;
         p.fetch.given_up = counters.given_up;
+        p.fetch.uncounted = tally.uncounted;
         p.fetch.per_second = per_second;
+        p.fetch.elapsed = now.saturating_duration_since(tally.started);
         p.fetch.rate_limit = sources.iter().map(|s| s.rate_limit).sum();
         p.fetch.eta = (per_second > 0.0 && !paused)
             .then(|| Duration::from_secs_f64(remaining as f64 / per_second));
@@ -414,14 +428,18 @@ fn job_write<S: MatchSource>(run: &RunContext<'_, S>, counters: &RunCounters, to
 }
 
 /// Moves the matches an observer asked for to the front of the queue, with
-/// their attempts given back. Returns how many were not queued already.
+/// their attempts given back, and counts the new ones in the total. A match
+/// that already failed in this run is not new: its failure is taken back
+/// instead, so `processed` never passes `total`.
 async fn take_urgent<S: MatchSource>(
     run: &RunContext<'_, S>,
     dispatch: &mut Dispatch,
-) -> Result<u64, SyncError> {
+    counters: &mut RunCounters,
+    tally: &mut Tally,
+) -> Result<(), SyncError> {
     let ids = run.channels.urgent.take();
     if ids.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let account_id = run.options.account_id;
     let revived = with_store(run.store, move |s| {
@@ -432,13 +450,21 @@ async fn take_urgent<S: MatchSource>(
         Ok(revived)
     })
     .await?;
-    let mut added = 0;
     for wanted in revived.into_iter().rev() {
-        if dispatch.push_urgent(wanted) {
-            added += 1;
+        if !dispatch.push_urgent(wanted) {
+            continue;
+        }
+        match tally.failed.remove(&wanted.match_id) {
+            Some((server, given_up, counted)) => {
+                counters.failed -= 1;
+                tally.uncounted -= u64::from(!counted);
+                counters.server_errors -= u64::from(server);
+                counters.given_up -= u64::from(given_up);
+            }
+            None => tally.total += 1,
         }
     }
-    Ok(added)
+    Ok(())
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -28,6 +28,8 @@ pub(crate) async fn follow(
         holder.describe()
     )));
     let mut watch = with_store(&store, |s| ChangeWatch::new(s)).await.ok();
+    // Phase 2 as seen from here: from when this process first saw it.
+    let mut fetch_seen: Option<std::time::Instant> = None;
     loop {
         let job = with_store(&store, move |s| s.last_job(Some(account_id)))
             .await
@@ -50,6 +52,11 @@ pub(crate) async fn follow(
                 p.fetch.total = total;
                 p.fetch.processed = job.processed_matches.max(0) as u64;
                 p.fetch.failed = job.failed_matches.max(0) as u64;
+                p.fetch.succeeded = p.fetch.processed.saturating_sub(p.fetch.failed);
+                if !collecting {
+                    let since = *fetch_seen.get_or_insert_with(std::time::Instant::now);
+                    p.fetch.elapsed = since.elapsed();
+                }
             });
         }
         // The other run wrote: have the views read the new rows.

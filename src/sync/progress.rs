@@ -106,12 +106,30 @@ pub struct FetchProgress {
     pub server_errors: u64,
     /// Failures that used up a match's last attempt.
     pub given_up: u64,
+    /// Of the failures, those not the match's fault (the API down, a
+    /// timeout): its row keeps its state, and the database counts it as
+    /// without data rather than failed.
+    pub uncounted: u64,
     /// Recent throughput, matches per second.
     pub per_second: f64,
     /// Time left at the recent throughput.
     pub eta: Option<Duration>,
     /// The request rate currently allowed (lowered after a 429).
     pub rate_limit: f64,
+    /// Time since phase 2 began (a finished run: how long it took).
+    pub elapsed: Duration,
+}
+
+impl FetchProgress {
+    /// Matches settled per second over the whole of phase 2.
+    pub fn average_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.processed as f64 / secs
+        } else {
+            0.0
+        }
+    }
 }
 
 /// What one source is doing in a run.

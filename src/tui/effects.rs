@@ -39,7 +39,13 @@ where
         }
         Effect::Suspend => {
             suspend().wrap_err("cannot suspend")?;
-            terminal.clear().wrap_err("cannot redraw after resuming")?;
+            // Not `clear()`: it asks the terminal where the cursor is and
+            // fails where no answer comes; a resize clears and forces a
+            // full redraw without asking (the size may have changed, too).
+            let size = terminal.size().wrap_err("cannot redraw after resuming")?;
+            terminal
+                .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+                .wrap_err("cannot redraw after resuming")?;
             app.mark_dirty();
         }
     }
@@ -64,7 +70,8 @@ fn open_in_browser(url: &str) -> bool {
 /// Restores the terminal, stops like Ctrl-Z does in a shell, and takes the
 /// terminal back when `fg` resumes the process.
 fn suspend() -> io::Result<()> {
-    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    // The shell gets its cursor back (restore leaves it as the TUI had it).
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture, crossterm::cursor::Show);
     ratatui::restore();
     // SAFETY: raise() only sends a signal to this process; SIGTSTP's default
     // action stops it until SIGCONT, then raise() returns.
@@ -75,7 +82,8 @@ fn suspend() -> io::Result<()> {
     crossterm::execute!(
         io::stdout(),
         crossterm::terminal::EnterAlternateScreen,
-        EnableMouseCapture
+        EnableMouseCapture,
+        crossterm::cursor::Hide
     )?;
     Ok(())
 }

@@ -46,6 +46,15 @@ pub fn when(start_time: i64, clock: &Clock) -> String {
     when_instant(instant, clock)
 }
 
+/// A start time in full, for the details: `2026-03-10 11:55` (local time;
+/// UTC under a fixed clock). 0 or negative: unknown.
+pub fn date_time(start_time: i64, clock: &Clock) -> String {
+    match DateTime::<Utc>::from_timestamp(start_time, 0).filter(|_| start_time > 0) {
+        Some(instant) => clock.local(instant).format("%Y-%m-%d %H:%M").to_string(),
+        None => "unknown".into(),
+    }
+}
+
 /// Like [`when`], for an instant already parsed.
 pub fn when_instant(instant: DateTime<Utc>, clock: &Clock) -> String {
     let age = clock.now().signed_duration_since(instant).num_seconds();
@@ -66,6 +75,23 @@ pub fn when_instant(instant: DateTime<Utc>, clock: &Clock) -> String {
 pub fn when_text(text: &str, clock: &Clock) -> String {
     match DateTime::parse_from_rfc3339(text) {
         Ok(instant) => when_instant(instant.with_timezone(&Utc), clock),
+        Err(_) => sanitize(text),
+    }
+}
+
+/// When an attempt was made, for the errors view: like [`when_text`], but
+/// to the second within the last minute, where a run's failures land (so
+/// rows a few seconds apart do not all read `just now`).
+pub fn attempt_when(text: &str, clock: &Clock) -> String {
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(instant) => {
+            let instant = instant.with_timezone(&Utc);
+            match clock.now().signed_duration_since(instant).num_seconds() {
+                0 => "just now".into(),
+                age @ 1..60 => format!("{age} s ago"),
+                _ => when_instant(instant, clock),
+            }
+        }
         Err(_) => sanitize(text),
     }
 }

@@ -8,7 +8,7 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 /// Rows of the sync progress block, borders included.
-pub const PROGRESS_HEIGHT: u16 = 6;
+pub const PROGRESS_HEIGHT: u16 = 7;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Screen {
@@ -84,10 +84,10 @@ mod tests {
         let s = screen(area);
         assert_eq!(
             s.header.height + s.progress.height + s.tabs.height + s.hints.height,
-            9
+            10
         );
-        assert_eq!(s.body.height, 15);
-        assert_eq!(list_rows(area), 14);
+        assert_eq!(s.body.height, 14);
+        assert_eq!(list_rows(area), 13);
         assert_eq!(s.hints.y, 23);
         assert!(too_small(Rect::new(0, 0, 79, 24)));
         assert!(too_small(Rect::new(0, 0, 80, 23)));

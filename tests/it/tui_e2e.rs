@@ -237,3 +237,117 @@ fn sigterm_quits_cleanly_and_restores_the_terminal() {
         .unwrap();
     assert_eq!(status, "stopped", "the engine stopped cleanly, not killed");
 }
+
+/// The state letter of a process (`T`: stopped), from `/proc/PID/stat`.
+fn process_state(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name's closing parenthesis: " S ..."
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
+}
+
+/// Issue 10: Ctrl-Z suspends and `fg` resumes. Under an interactive shell
+/// (job control needs one: a session leader's SIGTSTP is discarded), the
+/// demo hands the terminal back and stops; `fg` sends SIGCONT and the
+/// screen is drawn again.
+#[test]
+fn ctrl_z_suspends_and_fg_resumes_with_the_screen_redrawn() {
+    if !std::path::Path::new("/proc/self/stat").exists() {
+        return; // reads the process state from procfs
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 110,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new("bash");
+    cmd.args(["--norc", "--noprofile", "-i"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("PS1", "shell$ ");
+    cmd.env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"));
+    cmd.env("DOTA_SYNC_LOG", dir.path().join("demo.log"));
+    cmd.cwd(dir.path());
+    let Ok(mut shell) = pair.slave.spawn_command(cmd) else {
+        return; // no bash here
+    };
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut writer = pair.master.take_writer().unwrap();
+    let mut screen = Screen {
+        parser: vt100::Parser::new(30.try_into().unwrap(), 110.try_into().unwrap(), 0),
+        bytes: rx,
+    };
+    let mut type_in = |text: &str| {
+        writer.write_all(text.as_bytes()).unwrap();
+        writer.flush().unwrap();
+    };
+    screen.wait_for("shell$", Duration::from_secs(10));
+    type_in(&format!(
+        "'{}' demo --db '{}'\r",
+        env!("CARGO_BIN_EXE_dota-sync"),
+        dir.path().join("demo.db").display()
+    ));
+    screen.wait_for("Record", Duration::from_secs(30));
+    assert!(screen.parser.screen().alternate_screen());
+    let shell_pid = shell.process_id().unwrap();
+    let children =
+        std::fs::read_to_string(format!("/proc/{shell_pid}/task/{shell_pid}/children")).unwrap();
+    let demo_pid: u32 = children.split_whitespace().next().unwrap().parse().unwrap();
+
+    type_in("\x1a");
+    let text = screen.wait_until("the shell's job notice", Duration::from_secs(10), |t| {
+        t.contains("Stopped")
+    });
+    assert!(!screen.parser.screen().alternate_screen(), "{text}");
+    assert!(!screen.parser.screen().hide_cursor(), "cursor left hidden");
+    let start = Instant::now();
+    while process_state(demo_pid) != Some('T') {
+        assert!(start.elapsed() < Duration::from_secs(5), "not stopped");
+        thread::sleep(Duration::from_millis(50));
+    }
+
+    type_in("fg\r");
+    let start = Instant::now();
+    while !screen.parser.screen().alternate_screen() {
+        screen.pump();
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{}",
+            screen.text()
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    // Drawn again in full, not only what changed since the stop.
+    screen.wait_for("Record", Duration::from_secs(10));
+    screen.wait_for("1 Overview", Duration::from_secs(10));
+    assert_ne!(process_state(demo_pid), Some('T'));
+
+    type_in("q");
+    let start = Instant::now();
+    while process_state(demo_pid).is_some_and(|s| s != 'Z') {
+        assert!(start.elapsed() < Duration::from_secs(15), "did not quit");
+        thread::sleep(Duration::from_millis(50));
+    }
+    type_in("exit\r");
+    let start = Instant::now();
+    while shell.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "shell did not exit"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    drop(pair.master);
+}

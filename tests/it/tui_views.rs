@@ -256,9 +256,11 @@ fn fetching() -> Progress {
             failed: 5,
             server_errors: 3,
             given_up: 1,
+            uncounted: 3,
             per_second: 2.44,
             eta: Some(Duration::from_secs(90)),
             rate_limit: 4.0,
+            elapsed: Duration::from_secs(94),
         },
         fetch_started: true,
         ..collecting()
@@ -591,9 +593,9 @@ fn long_list_scrolled_with_a_scrollbar() {
     press(&mut app, KeyCode::Down);
     let terminal = render(&mut app, 80, 24);
     let screen = text(&terminal);
-    // 14 rows a page: two pages and one row down is the 29th newest.
+    // 13 rows a page: two pages and one row down is the 28th newest.
     let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
-    assert!(selected.contains("7000000171"), "{selected}");
+    assert!(selected.contains("7000000173"), "{selected}");
     insta::assert_snapshot!("long_list_80x24", screen);
     press(&mut app, KeyCode::End);
     let terminal = render(&mut app, 80, 24);
@@ -752,4 +754,475 @@ fn under_no_color_the_selection_and_the_tab_stay_reversed_to_the_edge() {
         "{emphasis}"
     );
     insta::assert_snapshot!("matches_80x24_no_color", emphasis);
+}
+
+// The sync box (issue 10, section 3): what the database holds stays in view,
+// rates and ETAs are never stale, one run's summary does not outlive it.
+
+fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
+    dota_sync::sync::Summary {
+        account_id: ACCOUNT,
+        source: "steam".into(),
+        ids_collected: 450,
+        new_ids: 440,
+        details_fetched: 445,
+        failed: 5,
+        server_errors: 3,
+        given_up: 1,
+        stubs_left: 0,
+        history_capped: true,
+        outcome,
+        sources: Vec::new(),
+    }
+}
+
+fn line_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in\n{screen}"))
+}
+
+#[test]
+fn the_database_line_stays_when_a_notice_arrives() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(fetching());
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice(
+        "steam: slowing to 2.00 requests/s".into(),
+    ));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.contains("› steam: slowing to 2.00 requests/s"),
+        "{screen}"
+    );
+    let counts = app.counts();
+    let database = line_with(&screen, "In database:");
+    assert!(
+        database.contains(&format!(
+            "{} matches, {} detailed, {} without data, {} failed, {} given up",
+            counts.matches, counts.detailed, counts.stubs, counts.failed, counts.given_up
+        )),
+        "{database}"
+    );
+    insta::assert_snapshot!("sync_box_notice_80x24", screen);
+}
+
+#[test]
+fn a_paused_run_says_paused_and_shows_no_rate_or_eta() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::Paused,
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    let stats = line_with(&screen, "run: ");
+    assert!(stats.contains("paused"), "{stats}");
+    assert!(!stats.contains("/s") && !stats.contains("ETA"), "{stats}");
+    // A source line of a paused two-source run: paused, not its last rate.
+    let steam = dota_sync::sync::SourceProgress {
+        kind: dota_sync::source::SourceKind::Steam,
+        state: dota_sync::sync::SourceState::Running,
+        per_second: 1.9,
+        rate_limit: 2.0,
+        requests: 120,
+        fetched: 100,
+        failed: 12,
+    };
+    let opendota = dota_sync::sync::SourceProgress {
+        kind: dota_sync::source::SourceKind::OpenDota,
+        ..steam.clone()
+    };
+    app.set_progress(Progress {
+        state: SyncState::Paused,
+        sources: vec![steam, opendota],
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(!screen.contains("matches/s"), "{screen}");
+    let steam_line = line_with(&screen, "│steam");
+    assert!(
+        steam_line.contains("paused  100 fetched  12 failed"),
+        "{steam_line}"
+    );
+    assert!(!steam_line.contains("running"), "{steam_line}");
+    // Over, each source's end state and no stale rate.
+    let mut done = fetching();
+    done.state = SyncState::Done;
+    done.sources = app.progress().sources.clone();
+    for source in &mut done.sources {
+        source.state = dota_sync::sync::SourceState::Finished;
+    }
+    app.set_progress(done);
+    let screen = text(&render(&mut app, 80, 24));
+    let steam_line = line_with(&screen, "│steam");
+    assert!(
+        steam_line.contains("done  100 fetched  12 failed"),
+        "{steam_line}"
+    );
+    assert!(!screen.contains("matches/s"), "{screen}");
+}
+
+#[test]
+fn a_finished_run_shows_how_long_it_took_and_its_average_rate() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let mut done = fetching();
+    done.state = SyncState::Done;
+    done.fetch.processed = 450;
+    done.fetch.elapsed = Duration::from_secs(150);
+    app.set_progress(done);
+    let screen = text(&render(&mut app, 80, 24));
+    let stats = line_with(&screen, "run: ");
+    // 450 matches in 150 s: 3.0 a second, not the last recent rate (2.4).
+    assert!(stats.contains("took 2 min 30 s, avg 3.0/s"), "{stats}");
+    assert!(!stats.contains("ETA"), "{stats}");
+    insta::assert_snapshot!("sync_box_done_80x24", screen);
+}
+
+#[test]
+fn a_new_run_takes_down_the_last_runs_summary() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::Done,
+        ..fetching()
+    });
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Finished(Box::new(summary(
+        dota_sync::sync::RunOutcome::Completed,
+    ))));
+    assert!(app.notice().is_some_and(|n| n.starts_with("Sync complete")));
+    // The summary gives no failure count of its own: the run's line has it
+    // (2 failed as the database counts them; the summary's 5 include the
+    // API's 3), and the two would disagree.
+    let screen = text(&render(&mut app, 120, 40));
+    assert!(
+        line_with(&screen, "› Sync complete")
+            .trim_end_matches(['│', ' '])
+            .ends_with("0 still without data")
+    );
+    assert!(!line_with(&screen, "› Sync complete").contains("failed"));
+    assert!(line_with(&screen, "run: ").contains("2 failed"), "{screen}");
+    app.set_progress(collecting());
+    assert_eq!(app.notice(), None);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(!screen.contains("Sync complete"), "{screen}");
+    // A notice of the new run itself is kept when its progress moves on.
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice(
+        "rate limited: waiting 2 s".into(),
+    ));
+    app.set_progress(fetching());
+    assert_eq!(app.notice(), Some("rate limited: waiting 2 s"));
+}
+
+#[test]
+fn a_run_that_found_no_api_ends_with_one_clear_line() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::Failed("API appears down: 8 matches are still stubs".into()),
+        ..collecting()
+    });
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Finished(Box::new(summary(
+        dota_sync::sync::RunOutcome::ApiDown,
+    ))));
+    let screen = text(&render(&mut app, 80, 24));
+    let notice = app.notice().unwrap();
+    assert!(
+        notice.starts_with("Sync ended, no answer from the API"),
+        "{notice}"
+    );
+    assert!(!screen.to_lowercase().contains("paused"), "{screen}");
+    assert_eq!(screen.matches("API").count(), 1, "{screen}");
+}
+
+#[test]
+fn a_rate_limit_reads_as_rate_limited_never_api_down() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(Progress {
+        state: SyncState::RateLimited {
+            retry_in: Duration::from_secs(1),
+        },
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("rate limited, resuming in 1 s"),
+        "{screen}"
+    );
+    assert!(!screen.contains("API down"), "{screen}");
+}
+
+/// Issue 10: `1501/1501` for 1,500 matches after `r`, "35 failed" beside
+/// "Errors (34)". A real run against the simulator: one match fails and is
+/// retried (`r`) during the run, another fails for good, a third meets a
+/// server error (not the match's fault: it stays without data). The sync box's
+/// numbers then agree with each other and with the database.
+#[tokio::test]
+async fn the_sync_box_counts_agree_with_the_database_after_failures_and_a_retry() {
+    use crate::common::{config, db, options, script, start, steam};
+    use dota_sync::sync::{Channels, SyncEvent};
+
+    let plan = script(&[
+        ("account0:0".to_string(), &["not_found", "ok"][..]),
+        ("account0:1".to_string(), &["not_found"][..]),
+        ("account0:2".to_string(), &["500"][..]),
+    ]);
+    let sim = start(config(1, 20, plan)).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (retried, failing) = (account.match_ids[0], account.match_ids[1]);
+    let (_dir, path) = db();
+    let store = std::sync::Arc::new(std::sync::Mutex::new(Store::open(&path).unwrap()));
+    let (progress_tx, progress) = tokio::sync::watch::channel(Progress::default());
+    let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let (_pause_tx, paused) = tokio::sync::watch::channel(false);
+    let channels = Channels {
+        progress: progress_tx,
+        events: Some(events_tx),
+        cancel: Default::default(),
+        paused,
+        urgent: Default::default(),
+    };
+    let urgent = channels.urgent.clone();
+    let mut run_options = options(account.account_id);
+    // Slow enough that the retry lands while the run still goes.
+    run_options.rate = 10.0;
+    let source = steam(&sim);
+    let run = tokio::spawn(async move {
+        dota_sync::sync::run(
+            std::slice::from_ref(&source),
+            &store,
+            &run_options,
+            &channels,
+        )
+        .await
+        .unwrap()
+    });
+    let mut asked = false;
+    while let Some(event) = events.recv().await {
+        match event {
+            SyncEvent::MatchFailed { match_id, .. } if match_id == retried && !asked => {
+                asked = true;
+                urgent.push(retried);
+            }
+            SyncEvent::Finished(_) => break,
+            _ => {}
+        }
+    }
+    let summary = run.await.unwrap();
+    assert!(asked, "the retried match failed first");
+    let end = progress.borrow().clone();
+    let counts = Store::open(&path)
+        .unwrap()
+        .counts(Some(account.account_id))
+        .unwrap();
+    assert_eq!(counts.matches, 20);
+    let db_counts = (
+        counts.detailed,
+        counts.stubs,
+        counts.failed,
+        counts.given_up,
+    );
+    assert_eq!(db_counts, (18, 1, 1, 0));
+    assert_eq!(crate::common::row_state(&path, retried).0, Some(1));
+    assert_eq!(crate::common::row_state(&path, failing).0, Some(0));
+    // One per match: the retried match is counted once, as saved.
+    assert_eq!(
+        (end.fetch.total, end.fetch.processed),
+        (counts.matches, counts.matches)
+    );
+    assert_eq!(end.fetch.succeeded, counts.detailed);
+    // Failed as the database counts it; the API's failure (a 500) apart.
+    assert_eq!(
+        end.fetch.failed - end.fetch.uncounted,
+        counts.failed + counts.given_up
+    );
+    assert_eq!(end.fetch.uncounted, counts.stubs);
+    assert_eq!((summary.details_fetched, summary.failed), (18, 2));
+
+    // And on screen, beside the Errors tab's count (the app blocks on its
+    // loader, so off the runtime's thread).
+    let account_id = account.account_id;
+    let screen = tokio::task::spawn_blocking(move || {
+        let fixture = Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::copy(&path, fixture.db_path()).unwrap();
+        let mut app = fixture.app(Some(account_id));
+        app.set_progress(end);
+        text(&render(&mut app, 120, 40))
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("Fetching match details: 20/20"), "{screen}");
+    assert!(
+        screen.contains("run: 18 ok, 1 failed, 1 API error, 0 given up"),
+        "{screen}"
+    );
+    assert!(
+        screen
+            .contains("In database: 20 matches, 18 detailed, 1 without data, 1 failed, 0 given up"),
+        "{screen}"
+    );
+    assert!(screen.contains("6 Errors (1)"), "{screen}");
+}
+
+/// Issue 10: the errors view sorted by the last attempt to the second but
+/// showed "just now" on every row. It sorts by what it shows (the reason,
+/// then the newest match), and attempts within the last minute read to
+/// the second.
+#[test]
+fn errors_sort_by_the_reason_shown_and_recent_attempts_differ() {
+    let fixture = fixture();
+    let base = 8_000_000_000;
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    store.record_failure(base + 3, "timeout").unwrap();
+    store
+        .record_failure(base + 2, "HTTP 502 Bad Gateway")
+        .unwrap();
+    store.record_failure(base + 1, "timeout").unwrap();
+    store
+        .connection()
+        .execute(
+            "UPDATE matches SET last_fetch_attempt = CASE match_id
+                 WHEN ?1 THEN '2026-03-10T11:59:55Z' ELSE '2026-03-10T11:59:20Z' END
+              WHERE match_id IN (?1, ?2, ?3)",
+            [base + 3, base + 2, base + 1],
+        )
+        .unwrap();
+    drop(store);
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('6'));
+    let screen = text(&render(&mut app, 120, 40));
+    let order: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.trim_start_matches(['▶', ' ']).split_whitespace().next())
+        .filter(|w| w.starts_with("800000000"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "8000000008",
+            "8000000002",
+            "8000000007",
+            "8000000003",
+            "8000000001"
+        ],
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "8000000003").contains("5 s ago"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "8000000002").contains("40 s ago"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "8000000008").contains("10 min ago"),
+        "{screen}"
+    );
+    snapshot_tab(&mut app, "errors_sorted");
+}
+
+/// Issue 10: details show level, tower damage, healing, the start time in
+/// full and the items in groups; narrow, the columns scroll sideways with
+/// `→`/`l` and `←`/`h` (the hero's stays), said in the hint bar.
+#[test]
+fn details_scroll_sideways_when_narrow_and_show_every_stat() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("3 h ago (2026-03-10 09:00)"), "{screen}");
+    // Cut at 80 columns, the summary ends with `…`.
+    assert!(
+        line_with(&screen, "Radiant victory ·").ends_with("· s…│"),
+        "{screen}"
+    );
+    let header = line_with(&screen, "Radiant victory  Player");
+    for column in ["Lvl", "K/D/A", "GPM/XPM", "Dmg", "Twr"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(!header.contains("Items"), "no room at 80 columns: {header}");
+    assert!(line_with(&screen, "Juggernaut (tracked)").contains("Inventory Blink Dagger"));
+    assert!(screen.contains("Neutral Mirror Shield"), "{screen}");
+    assert!(
+        line_with(&screen, " q quit").contains("→ columns"),
+        "{screen}"
+    );
+    // Wide, narrow and under NO_COLOR (the tracked row: `▶` and reverse).
+    snapshot_tab(&mut app, "details");
+
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Right);
+    }
+    press(&mut app, KeyCode::Char('l'));
+    let screen = text(&render(&mut app, 80, 24));
+    let header = line_with(&screen, "◀Radiant victory");
+    assert!(
+        !header.contains("Player") && !header.contains("GPM/XPM"),
+        "{header}"
+    );
+    assert!(header.contains("Twr") && header.contains("Heal") && header.contains("Items"));
+    // The hero stays, the row is still the tracked player's; the items end in `…`.
+    let own = line_with(&screen, "▶Juggernaut");
+    assert!(
+        own.contains("Blink Dagger") && own.trim_end_matches('│').trim_end().ends_with('…'),
+        "{own}"
+    );
+    insta::assert_snapshot!("details_scrolled_80x24", screen);
+
+    // `j` goes to the next match and keeps the columns; `h` goes back.
+    press(&mut app, KeyCode::Char('j'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Match 8000000008"), "{screen}");
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Char('h'));
+    }
+    press(&mut app, KeyCode::Char('k'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Match 8000000009"), "{screen}");
+    assert!(line_with(&screen, "Radiant victory  Player").contains("Lvl"));
+}
+
+/// Issue 10: wide terminals get side, K/D/A ratio, GPM and lobby, and the
+/// items where there is room for them; cut text ends with `…`.
+#[test]
+fn the_wider_the_terminal_the_more_match_columns() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let screen = text(&render(&mut app, 80, 24));
+    let header = line_with(&screen, "Match ID");
+    assert!(
+        !header.contains("Side") && !header.contains("GPM"),
+        "{header}"
+    );
+
+    let screen = text(&render(&mut app, 120, 40));
+    let header = line_with(&screen, "Match ID");
+    for column in ["Side", "KDA", "GPM", "Lobby"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(!header.contains("Items"), "no room at 120: {header}");
+    // Dazzle, as Dire (slot 130): 9/3/14 is (9 + 14) / 3 = 7.7, 575 GPM.
+    let dazzle = line_with(&screen, "Dazzle");
+    assert!(
+        dazzle.contains("L   Dire    9/3/14     7.7  42:07  575"),
+        "{dazzle}"
+    );
+
+    let screen = text(&render(&mut app, 160, 40));
+    assert!(line_with(&screen, "Match ID").contains("Items"));
+    let row = line_with(&screen, "Dazzle");
+    assert!(row.contains("Blink Dagger, Power Treads"), "{row}");
+    assert!(row.trim_end().ends_with('…'), "{row}");
+    insta::assert_snapshot!("matches_160x40", screen);
 }

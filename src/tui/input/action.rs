@@ -96,4 +96,7 @@ pub enum Action {
     },
     /// Ctrl-Z: give the terminal back to the shell until resumed.
     Suspend,
+    /// Details: show the columns further left / right (narrow screens).
+    ColumnsLeft,
+    ColumnsRight,
 }

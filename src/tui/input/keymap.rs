@@ -147,6 +147,8 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('q'), Key::ctrl('c')], "q/Ctrl-C", Action::Quit, "Quit (stops the sync cleanly)", Some("quit"), Scope::Always),
     bind(&[Key::ch('?')], "?", Action::ToggleHelp, "Show or hide this help", Some("help"), Scope::Always),
     bind(&[Key::plain(K::Esc)], "Esc", Action::Close, "Close details or help, clear the filter", Some("close"), Scope::Closing),
+    bind(&[Key::plain(K::Right), Key::ch('l')], "→/l", Action::ColumnsRight, "Details: the columns further right", Some("columns"), Scope::DetailsOnly),
+    bind(&[Key::plain(K::Left), Key::ch('h')], "←/h", Action::ColumnsLeft, "Details: the columns further left", None, Scope::DetailsOnly),
     bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "Details of the selected match", Some("details"), Scope::MatchLists),
     bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "The matches with the selected hero or player", Some("matches"), Scope::DrillLists),
     bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter every view (hero:am lobby:ranked since:30d win dire with:ID)", Some("filter"), Scope::Lists),

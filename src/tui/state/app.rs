@@ -78,6 +78,10 @@ pub struct Details {
     pub tracked_slot: Option<i64>,
 }
 
+/// Columns of a details team table that can scroll away (all but the
+/// hero's): the offset stops at the last one.
+pub const DETAILS_COLUMNS: u16 = 10;
+
 /// The filter typed after `/`, and the filter it reads as.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterInput {
@@ -107,6 +111,11 @@ pub struct App {
     pub(in crate::tui) progress: Progress,
     /// The last notice from the engine or the UI itself (sanitised).
     pub(in crate::tui) notice: Option<String>,
+    /// The notice a run's end left, taken down when the next run starts.
+    run_summary: Option<String>,
+    /// Details: how many columns after the hero's are scrolled away (kept
+    /// from match to match, so `j`/`k` compare like with like).
+    pub(in crate::tui) details_column: u16,
     /// The last database error (one line); the UI keeps running.
     pub(in crate::tui) error: Option<String>,
     pub(in crate::tui) view: View,
@@ -165,6 +174,8 @@ impl App {
             store,
             progress: Progress::default(),
             notice: None,
+            run_summary: None,
+            details_column: 0,
             error: None,
             view: View::Overview,
             help_open: false,
@@ -385,6 +396,14 @@ impl App {
             } else {
                 0
             };
+            // A new run: the last one's summary no longer describes it.
+            if progress.state.is_running()
+                && !self.progress.state.is_running()
+                && self.run_summary.is_some()
+                && self.notice == self.run_summary
+            {
+                self.notice = None;
+            }
             self.progress = progress;
             self.dirty = true;
             if source_lines != self.source_lines {
@@ -414,6 +433,7 @@ impl App {
             }
             SyncEvent::Finished(summary) => {
                 self.notice = Some(finished_notice(&summary));
+                self.run_summary = self.notice.clone();
                 self.stale = Stale::everything();
                 self.slow_due_at_tick = self.ticks;
                 self.dirty = true;
@@ -606,6 +626,10 @@ impl App {
             }
             Action::Click { column, row } => self.click(column, row),
             Action::Suspend => self.effects.push(Effect::Suspend),
+            Action::ColumnsLeft => self.details_column = self.details_column.saturating_sub(1),
+            Action::ColumnsRight => {
+                self.details_column = (self.details_column + 1).min(DETAILS_COLUMNS - 1)
+            }
         }
         None
     }
@@ -859,16 +883,26 @@ fn finished_notice(summary: &crate::sync::Summary) -> String {
     let how = match &summary.outcome {
         RunOutcome::Completed => "Sync complete".to_string(),
         RunOutcome::Stopped => "Sync stopped".to_string(),
-        RunOutcome::ApiDown => "Sync paused: the API is down".to_string(),
+        // One reason, whether the API is down or the network unreachable:
+        // from here the two look the same (ARCHITECTURE.md, "The TUI").
+        RunOutcome::ApiDown => {
+            "Sync ended, no answer from the API (down, or no network)".to_string()
+        }
         RunOutcome::DailyLimit { resets_at } => format!(
             "Daily API limit reached (resets {})",
             resets_at.format("%Y-%m-%d %H:%M UTC")
         ),
         RunOutcome::Fatal { message } => format!("Sync failed: {}", sanitize(message)),
     };
+    let advice = match summary.outcome {
+        RunOutcome::ApiDown => "; s tries again",
+        _ => "",
+    };
+    // No failure count here: the lines above give it as the database
+    // counts it, and a second, different number would disagree with them.
     format!(
-        "{how}: {} new IDs, {} details fetched, {} failed, {} still without data",
-        summary.new_ids, summary.details_fetched, summary.failed, summary.stubs_left
+        "{how}: {} new IDs, {} details fetched, {} still without data{advice}",
+        summary.new_ids, summary.details_fetched, summary.stubs_left
     )
 }
 

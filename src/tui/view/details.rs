@@ -84,10 +84,9 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(summary_line(
-            view,
-            &app.settings.clock,
-            details.tracked_slot,
+        Paragraph::new(fit(
+            summary_line(view, &app.settings.clock, details.tracked_slot),
+            usize::from(summary.width),
         )),
         summary,
     );
@@ -107,6 +106,8 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             theme::radiant(),
             &radiant_players,
             &tracked,
+            usize::from(app.details_column),
+            radiant.width,
         ),
         radiant,
     );
@@ -116,6 +117,8 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             theme::dire(),
             &dire_players,
             &tracked,
+            usize::from(app.details_column),
+            dire.width,
         ),
         dire,
     );
@@ -129,15 +132,38 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
         let hero = player
             .hero_id
             .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
-        let line = Line::from(vec![
-            Span::styled(format!("{hero} (tracked): "), theme::tracked_player()),
-            Span::raw(items(player)),
-        ]);
+        let mut spans = vec![Span::styled(
+            format!("{hero} (tracked)  "),
+            theme::tracked_player(),
+        )];
+        spans.extend(items_full(player));
+        let line = Line::from(spans);
         frame.render_widget(
             Paragraph::new(line).wrap(Wrap { trim: true }),
             tracked_items,
         );
     }
+}
+
+/// `line` cut to `width` columns, ending with `…` where it was cut.
+fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let len = span.content.chars().count();
+        if len <= left {
+            left -= len;
+            spans.push(span);
+            continue;
+        }
+        let cut: String = span.content.chars().take(left).collect();
+        spans.push(Span::styled(format!("{cut}…"), span.style));
+        break;
+    }
+    Line::from(spans)
 }
 
 /// `Radiant victory · 42:07 · All Pick · Ranked · 2024-03-01 · 35 - 28`.
@@ -171,7 +197,14 @@ fn summary_line(view: &MatchView, clock: &Clock, tracked_slot: Option<i64>) -> L
     }
     if let Some(start) = view.start_time {
         spans.push(sep());
-        spans.push(Span::raw(format::when(start, clock)));
+        // Relative and in full: "3 h ago" alone hides the hour it started.
+        let relative = format::when(start, clock);
+        let full = format::date_time(start, clock);
+        if full.starts_with(&relative) {
+            spans.push(Span::raw(full));
+        } else {
+            spans.push(Span::raw(format!("{relative} ({full})")));
+        }
     }
     if let (Some(radiant), Some(dire)) = (view.radiant_score, view.dire_score) {
         spans.push(sep());
@@ -211,54 +244,91 @@ fn team_table(
     title_style: Style,
     players: &[&PlayerRow],
     tracked: &TrackedPlayer,
+    skip: usize,
+    width: u16,
 ) -> Table<'static> {
-    let header = Row::new([
-        Cell::from(Span::styled(title, title_style)),
-        Cell::from("Player"),
-        Cell::from("K/D/A"),
-        Cell::from(Line::from("LH/DN").right_aligned()),
-        Cell::from(Line::from("GPM/XPM").right_aligned()),
-        Cell::from(Line::from("NW").right_aligned()),
-        Cell::from(Line::from("Dmg").right_aligned()),
-        Cell::from("Items"),
-    ])
-    .style(theme::column_header());
+    // The hero's column stays; the others scroll sideways (`←`/`→`), and
+    // only those that fit whole are shown (squeezed, they would be cut).
+    let skip = skip.min(COLUMNS.len() - 1);
+    let mut room = width.saturating_sub(16);
+    let shown = COLUMNS[skip..]
+        .iter()
+        .take_while(|(_, w, _)| {
+            let need = 1 + if *w == 0 { MIN_ITEMS_WIDTH } else { *w };
+            let fits = need <= room;
+            room = room.saturating_sub(need);
+            fits
+        })
+        .count()
+        .max(1);
+    let columns = &COLUMNS[skip..skip + shown];
+    // What the items column gets (its text ends with `…` when cut).
+    let fixed: u16 = columns.iter().map(|(_, w, _)| 1 + w).sum();
+    let items_width = usize::from(width.saturating_sub(16 + fixed));
+    let mut header = vec![Cell::from(Span::styled(
+        if skip > 0 {
+            format!("◀{title}")
+        } else {
+            title
+        },
+        title_style,
+    ))];
+    header.extend(columns.iter().map(|(name, _, right)| {
+        let line = Line::from(*name);
+        Cell::from(if *right { line.right_aligned() } else { line })
+    }));
     let rows: Vec<Row> = players
         .iter()
         .map(|p| {
             if tracked.is(p, players) {
                 // The account is known even when the match hides it; the `▶`
                 // marks the row without colour (NO_COLOR).
-                player_row(p, tracked.account_id).style(theme::tracked_player())
+                player_row(p, tracked.account_id, (skip, shown), items_width)
+                    .style(theme::tracked_player())
             } else {
-                player_row(p, None)
+                player_row(p, None, (skip, shown), items_width)
             }
         })
         .collect();
-    Table::new(
-        rows,
-        [
-            Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(8),
-            Constraint::Length(7),
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
+    let mut widths = vec![Constraint::Length(16)];
+    widths.extend(columns.iter().map(|(_, width, _)| match width {
+        0 => Constraint::Fill(1),
+        w => Constraint::Length(*w),
+    }));
+    Table::new(rows, widths).header(Row::new(header).style(theme::column_header()))
 }
 
-/// `tracked`: the tracked account, for the tracked player's row.
-fn player_row(p: &PlayerRow, tracked: Option<i64>) -> Row<'static> {
+/// The items column is shown only with at least this much room.
+const MIN_ITEMS_WIDTH: u16 = 16;
+
+/// The columns after the hero's: name, width (0: the rest), right-aligned.
+const COLUMNS: [(&str, u16, bool); crate::tui::state::app::DETAILS_COLUMNS as usize] = [
+    ("Player", 10, false),
+    ("Lvl", 3, true),
+    ("K/D/A", 8, false),
+    ("LH/DN", 7, true),
+    ("GPM/XPM", 7, true),
+    ("NW", 6, true),
+    ("Dmg", 6, true),
+    ("Twr", 5, true),
+    ("Heal", 5, true),
+    ("Items", 0, false),
+];
+
+/// `tracked`: the tracked account, for the tracked player's row. `skip`,
+/// `shown`: the columns after the hero's scrolled away, and shown.
+fn player_row(
+    p: &PlayerRow,
+    tracked: Option<i64>,
+    (skip, shown): (usize, usize),
+    items_width: usize,
+) -> Row<'static> {
     let hero = p
         .hero_id
         .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
     let hero = match tracked {
         Some(_) => format!("▶{}", format::ellipsize(&hero, 15)),
-        None => hero,
+        None => format::ellipsize(&hero, 16),
     };
     let player = match (p.account_id, tracked) {
         (Some(id), _) => id.to_string(),
@@ -278,26 +348,63 @@ fn player_row(p: &PlayerRow, tracked: Option<i64>) -> Row<'static> {
         format::opt(p.xp_per_min)
     );
     let compact = |v: Option<i64>| v.map_or_else(|| "-".into(), format::compact);
-    Row::new([
-        Cell::from(hero),
+    let right = |text: String| Cell::from(Line::from(text).right_aligned());
+    let cells = [
         Cell::from(player),
+        right(format::opt(p.level)),
         Cell::from(kda),
-        Cell::from(Line::from(lh_dn).right_aligned()),
-        Cell::from(Line::from(gpm_xpm).right_aligned()),
-        Cell::from(Line::from(compact(p.net_worth)).right_aligned()),
-        Cell::from(Line::from(compact(p.hero_damage)).right_aligned()),
-        Cell::from(items(p)),
-    ])
+        right(lh_dn),
+        right(gpm_xpm),
+        right(compact(p.net_worth)),
+        right(compact(p.hero_damage)),
+        right(compact(p.tower_damage)),
+        right(compact(p.hero_healing)),
+        Cell::from(format::ellipsize(&items_short(p), items_width)),
+    ];
+    let mut row = vec![Cell::from(hero)];
+    row.extend(cells.into_iter().skip(skip).take(shown));
+    Row::new(row)
 }
 
-/// The six inventory items, then the neutral item, by name; empty slots skipped.
-fn items(p: &PlayerRow) -> String {
-    p.items
-        .iter()
-        .chain(std::iter::once(&p.item_neutral))
+fn names(ids: &[Option<i64>]) -> Vec<String> {
+    ids.iter()
         .flatten()
-        .map(|&id| assets::item_name(id))
+        .map(|&id| assets::item_name(id).into_owned())
         .filter(|name| !name.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect()
+}
+
+/// The items column: inventory, then backpack and neutral item apart.
+fn items_short(p: &PlayerRow) -> String {
+    let mut parts = vec![names(&p.items).join(", ")];
+    let backpack = names(&p.backpack);
+    if !backpack.is_empty() {
+        parts.push(format!("bag: {}", backpack.join(", ")));
+    }
+    if let Some(neutral) = names(&[p.item_neutral]).pop() {
+        parts.push(format!("neutral: {neutral}"));
+    }
+    parts.join(" │ ")
+}
+
+/// The tracked player's items in full, each group labelled.
+fn items_full(p: &PlayerRow) -> Vec<Span<'static>> {
+    let group = |label: &str, names: Vec<String>| {
+        let text = if names.is_empty() {
+            "-".to_string()
+        } else {
+            names.join(", ")
+        };
+        [
+            Span::styled(format!("{label} "), theme::dim()),
+            Span::raw(text),
+        ]
+    };
+    let mut spans = Vec::new();
+    spans.extend(group("Inventory", names(&p.items)));
+    spans.push(Span::styled("  ", theme::dim()));
+    spans.extend(group("Backpack", names(&p.backpack)));
+    spans.push(Span::styled("  ", theme::dim()));
+    spans.extend(group("Neutral", names(&[p.item_neutral])));
+    spans
 }

@@ -1,4 +1,6 @@
 //! Failed and given-up matches: what went wrong and how many attempts are left.
+//! Sorted by what is shown: the reason, then the newest match first
+//! (ARCHITECTURE.md, "The TUI").
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -65,7 +67,7 @@ fn error_row(row: &ErrorRow, clock: &format::Clock) -> Row<'static> {
     let last = row
         .last_fetch_attempt
         .as_deref()
-        .map_or_else(|| "-".into(), |t| format::when_text(t, clock));
+        .map_or_else(|| "-".into(), |t| format::attempt_when(t, clock));
     let reason = row
         .fetch_error
         .as_deref()

@@ -12,8 +12,12 @@ use crate::store::{MAX_ATTEMPTS, MatchListRow};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
 
-/// Wide enough for a lobby type after the mode.
+/// Wide enough for side, KDA ratio, GPM and lobby type.
 const WIDE: u16 = 110;
+/// A wide result column: what comes before the items, and the least room
+/// worth giving them (else they are left out, header and all).
+const WIDE_FIXED: usize = 70;
+const MIN_ITEMS: usize = 16;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(list) = app.matches.as_ref() else {
@@ -43,7 +47,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Cell::from("Match ID"),
         Cell::from("Date"),
         Cell::from("Hero"),
-        Cell::from(outcome_header(wide)),
+        Cell::from(outcome_header(wide, result_width)),
     ])
     .style(theme::column_header());
     let table = Table::new(
@@ -92,12 +96,27 @@ fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// The header of the combined result column, aligned with [`outcome`].
-fn outcome_header(wide: bool) -> String {
-    let mut text = format!("{:<4}{:<9}{:>6}  {}", "W/L", "K/D/A", "Time", "Mode");
+fn outcome_header(wide: bool, width: usize) -> String {
     if wide {
-        text = format!("{text:<40}Lobby");
+        let items = if width >= WIDE_FIXED + MIN_ITEMS {
+            "Items"
+        } else {
+            ""
+        };
+        return format!(
+            "{:<4}{:<8}{:<9}{:>5}{:>7}{:>5}  {:<18}{:<12}{items}",
+            "W/L", "Side", "K/D/A", "KDA", "Time", "GPM", "Mode", "Lobby"
+        );
     }
-    text
+    format!("{:<4}{:<9}{:>6}  {}", "W/L", "K/D/A", "Time", "Mode")
+}
+
+/// (kills + assists) / deaths, deaths counted as at least one.
+fn kda_ratio(row: &MatchListRow) -> String {
+    match (row.kills, row.deaths, row.assists) {
+        (Some(k), Some(d), Some(a)) => format!("{:.1}", (k + a) as f64 / d.max(1) as f64),
+        _ => "-".into(),
+    }
 }
 
 fn match_row(
@@ -146,13 +165,41 @@ fn outcome(row: &MatchListRow, wide: bool, width: usize) -> Line<'static> {
             let mode = row
                 .game_mode
                 .map_or_else(|| "-".into(), |m| assets::game_mode_name(m).into_owned());
-            let mut rest = format!("{:<9}{:>6}  {}", kda, duration, mode);
-            if wide {
+            let rest = if wide {
+                let side = match row.player_slot {
+                    Some(slot) if crate::source::model::is_radiant_slot(slot) => "Radiant",
+                    Some(_) => "Dire",
+                    None => "-",
+                };
                 let lobby = row
                     .lobby_type
                     .map_or_else(String::new, |l| assets::lobby_type_name(l).into_owned());
-                rest = format!("{rest:<36}{lobby}");
-            }
+                let gpm = format::opt(row.gold_per_min);
+                let text = format!(
+                    "{side:<8}{kda:<9}{:>5}{duration:>7}{gpm:>5}  {:<18}{:<12}",
+                    kda_ratio(row),
+                    format::ellipsize(&mode, 17),
+                    format::ellipsize(&lobby, 11),
+                );
+                let items: Vec<_> = row
+                    .items
+                    .iter()
+                    .flatten()
+                    .map(|&id| assets::item_name(id))
+                    .filter(|name| !name.is_empty())
+                    .collect();
+                let room = width.saturating_sub(4 + text.chars().count());
+                if room >= MIN_ITEMS {
+                    format!("{text}{}", format::ellipsize(&items.join(", "), room))
+                } else {
+                    text.trim_end().to_string()
+                }
+            } else {
+                format::ellipsize(
+                    &format!("{kda:<9}{duration:>6}  {mode}"),
+                    width.saturating_sub(4),
+                )
+            };
             Line::from(vec![
                 Span::styled(format!("{wl:<4}"), style),
                 Span::raw(rest),

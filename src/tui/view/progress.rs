@@ -1,5 +1,6 @@
 //! The sync block: both phases in the public wording, a gauge for phase 2,
-//! throughput, counters and the last notice.
+//! throughput and this run's counters, one line per source, what the
+//! database holds (always shown), and the last notice.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,7 +18,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let rows = Layout::vertical(vec![
         Constraint::Length(1);
-        4 + usize::from(app.source_lines)
+        5 + usize::from(app.source_lines)
     ])
     .split(inner);
 
@@ -26,30 +27,56 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(phase2_gauge(progress), rows[1]);
     frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
     let lines = usize::from(app.source_lines);
+    // Paused or over, a source's last rate would be stale: its state instead.
+    let paused = progress.state == SyncState::Paused;
+    let over = !progress.state.is_running();
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
-        frame.render_widget(Paragraph::new(source_line(source)), *row);
+        frame.render_widget(Paragraph::new(source_line(source, paused, over)), *row);
     }
-    frame.render_widget(Paragraph::new(notice_line(app)), rows[3 + lines]);
+    frame.render_widget(
+        Paragraph::new(database_line(app, rows[3 + lines].width)),
+        rows[3 + lines],
+    );
+    frame.render_widget(Paragraph::new(notice_line(app)), rows[4 + lines]);
 }
 
-/// One source of a several-source run: its rate, counts and state.
-fn source_line(source: &SourceProgress) -> Line<'static> {
+/// One source of a several-source run: its rate, counts and state; while
+/// the run is paused (or over), `paused` (or its end state) in place of a
+/// stale rate.
+fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'static> {
     let state_style = match source.state {
         SourceState::Running | SourceState::Finished => theme::win(),
         SourceState::Paused { .. } => theme::failed(),
         SourceState::Down | SourceState::OutOfCalls { .. } => theme::error(),
     };
     let sep = || Span::styled("  ", theme::dim());
-    Line::from(vec![
+    let (rate, state, state_style) = if paused && source.state == SourceState::Running {
+        (Span::styled("paused", theme::failed()), None, state_style)
+    } else if over {
+        (
+            Span::styled(source.state.label(), state_style),
+            None,
+            state_style,
+        )
+    } else {
+        (
+            Span::raw(format::rate(source.per_second)),
+            Some(source.state.label()),
+            state_style,
+        )
+    };
+    let mut spans = vec![
         Span::styled(format!("{:<9}", source.kind.as_str()), theme::title()),
-        Span::raw(format::rate(source.per_second)),
+        rate,
         sep(),
         Span::styled(format!("{} fetched", source.fetched), theme::win()),
         sep(),
         Span::styled(format!("{} failed", source.failed), theme::failed()),
-        sep(),
-        Span::styled(source.state.label(), state_style),
-    ])
+    ];
+    if let Some(state) = state {
+        spans.extend([sep(), Span::styled(state, state_style)]);
+    }
+    Line::from(spans)
 }
 
 /// Whether this session has seen a run at all (the engine publishes a
@@ -98,49 +125,104 @@ fn phase2_gauge(progress: &Progress) -> Gauge<'static> {
         .use_unicode(true)
 }
 
+/// How fast, and how long: the recent rate and an ETA while fetching;
+/// `paused` (no stale rate or ETA) while paused; once the run is over, how
+/// long phase 2 took and its average rate. Then this run's counters, one
+/// per match (a retry during the run replaces the match's failure).
 fn stats_line(progress: &Progress) -> Line<'static> {
     let fetch = &progress.fetch;
-    let eta = match fetch.eta {
-        Some(left) if progress.fetch_started => format::eta(left),
-        _ => "-".into(),
-    };
     let sep = || Span::styled("  ", theme::dim());
-    Line::from(vec![
-        Span::raw(format::rate(fetch.per_second)),
+    let mut spans = match &progress.state {
+        _ if !progress.fetch_started => vec![
+            Span::raw("0.0/s"),
+            sep(),
+            Span::styled("ETA ", theme::dim()),
+            Span::raw("-"),
+        ],
+        SyncState::Paused => vec![Span::styled("paused", theme::failed())],
+        state if state.is_running() => vec![
+            // `/s`, not `matches/s`: with the counters the line must fit 80 columns.
+            Span::raw(format!("{:.1}/s", finite(fetch.per_second))),
+            sep(),
+            Span::styled("ETA ", theme::dim()),
+            Span::raw(fetch.eta.map_or_else(|| "-".into(), format::eta)),
+        ],
+        _ => vec![
+            Span::styled("took ", theme::dim()),
+            Span::raw(format::eta(fetch.elapsed)),
+            Span::styled(", avg ", theme::dim()),
+            // Short: with the counters it must fit 80 columns.
+            Span::raw(format!("{:.1}/s", finite(fetch.average_per_second()))),
+        ],
+    };
+    let comma = || Span::styled(", ", theme::dim());
+    // Failed as the database counts it (the match's own fault); failures
+    // of the API leave the row as it was and are named apart.
+    let counted = fetch.failed.saturating_sub(fetch.uncounted);
+    spans.extend([
         sep(),
-        Span::styled("ETA ", theme::dim()),
-        Span::raw(eta),
-        sep(),
+        Span::styled("run: ", theme::dim()),
         Span::styled(format!("{} ok", fetch.succeeded), theme::win()),
-        sep(),
-        Span::styled(format!("{} failed", fetch.failed), theme::failed()),
-        Span::styled(
-            format!(" ({} server errors)", fetch.server_errors),
-            theme::dim(),
-        ),
-        sep(),
+        comma(),
+        Span::styled(format!("{counted} failed"), theme::failed()),
+    ]);
+    if fetch.uncounted > 0 {
+        spans.extend([
+            comma(),
+            Span::styled(
+                match fetch.uncounted {
+                    1 => "1 API error".to_string(),
+                    n => format!("{n} API errors"),
+                },
+                theme::failed(),
+            ),
+        ]);
+    }
+    spans.extend([
+        comma(),
         Span::styled(format!("{} given up", fetch.given_up), theme::given_up()),
-    ])
+    ]);
+    Line::from(spans)
 }
 
-/// The last problem reading the database, else the last notice, else what
-/// the database holds.
+/// What the database holds for the account: the same counts as the tabs',
+/// in fewer words when the full ones do not fit.
+fn database_line(app: &App, width: u16) -> Line<'static> {
+    let c = app.counts;
+    let full = format!(
+        "In database: {} matches, {} detailed, {} without data, {} failed, {} given up",
+        c.matches, c.detailed, c.stubs, c.failed, c.given_up
+    );
+    let text = if full.chars().count() <= usize::from(width) {
+        full
+    } else {
+        format!(
+            "In database: {} · {} detailed · {} no data · {} failed · {} given up",
+            c.matches, c.detailed, c.stubs, c.failed, c.given_up
+        )
+    };
+    Line::styled(text, theme::dim())
+}
+
+/// The last problem reading the database, else the last notice.
 fn notice_line(app: &App) -> Line<'static> {
     if let Some(error) = &app.error {
         return Line::styled(error.clone(), theme::error());
     }
-    if let Some(notice) = &app.notice {
-        return Line::from(vec![
+    match &app.notice {
+        Some(notice) => Line::from(vec![
             Span::styled("› ", theme::dim()),
             Span::raw(notice.clone()),
-        ]);
+        ]),
+        None => Line::default(),
     }
-    let c = app.counts;
-    Line::styled(
-        format!(
-            "In database: {} matches, {} detailed, {} without data, {} failed, {} given up",
-            c.matches, c.detailed, c.stubs, c.failed, c.given_up
-        ),
-        theme::dim(),
-    )
+}
+
+/// A rate to print: NaN or infinite (nothing measured yet) reads 0.
+fn finite(rate: f64) -> f64 {
+    if rate.is_finite() && rate > 0.0 {
+        rate
+    } else {
+        0.0
+    }
 }
