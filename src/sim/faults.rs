@@ -362,8 +362,7 @@ impl FaultPlan {
             }
         }
         for word in &self.names {
-            super::names::NamesOutcome::parse(word)
-                .map_err(|error| format!("names: {error}"))?;
+            super::names::NamesOutcome::parse(word).map_err(|error| format!("names: {error}"))?;
         }
         for (key, words) in &self.scripts {
             parse_script_key(key)?;

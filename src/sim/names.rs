@@ -31,7 +31,15 @@ const NOUNS: &[&str] = &[
     "Mango", "Tango", "Creep", "Tower", "Meepo", "Sniper", "Jungler",
 ];
 const NON_ASCII: &[&str] = &[
-    "Дмитрий", "小明", "José María", "Łukasz", "김민수", "ミク", "Søren", "Ñandú", "Παύλος",
+    "Дмитрий",
+    "小明",
+    "José María",
+    "Łukasz",
+    "김민수",
+    "ミク",
+    "Søren",
+    "Ñandú",
+    "Παύλος",
 ];
 
 /// The name an account goes by, if it has one.
@@ -110,7 +118,13 @@ fn hostile_name(account_id: u32, key: &str) -> String {
 }
 
 /// Answers `outcome` with `healthy` as the body of a success.
-fn answer(state: &SimState, api: Api, outcome: Outcome, healthy: &Value, malformed: Value) -> Reply {
+fn answer(
+    state: &SimState,
+    api: Api,
+    outcome: Outcome,
+    healthy: &Value,
+    malformed: Value,
+) -> Reply {
     detail::reply(
         outcome,
         DetailBodies {
@@ -234,6 +248,9 @@ mod tests {
         assert_eq!(script.next(), NamesOutcome::Plain(Outcome::Status(500)));
         assert_eq!(script.next(), NamesOutcome::Plain(Outcome::Ok));
         assert_eq!(script.next(), NamesOutcome::Plain(Outcome::Ok));
-        assert_eq!(NamesScript::new(&[]).next(), NamesOutcome::Plain(Outcome::Ok));
+        assert_eq!(
+            NamesScript::new(&[]).next(),
+            NamesOutcome::Plain(Outcome::Ok)
+        );
     }
 }

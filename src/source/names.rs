@@ -166,7 +166,12 @@ mod tests {
 
     #[test]
     fn steam_summaries_without_a_response_are_malformed() {
-        for body in [json!({}), json!([]), json!("garbage"), json!({"response": 3})] {
+        for body in [
+            json!({}),
+            json!([]),
+            json!("garbage"),
+            json!({"response": 3}),
+        ] {
             assert!(
                 matches!(
                     steam_summaries(body.clone(), &[5]),

@@ -284,7 +284,8 @@ mod tests {
         let server = TestServer::start(|target| match target {
             "/players/5" => (
                 200,
-                r#"{"profile": {"account_id": 5, "personaname": "\u001b[2JFive\u202e ODKEY"}}"#.into(),
+                r#"{"profile": {"account_id": 5, "personaname": "\u001b[2JFive\u202e ODKEY"}}"#
+                    .into(),
             ),
             "/players/6" => (200, r#"{"profile": null}"#.into()),
             _ => (404, r#"{"error":"Not Found"}"#.into()),
@@ -293,12 +294,18 @@ mod tests {
         let opendota = client(&server, Some("ODKEY"));
         assert_eq!(opendota.names_per_call(), 1);
         let found = opendota.player_names(&[5, 6, 7]).await.unwrap();
-        let names: Vec<_> = found.iter().map(|p| (p.account_id, p.name.as_deref())).collect();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| (p.account_id, p.name.as_deref()))
+            .collect();
         assert_eq!(
             names,
             [(5, Some("[2JFive <redacted>")), (6, None), (7, None)]
         );
-        assert_eq!(server.requests(), ["/players/5", "/players/6", "/players/7"]);
+        assert_eq!(
+            server.requests(),
+            ["/players/5", "/players/6", "/players/7"]
+        );
     }
 
     #[tokio::test]

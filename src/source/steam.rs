@@ -274,7 +274,10 @@ impl SteamClient {
         parse::steam_history_page(&body, account_id)
     }
 
-    async fn player_names_unscrubbed(&self, accounts: &[u32]) -> Result<Vec<PlayerName>, FetchError> {
+    async fn player_names_unscrubbed(
+        &self,
+        accounts: &[u32],
+    ) -> Result<Vec<PlayerName>, FetchError> {
         let accounts = &accounts[..accounts.len().min(names::STEAM_NAMES_PER_CALL)];
         let steam_ids = accounts
             .iter()

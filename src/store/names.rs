@@ -169,12 +169,18 @@ mod tests {
             .save_names(&[record(ME, Some("me")), record(5, None)], "steam", NOW)
             .unwrap();
         store
-            .save_names(&[record(9, Some("old"))], "opendota", NOW - NAME_MAX_AGE_SECS - 1)
+            .save_names(
+                &[record(9, Some("old"))],
+                "opendota",
+                NOW - NAME_MAX_AGE_SECS - 1,
+            )
             .unwrap();
         // "No name known" is an answer too: 5 is not asked again today.
         assert_eq!(store.names_due(ME, NOW, 10).unwrap(), [9, 6]);
         assert_eq!(
-            store.names_due(ME, NOW + NAME_MAX_AGE_SECS + 1, 10).unwrap(),
+            store
+                .names_due(ME, NOW + NAME_MAX_AGE_SECS + 1, 10)
+                .unwrap(),
             [ME, 5, 9, 6]
         );
     }
