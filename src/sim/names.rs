@@ -44,9 +44,9 @@ const NON_ASCII: &[&str] = &[
 
 /// The name an account goes by, if it has one.
 pub(crate) fn persona_name(state: &SimState, account_id: u32) -> Option<String> {
-    let h = mix(u64::from(account_id), 0x6e61_6d65_73);
+    let h = mix(u64::from(account_id), 0x006e_616d_6573);
     let own = state.dataset.account(account_id).is_some();
-    if !own && h % 8 == 0 {
+    if !own && h.is_multiple_of(8) {
         return None;
     }
     let pick = |list: &[&'static str], shift: u32| list[((h >> shift) as usize) % list.len()];
