@@ -139,6 +139,12 @@ pub fn print_summary(s: &Summary) {
             ));
         }
     }
+    if s.names_fetched > 0 {
+        out::err_line(&format!(
+            "player names: {} accounts looked up",
+            s.names_fetched
+        ));
+    }
     if s.history_capped {
         out::err_line(
             "note: Steam only lists a player's 500 most recent matches; run with --source opendota to collect the full history",

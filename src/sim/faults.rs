@@ -67,6 +67,11 @@ pub struct FaultPlan {
     pub sequence_bucket: Option<TokenBucket>,
     /// OpenDota's limits and rate-limit headers.
     pub opendota_limits: Option<OpenDotaLimits>,
+    /// Outcomes of successive player-name requests (GetPlayerSummaries,
+    /// OpenDota's `/players/{id}`), the last one repeating: any script
+    /// word, or `hostile` (names laced with escape sequences, bidi
+    /// controls, line breaks and the request's own key). Empty: all `ok`.
+    pub names: Vec<String>,
 }
 
 /// OpenDota's limits: a fixed window (a clock minute) and, without a key, a
@@ -122,6 +127,7 @@ impl Default for FaultPlan {
             steam_bucket: None,
             sequence_bucket: None,
             opendota_limits: None,
+            names: Vec::new(),
         }
     }
 }
@@ -354,6 +360,9 @@ impl FaultPlan {
                     window.start_ms, window.end_ms
                 ));
             }
+        }
+        for word in &self.names {
+            super::names::NamesOutcome::parse(word).map_err(|error| format!("names: {error}"))?;
         }
         for (key, words) in &self.scripts {
             parse_script_key(key)?;

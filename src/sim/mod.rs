@@ -14,7 +14,8 @@
 //! Modules: `server` (start/stop, the request pipeline), `routes` (path ->
 //! endpoint), `steam_routes` and `opendota_routes` (the endpoints), `detail`
 //! (faulty answers to detail requests), `respond` (answer bodies), `dataset`,
-//! `match_gen` and `match_json` (the simulated matches), `faults`,
+//! `match_gen` and `match_json` (the simulated matches), `names` (player
+//! names, both APIs), `faults`,
 //! `fault_state` and `presets` (fault plans), `stats`, `standalone`
 //! (`dota-sync simulate`).
 
@@ -25,6 +26,7 @@ mod fault_state;
 mod faults;
 mod match_gen;
 mod match_json;
+mod names;
 mod opendota_routes;
 mod presets;
 mod respond;

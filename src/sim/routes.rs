@@ -11,6 +11,10 @@ pub(crate) enum Route {
     MatchDetails,
     HistoryBySequence,
     ResolveVanity,
+    /// `ISteamUser/GetPlayerSummaries/v2`.
+    PlayerSummaries,
+    /// `/players/{account_id}`: the profile, with its name.
+    OdPlayer(String),
     /// `/players/{account_id}/matches`, the ID as written in the path.
     OdPlayerMatches(String),
     /// `/matches/{match_id}`.
@@ -28,6 +32,8 @@ impl Route {
             Route::MatchDetails => "GetMatchDetails",
             Route::HistoryBySequence => "GetMatchHistoryBySequenceNum",
             Route::ResolveVanity => "ResolveVanityURL",
+            Route::PlayerSummaries => "GetPlayerSummaries",
+            Route::OdPlayer(_) => "od_player",
             Route::OdPlayerMatches(_) => "od_player_matches",
             Route::OdMatch(_) => "od_match",
             Route::Stats => "sim_stats",
@@ -37,7 +43,7 @@ impl Route {
 
     pub(crate) fn api(&self) -> Api {
         match self {
-            Route::OdPlayerMatches(_) | Route::OdMatch(_) => Api::OpenDota,
+            Route::OdPlayerMatches(_) | Route::OdMatch(_) | Route::OdPlayer(_) => Api::OpenDota,
             _ => Api::Steam,
         }
     }
@@ -45,14 +51,17 @@ impl Route {
     /// The API under which `SimStats::by_api` counts this endpoint.
     pub(crate) fn api_name(&self) -> &'static str {
         match self {
-            Route::OdPlayerMatches(_) | Route::OdMatch(_) => "opendota",
+            Route::OdPlayerMatches(_) | Route::OdMatch(_) | Route::OdPlayer(_) => "opendota",
             Route::Stats | Route::Unknown => "other",
             _ => "steam",
         }
     }
 
     pub(crate) fn is_opendota(&self) -> bool {
-        matches!(self, Route::OdPlayerMatches(_) | Route::OdMatch(_))
+        matches!(
+            self,
+            Route::OdPlayerMatches(_) | Route::OdMatch(_) | Route::OdPlayer(_)
+        )
     }
 
     pub(crate) fn is_steam(&self) -> bool {
@@ -62,6 +71,7 @@ impl Route {
                 | Route::MatchDetails
                 | Route::HistoryBySequence
                 | Route::ResolveVanity
+                | Route::PlayerSummaries
         )
     }
 }
@@ -70,17 +80,29 @@ pub(crate) fn route(path: &str) -> Route {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
         ["sim", "stats"] => Route::Stats,
-        [interface, method, version] if is_version_one(version) => steam_route(interface, method),
+        [interface, method, version] if version_number(version) == Some(1) => {
+            steam_route(interface, method)
+        }
+        // GetPlayerSummaries is the one endpoint used at version 2.
+        [interface, method, version]
+            if version_number(version) == Some(2)
+                && interface.eq_ignore_ascii_case("ISteamUser")
+                && method.eq_ignore_ascii_case("GetPlayerSummaries") =>
+        {
+            Route::PlayerSummaries
+        }
         ["api", rest @ ..] => opendota_route(rest),
         rest => opendota_route(rest),
     }
 }
 
-fn is_version_one(version: &str) -> bool {
-    let Some(digits) = version.strip_prefix(['v', 'V']) else {
-        return false;
-    };
-    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.parse() == Ok(1u32)
+/// `v1`, `V001`, `v0002`... as a number.
+fn version_number(version: &str) -> Option<u32> {
+    let digits = version.strip_prefix(['v', 'V'])?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn steam_route(interface: &str, method: &str) -> Route {
@@ -105,6 +127,7 @@ fn steam_route(interface: &str, method: &str) -> Route {
 fn opendota_route(segments: &[&str]) -> Route {
     match segments {
         ["players", account_id, "matches"] => Route::OdPlayerMatches(account_id.to_string()),
+        ["players", account_id] => Route::OdPlayer(account_id.to_string()),
         ["matches", match_id] => Route::OdMatch(match_id.to_string()),
         _ => Route::Unknown,
     }
@@ -140,6 +163,15 @@ mod tests {
             route("/ISteamUser/ResolveVanityURL/v0001/"),
             Route::ResolveVanity
         );
+        for path in [
+            "/ISteamUser/GetPlayerSummaries/v2",
+            "/isteamuser/getplayersummaries/V0002/",
+        ] {
+            assert_eq!(route(path), Route::PlayerSummaries, "{path}");
+        }
+        assert_eq!(route("/ISteamUser/GetPlayerSummaries/v1"), Route::Unknown);
+        assert_eq!(route("/IDOTA2Match_570/GetMatchHistory/v2"), Route::Unknown);
+        assert!(Route::PlayerSummaries.is_steam());
     }
 
     #[test]
@@ -153,6 +185,8 @@ mod tests {
             Route::OdPlayerMatches("123".into())
         );
         assert_eq!(route("/api/matches/99"), Route::OdMatch("99".into()));
+        assert_eq!(route("/api/players/123"), Route::OdPlayer("123".into()));
+        assert!(Route::OdPlayer("1".into()).is_opendota());
         assert_eq!(route("/matches/99"), Route::OdMatch("99".into()));
         assert_eq!(route("/sim/stats"), Route::Stats);
         assert_eq!(route("/"), Route::Unknown);

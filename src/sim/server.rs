@@ -64,6 +64,8 @@ pub(crate) struct SimState {
     /// From the fault plan, fixed for the server's life.
     pub sequence_skips_immortal_draft: bool,
     pub opendota_lacks: f64,
+    /// How player-name requests are answered, and how many came so far.
+    pub names: super::names::NamesScript,
     faults: Mutex<FaultState>,
     stats: Mutex<StatsRecorder>,
 }
@@ -81,6 +83,11 @@ impl SimState {
     pub(crate) fn detail_outcome(&self, match_id: Option<i64>) -> (Outcome, Duration) {
         let mut faults = lock(&self.faults);
         (faults.detail_outcome(match_id), faults.timeout())
+    }
+
+    /// How long a simulated timeout hangs.
+    pub(crate) fn timeout(&self) -> Duration {
+        lock(&self.faults).timeout()
     }
 
     /// Whether OpenDota has no such match (see `FaultPlan::opendota_lacks`).
@@ -123,6 +130,7 @@ impl SimServer {
         let state = Arc::new(SimState {
             sequence_skips_immortal_draft: config.faults.sequence_skips_immortal_draft,
             opendota_lacks: config.faults.opendota_lacks,
+            names: super::names::NamesScript::new(&config.faults.names),
             faults: Mutex::new(FaultState::new(config.faults, &dataset, started)),
             stats: Mutex::new(StatsRecorder::new(started)),
             dataset,
@@ -225,7 +233,7 @@ async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap
         None if route.is_steam() && !steam_routes::key_accepted(&state, &query, &headers) => {
             Reply::new(respond::forbidden(), "403")
         }
-        None => serve(&state, &route, &query),
+        None => serve(&state, &route, &query, &headers),
     };
     if let Some(remaining) = admission.remaining {
         rate_limit_headers(&mut reply.response, remaining);
@@ -273,7 +281,12 @@ fn refused(route: &Route, refusal: Refusal) -> Reply {
     }
 }
 
-fn serve(state: &SimState, route: &Route, query: &HashMap<String, String>) -> Reply {
+fn serve(
+    state: &SimState,
+    route: &Route,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Reply {
     match route {
         Route::MatchHistory => steam_routes::match_history(state, query),
         Route::MatchDetails => steam_routes::match_details(state, query),
@@ -281,6 +294,10 @@ fn serve(state: &SimState, route: &Route, query: &HashMap<String, String>) -> Re
         Route::ResolveVanity => steam_routes::resolve_vanity(state, query),
         Route::OdPlayerMatches(account_id) => opendota_routes::player_matches(state, account_id),
         Route::OdMatch(match_id) => opendota_routes::match_by_id(state, match_id),
+        Route::PlayerSummaries => super::names::player_summaries(state, query),
+        Route::OdPlayer(account_id) => {
+            super::names::opendota_player(state, account_id, query, headers)
+        }
         Route::Stats | Route::Unknown => {
             Reply::new(respond::html_error(StatusCode::NOT_FOUND), "404")
         }

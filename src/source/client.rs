@@ -118,6 +118,22 @@ impl ApiClient {
         http::get_body(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
+    /// Whether requests carry a key (Steam's player summaries need one).
+    pub fn has_key(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Server text that is data, not an error (player names): sanitised
+    /// like error text ([`super::text::sanitize`]) and the key redacted, in
+    /// case a hostile server echoes the request back.
+    pub fn clean_text(&self, text: &str) -> String {
+        let text = super::text::sanitize(text);
+        match &self.key {
+            Some(key) => text.replace(key.expose(), "<redacted>"),
+            None => text,
+        }
+    }
+
     /// Every error leaves a source through here: server text cleaned, the
     /// key redacted ([`http::clean_error`]).
     pub fn clean<T>(&self, result: Result<T, FetchError>) -> Result<T, FetchError> {

@@ -6,6 +6,7 @@ pub mod client;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod names;
 pub mod opendota;
 pub mod pacer;
 pub mod parse;
@@ -161,6 +162,23 @@ pub trait MatchSource: Send + Sync {
         &self,
         wanted: MatchRef,
     ) -> impl Future<Output = Result<MatchDetails, FetchError>> + Send;
+
+    /// Accounts one [`Self::player_names`] call can ask about; 0: this
+    /// source serves no names (ARCHITECTURE.md, "Player names").
+    fn names_per_call(&self) -> usize {
+        0
+    }
+
+    /// The names of `accounts` (at most [`Self::names_per_call`]): one
+    /// entry per account asked, its name `None` when the API knows none.
+    /// Names are sanitised, key-redacted and cut ([`names::clean_name`]).
+    fn player_names(
+        &self,
+        accounts: &[u32],
+    ) -> impl Future<Output = Result<Vec<names::PlayerName>, FetchError>> + Send {
+        let _ = accounts;
+        async { Ok(Vec::new()) }
+    }
 }
 
 /// A source chosen at run time.
@@ -236,6 +254,20 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.match_details(wanted).await,
             AnySource::OpenDota(s) => s.match_details(wanted).await,
+        }
+    }
+
+    fn names_per_call(&self) -> usize {
+        match self {
+            AnySource::Steam(s) => s.names_per_call(),
+            AnySource::OpenDota(s) => s.names_per_call(),
+        }
+    }
+
+    async fn player_names(&self, accounts: &[u32]) -> Result<Vec<names::PlayerName>, FetchError> {
+        match self {
+            AnySource::Steam(s) => s.player_names(accounts).await,
+            AnySource::OpenDota(s) => s.player_names(accounts).await,
         }
     }
 }

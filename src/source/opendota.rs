@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 use super::client::{ApiClient, KeyPlacement};
-use super::http::{self, BodyLimit};
+use super::http::{self, BodyLimit, Reply};
+use super::names::{self, PlayerName};
 use super::pacer::Pacer;
 use super::{
     FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource, SourceConfig,
@@ -67,6 +68,23 @@ impl MatchSource for OpenDotaClient {
         let outcome = self.match_details_unscrubbed(wanted).await;
         self.api.clean(outcome)
     }
+
+    /// `/players/{id}` names one account a call.
+    fn names_per_call(&self) -> usize {
+        1
+    }
+
+    async fn player_names(&self, accounts: &[u32]) -> Result<Vec<PlayerName>, FetchError> {
+        let mut found = Vec::with_capacity(accounts.len());
+        for &account_id in accounts {
+            let outcome = self.player_name_unscrubbed(account_id).await;
+            found.push(PlayerName {
+                account_id,
+                name: self.api.clean(outcome)?,
+            });
+        }
+        Ok(found)
+    }
 }
 
 /// The requests behind the trait methods, whose callers scrub the key from
@@ -105,6 +123,28 @@ impl OpenDotaClient {
             capped: false,
             total: None,
         })
+    }
+
+    /// An account OpenDota does not know (or an ID it refuses) answers
+    /// 404 (400) or a null profile: each is "no name".
+    async fn player_name_unscrubbed(&self, account_id: u32) -> Result<Option<String>, FetchError> {
+        let reply = self
+            .api
+            .get_json(
+                "players",
+                &format!("players/{account_id}"),
+                &[],
+                BodyLimit::Small,
+            )
+            .await?;
+        let body = match reply {
+            Reply::Status {
+                status: 400 | 404, ..
+            } => return Ok(None),
+            reply => reply.json_or(unexpected_status)?,
+        };
+        let raw = names::opendota_player(body)?;
+        Ok(raw.and_then(|raw| names::clean_name(self.api.clean_text(&raw))))
     }
 
     async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
@@ -237,5 +277,45 @@ mod tests {
                 message: "HTTP 400 Bad Request: invalid account_id".into()
             })
         );
+    }
+
+    #[tokio::test]
+    async fn player_names_one_call_each_unknown_ones_none() {
+        let server = TestServer::start(|target| match target {
+            "/players/5" => (
+                200,
+                r#"{"profile": {"account_id": 5, "personaname": "\u001b[2JFive\u202e ODKEY"}}"#
+                    .into(),
+            ),
+            "/players/6" => (200, r#"{"profile": null}"#.into()),
+            _ => (404, r#"{"error":"Not Found"}"#.into()),
+        })
+        .await;
+        let opendota = client(&server, Some("ODKEY"));
+        assert_eq!(opendota.names_per_call(), 1);
+        let found = opendota.player_names(&[5, 6, 7]).await.unwrap();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| (p.account_id, p.name.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [(5, Some("[2JFive <redacted>")), (6, None), (7, None)]
+        );
+        assert_eq!(
+            server.requests(),
+            ["/players/5", "/players/6", "/players/7"]
+        );
+    }
+
+    #[tokio::test]
+    async fn player_names_stop_on_a_server_error() {
+        let server = TestServer::start(|_| (500, "{}".into())).await;
+        let opendota = client(&server, None);
+        assert_eq!(
+            opendota.player_names(&[5, 6]).await,
+            Err(FetchError::Server { status: 500 })
+        );
+        assert_eq!(server.requests().len(), 1);
     }
 }

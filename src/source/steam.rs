@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::client::{ApiClient, KeyPlacement};
 use super::http::{self, BodyLimit};
+use super::names::{self, PlayerName};
 use super::pacer::Pacer;
 use super::{
     FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource, SourceConfig,
@@ -229,6 +230,20 @@ impl MatchSource for SteamClient {
         let outcome = self.match_details_unscrubbed(wanted).await;
         self.api.clean(outcome)
     }
+
+    /// GetPlayerSummaries needs a key: without one, no names from Steam.
+    fn names_per_call(&self) -> usize {
+        if self.api.has_key() {
+            names::STEAM_NAMES_PER_CALL
+        } else {
+            0
+        }
+    }
+
+    async fn player_names(&self, accounts: &[u32]) -> Result<Vec<PlayerName>, FetchError> {
+        let outcome = self.player_names_unscrubbed(accounts).await;
+        self.api.clean(outcome)
+    }
 }
 
 /// The requests behind the trait methods, whose callers scrub the key from
@@ -257,6 +272,39 @@ impl SteamClient {
             .await?
             .json_or(unexpected_status)?;
         parse::steam_history_page(&body, account_id)
+    }
+
+    async fn player_names_unscrubbed(
+        &self,
+        accounts: &[u32],
+    ) -> Result<Vec<PlayerName>, FetchError> {
+        let accounts = &accounts[..accounts.len().min(names::STEAM_NAMES_PER_CALL)];
+        let steam_ids = accounts
+            .iter()
+            .map(|id| crate::steam_id::steam_id64_from_account_id(*id).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let body = self
+            .api
+            .get_json(
+                "GetPlayerSummaries",
+                "ISteamUser/GetPlayerSummaries/v2",
+                &[("steamids", steam_ids)],
+                BodyLimit::Small,
+            )
+            .await?
+            .json_or(unexpected_status)?;
+        let found = names::steam_summaries(body, accounts)?;
+        Ok(accounts
+            .iter()
+            .map(|&account_id| PlayerName {
+                account_id,
+                name: found
+                    .iter()
+                    .find(|(id, _)| *id == account_id)
+                    .and_then(|(_, raw)| names::clean_name(self.api.clean_text(raw))),
+            })
+            .collect())
     }
 
     async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
@@ -530,5 +578,39 @@ mod tests {
             target.starts_with("/ISteamUser/ResolveVanityURL/v1?key=TESTKEY&vanityurl=known"),
             "{target}"
         );
+    }
+
+    #[tokio::test]
+    async fn player_summaries_ask_for_steam_ids_and_name_every_account() {
+        let server = TestServer::start(|_| {
+            let body = json!({"response": {"players": [
+                {"steamid": "76561197960265733", "personaname": "Five\u{1b}]0;x\u{7} TESTKEY"},
+                {"steamid": "76561197960265734", "personaname": ""}
+            ]}});
+            (200, body.to_string())
+        })
+        .await;
+        let steam = client(&server, Some(KEY));
+        assert_eq!(steam.names_per_call(), 100);
+        let found = steam.player_names(&[5, 6, 7]).await.unwrap();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| (p.account_id, p.name.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [(5, Some("Five]0;x <redacted>")), (6, None), (7, None)]
+        );
+        let target = server.requests().pop().unwrap();
+        assert!(
+            target.starts_with("/ISteamUser/GetPlayerSummaries/v2?key=TESTKEY&steamids="),
+            "{target}"
+        );
+        assert!(
+            target.ends_with("76561197960265733%2C76561197960265734%2C76561197960265735"),
+            "{target}"
+        );
+        // Without a key Steam serves no names.
+        assert_eq!(client(&server, None).names_per_call(), 0);
     }
 }

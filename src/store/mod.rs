@@ -8,6 +8,7 @@ mod export_rows;
 pub mod filter;
 mod jobs;
 mod lock;
+mod names;
 mod open;
 mod read;
 mod schema;
@@ -23,6 +24,7 @@ pub use export_rows::ExportMatch;
 pub use filter::MatchFilter;
 pub use jobs::{JobStatus, SyncJob};
 pub use lock::{Holder, LockError, SyncLock, lock_path};
+pub use names::{NAME_MAX_AGE_SECS, NameRecord};
 pub use open::StoreError;
 pub use read::{
     Counts, ErrorRow, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow, WindowAnchor,

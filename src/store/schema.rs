@@ -116,17 +116,30 @@ const V3: &str = "
 ALTER TABLE matches ADD COLUMN details_source TEXT NULL;
 ";
 
+/// V4: the player-names cache (ARCHITECTURE.md, "Player names"). `name`
+/// NULL means "looked up, no name known"; `fetched_at` is unix seconds, so
+/// that "older than a day" is one comparison.
+const V4: &str = "
+CREATE TABLE player_names (
+    account_id INTEGER PRIMARY KEY,
+    name       TEXT NULL,
+    source     TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL
+);
+";
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
         M::up_with_hook(V2, compact_raw_data),
         M::up(V3),
+        M::up(V4),
     ])
 }
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    3
+    4
 }
 
 /// Compacts every `raw_data`, a batch of rows at a time in match ID order.

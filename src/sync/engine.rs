@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::breaker::BreakerPolicy;
 use super::progress::{Progress, SyncEvent, SyncState};
-use super::{RunOutcome, SourceSummary, Summary, collect, fetch};
+use super::{RunOutcome, SourceSummary, Summary, collect, fetch, names};
 use crate::source::{FetchError, MatchSource, SourceKind};
 use crate::store::{JobStatus, Store, StoreError};
 
@@ -294,6 +294,16 @@ pub async fn run<S: MatchSource>(
         };
         end = fetch::fetch_details(&context, &mut counters, queue).await?;
     }
+    // Names after phase 2, so that they never take the matches' budget, and
+    // only after a full run that ended well (ARCHITECTURE.md, "Player names").
+    let mut names_fetched = 0;
+    if matches!(end, PhaseEnd::Finished) && options.mode == SyncMode::Full {
+        let done = names::fetch_names(&context).await?;
+        names_fetched = done.looked_up;
+        if done.stopped {
+            end = PhaseEnd::Stopped;
+        }
+    }
 
     let counts = with_store(store, move |s| s.counts(Some(account_id))).await?;
     let outcome = match end {
@@ -320,6 +330,7 @@ pub async fn run<S: MatchSource>(
         stubs_left: counts.stubs,
         history_capped: counters.capped,
         outcome: outcome.clone(),
+        names_fetched,
         sources: sources
             .iter()
             .enumerate()

@@ -49,6 +49,9 @@ pub struct Summary {
     pub stubs_left: u64,
     pub history_capped: bool,
     pub outcome: RunOutcome,
+    /// Accounts whose player name was looked up and saved after phase 2
+    /// (ARCHITECTURE.md, "Player names").
+    pub names_fetched: u64,
     /// One entry per source of the run.
     pub sources: Vec<SourceSummary>,
 }
@@ -71,6 +74,7 @@ mod dispatch;
 pub mod engine;
 mod fetch;
 mod follow;
+mod names;
 mod writer;
 
 pub use engine::{Channels, SharedStore, SyncError, SyncMode, SyncOptions, api_down_message, run};

@@ -235,6 +235,12 @@ impl Progress {
     }
 }
 
+/// The notice when names are looked up after phase 2:
+/// `Fetching player names: 120 accounts from steam`.
+pub fn names_notice(accounts: usize, source: SourceKind) -> String {
+    format!("Fetching player names: {accounts} accounts from {source}")
+}
+
 /// Discrete things that happened, sent on an `mpsc` channel so observers can
 /// refresh what changed.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,6 +11,7 @@ mod fixtures_parse;
 mod hostile;
 mod key_redaction;
 mod lock;
+mod names;
 mod sim;
 mod sources;
 mod store;

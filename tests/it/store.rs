@@ -417,10 +417,12 @@ fn make_schema_1_with_indented_rows(path: &Path, rows: i64, resume_at: Option<i6
         ))
         .unwrap();
     }
-    // Schema 1's index of players by account, which V2 drops; no column V3 adds.
+    // Schema 1's index of players by account, which V2 drops; no column V3
+    // adds, no table V4 adds.
     conn.execute_batch(
         "CREATE INDEX match_players_by_account ON match_players(account_id);
-         ALTER TABLE matches DROP COLUMN details_source;",
+         ALTER TABLE matches DROP COLUMN details_source;
+         DROP TABLE player_names;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
@@ -460,7 +462,7 @@ fn opening_an_old_database_compacts_its_raw_data_in_batches() {
     // More rows than one batch holds.
     make_schema_1_with_indented_rows(&path, 1_234, None);
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (3, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (4, 0));
     let rows = raw_rows(&store);
     assert_eq!(rows.len(), 1_234);
     for (id, raw) in rows {
@@ -479,7 +481,7 @@ fn a_compaction_cut_short_resumes_where_it_stopped() {
     let path = dir.path().join("half.db");
     make_schema_1_with_indented_rows(&path, 800, Some(600));
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (3, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (4, 0));
     for (id, raw) in raw_rows(&store) {
         // Rows below the mark were done by the run that was cut short (here
         // left indented to show they are not read again).
