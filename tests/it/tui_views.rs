@@ -773,6 +773,7 @@ fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
         history_capped: true,
         outcome,
         sources: Vec::new(),
+        names_fetched: 0,
     }
 }
 
@@ -1225,4 +1226,55 @@ fn the_wider_the_terminal_the_more_match_columns() {
     assert!(row.contains("Blink Dagger, Power Treads"), "{row}");
     assert!(row.trim_end().ends_with('…'), "{row}");
     insta::assert_snapshot!("matches_160x40", screen);
+}
+
+#[test]
+fn cached_player_names_show_in_details_and_teammates() {
+    let fixture = fixture();
+    let store = Store::open(&fixture.db_path()).unwrap();
+    let base = 8_000_000_000_i64;
+    let named = store
+        .connection()
+        .execute(
+            "INSERT INTO player_names (account_id, name, source, fetched_at)
+             SELECT account_id, 'Mate ' || account_id, 'steam', 0 FROM match_players
+              WHERE match_id = ?1 AND account_id IS NOT NULL AND account_id != ?2",
+            rusqlite::params![base + 9, ACCOUNT],
+        )
+        .unwrap();
+    assert!(named > 0);
+    // A name longer than the column is cut with `…`; the tracked player's own too.
+    store
+        .connection()
+        .execute(
+            "INSERT INTO player_names VALUES (?1, 'A very long player name', 'opendota', 0)",
+            [ACCOUNT],
+        )
+        .unwrap();
+    let mate: i64 = store
+        .connection()
+        .query_row(
+            "SELECT min(account_id) FROM match_players WHERE match_id = ?1 AND account_id != ?2",
+            rusqlite::params![base + 9, ACCOUNT],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(store);
+
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let screen = text(&render(&mut app, 120, 40));
+    assert!(screen.contains(&format!("Mate {mate}")), "{screen}");
+    assert!(
+        line_with(&screen, "▶Juggernaut").contains("A very lo…"),
+        "{screen}"
+    );
+    assert!(screen.contains("Anonymous"), "a bot still has no name");
+
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('4'));
+    app.settle();
+    let screen = text(&render(&mut app, 120, 40));
+    assert!(screen.contains(&format!("Mate {mate}")), "{screen}");
 }

@@ -76,6 +76,8 @@ pub struct Details {
     /// The tracked player's slot from phase 1: the only link when the
     /// details show them anonymous.
     pub tracked_slot: Option<i64>,
+    /// The cached names of the match's players (and the tracked account).
+    pub names: HashMap<i64, String>,
 }
 
 /// Columns of a details team table that can scroll away (all but the
@@ -854,10 +856,24 @@ impl App {
             },
             None => None,
         };
+        let accounts: Vec<u32> = view
+            .iter()
+            .flat_map(|v| v.players.iter().filter_map(|p| p.account_id))
+            .chain(self.settings.account_id.map(i64::from))
+            .filter_map(|id| u32::try_from(id).ok())
+            .collect();
+        let names = match self.store.names_of(&accounts) {
+            Ok(names) => names
+                .into_iter()
+                .map(|(id, name)| (i64::from(id), name))
+                .collect(),
+            Err(e) => return self.note_error(&e),
+        };
         self.details = Some(Details {
             match_id,
             view,
             tracked_slot,
+            names,
         });
     }
 

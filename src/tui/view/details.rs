@@ -1,6 +1,8 @@
 //! The details of one match: the result, then both teams, the tracked player
 //! highlighted. A match without data says so and shows its attempts.
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -106,6 +108,7 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             theme::radiant(),
             &radiant_players,
             &tracked,
+            &details.names,
             usize::from(app.details_column),
             radiant.width,
         ),
@@ -117,6 +120,7 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             theme::dire(),
             &dire_players,
             &tracked,
+            &details.names,
             usize::from(app.details_column),
             dire.width,
         ),
@@ -244,6 +248,7 @@ fn team_table(
     title_style: Style,
     players: &[&PlayerRow],
     tracked: &TrackedPlayer,
+    names: &HashMap<i64, String>,
     skip: usize,
     width: u16,
 ) -> Table<'static> {
@@ -283,10 +288,10 @@ fn team_table(
             if tracked.is(p, players) {
                 // The account is known even when the match hides it; the `▶`
                 // marks the row without colour (NO_COLOR).
-                player_row(p, tracked.account_id, (skip, shown), items_width)
+                player_row(p, tracked.account_id, names, (skip, shown), items_width)
                     .style(theme::tracked_player())
             } else {
-                player_row(p, None, (skip, shown), items_width)
+                player_row(p, None, names, (skip, shown), items_width)
             }
         })
         .collect();
@@ -315,11 +320,13 @@ const COLUMNS: [(&str, u16, bool); crate::tui::state::app::DETAILS_COLUMNS as us
     ("Items", 0, false),
 ];
 
-/// `tracked`: the tracked account, for the tracked player's row. `skip`,
-/// `shown`: the columns after the hero's scrolled away, and shown.
+/// `tracked`: the tracked account, for the tracked player's row; `names`:
+/// the cached player names. `skip`, `shown`: the columns after the hero's
+/// scrolled away, and shown.
 fn player_row(
     p: &PlayerRow,
     tracked: Option<i64>,
+    names: &HashMap<i64, String>,
     (skip, shown): (usize, usize),
     items_width: usize,
 ) -> Row<'static> {
@@ -330,10 +337,13 @@ fn player_row(
         Some(_) => format!("▶{}", format::ellipsize(&hero, 15)),
         None => format::ellipsize(&hero, 16),
     };
-    let player = match (p.account_id, tracked) {
-        (Some(id), _) => id.to_string(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => "Anonymous".into(),
+    // A name where the cache has one, else the account ID, as before names.
+    let player = match p.account_id.or(tracked) {
+        Some(id) => names.get(&id).map_or_else(
+            || id.to_string(),
+            |name| format::ellipsize(name, usize::from(COLUMNS[0].1)),
+        ),
+        None => "Anonymous".into(),
     };
     let kda = format!(
         "{}/{}/{}",
