@@ -6,7 +6,6 @@
 
 mod compact;
 
-pub(crate) use compact::string_end;
 pub use compact::{compact_json, is_compact};
 
 /// The account ID Valve reports for a player who hides their profile.

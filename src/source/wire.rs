@@ -9,7 +9,6 @@
 //! sends is declared below with [`lenient_object!`].
 
 mod lenient;
-mod scan;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +18,7 @@ use serde_json::value::RawValue;
 use super::FetchError;
 use super::http::parse_json_body;
 use super::model::{ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails, compact_json};
-use lenient::{Field, FirstOf, FirstOfList, lenient_object};
+use lenient::{Field, FirstOfList, lenient_object};
 
 /// Steam's `result.status` for success.
 pub(super) const STEAM_STATUS_OK: i64 = 1;
@@ -56,37 +55,15 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
         return Err(error);
     }
     let first = match result.matches {
-        Field::Is(FirstOf(first)) => first,
+        Field::Is(FirstOfList(first)) => first,
         Field::Absent | Field::Null => None,
         Field::Other => return Err(malformed("`matches` is not a list")),
     };
-    let wire = first
-        .ok_or_else(|| match_api("Match ID not found"))?
-        .value()
-        .ok_or_else(|| malformed("match is not an object"))?;
-    // The match was read in the same pass as the listing; its text is found
-    // by a scan of the (valid, compact) body that only follows brackets and
-    // strings, far cheaper than serde capturing it as a `RawValue`, which
-    // walked the match a second time (ARCHITECTURE.md, "Phase 2's hot path").
-    let raw = match scan::first_match_text(&text) {
-        Some(raw) => raw.to_string(),
-        None => first_match_raw(&text, body)?,
-    };
-    expect_match(wire.into_details(raw)?, asked)
-}
-
-/// `result.matches[0]`'s text as serde finds it: for the bodies the scan
-/// declines (an escaped key on the way).
-fn first_match_raw(text: &str, body: &[u8]) -> Result<String, FetchError> {
-    match read::<Field<SequenceRawEnvelope>>(text, body)? {
-        Field::Is(SequenceRawEnvelope {
-            result:
-                Field::Is(SequenceRawResult {
-                    matches: Field::Is(FirstOfList(Some(first))),
-                }),
-        }) => Ok(first.get().to_string()),
-        _ => Err(malformed("the match could not be read")),
-    }
+    let first = first.ok_or_else(|| match_api("Match ID not found"))?.get();
+    expect_match(
+        read_match(first, body)?.into_details(first.to_string())?,
+        asked,
+    )
 }
 
 /// An OpenDota `/matches/{id}` body: the match object itself, in Valve's
@@ -113,31 +90,18 @@ lenient_object! {
 lenient_object! {
     /// `{"result": ...}` around `GetMatchHistoryBySequenceNum`'s listing,
     /// read in the same pass as the listing.
-    struct SequenceEnvelope {
-        result: Field<SequenceResult>,
+    struct SequenceEnvelope<'de> {
+        result: Field<SequenceResult<'de>>,
     }
 }
 
 lenient_object! {
     /// `GetMatchHistoryBySequenceNum`'s `result`: a status and a list of
-    /// matches, of which only the first is kept.
-    struct SequenceResult {
+    /// matches, of which only the first is kept (as text).
+    struct SequenceResult<'de> {
         error: Field<String>,
         status: Field<i64>,
         statusDetail: Field<String>,
-        matches: Field<FirstOf<Field<MatchWire>>>,
-    }
-}
-
-lenient_object! {
-    /// [`SequenceEnvelope`] for the first match's text alone.
-    struct SequenceRawEnvelope<'de> {
-        result: Field<SequenceRawResult<'de>>,
-    }
-}
-
-lenient_object! {
-    struct SequenceRawResult<'de> {
         matches: Field<FirstOfList<'de>>,
     }
 }

@@ -91,7 +91,7 @@ pub fn is_compact(text: &str) -> bool {
 
 /// The index just past the closing quote of the string whose contents
 /// start at `at` (or the end, for an unterminated string).
-pub(crate) fn string_end(bytes: &[u8], mut at: usize) -> usize {
+fn string_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(found) = bytes
         .get(at..)
         .and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'))

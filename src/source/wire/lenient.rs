@@ -133,19 +133,6 @@ impl<'de> FromJson<'de> for FirstOfList<'de> {
     }
 }
 
-/// A list of which only the first element is kept, read as `T`; the rest is
-/// skipped unread.
-#[derive(Debug, Default)]
-pub struct FirstOf<T>(pub Option<T>);
-
-impl<'de, T: Deserialize<'de>> FromJson<'de> for FirstOf<T> {
-    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
-        let first = seq.next_element::<T>()?;
-        skip_seq(seq)?;
-        Ok(Some(FirstOf(first)))
-    }
-}
-
 impl<'de, T: FromJson<'de>> Deserialize<'de> for Field<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(FieldVisitor(PhantomData))
