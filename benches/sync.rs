@@ -2,6 +2,8 @@
 //! simulator (no latency, no rate limit; Steam bodies indented like Valve's),
 //! reading one real match body, and phase-1 stub ingest.
 
+#[path = "../tests/support/builders.rs"]
+mod builders;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -92,13 +94,14 @@ fn read_match_bodies(c: &mut Criterion) {
 fn phase_one_stub_ingest(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let entries: Vec<HistoryEntry> = (0..STUB_IDS)
-        .map(|i| HistoryEntry {
-            match_id: 8_000_000_000 - i,
-            match_seq_num: Some(7_000_000_000 - i),
-            start_time: Some(1_700_000_000 - i * 1800),
-            lobby_type: Some(7),
-            player_slot: Some(i % 10),
-            hero_id: Some(i % 120 + 1),
+        .map(|i| {
+            builders::history_entry(
+                8_000_000_000 - i,
+                7_000_000_000 - i,
+                1_700_000_000 - i * 1800,
+                i % 10,
+                i % 120 + 1,
+            )
         })
         .collect();
     let mut group = c.benchmark_group("phase1");

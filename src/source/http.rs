@@ -209,13 +209,14 @@ async fn fetch(
     } else {
         BodyLimit::Small
     };
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit.bytes() as u64)
-    {
+    let length = response.content_length();
+    if length.is_some_and(|length| length > limit.bytes() as u64) {
         return Err(too_large(limit));
     }
-    let mut body = Vec::new();
+    // Sized once from the announced length (already under the cap), so a
+    // body is not copied again each time the buffer grows; the cap below
+    // still holds whatever actually arrives.
+    let mut body = Vec::with_capacity(length.map_or(0, |length| length as usize));
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {

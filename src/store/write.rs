@@ -72,15 +72,10 @@ impl Store {
                 .iter()
                 .map(|outcome| match *outcome {
                     Outcome::Saved(details) => {
-                        upsert_details(&tx, details, &now).map(|()| Applied::Saved)
+                        upsert_details(&tx, details, None, &now).map(|()| Applied::Saved)
                     }
                     Outcome::SavedFrom(details, source) => {
-                        upsert_details(&tx, details, &now)?;
-                        tx.prepare_cached(
-                            "UPDATE matches SET details_source = ?2 WHERE match_id = ?1",
-                        )?
-                        .execute(params![details.match_id, source])?;
-                        Ok(Applied::Saved)
+                        upsert_details(&tx, details, Some(source), &now).map(|()| Applied::Saved)
                     }
                     Outcome::Failed { match_id, reason } => {
                         count_failure(&tx, match_id, reason, &now).map(Applied::Failed)
@@ -318,7 +313,16 @@ fn note_outage(
     }))
 }
 
-fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails, now: &str) -> rusqlite::Result<()> {
+/// `source`: `details_source` to record; `None` leaves it as it was. It is
+/// written by the same statement as the row: SQLite rewrites a whole row,
+/// overflow pages of `raw_data` included, on every UPDATE (ARCHITECTURE.md,
+/// "Phase 2's hot path").
+fn upsert_details(
+    tx: &Transaction<'_>,
+    d: &MatchDetails,
+    source: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<()> {
     let was_detailed: bool = tx
         .prepare_cached("SELECT has_details IS 1 FROM matches WHERE match_id = ?1")?
         .query_row(params![d.match_id], |r| r.get(0))
@@ -327,8 +331,8 @@ fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails, now: &str) -> rusqlite
     tx.prepare_cached(
         "INSERT INTO matches (match_id, match_seq_num, has_details, last_fetch_attempt, fetch_error,
                               start_time, duration, game_mode, lobby_type, radiant_win, raw_data,
-                              radiant_score, dire_score, fetched_at)
-         VALUES (?1, ?2, 1, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?3)
+                              radiant_score, dire_score, fetched_at, details_source)
+         VALUES (?1, ?2, 1, ?3, NULL, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?3, ?12)
          ON CONFLICT(match_id) DO UPDATE SET
              match_seq_num = coalesce(excluded.match_seq_num, matches.match_seq_num),
              has_details = 1, last_fetch_attempt = excluded.last_fetch_attempt, fetch_error = NULL,
@@ -337,7 +341,8 @@ fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails, now: &str) -> rusqlite
              lobby_type = coalesce(excluded.lobby_type, matches.lobby_type),
              radiant_win = excluded.radiant_win, raw_data = excluded.raw_data,
              radiant_score = excluded.radiant_score, dire_score = excluded.dire_score,
-             fetched_at = excluded.fetched_at",
+             fetched_at = excluded.fetched_at,
+             details_source = coalesce(excluded.details_source, matches.details_source)",
     )?
     .execute(params![
         d.match_id,
@@ -350,7 +355,8 @@ fn upsert_details(tx: &Transaction<'_>, d: &MatchDetails, now: &str) -> rusqlite
         d.radiant_win,
         d.raw_json,
         d.radiant_score,
-        d.dire_score
+        d.dire_score,
+        source
     ])?;
     if let Some(start_time) = d.start_time {
         tx.prepare_cached(

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use crate::builders::{history_entry, match_details, ten_players};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::Store;
 
@@ -17,52 +18,34 @@ fn database(dir: &Path) -> PathBuf {
     let heroes = [(1, 1, 1), (2, 130, 14), (3, 129, 1), (4, 2, 11)];
     let entries: Vec<HistoryEntry> = heroes
         .iter()
-        .map(|&(n, slot, hero)| HistoryEntry {
-            match_id: 1_000 + n,
-            match_seq_num: Some(n),
-            start_time: Some(1_770_000_000 + n * 86_400),
-            lobby_type: Some(7),
-            player_slot: Some(slot),
-            hero_id: Some(hero),
-        })
+        .map(|&(n, slot, hero)| history_entry(1_000 + n, n, 1_770_000_000 + n * 86_400, slot, hero))
         .collect();
     store.save_stubs(ACCOUNT, &entries).unwrap();
     for &(n, slot, hero) in &heroes[..3] {
-        let players = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132]
-            .iter()
-            .map(|&s| PlayerDetails {
-                player_slot: s,
-                account_id: Some(if s == slot {
-                    i64::from(ACCOUNT)
-                } else if n == 3 && s == 0 {
-                    555
-                } else {
-                    10 + s
-                }),
-                hero_id: Some(if s == slot { hero } else { 50 + s % 100 }),
-                kills: Some(n * 3),
-                deaths: Some(2),
-                assists: Some(7),
-                gold_per_min: Some(500),
-                xp_per_min: Some(600),
-                items: [Some(1), Some(116), None, None, None, None],
-                ..PlayerDetails::default()
-            })
-            .collect();
+        let players = ten_players(|_, s| PlayerDetails {
+            account_id: Some(if s == slot {
+                i64::from(ACCOUNT)
+            } else if n == 3 && s == 0 {
+                555
+            } else {
+                10 + s
+            }),
+            hero_id: Some(if s == slot { hero } else { 50 + s % 100 }),
+            kills: Some(n * 3),
+            deaths: Some(2),
+            assists: Some(7),
+            gold_per_min: Some(500),
+            xp_per_min: Some(600),
+            items: [Some(1), Some(116), None, None, None, None],
+            ..PlayerDetails::default()
+        });
+        // 1 won (Radiant); 2 lost on Dire; 3 won on Dire.
+        let won = n == 1 || n == 2;
         store
             .save_details(&MatchDetails {
-                match_id: 1_000 + n,
-                match_seq_num: Some(n),
-                start_time: Some(1_770_000_000 + n * 86_400),
                 duration: Some(1_800),
-                game_mode: Some(22),
-                lobby_type: Some(7),
-                // 1 won (Radiant); 2 lost on Dire; 3 won on Dire.
-                radiant_win: Some(n == 1 || n == 2),
                 radiant_score: Some(10),
-                dire_score: Some(20),
-                players,
-                raw_json: "{}".into(),
+                ..match_details(1_000 + n, n, 1_770_000_000 + n * 86_400, won, players)
             })
             .unwrap();
     }

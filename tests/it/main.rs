@@ -2,6 +2,8 @@
 //! for all of them (each used to be its own test binary). One module per
 //! area; `common` holds what they share.
 
+#[path = "../support/builders.rs"]
+mod builders;
 mod common;
 
 mod cli;

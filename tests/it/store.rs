@@ -4,6 +4,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use crate::builders::{history_entry, match_details, ten_players};
 use dota_sync::source::model::is_compact;
 use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::{
@@ -11,44 +12,22 @@ use dota_sync::store::{
 };
 
 fn entry(match_id: i64, start_time: i64, slot: i64, hero: i64) -> HistoryEntry {
-    HistoryEntry {
-        match_id,
-        match_seq_num: Some(match_id * 10),
-        start_time: Some(start_time),
-        lobby_type: Some(7),
-        player_slot: Some(slot),
-        hero_id: Some(hero),
-    }
+    history_entry(match_id, match_id * 10, start_time, slot, hero)
 }
 
 /// A match where accounts 1..=5 are Radiant (slots 0-4) and 11..=15 Dire.
 fn details(match_id: i64, start_time: i64, radiant_win: bool) -> MatchDetails {
-    let players = (0..10)
-        .map(|i| {
-            let radiant = i < 5;
-            PlayerDetails {
-                player_slot: if radiant { i } else { 128 + i - 5 },
-                account_id: Some(if radiant { 1 + i } else { 11 + i - 5 }),
-                hero_id: Some(10 + i),
-                kills: Some(i),
-                deaths: Some(1),
-                assists: Some(2),
-                ..PlayerDetails::default()
-            }
-        })
-        .collect();
+    let players = ten_players(|i, _| PlayerDetails {
+        account_id: Some(if i < 5 { 1 + i } else { 11 + i - 5 }),
+        hero_id: Some(10 + i),
+        kills: Some(i),
+        deaths: Some(1),
+        assists: Some(2),
+        ..PlayerDetails::default()
+    });
     MatchDetails {
-        match_id,
-        match_seq_num: Some(match_id * 10),
-        start_time: Some(start_time),
-        duration: Some(2400),
-        game_mode: Some(22),
-        lobby_type: Some(7),
-        radiant_win: Some(radiant_win),
-        radiant_score: Some(30),
-        dire_score: Some(20),
-        players,
         raw_json: format!("{{\"match_id\":{match_id}}}"),
+        ..match_details(match_id, match_id * 10, start_time, radiant_win, players)
     }
 }
 

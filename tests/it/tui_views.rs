@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::builders::{history_entry, match_details, ten_players};
 use chrono::DateTime;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
@@ -58,14 +59,7 @@ impl Fixture {
 }
 
 fn entry(match_id: i64, start_time: i64, slot: i64, hero: i64) -> HistoryEntry {
-    HistoryEntry {
-        match_id,
-        match_seq_num: Some(match_id + 1_000),
-        start_time: Some(start_time),
-        lobby_type: Some(7),
-        player_slot: Some(slot),
-        hero_id: Some(hero),
-    }
+    history_entry(match_id, match_id + 1_000, start_time, slot, hero)
 }
 
 /// Ten players; the tracked account in `tracked_slot`, named unless `anonymous`.
@@ -76,57 +70,44 @@ fn details(
     anonymous: bool,
     radiant_win: bool,
 ) -> MatchDetails {
-    let slots = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132];
-    let players = slots
-        .iter()
-        .enumerate()
-        .map(|(i, &slot)| {
-            let i = i as i64;
-            let account_id = if slot == tracked_slot {
-                Some(if anonymous {
-                    4_294_967_295
-                } else {
-                    i64::from(ACCOUNT)
-                })
-            } else if i == 3 {
-                None // a bot
+    let players = ten_players(|i, slot| {
+        let account_id = if slot == tracked_slot {
+            Some(if anonymous {
+                4_294_967_295
             } else {
-                Some(1_000 + i * 11)
-            };
-            PlayerDetails {
-                player_slot: slot,
-                account_id,
-                hero_id: Some(i * 7 + 1),
-                kills: Some(i + 2),
-                deaths: Some(10 - i),
-                assists: Some(i * 2),
-                last_hits: Some(100 + i * 20),
-                denies: Some(i),
-                gold_per_min: Some(400 + i * 25),
-                xp_per_min: Some(500 + i * 20),
-                hero_damage: Some(9_000 + i * 2_500),
-                tower_damage: Some(1_000),
-                hero_healing: Some(0),
-                level: Some(20 + i),
-                net_worth: Some(12_000 + i * 1_100),
-                items: [Some(1), Some(63), Some(0), Some(116), None, Some(48)],
-                backpack: [Some(0), None, None],
-                item_neutral: Some(300 + i),
-            }
-        })
-        .collect();
+                i64::from(ACCOUNT)
+            })
+        } else if i == 3 {
+            None // a bot
+        } else {
+            Some(1_000 + i * 11)
+        };
+        PlayerDetails {
+            player_slot: slot,
+            account_id,
+            hero_id: Some(i * 7 + 1),
+            kills: Some(i + 2),
+            deaths: Some(10 - i),
+            assists: Some(i * 2),
+            last_hits: Some(100 + i * 20),
+            denies: Some(i),
+            gold_per_min: Some(400 + i * 25),
+            xp_per_min: Some(500 + i * 20),
+            hero_damage: Some(9_000 + i * 2_500),
+            tower_damage: Some(1_000),
+            hero_healing: Some(0),
+            level: Some(20 + i),
+            net_worth: Some(12_000 + i * 1_100),
+            items: [Some(1), Some(63), Some(0), Some(116), None, Some(48)],
+            backpack: [Some(0), None, None],
+            item_neutral: Some(300 + i),
+        }
+    });
     MatchDetails {
-        match_id,
-        match_seq_num: Some(match_id + 1_000),
-        start_time: Some(start_time),
         duration: Some(42 * 60 + 7),
-        game_mode: Some(22),
-        lobby_type: Some(7),
-        radiant_win: Some(radiant_win),
         radiant_score: Some(35),
         dire_score: Some(28),
-        players,
-        raw_json: "{}".into(),
+        ..match_details(match_id, match_id + 1_000, start_time, radiant_win, players)
     }
 }
 
