@@ -4,6 +4,9 @@
 //! first load (the loader's SQL, then the frame; target 100 ms) and a frame
 //! after it (target 2 ms).
 
+#[path = "../tests/support/builders.rs"]
+mod builders;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
@@ -23,58 +26,46 @@ const BATCH: i64 = 1_000;
 const NOW: i64 = 1_773_144_000;
 
 fn entry(n: i64) -> HistoryEntry {
-    HistoryEntry {
-        match_id: 7_000_000_000 + n,
-        match_seq_num: Some(6_000_000_000 + n),
-        start_time: Some(NOW - (MATCHES - n) * 1_800),
-        lobby_type: Some(7),
-        player_slot: Some(if n % 2 == 0 { 1 } else { 130 }),
-        hero_id: Some(n % 120 + 1),
-    }
+    builders::history_entry(
+        7_000_000_000 + n,
+        6_000_000_000 + n,
+        NOW - (MATCHES - n) * 1_800,
+        if n % 2 == 0 { 1 } else { 130 },
+        n % 120 + 1,
+    )
 }
 
 fn details(n: i64) -> MatchDetails {
     let e = entry(n);
-    let slots = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132];
-    let players = slots
-        .iter()
-        .enumerate()
-        .map(|(i, &slot)| {
-            let i = i as i64;
-            PlayerDetails {
-                player_slot: slot,
-                account_id: Some(if Some(slot) == e.player_slot {
-                    i64::from(ACCOUNT)
-                } else {
-                    10_000 + (n * 7 + i * 13) % 5_000
-                }),
-                hero_id: Some((n + i * 11) % 120 + 1),
-                kills: Some(i),
-                deaths: Some(10 - i),
-                assists: Some(i * 2),
-                last_hits: Some(100 + i),
-                denies: Some(i),
-                gold_per_min: Some(400 + i),
-                xp_per_min: Some(500 + i),
-                hero_damage: Some(15_000 + i),
-                net_worth: Some(18_000 + i),
-                items: [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)],
-                ..PlayerDetails::default()
-            }
-        })
-        .collect();
+    let players = builders::ten_players(|i, slot| PlayerDetails {
+        account_id: Some(if Some(slot) == e.player_slot {
+            i64::from(ACCOUNT)
+        } else {
+            10_000 + (n * 7 + i * 13) % 5_000
+        }),
+        hero_id: Some((n + i * 11) % 120 + 1),
+        kills: Some(i),
+        deaths: Some(10 - i),
+        assists: Some(i * 2),
+        last_hits: Some(100 + i),
+        denies: Some(i),
+        gold_per_min: Some(400 + i),
+        xp_per_min: Some(500 + i),
+        hero_damage: Some(15_000 + i),
+        net_worth: Some(18_000 + i),
+        items: [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)],
+        ..PlayerDetails::default()
+    });
     MatchDetails {
-        match_id: e.match_id,
-        match_seq_num: e.match_seq_num,
-        start_time: e.start_time,
         duration: Some(2_400 + n % 900),
-        game_mode: Some(22),
-        lobby_type: Some(7),
-        radiant_win: Some(n % 3 == 0),
-        radiant_score: Some(30),
         dire_score: Some(25),
-        players,
-        raw_json: "{}".into(),
+        ..builders::match_details(
+            e.match_id,
+            6_000_000_000 + n,
+            NOW - (MATCHES - n) * 1_800,
+            n % 3 == 0,
+            players,
+        )
     }
 }
 
