@@ -7,6 +7,7 @@
 use rusqlite::types::Value;
 
 use super::filter::MatchFilter;
+use super::read::consecutive;
 use super::{Store, StoreError};
 
 /// One exported match.
@@ -99,15 +100,8 @@ impl Store {
                     hero_healing: r.get(18)?,
                     level: r.get(19)?,
                     net_worth: r.get(20)?,
-                    items: [
-                        r.get(21)?,
-                        r.get(22)?,
-                        r.get(23)?,
-                        r.get(24)?,
-                        r.get(25)?,
-                        r.get(26)?,
-                    ],
-                    backpack: [r.get(27)?, r.get(28)?, r.get(29)?],
+                    items: consecutive(r, 21)?,
+                    backpack: consecutive(r, 27)?,
                     item_neutral: r.get(30)?,
                 })
             })()

@@ -150,15 +150,20 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
         deaths: r.get(12)?,
         assists: r.get(13)?,
         gold_per_min: r.get(14)?,
-        items: [
-            r.get(15)?,
-            r.get(16)?,
-            r.get(17)?,
-            r.get(18)?,
-            r.get(19)?,
-            r.get(20)?,
-        ],
+        items: consecutive(r, 15)?,
     })
+}
+
+/// `N` nullable integer columns from `first` on (a player's item slots).
+pub(super) fn consecutive<const N: usize>(
+    r: &Row<'_>,
+    first: usize,
+) -> rusqlite::Result<[Option<i64>; N]> {
+    let mut values = [None; N];
+    for (offset, value) in values.iter_mut().enumerate() {
+        *value = r.get(first + offset)?;
+    }
+    Ok(values)
 }
 
 /// A match with everything the details view shows.
@@ -388,15 +393,8 @@ impl Store {
                     hero_healing: r.get(12)?,
                     level: r.get(13)?,
                     net_worth: r.get(14)?,
-                    items: [
-                        r.get(15)?,
-                        r.get(16)?,
-                        r.get(17)?,
-                        r.get(18)?,
-                        r.get(19)?,
-                        r.get(20)?,
-                    ],
-                    backpack: [r.get(21)?, r.get(22)?, r.get(23)?],
+                    items: consecutive(r, 15)?,
+                    backpack: consecutive(r, 21)?,
                     item_neutral: r.get(24)?,
                 })
             },

@@ -358,7 +358,7 @@ impl Store {
         now: i64,
     ) -> Result<Overview, StoreError> {
         let summary = self.summary(account_id, filter, Some(now))?;
-        Ok(summary.overview.clone().map(|(_, o)| o).unwrap_or_default())
+        Ok(summary.overview.clone().unwrap_or_default())
     }
 
     /// Per hero: games, wins, averages and when last played, most played first.
@@ -388,17 +388,15 @@ impl Store {
         filter: &MatchFilter,
         now: Option<i64>,
     ) -> Result<std::cell::Ref<'_, Summary>, StoreError> {
-        let state = self.database_state()?;
+        // Another connection's commits bump `data_version`; this one's
+        // own count in `total_changes`.
+        let state = (self.data_version()?, self.conn.total_changes());
         let fresh = |cached: &Option<Summary>| {
             cached.as_ref().is_some_and(|c| {
                 c.account_id == account_id
                     && &c.filter == filter
                     && c.state == state
-                    && now.is_none_or(|now| {
-                        c.overview
-                            .as_ref()
-                            .is_some_and(|(day, _)| *day == day_of(now))
-                    })
+                    && now.is_none_or(|now| c.now.map(day_of) == Some(day_of(now)))
             })
         };
         if !fresh(&self.stats_cache.0.borrow()) {
@@ -410,7 +408,7 @@ impl Store {
                 filter: filter.clone(),
                 state,
                 now,
-                overview: now.map(|now| (day_of(now), overview_of(&games, now))),
+                overview: now.map(|now| overview_of(&games, now)),
                 heroes: heroes_of(&games),
                 records: records_of(&games),
             };
@@ -419,16 +417,6 @@ impl Store {
         Ok(std::cell::Ref::map(self.stats_cache.0.borrow(), |c| {
             c.as_ref().expect("the summary was just stored")
         }))
-    }
-
-    /// Changes whenever anything is committed, by this connection
-    /// (`total_changes`) or another (`data_version`).
-    fn database_state(&self) -> Result<(i64, u64), StoreError> {
-        let version = self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0))
-            .map_err(|e| StoreError::sqlite(self.path(), e))?;
-        Ok((version, self.conn.total_changes()))
     }
 
     /// Every player met in the filtered games, with and against, most games
@@ -498,10 +486,9 @@ struct Summary {
     account_id: u32,
     filter: MatchFilter,
     state: (i64, u64),
-    /// The `now` the Overview was computed for.
+    /// The `now` the Overview was computed for (only its day matters).
     now: Option<i64>,
-    /// With the day its activity heatmap ends on.
-    overview: Option<(i64, Overview)>,
+    overview: Option<Overview>,
     heroes: Vec<HeroStats>,
     records: Vec<RecordRow>,
 }

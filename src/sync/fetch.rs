@@ -95,7 +95,7 @@ struct Tally {
 /// Requests a source keeps in flight: enough that latency does not waste
 /// its rate, few enough that a slow source does not sit on matches a
 /// faster one could send now.
-fn in_flight_cap(rate: f64, max: usize) -> usize {
+pub(super) fn in_flight_cap(rate: f64, max: usize) -> usize {
     if !rate.is_finite() {
         return max.max(1);
     }

@@ -6,6 +6,7 @@
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use super::engine::{RunContext, SyncError, with_store};
+use super::fetch::in_flight_cap;
 use super::progress::{SyncEvent, names_notice};
 use crate::source::names::PlayerName;
 use crate::source::{FetchError, MatchSource};
@@ -70,12 +71,7 @@ pub(crate) async fn fetch_names<S: MatchSource>(
 
     // As many calls in flight as phase 2 would keep for this source's rate:
     // the pacer still admits each.
-    let rate = source.pacer().rate();
-    let in_flight = if rate.is_finite() {
-        (rate.ceil() as usize + 1).clamp(1, run.options.max_in_flight.max(1))
-    } else {
-        run.options.max_in_flight.max(1)
-    };
+    let in_flight = in_flight_cap(source.pacer().rate(), run.options.max_in_flight);
     // Filled by hand rather than with a stream adaptor: a closure there
     // makes the run's future not provably `Send` for every lifetime.
     let mut calls = due.chunks(per_call);

@@ -100,17 +100,7 @@ fn spawn_demo() -> Demo {
     let child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
 
-    // Drain the terminal on a thread so the child can never block on a full pipe.
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = drain(&*pair.master);
     let writer = pair.master.take_writer().unwrap();
     let screen = Screen {
         parser: vt100::Parser::new(30.try_into().unwrap(), 110.try_into().unwrap(), 0),
@@ -238,6 +228,22 @@ fn sigterm_quits_cleanly_and_restores_the_terminal() {
     assert_eq!(status, "stopped", "the engine stopped cleanly, not killed");
 }
 
+/// The terminal's output, read on a thread so that the child can never
+/// block on a full pipe.
+fn drain(master: &dyn portable_pty::MasterPty) -> mpsc::Receiver<Vec<u8>> {
+    let mut reader = master.try_clone_reader().unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
 /// The state letter of a process (`T`: stopped), from `/proc/PID/stat`.
 fn process_state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -274,16 +280,7 @@ fn ctrl_z_suspends_and_fg_resumes_with_the_screen_redrawn() {
         return; // no bash here
     };
     drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = drain(&*pair.master);
     let mut writer = pair.master.take_writer().unwrap();
     let mut screen = Screen {
         parser: vt100::Parser::new(30.try_into().unwrap(), 110.try_into().unwrap(), 0),
