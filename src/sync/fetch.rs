@@ -83,13 +83,20 @@ struct Tally {
     all: Throughput,
     total: u64,
     started: Instant,
-    /// Matches whose failure this run recorded: (a server error, given up,
-    /// counted against the match).
-    /// A retry asked for during the run takes its failure back, so the
-    /// counters stay one per match (ARCHITECTURE.md, "Progress wording").
-    failed: std::collections::HashMap<i64, (bool, bool, bool)>,
+    /// Matches whose failure this run recorded. A retry asked for during
+    /// the run takes its failure back, so the counters stay one per match
+    /// (ARCHITECTURE.md, "Progress wording").
+    failed: std::collections::HashMap<i64, RecordedFailure>,
     /// Failures that were not the match's fault (its row keeps its state).
     uncounted: u64,
+}
+
+/// How one recorded failure entered the counters, so that it can leave them.
+#[derive(Debug, Clone, Copy)]
+struct RecordedFailure {
+    server: bool,
+    given_up: bool,
+    counted: bool,
 }
 
 /// Requests a source keeps in flight: enough that latency does not waste
@@ -319,14 +326,16 @@ fn record_written<S: MatchSource>(
                 attempts,
                 given_up,
             } => {
-                let server = matches!(error, FetchError::Server { .. });
+                let failure = RecordedFailure {
+                    server: matches!(error, FetchError::Server { .. }),
+                    given_up: given_up && counted,
+                    counted,
+                };
                 counters.failed += 1;
-                counters.server_errors += u64::from(server);
-                counters.given_up += u64::from(given_up && counted);
-                tally.uncounted += u64::from(!counted);
-                tally
-                    .failed
-                    .insert(match_id, (server, given_up && counted, counted));
+                counters.server_errors += u64::from(failure.server);
+                counters.given_up += u64::from(failure.given_up);
+                tally.uncounted += u64::from(!failure.counted);
+                tally.failed.insert(match_id, failure);
                 run.channels.emit(SyncEvent::MatchFailed {
                     match_id,
                     reason: error.short(),
@@ -455,11 +464,11 @@ async fn take_urgent<S: MatchSource>(
             continue;
         }
         match tally.failed.remove(&wanted.match_id) {
-            Some((server, given_up, counted)) => {
+            Some(failure) => {
                 counters.failed -= 1;
-                tally.uncounted -= u64::from(!counted);
-                counters.server_errors -= u64::from(server);
-                counters.given_up -= u64::from(given_up);
+                tally.uncounted -= u64::from(!failure.counted);
+                counters.server_errors -= u64::from(failure.server);
+                counters.given_up -= u64::from(failure.given_up);
             }
             None => tally.total += 1,
         }
