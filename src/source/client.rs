@@ -123,15 +123,10 @@ impl ApiClient {
         self.key.is_some()
     }
 
-    /// Server text that is data, not an error (player names): sanitised
-    /// like error text ([`super::text::sanitize`]) and the key redacted, in
-    /// case a hostile server echoes the request back.
+    /// Server text that is data, not an error (player names), cleaned as
+    /// error text is ([`http::clean_server_text`]).
     pub fn clean_text(&self, text: &str) -> String {
-        let text = super::text::sanitize(text);
-        match &self.key {
-            Some(key) => text.replace(key.expose(), "<redacted>"),
-            None => text,
-        }
+        http::clean_server_text(text, self.key.as_ref())
     }
 
     /// Every error leaves a source through here: server text cleaned, the

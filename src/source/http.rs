@@ -249,6 +249,17 @@ fn redirected(status: u16, headers: &HeaderMap) -> FetchError {
     FetchError::Redirected { status, host }
 }
 
+/// Server text made safe to show and to store: sanitised
+/// ([`super::text::sanitize`]) and the key redacted, in case the server
+/// echoed the request back.
+pub fn clean_server_text(text: &str, key: Option<&ApiKey>) -> String {
+    let text = super::text::sanitize(text);
+    match key {
+        Some(key) => text.replace(key.expose(), "<redacted>"),
+        None => text,
+    }
+}
+
 /// Cleans every text an API sent back before the error leaves the client
 /// (`statusDetail`, OpenDota's `error`, a redirect's host): control
 /// characters and escape sequences go, so nothing a server says can drive
@@ -258,13 +269,7 @@ pub fn clean_error<T>(
     result: Result<T, FetchError>,
     key: Option<&ApiKey>,
 ) -> Result<T, FetchError> {
-    let clean = |text: &str| {
-        let text = super::text::sanitize(text);
-        match key {
-            Some(key) => text.replace(key.expose(), "<redacted>"),
-            None => text,
-        }
-    };
+    let clean = |text: &str| clean_server_text(text, key);
     result.map_err(|error| match error {
         FetchError::MatchApi { message } => FetchError::MatchApi {
             message: clean(&message),
