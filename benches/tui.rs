@@ -230,6 +230,23 @@ fn benches(c: &mut Criterion) {
     c.bench_function("loader thread: errors list", |b| {
         b.iter(|| black_box(store.errors(ACCOUNT, SHORT_LIST_LIMIT).expect("errors")))
     });
+    // The store's part of a first load: the scan and the three tabs' loops.
+    c.bench_function(
+        "loader thread: statistics after a commit (scan + loops)",
+        |b| {
+            b.iter_batched(
+                touch,
+                |()| {
+                    black_box(
+                        store
+                            .hero_stats(ACCOUNT, &Default::default())
+                            .expect("heroes"),
+                    )
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
 }
 
 criterion_group! {

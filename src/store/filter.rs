@@ -130,58 +130,76 @@ impl MatchFilter {
     /// The condition as `AND ...` clauses over `am` and `m`, pushing one value
     /// per `?` in order. Empty when the filter keeps everything.
     pub fn sql(&self, values: &mut Vec<Value>) -> String {
+        self.sql_over(values, "am", "m")
+    }
+
+    /// [`MatchFilter::sql`] with other names for `account_matches` (`am`)
+    /// and `matches` (`m`): any table with their columns (`start_time`,
+    /// `hero_id`, `player_slot`, `match_id`; `lobby_type`, `game_mode`,
+    /// `radiant_win`) will do, `account_games` for both.
+    pub(super) fn sql_over(&self, values: &mut Vec<Value>, am: &str, m: &str) -> String {
         let mut sql = String::new();
+        // Writing to a String cannot fail.
+        let mut add = |clause: std::fmt::Arguments<'_>| {
+            let _ = std::fmt::Write::write_fmt(&mut sql, clause);
+        };
         if let Some(since) = self.since {
-            sql.push_str(" AND am.start_time >= ?");
+            add(format_args!(" AND {am}.start_time >= ?"));
             values.push(Value::Integer(since));
         }
         if let Some(until) = self.until {
-            sql.push_str(" AND am.start_time < ?");
+            add(format_args!(" AND {am}.start_time < ?"));
             values.push(Value::Integer(until));
         }
         if let Some(heroes) = &self.heroes {
-            sql.push_str(" AND am.hero_id IN (SELECT value FROM json_each(?))");
+            add(format_args!(
+                " AND {am}.hero_id IN (SELECT value FROM json_each(?))"
+            ));
             values.push(json_list(heroes));
         }
         match &self.lobby {
             None => {}
-            Some(LobbyFilter::Ranked) => {
-                sql.push_str(" AND m.lobby_type IN (5, 6, 7)");
-            }
-            Some(LobbyFilter::Normal) => {
-                sql.push_str(" AND m.lobby_type = 0 AND m.game_mode IS NOT 23");
-            }
-            Some(LobbyFilter::Turbo) => sql.push_str(" AND m.game_mode = 23"),
+            Some(LobbyFilter::Ranked) => add(format_args!(" AND {m}.lobby_type IN (5, 6, 7)")),
+            Some(LobbyFilter::Normal) => add(format_args!(
+                " AND {m}.lobby_type = 0 AND {m}.game_mode IS NOT 23"
+            )),
+            Some(LobbyFilter::Turbo) => add(format_args!(" AND {m}.game_mode = 23")),
             Some(LobbyFilter::Types(types)) => {
-                sql.push_str(" AND m.lobby_type IN (SELECT value FROM json_each(?))");
+                add(format_args!(
+                    " AND {m}.lobby_type IN (SELECT value FROM json_each(?))"
+                ));
                 values.push(json_list(types));
             }
         }
         if let Some(modes) = &self.modes {
-            sql.push_str(" AND m.game_mode IN (SELECT value FROM json_each(?))");
+            add(format_args!(
+                " AND {m}.game_mode IN (SELECT value FROM json_each(?))"
+            ));
             values.push(json_list(modes));
         }
-        if let Some(side) = self.side {
-            sql.push_str(match side {
-                Side::Radiant => " AND am.player_slot < 128",
-                Side::Dire => " AND am.player_slot >= 128",
-            });
+        match self.side {
+            None => {}
+            Some(Side::Radiant) => add(format_args!(" AND {am}.player_slot < 128")),
+            Some(Side::Dire) => add(format_args!(" AND {am}.player_slot >= 128")),
         }
-        if let Some(result) = self.result {
-            sql.push_str(match result {
-                Outcome::Win => " AND m.radiant_win = (am.player_slot < 128)",
-                Outcome::Loss => " AND m.radiant_win = (am.player_slot >= 128)",
-            });
+        match self.result {
+            None => {}
+            Some(Outcome::Win) => add(format_args!(
+                " AND {m}.radiant_win = ({am}.player_slot < 128)"
+            )),
+            Some(Outcome::Loss) => add(format_args!(
+                " AND {m}.radiant_win = ({am}.player_slot >= 128)"
+            )),
         }
         if let Some(player) = self.with_player {
-            sql.push_str(
+            add(format_args!(
                 " AND EXISTS (SELECT 1 FROM match_players wp
-                               WHERE wp.match_id = am.match_id AND wp.account_id = ?)",
-            );
+                               WHERE wp.match_id = {am}.match_id AND wp.account_id = ?)"
+            ));
             values.push(Value::Integer(player));
         }
         if let Some(prefix) = &self.match_id_prefix {
-            sql.push_str(" AND CAST(am.match_id AS TEXT) LIKE ?");
+            add(format_args!(" AND CAST({am}.match_id AS TEXT) LIKE ?"));
             values.push(Value::Text(format!("{prefix}%")));
         }
         sql

@@ -6,6 +6,7 @@
 
 mod export_rows;
 pub mod filter;
+mod games;
 mod jobs;
 mod lock;
 mod names;

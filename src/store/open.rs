@@ -234,12 +234,23 @@ pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         });
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let (conn, version) = connect(path, flags)?;
-    if version < schema::latest_version() {
-        // An older file is migrated by the next writer; a reader cannot.
+    let (mut conn, version) = connect(path, flags)?;
+    if version == 0 {
+        // SQLite, but no dota-sync schema yet (a sync was killed before
+        // its first commit, or the file is another program's): a reader
+        // must not create one.
         return Err(StoreError::Missing {
             path: path.to_path_buf(),
         });
+    }
+    if version < schema::latest_version() {
+        // A file an older dota-sync wrote: a reader cannot migrate it, so a
+        // writer does, once, and the reader starts over on the result.
+        // Someone who upgraded and opens the TUI or `status` first expects
+        // it to work, not to be told to sync.
+        drop(conn);
+        drop(open_writer(path)?);
+        conn = connect(path, flags)?.0;
     }
     // The TUI's statistics scan every game of an account; with SQLite's
     // default 2 MB page cache each scan reads its pages from the kernel

@@ -7,6 +7,7 @@
 use rusqlite::{Transaction, params};
 use rusqlite_migration::{HookResult, M, Migrations};
 
+use super::games;
 use crate::source::model::{compact_json, is_compact};
 
 const V1: &str = "
@@ -134,12 +135,15 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V2, compact_raw_data),
         M::up(V3),
         M::up(V4),
+        // V5: `account_games`, derived, filled from what is there
+        // (ARCHITECTURE.md, "TUI statistics").
+        M::up_with_hook(games::CREATE, |tx: &Transaction| Ok(games::backfill(tx)?)),
     ])
 }
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    4
+    5
 }
 
 /// Compacts every `raw_data`, a batch of rows at a time in match ID order.

@@ -9,10 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::types::Value;
+use rusqlite::types::{Type, Value};
 
 use super::filter::{MatchFilter, RANKED_LOBBIES, TURBO_MODE};
 use super::{Store, StoreError};
+use crate::source::model::is_radiant_slot;
 
 /// How many games the W/L strip shows.
 pub const STRIP_GAMES: usize = 20;
@@ -180,27 +181,23 @@ pub struct RecordRow {
     pub won: bool,
 }
 
-/// The games every statistic reads (see the module comment). `?` values:
-/// the account, then the filter's.
+/// The games every statistic reads (see the module comment), from the
+/// writer-kept `account_games` (ARCHITECTURE.md, "TUI statistics"). `?`
+/// values: the account, then the filter's.
 fn games_cte(account_id: u32, filter: &MatchFilter, values: &mut Vec<Value>) -> String {
     values.push(Value::Integer(i64::from(account_id)));
-    let condition = filter.sql(values);
+    let condition = filter.sql_over(values, "ag", "ag");
     format!(
         "WITH g AS (
-           SELECT am.match_id AS match_id, am.start_time AS start_time,
-                  coalesce(mp.hero_id, am.hero_id) AS hero_id, am.player_slot AS slot,
-                  (am.player_slot < 128) AS radiant,
-                  (m.radiant_win = (am.player_slot < 128)) AS won,
-                  mp.kills AS kills, mp.deaths AS deaths, mp.assists AS assists,
-                  mp.gold_per_min AS gpm, mp.xp_per_min AS xpm, mp.hero_damage AS hero_damage,
-                  mp.last_hits AS last_hits, m.duration AS duration,
-                  m.lobby_type AS lobby_type, m.game_mode AS game_mode
-             FROM account_matches am
-             JOIN matches m ON m.match_id = am.match_id
-             LEFT JOIN match_players mp
-                    ON mp.match_id = am.match_id AND mp.player_slot = am.player_slot
-            WHERE am.account_id = ? AND m.has_details = 1 AND m.radiant_win IS NOT NULL
-              AND am.player_slot IS NOT NULL{condition})"
+           SELECT ag.match_id AS match_id, ag.start_time AS start_time, ag.hero_id AS hero_id,
+                  ag.player_slot AS slot, (ag.player_slot < 128) AS radiant,
+                  (ag.radiant_win = (ag.player_slot < 128)) AS won,
+                  ag.kills AS kills, ag.deaths AS deaths, ag.assists AS assists,
+                  ag.gold_per_min AS gpm, ag.xp_per_min AS xpm, ag.hero_damage AS hero_damage,
+                  ag.last_hits AS last_hits, ag.duration AS duration,
+                  ag.lobby_type AS lobby_type, ag.game_mode AS game_mode
+             FROM account_games ag
+            WHERE ag.account_id = ?{condition})"
     )
 }
 
@@ -315,37 +312,47 @@ impl Store {
     /// same join cost several times the scan itself (ARCHITECTURE.md, "TUI
     /// statistics").
     fn games(&self, account_id: u32, filter: &MatchFilter) -> Result<Vec<Game>, StoreError> {
-        let mut values = Vec::new();
-        let cte = games_cte(account_id, filter, &mut values);
+        let mut values = vec![Value::Integer(i64::from(account_id))];
+        let condition = filter.sql_over(&mut values, "ag", "ag");
+        // The columns as stored, read without rusqlite's per-call type
+        // checks: this loop is most of a first load's time, and every
+        // column is an INTEGER or NULL by construction (`games.rs`).
+        let int = |r: &rusqlite::Row<'_>, i: usize| {
+            r.get_ref_unwrap(i).as_i64_or_null().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, Type::Integer, Box::new(e))
+            })
+        };
         let mut games = self.rows(
             &format!(
-                "{cte} SELECT match_id, start_time, hero_id, radiant, won, kills, deaths,
-                              assists, gpm, xpm, hero_damage, last_hits, duration,
-                              lobby_type, game_mode
-                         FROM g"
+                "SELECT match_id, start_time, hero_id, player_slot, radiant_win, kills, deaths,
+                        assists, gold_per_min, xp_per_min, hero_damage, last_hits, duration,
+                        lobby_type, game_mode
+                   FROM account_games ag
+                  WHERE ag.account_id = ?{condition}"
             ),
             rusqlite::params_from_iter(values.iter()),
             |r| {
+                let radiant = is_radiant_slot(int(r, 3)?.unwrap_or_default());
                 Ok(Game {
-                    match_id: r.get(0)?,
-                    start_time: r.get(1)?,
-                    hero_id: r.get(2)?,
-                    radiant: r.get(3)?,
-                    won: r.get(4)?,
-                    kills: r.get(5)?,
-                    deaths: r.get(6)?,
-                    assists: r.get(7)?,
-                    gpm: r.get(8)?,
-                    xpm: r.get(9)?,
-                    hero_damage: r.get(10)?,
-                    last_hits: r.get(11)?,
-                    duration: r.get(12)?,
-                    lobby_type: r.get(13)?,
-                    game_mode: r.get(14)?,
+                    match_id: int(r, 0)?.unwrap_or_default(),
+                    start_time: int(r, 1)?,
+                    hero_id: int(r, 2)?,
+                    radiant,
+                    won: int(r, 4)?.map(|w| w != 0) == Some(radiant),
+                    kills: int(r, 5)?,
+                    deaths: int(r, 6)?,
+                    assists: int(r, 7)?,
+                    gpm: int(r, 8)?,
+                    xpm: int(r, 9)?,
+                    hero_damage: int(r, 10)?,
+                    last_hits: int(r, 11)?,
+                    duration: int(r, 12)?,
+                    lobby_type: int(r, 13)?,
+                    game_mode: int(r, 14)?,
                 })
             },
         )?;
-        // Read in key order (the lookups then walk the tables in order), sorted here.
+        // Read in key order (one range of `account_games`), sorted here.
         games.sort_unstable_by_key(|g| (g.start_time, g.match_id));
         Ok(games)
     }

@@ -6,7 +6,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, now_text};
+use super::{Store, StoreError, games, now_text};
 use crate::source::MatchRef;
 use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, is_radiant_slot};
 
@@ -227,13 +227,19 @@ fn insert_stubs(
     account_id: u32,
     entries: &[HistoryEntry],
 ) -> rusqlite::Result<usize> {
+    // Answers a row only when it is new or a field was filled in, with
+    // `has_details`: then the match's `account_games` rows may change.
     let mut insert_match = tx.prepare_cached(
         "INSERT INTO matches (match_id, match_seq_num, start_time, lobby_type)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(match_id) DO UPDATE SET
              match_seq_num = coalesce(matches.match_seq_num, excluded.match_seq_num),
              start_time = coalesce(matches.start_time, excluded.start_time),
-             lobby_type = coalesce(matches.lobby_type, excluded.lobby_type)",
+             lobby_type = coalesce(matches.lobby_type, excluded.lobby_type)
+          WHERE (matches.match_seq_num IS NULL AND excluded.match_seq_num IS NOT NULL)
+             OR (matches.start_time IS NULL AND excluded.start_time IS NOT NULL)
+             OR (matches.lobby_type IS NULL AND excluded.lobby_type IS NOT NULL)
+         RETURNING has_details IS 1",
     )?;
     let mut link = tx.prepare_cached(
         "INSERT OR IGNORE INTO account_matches (account_id, match_id, player_slot, hero_id, start_time)
@@ -243,26 +249,36 @@ fn insert_stubs(
         tx.prepare_cached("SELECT has_details IS 1 FROM matches WHERE match_id = ?1")?;
     let mut new = 0;
     for entry in entries {
-        insert_match.execute(params![
-            entry.match_id,
-            entry.match_seq_num,
-            entry.start_time,
-            entry.lobby_type
-        ])?;
+        let changed: Option<bool> = insert_match
+            .query_row(
+                params![
+                    entry.match_id,
+                    entry.match_seq_num,
+                    entry.start_time,
+                    entry.lobby_type
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
         let linked = link.execute(params![
             account_id,
             entry.match_id,
             entry.player_slot,
             entry.hero_id,
             entry.start_time
-        ])?;
-        if linked == 1 {
-            new += 1;
-            // A match another account already had detailed counts for this one too.
-            let has_details: bool = detailed.query_row(params![entry.match_id], |r| r.get(0))?;
-            if has_details {
+        ])? == 1;
+        new += usize::from(linked);
+        let has_details = match changed {
+            Some(has_details) => has_details,
+            None if linked => detailed.query_row(params![entry.match_id], |r| r.get(0))?,
+            None => false,
+        };
+        if has_details {
+            if linked {
+                // A match another account already had detailed counts for this one too.
                 count_teammates(tx, i64::from(account_id), entry.match_id)?;
             }
+            games::refresh(tx, entry.match_id)?;
         }
     }
     Ok(new)
@@ -406,6 +422,7 @@ fn upsert_details(
             p.item_neutral
         ])?;
     }
+    games::refresh(tx, d.match_id)?;
     if !was_detailed {
         let tracked: Vec<i64> = tx
             .prepare_cached("SELECT account_id FROM account_matches WHERE match_id = ?1")?

@@ -397,11 +397,12 @@ fn make_schema_1_with_indented_rows(path: &Path, rows: i64, resume_at: Option<i6
         .unwrap();
     }
     // Schema 1's index of players by account, which V2 drops; no column V3
-    // adds, no table V4 adds.
+    // adds, no table V4 or V5 adds.
     conn.execute_batch(
         "CREATE INDEX match_players_by_account ON match_players(account_id);
          ALTER TABLE matches DROP COLUMN details_source;
-         DROP TABLE player_names;",
+         DROP TABLE player_names;
+         DROP TABLE account_games;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
@@ -441,7 +442,7 @@ fn opening_an_old_database_compacts_its_raw_data_in_batches() {
     // More rows than one batch holds.
     make_schema_1_with_indented_rows(&path, 1_234, None);
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (4, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (5, 0));
     let rows = raw_rows(&store);
     assert_eq!(rows.len(), 1_234);
     for (id, raw) in rows {
@@ -460,10 +461,207 @@ fn a_compaction_cut_short_resumes_where_it_stopped() {
     let path = dir.path().join("half.db");
     make_schema_1_with_indented_rows(&path, 800, Some(600));
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (4, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (5, 0));
     for (id, raw) in raw_rows(&store) {
         // Rows below the mark were done by the run that was cut short (here
         // left indented to show they are not read again).
         assert_eq!(is_compact(&raw), id >= 600, "match {id}");
     }
+}
+
+/// `account_games` as the tables it is derived from say it must be, computed
+/// here independently of the store's own query: per tracked account, its
+/// detailed matches with a winner and a phase-1 slot, with the line of the
+/// player in that slot.
+fn derived_games(conn: &rusqlite::Connection) -> Vec<Vec<rusqlite::types::Value>> {
+    let mut out = Vec::new();
+    let ints = |sql: &str, params: &[i64]| -> Vec<Vec<Option<i64>>> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let columns = stmt.column_count();
+        stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            (0..columns).map(|i| r.get(i)).collect()
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let links = ints(
+        "SELECT account_id, match_id, start_time, player_slot, hero_id FROM account_matches ORDER BY 1, 2",
+        &[],
+    );
+    for link in links {
+        let [
+            Some(account),
+            Some(match_id),
+            Some(start_time),
+            slot,
+            phase1_hero,
+        ] = link[..]
+        else {
+            panic!("a link without its key: {link:?}");
+        };
+        let Some(slot) = slot else { continue };
+        let row = ints(
+            "SELECT has_details, radiant_win, duration, lobby_type, game_mode FROM matches WHERE match_id = ?1",
+            &[match_id],
+        );
+        let [Some(1), Some(radiant_win), duration, lobby, mode] = row[0][..] else {
+            continue;
+        };
+        let line: Vec<Option<i64>> = conn
+            .query_row(
+                "SELECT hero_id, kills, deaths, assists, gold_per_min, xp_per_min, hero_damage, last_hits
+                   FROM match_players WHERE match_id = ?1 AND player_slot = ?2",
+                [match_id, slot],
+                |r| (0..8).map(|i| r.get(i)).collect(),
+            )
+            .unwrap_or_else(|_| vec![None; 8]);
+        use rusqlite::types::Value;
+        let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+        let mut row = vec![
+            Value::Integer(account),
+            Value::Integer(match_id),
+            Value::Integer(start_time),
+            int(line[0].or(phase1_hero)),
+            Value::Integer(slot),
+            Value::Integer(radiant_win),
+        ];
+        row.extend(line[1..].iter().map(|&v| int(v)));
+        row.extend([int(duration), int(lobby), int(mode)]);
+        out.push(row);
+    }
+    out
+}
+
+fn stored_games(conn: &rusqlite::Connection) -> Vec<Vec<rusqlite::types::Value>> {
+    let mut stmt = conn
+        .prepare("SELECT * FROM account_games ORDER BY account_id, match_id")
+        .unwrap();
+    let columns = stmt.column_count();
+    stmt.query_map([], |r| (0..columns).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[track_caller]
+fn assert_games_derived(store: &Store, step: &str) {
+    let conn = store.connection();
+    assert_eq!(stored_games(conn), derived_games(conn), "after {step}");
+}
+
+#[test]
+fn account_games_follow_every_write_that_changes_what_they_derive_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("games.db")).unwrap();
+    // Account 1 (Radiant slot 0) lists three matches (the third without a
+    // lobby type); two get details.
+    let mut no_lobby_yet = entry(102, 3_000, 0, 10);
+    no_lobby_yet.lobby_type = None;
+    store
+        .save_stubs(
+            1,
+            &[
+                entry(100, 1_000, 0, 10),
+                entry(101, 2_000, 0, 10),
+                no_lobby_yet,
+            ],
+        )
+        .unwrap();
+    assert_games_derived(&store, "stubs");
+    assert_eq!(
+        stored_games(store.connection()).len(),
+        0,
+        "stubs are no games"
+    );
+    store.save_details(&details(100, 1_000, true)).unwrap();
+    store.save_details(&details(101, 2_000, false)).unwrap();
+    assert_games_derived(&store, "details");
+    assert_eq!(stored_games(store.connection()).len(), 2);
+
+    // Account 12 (Dire slot 129) is linked to a match already detailed.
+    store.save_stubs(12, &[entry(101, 2_000, 129, 16)]).unwrap();
+    assert_games_derived(&store, "a second account linked to a detailed match");
+    assert_eq!(stored_games(store.connection()).len(), 3);
+
+    // Details fetched again: other numbers, then no winner at all.
+    let mut again = details(100, 1_000, false);
+    again.players[0].kills = Some(42);
+    again.duration = Some(999);
+    store.save_details(&again).unwrap();
+    assert_games_derived(&store, "details saved again");
+    let mut undecided = details(101, 2_000, false);
+    undecided.radiant_win = None;
+    store.save_details(&undecided).unwrap();
+    assert_games_derived(&store, "a match that lost its winner");
+    assert_eq!(stored_games(store.connection()).len(), 1);
+
+    // Details without a lobby type, filled in by a later history page.
+    let mut no_lobby = details(102, 3_000, true);
+    no_lobby.lobby_type = None;
+    store.save_details(&no_lobby).unwrap();
+    assert_games_derived(&store, "details without a lobby");
+    let mut page = entry(102, 3_000, 0, 10);
+    page.lobby_type = Some(0);
+    store.save_stubs(1, &[page]).unwrap();
+    assert_games_derived(&store, "the lobby filled in by phase 1");
+    let lobby: Option<i64> = store
+        .connection()
+        .query_row(
+            "SELECT lobby_type FROM account_games WHERE match_id = 102",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(lobby, Some(0));
+
+    // A failure never takes a game away.
+    store.record_failure(100, "timed out").unwrap();
+    assert_games_derived(&store, "a failure on a detailed match");
+}
+
+#[test]
+fn an_older_database_gains_its_account_games_even_when_a_reader_opens_it_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .save_stubs(1, &[entry(100, 1_000, 0, 10), entry(101, 2_000, 3, 13)])
+            .unwrap();
+        store.save_details(&details(100, 1_000, true)).unwrap();
+        store.save_details(&details(101, 2_000, false)).unwrap();
+        // As schema 4 left it.
+        store
+            .connection()
+            .execute_batch("DROP TABLE account_games; PRAGMA user_version = 4;")
+            .unwrap();
+    }
+    let reader = Store::open_read_only(&path).expect("a reader opens an older file");
+    assert_eq!(schema_version_and_leftovers(&reader).0, 5);
+    assert_games_derived(&reader, "migration 5");
+    assert_eq!(stored_games(reader.connection()).len(), 2);
+    let heroes = reader.hero_stats(1, &Default::default()).unwrap();
+    assert_eq!(heroes.iter().map(|h| h.record.games).sum::<u64>(), 2);
+}
+
+#[test]
+fn a_read_only_older_database_says_so_and_stays_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .connection()
+            .execute_batch(
+                "DROP TABLE account_games; PRAGMA user_version = 4; PRAGMA journal_mode = DELETE;",
+            )
+            .unwrap();
+    }
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let before = file_bytes(&path);
+    let error = Store::open_read_only(&path).err().expect("cannot migrate");
+    assert!(matches!(error, StoreError::ReadOnly { .. }), "{error:?}");
+    assert!(!error.to_string().contains('\n'));
+    assert_eq!(file_bytes(&path), before);
 }
