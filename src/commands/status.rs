@@ -32,24 +32,29 @@ pub async fn run(db: Option<PathBuf>, args: StatusArgs) -> Result<u8, Failure> {
         counts: store.counts(account_id)?,
         last_sync: store.last_job(account_id)?,
     };
-    if args.json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::fatal(format!("cannot encode status: {e}")))?;
-        println!("{text}");
-        return Ok(EXIT_OK);
+    // Written in one go, and a closed pipe (`status | head -3`) is the
+    // reader's choice: `println!` would panic there.
+    super::out::out_line(&render(&report, args.json)?);
+    Ok(EXIT_OK)
+}
+
+fn render(report: &StatusReport, json: bool) -> Result<String, Failure> {
+    if json {
+        return serde_json::to_string_pretty(report)
+            .map_err(|e| Failure::fatal(format!("cannot encode status: {e}")));
     }
     let c = report.counts;
-    println!("database:  {}", report.db);
-    if let Some(id) = account_id {
-        println!("account:   {id}");
+    let mut lines = vec![format!("database:  {}", report.db)];
+    if let Some(id) = report.account_id {
+        lines.push(format!("account:   {id}"));
     }
-    println!("matches:   {}", c.matches);
-    println!("detailed:  {}", c.detailed);
-    println!("stubs:     {}", c.stubs);
-    println!("failed:    {} (will be retried)", c.failed);
-    println!("given up:  {} (dota-sync retry --all)", c.given_up);
-    match &report.last_sync {
-        Some(job) => println!(
+    lines.push(format!("matches:   {}", c.matches));
+    lines.push(format!("detailed:  {}", c.detailed));
+    lines.push(format!("stubs:     {}", c.stubs));
+    lines.push(format!("failed:    {} (will be retried)", c.failed));
+    lines.push(format!("given up:  {} (dota-sync retry --all)", c.given_up));
+    lines.push(match &report.last_sync {
+        Some(job) => format!(
             "last sync: {} {} ({}), {} processed, {} new, {} failed",
             job.started_at,
             job.status,
@@ -58,9 +63,9 @@ pub async fn run(db: Option<PathBuf>, args: StatusArgs) -> Result<u8, Failure> {
             job.new_matches,
             job.failed_matches
         ),
-        None => println!("last sync: never"),
-    }
-    Ok(EXIT_OK)
+        None => "last sync: never".to_string(),
+    });
+    Ok(lines.join("\n"))
 }
 
 /// An account given on the command line, for commands that only read the

@@ -356,3 +356,30 @@ async fn killed_runs_resume(source: &[&str], dump: fn(&Path) -> String) {
         "killed runs are closed as interrupted: {interrupted}"
     );
 }
+
+/// `status | head -1` and `completions bash | head`: the reader closes the
+/// pipe before everything is written. That is its choice, so no panic, no
+/// error, exit 0.
+#[test]
+fn printing_to_a_closed_pipe_is_quiet() {
+    let env = Env::new();
+    dota_sync::store::Store::open(&env.db()).unwrap();
+    for args in [
+        &["status"][..],
+        &["status", "--account", "all", "--json"],
+        &["completions", "bash"],
+        &["export", "--account", "86745912"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // Closed before the child writes a byte: every write meets EPIPE.
+        drop(reader);
+        let out = env
+            .command(args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
