@@ -132,7 +132,12 @@ fn benches(c: &mut Criterion) {
             .execute("INSERT INTO bench_touch VALUES (1)", [])
             .expect("a commit");
     };
-    for (name, key) in [("overview", '1'), ("heroes", '3'), ("records", '5')] {
+    for (name, key) in [
+        ("overview", '1'),
+        ("heroes", '3'),
+        ("teammates", '4'),
+        ("records", '5'),
+    ] {
         c.bench_function(
             &format!("{name} 200x50: first load after a commit (scan + frame)"),
             |b| {
