@@ -125,13 +125,27 @@ impl<'a> Scan<'a> {
 
     #[inline(never)]
     fn skip_ws(&mut self) {
+        let bytes = self.bytes;
         let start = self.at;
-        while self.bytes.get(self.at).is_some_and(|&byte| is_ws(byte)) {
-            self.at += 1;
+        // A line break, then the indentation: eight bytes at a time, the
+        // first that is not a space found from the word's lowest set bit.
+        let mut at = start + 1;
+        while let Some(word) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let not_spaces = word ^ u64::from_le_bytes(*b"        ");
+            if not_spaces != 0 {
+                at += not_spaces.trailing_zeros() as usize / 8;
+                break;
+            }
+            at += 8;
         }
+        while bytes.get(at).is_some_and(|&byte| is_ws(byte)) {
+            at += 1;
+        }
+        self.at = at;
         if let Some(run) = self.run {
             self.out.push_str(&self.text[run..start]);
-            self.run = Some(self.at);
+            self.run = Some(at);
         }
     }
 
