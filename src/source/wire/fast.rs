@@ -177,6 +177,10 @@ impl<'a> Scan<'a> {
         let wire = self.match_object()?;
         let run = self.run.take()?;
         self.out.push_str(&self.text[run..self.at]);
+        // Sized for the body as sent; a match waiting for the writer should
+        // not hold its whitespace's worth of empty buffer (shrinking in
+        // place moves nothing).
+        self.out.shrink_to_fit();
         Some((wire, std::mem::take(&mut self.out)))
     }
 
