@@ -39,6 +39,8 @@ mod steam_routes;
 
 pub use dataset::{Dataset, SimAccount};
 pub use faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
+#[cfg(test)]
+pub(crate) use match_json::valve_indented;
 pub use server::{SimConfig, SimServer};
 pub use standalone::{SimulateOptions, run_standalone};
 pub use stats::{ApiStats, SimStats};

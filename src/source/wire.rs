@@ -8,6 +8,7 @@
 //! expect is absent) lives in [`lenient`]; the JSON structure each endpoint
 //! sends is declared below with [`lenient_object!`].
 
+mod fast;
 mod lenient;
 #[cfg(test)]
 mod tests;
@@ -26,7 +27,55 @@ pub(super) const STEAM_STATUS_OK: i64 = 1;
 /// A `GetMatchDetails` body: `{"result": {match}}`, or a 200 that carries an
 /// error (`{"result":{"error":"Match ID not found"}}`, or a non-1 `status`).
 pub fn steam_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
-    let text = compact_body(body)?;
+    read_body(body, asked, fast::details, steam_details_text)
+}
+
+/// A `GetMatchHistoryBySequenceNum` body asked for one match at its sequence
+/// number. The endpoint returns whatever match has that number (or the next
+/// one), so the ID is checked against `asked`.
+pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
+    read_body(body, asked, fast::sequence, steam_sequence_text)
+}
+
+/// An OpenDota `/matches/{id}` body: the match object itself, in Valve's
+/// field names (plus computed extras kept in `raw_json`). A body with an
+/// `error` and no `match_id` is OpenDota's per-match failure.
+pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
+    read_body(body, asked, fast::opendota, opendota_text)
+}
+
+/// One pass that checks, compacts and reads the usual body ([`fast`]); what
+/// it does not take exactly is compacted and read by serde (`slow`), which
+/// decides every other outcome and words every error.
+type FastReader = fn(&str) -> Option<(MatchWire, String)>;
+type SlowReader = fn(&str, &[u8]) -> Result<MatchDetails, FetchError>;
+
+fn read_body(
+    body: &[u8],
+    asked: i64,
+    fast: FastReader,
+    slow: SlowReader,
+) -> Result<MatchDetails, FetchError> {
+    let text = utf8(body)?;
+    let details = match fast(text) {
+        Some((wire, raw_json)) => wire.into_details(raw_json)?,
+        None => slow(text, body)?,
+    };
+    expect_match(details, asked)
+}
+
+/// The endpoints' readers, fast and slow, for tests that hold one to the other.
+#[cfg(test)]
+const READERS: [(&str, FastReader, SlowReader); 3] = [
+    ("details", fast::details, steam_details_text),
+    ("sequence", fast::sequence, steam_sequence_text),
+    ("opendota", fast::opendota, opendota_text),
+];
+
+/// The serde readers read the compact text: it is smaller to walk, and the
+/// match's text in it is `raw_json` as it is.
+fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    let text = compact_json(text);
     let result = match read::<Field<DetailsEnvelope>>(&text, body)? {
         Field::Is(DetailsEnvelope {
             result: Some(result),
@@ -37,14 +86,11 @@ pub fn steam_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetch
     if let Some(error) = steam_failure(&wire.error, &wire.status, &wire.statusDetail) {
         return Err(error);
     }
-    expect_match(wire.into_details(result.to_string())?, asked)
+    wire.into_details(result.to_string())
 }
 
-/// A `GetMatchHistoryBySequenceNum` body asked for one match at its sequence
-/// number. The endpoint returns whatever match has that number (or the next
-/// one), so the ID is checked against `asked`.
-pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
-    let text = compact_body(body)?;
+fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    let text = compact_json(text);
     let Field::Is(SequenceEnvelope {
         result: Field::Is(result),
     }) = read::<Field<SequenceEnvelope>>(&text, body)?
@@ -60,24 +106,18 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
         Field::Other => return Err(malformed("`matches` is not a list")),
     };
     let first = first.ok_or_else(|| match_api("Match ID not found"))?.get();
-    expect_match(
-        read_match(first, body)?.into_details(first.to_string())?,
-        asked,
-    )
+    read_match(first, body)?.into_details(first.to_string())
 }
 
-/// An OpenDota `/matches/{id}` body: the match object itself, in Valve's
-/// field names (plus computed extras kept in `raw_json`). A body with an
-/// `error` and no `match_id` is OpenDota's per-match failure.
-pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
-    let text = compact_body(body)?;
+fn opendota_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    let text = compact_json(text);
     let wire = read_match(&text, body)?;
     if wire.match_id == Field::Absent
         && let Field::Is(message) = &wire.error
     {
         return Err(match_api(message));
     }
-    expect_match(wire.into_details(text)?, asked)
+    wire.into_details(text)
 }
 
 lenient_object! {
@@ -284,13 +324,10 @@ fn read_match(text: &str, body: &[u8]) -> Result<MatchWire, FetchError> {
         .ok_or_else(|| malformed("match is not an object"))
 }
 
-/// The body as compact text, read from then on. Compacting first means the
-/// reader walks the smaller text, and the match's text is then `raw_json` as
-/// it is. UTF-8 is checked far faster over the whole body at once than string
-/// by string, which reading from `&str` then skips.
-fn compact_body(body: &[u8]) -> Result<String, FetchError> {
-    let text = std::str::from_utf8(body).map_err(|_| unreadable(body))?;
-    Ok(compact_json(text))
+/// The body as text. UTF-8 is checked far faster over the whole body at
+/// once than string by string, which reading from `&str` then skips.
+fn utf8(body: &[u8]) -> Result<&str, FetchError> {
+    std::str::from_utf8(body).map_err(|_| unreadable(body))
 }
 
 /// `text` (the body or a part of it) as `T`.

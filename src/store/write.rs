@@ -374,8 +374,12 @@ fn upsert_details(
     }
     tx.prepare_cached("DELETE FROM match_players WHERE match_id = ?1")?
         .execute(params![d.match_id])?;
+    // The match has no player rows left, so a plain INSERT cannot meet a
+    // conflict: two lines in one slot are settled here instead, the last
+    // kept, as `OR REPLACE` kept it. A plain INSERT of one row also spares
+    // SQLite a statement journal (ARCHITECTURE.md, "Phase 2's hot path").
     let mut insert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO match_players (
+        "INSERT INTO match_players (
              match_id, player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,
              gold_per_min, xp_per_min, hero_damage, tower_damage, hero_healing, level, net_worth,
              item_0, item_1, item_2, item_3, item_4, item_5, backpack_0, backpack_1, backpack_2,
@@ -383,7 +387,13 @@ fn upsert_details(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                  ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?;
-    for p in &d.players {
+    for (index, p) in d.players.iter().enumerate() {
+        let replaced = d.players[index + 1..]
+            .iter()
+            .any(|later| later.player_slot == p.player_slot);
+        if replaced {
+            continue;
+        }
         let account_id = p.account_id.filter(|&id| id != ANONYMOUS_ACCOUNT_ID);
         insert.execute(params![
             d.match_id,

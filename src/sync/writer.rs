@@ -115,24 +115,37 @@ impl Writer {
     pub async fn finish(&mut self) {
         self.tx = None;
         if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
     }
 }
 
 /// The first write that comes, and whatever follows within the window.
+///
+/// The writer sleeps through the window rather than waiting on the channel:
+/// a receiver blocked on the channel is woken by every send, one futex
+/// wake-up and context switch per match, while a sleeping one is woken once
+/// per batch ([`Writer::finish`] unparks it so that the last batch does not
+/// sit out the window).
 fn next_batch(rx: &std_mpsc::Receiver<Write>) -> Option<Vec<Write>> {
     let first = rx.recv().ok()?;
     let deadline = Instant::now() + BATCH_WINDOW;
     let mut batch = vec![first];
-    while batch.len() < MAX_BATCH {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(write) => batch.push(write),
-            Err(_) => break,
+    loop {
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(write) => batch.push(write),
+                Err(std_mpsc::TryRecvError::Empty) => break,
+                Err(std_mpsc::TryRecvError::Disconnected) => return Some(batch),
+            }
         }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if batch.len() >= MAX_BATCH || left.is_zero() {
+            return Some(batch);
+        }
+        std::thread::park_timeout(left);
     }
-    Some(batch)
 }
 
 fn write_batch(

@@ -665,3 +665,22 @@ fn a_read_only_older_database_says_so_and_stays_unchanged() {
     assert!(!error.to_string().contains('\n'));
     assert_eq!(file_bytes(&path), before);
 }
+
+#[test]
+fn two_lines_in_one_slot_keep_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+    store.save_stubs(1, &[entry(10, 1000, 0, 10)]).unwrap();
+    let mut match_10 = details(10, 1000, true);
+    let mut twin = match_10.players[3].clone();
+    twin.hero_id = Some(99);
+    match_10.players.push(twin);
+    store.save_details(&match_10).unwrap();
+    let view = store.match_view(10).unwrap().unwrap();
+    assert_eq!(view.players.len(), 10);
+    let heroes: Vec<Option<i64>> = view.players.iter().map(|p| p.hero_id).collect();
+    assert!(
+        heroes.contains(&Some(99)) && !heroes.contains(&Some(13)),
+        "{heroes:?}"
+    );
+}

@@ -615,3 +615,214 @@ proptest! {
         prop_assert_eq!(got, expected(name, &object, asked));
     }
 }
+
+/// The fast reader's answer on `body`, finished as the public readers finish
+/// it; `None` where it leaves the body to serde.
+fn fast_answer(endpoint: &str, body: &str, asked: i64) -> Option<Result<MatchDetails, FetchError>> {
+    let (_, fast, _) = super::READERS
+        .into_iter()
+        .find(|(e, ..)| *e == endpoint)
+        .unwrap();
+    let (wire, raw_json) = fast(body)?;
+    Some(
+        wire.into_details(raw_json)
+            .and_then(|details| super::expect_match(details, asked)),
+    )
+}
+
+/// The serde reader's answer on `body`.
+fn slow_answer(endpoint: &str, body: &str, asked: i64) -> Result<MatchDetails, FetchError> {
+    let (_, _, slow) = super::READERS
+        .into_iter()
+        .find(|(e, ..)| *e == endpoint)
+        .unwrap();
+    slow(body, body.as_bytes()).and_then(|details| super::expect_match(details, asked))
+}
+
+/// Holds the fast reader to the slow one on `body`; answers whether it took it.
+fn agrees(endpoint: &str, body: &str, asked: i64) -> Result<bool, TestCaseError> {
+    let Some(fast) = fast_answer(endpoint, body, asked) else {
+        return Ok(false);
+    };
+    prop_assert_eq!(
+        fast,
+        slow_answer(endpoint, body, asked),
+        "{}: {}",
+        endpoint,
+        body
+    );
+    Ok(true)
+}
+
+#[test]
+fn the_fast_reader_takes_the_bodies_sources_send() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let fixture = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let mut bodies = vec![
+        (
+            "details",
+            fixture("bohdaq-steam-webapi-rust-sdk__get_match_details__1461414523.json"),
+            1_461_414_523,
+        ),
+        ("details", fixture("odota-core__json__details_api.json"), 0),
+        (
+            "sequence",
+            fixture("odota-core__json__sequence_api.json"),
+            0,
+        ),
+        (
+            "opendota",
+            fixture("odota-core__json__3254426673_output.json"),
+            0,
+        ),
+    ];
+    // The simulator's, indented as Valve's and compact as OpenDota's.
+    let dataset = crate::sim::Dataset::generate(7, 1, 30);
+    for &match_id in &dataset.accounts()[0].match_ids {
+        let steam = crate::sim::valve_indented(&dataset.match_json(match_id).unwrap());
+        bodies.push(("details", format!("{{\"result\":{steam}}}"), match_id));
+        let page = format!("{{\"result\":{{\"status\":1,\"matches\":[{steam}]}}}}");
+        bodies.push(("sequence", page, match_id));
+        let opendota = dataset.opendota_match_json(match_id).unwrap().to_string();
+        bodies.push(("opendota", opendota, match_id));
+    }
+    for (endpoint, body, asked) in bodies {
+        let asked = if asked == 0 {
+            slow_answer(endpoint, &body, 0).unwrap_err();
+            match slow_answer(endpoint, &body, 0) {
+                Err(FetchError::WrongMatch { got, .. }) => got,
+                other => panic!("{other:?}"),
+            }
+        } else {
+            asked
+        };
+        let slow = slow_answer(endpoint, &body, asked);
+        assert!(slow.is_ok(), "{endpoint}: {slow:?}");
+        assert_eq!(
+            fast_answer(endpoint, &body, asked),
+            Some(slow),
+            "{endpoint}"
+        );
+    }
+}
+
+#[test]
+fn the_fast_reader_leaves_what_it_cannot_read_exactly() {
+    let cases = [
+        // serde_json reads `-0` as a float, and 1e400 fails it when kept.
+        r#"{"match_id":42,"duration":-0}"#,
+        r#"{"match_id":42,"duration":1e400}"#,
+        r#"{"match_id":42,"duration":1.0}"#,
+        r#"{"match_id":42,"duration":12345678901234567890}"#,
+        r#"{"match_id":42,"duration":"7"}"#,
+        r#"{"match_id":42,"match_id":43}"#,
+        r#"{"match_id":42,"dura\u0074ion":7}"#,
+        r#"{"match_id":42,"error":"x"}"#,
+        r#"{"match_id":42,"status":1}"#,
+        r#"{"match_id":42,"players":[null]}"#,
+        r#"{"match_id":42,"players":{}}"#,
+        r#"{"match_id":42,"players":[{"player_slot":1,"player_slot":2}]}"#,
+        "{\"match_id\":42,\"name\":\"a\u{1}b\"}",
+        r#"{"match_id":42,"x":01}"#,
+        r#"{"match_id":42,"x":1.}"#,
+        r#"{"match_id":42,"x":"\q"}"#,
+        r#"{"match_id":42,"x":[1,]}"#,
+        r#"{"match_id":42,} "#,
+        r#"{"match_id":42} x"#,
+    ];
+    for object in cases {
+        for endpoint in ["details", "sequence", "opendota"] {
+            let body = wrap(endpoint, object);
+            assert!(
+                fast_answer(endpoint, &body, 42).is_none(),
+                "{endpoint}: {body}"
+            );
+        }
+    }
+    let deep = format!(
+        r#"{{"match_id":42,"x":{}{}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    assert!(fast_answer("opendota", &deep, 42).is_none());
+}
+
+#[test]
+fn the_fast_reader_takes_what_serde_skips() {
+    // Escapes and odd numbers in values we do not read are checked, not read.
+    let object = r#"{"match_id":42,"x":"\ud800\n\"","y":[1e400,-0,0.5E-3,{"k\u0041":null}],"radiant_win":0,"duration":-7}"#;
+    for endpoint in ["details", "sequence", "opendota"] {
+        assert!(
+            agrees(endpoint, &wrap(endpoint, object), 42).unwrap(),
+            "{endpoint}"
+        );
+    }
+}
+
+/// A byte edit of a body, to reach the broken JSON near valid JSON.
+fn edit() -> impl Strategy<Value = (usize, usize, char)> {
+    (
+        any::<usize>(),
+        0usize..3,
+        proptest::sample::select(
+            " \n\t{}[],:\"\\0123456789-+.eEnultrfasx\u{1}é"
+                .chars()
+                .collect::<Vec<_>>(),
+        ),
+    )
+}
+
+fn apply_edit(text: &mut String, (at, kind, c): (usize, usize, char)) {
+    if text.is_empty() {
+        return;
+    }
+    let mut at = at % text.len();
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    match kind {
+        0 => text.insert(at, c),
+        1 => {
+            text.remove(at);
+        }
+        _ => {
+            text.remove(at);
+            text.insert(at, c);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Wherever the fast reader answers, it answers what serde's answers, on
+    /// changed fixtures and on text a few bytes away from JSON.
+    #[test]
+    fn the_fast_reader_answers_as_serde_or_not_at_all(
+        fixture in 0usize..4,
+        changes in proptest::collection::vec(change(), 0..4),
+        edits in proptest::collection::vec(edit(), 0..3),
+        endpoint in 0usize..3,
+        pretty in any::<bool>(),
+    ) {
+        let mut object = fixture_matches().swap_remove(fixture);
+        for change in &changes {
+            apply(&mut object, change);
+        }
+        let text = if pretty {
+            serde_json::to_string_pretty(&object).unwrap()
+        } else {
+            object.to_string()
+        };
+        let (name, _) = ENDPOINTS[endpoint];
+        let mut body = wrap(name, &text);
+        for edit in &edits {
+            apply_edit(&mut body, *edit);
+        }
+        let asked = object.get("match_id").and_then(Value::as_i64).unwrap_or(7);
+        let took = agrees(name, &body, asked)?;
+        if edits.is_empty() && changes.is_empty() {
+            prop_assert!(took, "{}", body);
+        }
+    }
+}
