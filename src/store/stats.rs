@@ -413,6 +413,34 @@ impl Store {
         filter: &MatchFilter,
         limit: usize,
     ) -> Result<Vec<PeerStats>, StoreError> {
+        // As the summary: kept until a commit, so that coming back to the
+        // tab costs a frame, not the pass.
+        let state = (self.data_version()?, self.conn.total_changes());
+        if let Some(cached) = self.stats_cache.1.borrow().as_ref()
+            && cached.account_id == account_id
+            && &cached.filter == filter
+            && cached.limit == limit
+            && cached.state == state
+        {
+            return Ok(cached.peers.clone());
+        }
+        let peers = self.tally_peers(account_id, filter, limit)?;
+        *self.stats_cache.1.borrow_mut() = Some(PeersAnswer {
+            account_id,
+            filter: filter.clone(),
+            limit,
+            state,
+            peers: peers.clone(),
+        });
+        Ok(peers)
+    }
+
+    fn tally_peers(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        limit: usize,
+    ) -> Result<Vec<PeerStats>, StoreError> {
         let mut values = vec![Value::Integer(i64::from(account_id))];
         let condition = filter.sql_over(&mut values, "ag", "ag");
         let sql = format!(
@@ -509,7 +537,20 @@ impl Store {
 
 /// The last scan's statistics; `Store` keeps one.
 #[derive(Default)]
-pub(super) struct StatsCache(std::cell::RefCell<Option<Summary>>);
+pub(super) struct StatsCache(
+    std::cell::RefCell<Option<Summary>>,
+    /// The last Teammates answer, kept on the same terms as the summary.
+    std::cell::RefCell<Option<PeersAnswer>>,
+);
+
+/// A Teammates answer and the question and database state it answers.
+struct PeersAnswer {
+    account_id: u32,
+    filter: MatchFilter,
+    limit: usize,
+    state: (i64, u64),
+    peers: Vec<PeerStats>,
+}
 
 /// What one scan of the games gives the Overview, Heroes and Records tabs.
 struct Summary {

@@ -561,3 +561,59 @@ fn the_overview_follows_the_day_and_the_filter() {
         games.iter().filter(|g| g.won).count() as u64
     );
 }
+
+#[test]
+fn cached_teammates_follow_writes_the_filter_and_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut writer, games) = generate(&dir);
+    let reader = Store::open_read_only(writer.path()).unwrap();
+    let all = MatchFilter::default();
+    let met =
+        |peers: &[PeerStats]| -> u64 { peers.iter().map(|p| p.with.games + p.against.games).sum() };
+    let before = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
+    assert_eq!(
+        reader.peer_stats(ACCOUNT, &all, 1_000).unwrap(),
+        before,
+        "cached"
+    );
+    assert_eq!(
+        reader.peer_stats(ACCOUNT, &all, 1).unwrap().len(),
+        1,
+        "another limit"
+    );
+    let wins = MatchFilter {
+        result: Some(Outcome::Win),
+        ..MatchFilter::default()
+    };
+    assert!(met(&reader.peer_stats(ACCOUNT, &wins, 1_000).unwrap()) < met(&before));
+    // The stub `detail_a_stub` fills, this time with nine accounts beside
+    // the tracked player's slot.
+    let stub = (0..600_i64)
+        .find(|n| n % 6 == 5)
+        .map(|n| 9_000_000 + n)
+        .unwrap();
+    assert!(games.iter().all(|g| g.match_id != stub));
+    writer
+        .save_details(&MatchDetails {
+            match_id: stub,
+            match_seq_num: Some(stub),
+            start_time: Some(NOW - 10),
+            duration: Some(1_000),
+            game_mode: Some(22),
+            lobby_type: Some(7),
+            radiant_win: Some(true),
+            radiant_score: Some(0),
+            dire_score: Some(0),
+            players: (0..10)
+                .map(|i| PlayerDetails {
+                    player_slot: if i < 5 { i } else { 123 + i },
+                    account_id: Some(700_000 + i),
+                    ..PlayerDetails::default()
+                })
+                .collect(),
+            raw_json: "{}".into(),
+        })
+        .unwrap();
+    let after = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
+    assert_eq!(met(&after), met(&before) + 9);
+}
