@@ -77,7 +77,7 @@ impl SyncOptions {
             source_rates: Vec::new(),
             new_only: false,
             max_in_flight: 8,
-            max_unwritten: 128,
+            max_unwritten: 256,
             resync_every: None,
             breaker: BreakerPolicy::default(),
         }

@@ -70,10 +70,14 @@ impl Writer {
         let (done_tx, done) = mpsc::unbounded_channel();
         let backlog = Arc::new(AtomicUsize::new(0));
         let written = Arc::clone(&backlog);
+        // Half the backlog's bound: a batch that waited for more rows than
+        // the loop may send would sit out its whole window with the loop
+        // stalled, and the other half keeps requests going while it commits.
+        let batch_limit = (max_backlog / 2).clamp(1, MAX_BATCH);
         let thread = std::thread::Builder::new()
             .name("dota-sync-writer".into())
             .spawn(move || {
-                while let Some(batch) = next_batch(&rx) {
+                while let Some(batch) = next_batch(&rx, batch_limit) {
                     let rows = batch
                         .iter()
                         .filter(|w| matches!(w, Write::Row { .. }))
@@ -128,12 +132,12 @@ impl Writer {
 /// wake-up and context switch per match, while a sleeping one is woken once
 /// per batch ([`Writer::finish`] unparks it so that the last batch does not
 /// sit out the window).
-fn next_batch(rx: &std_mpsc::Receiver<Write>) -> Option<Vec<Write>> {
+fn next_batch(rx: &std_mpsc::Receiver<Write>, limit: usize) -> Option<Vec<Write>> {
     let first = rx.recv().ok()?;
     let deadline = Instant::now() + BATCH_WINDOW;
     let mut batch = vec![first];
     loop {
-        while batch.len() < MAX_BATCH {
+        while batch.len() < limit {
             match rx.try_recv() {
                 Ok(write) => batch.push(write),
                 Err(std_mpsc::TryRecvError::Empty) => break,
@@ -141,7 +145,7 @@ fn next_batch(rx: &std_mpsc::Receiver<Write>) -> Option<Vec<Write>> {
             }
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        if batch.len() >= MAX_BATCH || left.is_zero() {
+        if batch.len() >= limit || left.is_zero() {
             return Some(batch);
         }
         std::thread::park_timeout(left);
