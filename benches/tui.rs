@@ -164,6 +164,9 @@ fn benches(c: &mut Criterion) {
             },
         );
         c.bench_function(&format!("{name} 200x50: draw only"), |b| {
+            // On the tab even when the rows above were filtered out.
+            press(&mut app, KeyCode::Char(key));
+            app.settle();
             b.iter(|| {
                 app.mark_dirty();
                 draw(&mut terminal, &mut app).expect("draw");

@@ -23,7 +23,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.errors.rows.iter().map(|row| error_row(row, clock));
+    let rows = app.errors.rows[scrollbar::window(app.errors.scroll, app.errors.len(), table_area)]
+        .iter()
+        .map(|row| error_row(row, clock));
     let header = Row::new(["Match ID", "Date", "Attempts", "Last try", "Reason"])
         .style(theme::column_header());
     let table = Table::new(

@@ -53,7 +53,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         title("Last played", false),
     ]);
     let clock = &app.settings.clock;
-    let rows = app.heroes.rows.iter().map(|h| hero_row(h, clock, wide));
+    let rows = app.heroes.rows[scrollbar::window(app.heroes.scroll, app.heroes.len(), table_area)]
+        .iter()
+        .map(|h| hero_row(h, clock, wide));
     let mut widths = vec![
         Constraint::Length(19),
         Constraint::Length(6),

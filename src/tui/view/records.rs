@@ -26,7 +26,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.records.rows.iter().map(|r| record_row(r, clock));
+    let rows = app.records.rows
+        [scrollbar::window(app.records.scroll, app.records.len(), table_area)]
+    .iter()
+    .map(|r| record_row(r, clock));
     let header = Row::new([
         Cell::from("Record"),
         Cell::from(Line::from("Value").right_aligned()),

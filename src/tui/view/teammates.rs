@@ -25,7 +25,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.teammates.rows.iter().map(|row| peer_row(row, clock));
+    let rows = app.teammates.rows
+        [scrollbar::window(app.teammates.scroll, app.teammates.len(), table_area)]
+    .iter()
+    .map(|row| peer_row(row, clock));
     let right = |text: &'static str| Cell::from(Line::from(text).right_aligned());
     let header = Row::new([
         Cell::from("Player"),
