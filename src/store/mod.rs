@@ -67,6 +67,11 @@ impl Store {
         &self.path
     }
 
+    /// A SQLite failure on this store's file, as the one-line error naming it.
+    fn sqlite_error(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, e)
+    }
+
     /// Runs a cached query and collects its rows; any failure names the file.
     fn rows<T>(
         &self,

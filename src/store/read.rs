@@ -215,10 +215,6 @@ pub struct TeammateRow {
 }
 
 impl Store {
-    fn read_err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::sqlite(&self.path, e)
-    }
-
     pub fn counts(&self, account_id: Option<u32>) -> Result<Counts, StoreError> {
         const STATES: &str = "count(*),
                           coalesce(sum(m.has_details IS 1), 0),
@@ -245,12 +241,12 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&sql)
-            .map_err(|e| self.read_err(e))?;
+            .map_err(|e| self.sqlite_error(e))?;
         match account_id {
             None => stmt.query_row(params![MAX_ATTEMPTS], row),
             Some(id) => stmt.query_row(params![MAX_ATTEMPTS, id], row),
         }
-        .map_err(|e| self.read_err(e))
+        .map_err(|e| self.sqlite_error(e))
     }
 
     /// Up to `limit` rows of the account's match list from `anchor`, newest first.
@@ -332,7 +328,7 @@ impl Store {
             .prepare_cached(sql)
             .and_then(|mut s| s.query_row(params_from_iter(values.iter()), |r| r.get::<_, i64>(0)))
             .map(|n| n as u64)
-            .map_err(|e| self.read_err(e))
+            .map_err(|e| self.sqlite_error(e))
     }
 
     /// Everything about one match, or `None` if it is not stored.
@@ -365,7 +361,7 @@ impl Store {
                 },
             )
             .optional()
-            .map_err(|e| self.read_err(e))?;
+            .map_err(|e| self.sqlite_error(e))?;
         let Some(mut view) = view else {
             return Ok(None);
         };
@@ -412,7 +408,7 @@ impl Store {
             )
             .optional()
             .map(Option::flatten)
-            .map_err(|e| self.read_err(e))
+            .map_err(|e| self.sqlite_error(e))
     }
 
     /// Failed and given-up matches, most recently attempted first.

@@ -481,7 +481,7 @@ impl Store {
             }
             Ok(())
         };
-        tally_rows().map_err(|e| self.fail_read(e))?;
+        tally_rows().map_err(|e| self.sqlite_error(e))?;
         let mut peers: Vec<PeerStats> = met.into_values().collect();
         peers.sort_unstable_by(|a, b| {
             (b.with.games, b.against.games, b.last_played, a.account_id).cmp(&(
@@ -516,12 +516,8 @@ impl Store {
             }
             Ok(())
         };
-        describe().map_err(|e| self.fail_read(e))?;
+        describe().map_err(|e| self.sqlite_error(e))?;
         Ok(peers)
-    }
-
-    fn fail_read(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::sqlite(&self.path, e)
     }
 
     /// Whether the player-names cache exists (a newer schema adds it).

@@ -98,10 +98,6 @@ impl Store {
             .map_err(|e| StoreError::sqlite(&path, e))
     }
 
-    fn fail(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::sqlite(&self.path, e)
-    }
-
     /// Saves one history page as stubs and links them to `account_id`.
     /// Returns how many of them were new for this account.
     pub fn save_stubs(
@@ -196,7 +192,7 @@ impl Store {
                 },
             )
             .optional()
-            .map_err(|e| self.fail(e))
+            .map_err(|e| self.sqlite_error(e))
     }
 
     /// Gives matches back their attempts so the next fetch tries them again.
@@ -218,7 +214,7 @@ impl Store {
                 params![account_id],
             ),
         };
-        changed.map_err(|e| self.fail(e))
+        changed.map_err(|e| self.sqlite_error(e))
     }
 }
 
