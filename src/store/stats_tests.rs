@@ -470,6 +470,11 @@ fn the_match_list_counts_with_every_filter() {
 
 /// A stub of `ACCOUNT`'s made a detailed win, through `store`.
 fn detail_a_stub(store: &mut Store, games: &[Game]) {
+    detail_a_stub_with(store, games, |_| None);
+}
+
+/// [`detail_a_stub`], the player of index `i` having `account(i)`.
+fn detail_a_stub_with(store: &mut Store, games: &[Game], account: impl Fn(i64) -> Option<i64>) {
     let stub = (0..600_i64)
         .find(|n| n % 6 == 5)
         .map(|n| 9_000_000 + n)
@@ -492,6 +497,7 @@ fn detail_a_stub(store: &mut Store, games: &[Game]) {
             players: (0..10)
                 .map(|i| PlayerDetails {
                     player_slot: if i < 5 { i } else { 123 + i },
+                    account_id: account(i),
                     hero_id: Some(100 + i),
                     kills: Some(99),
                     ..PlayerDetails::default()
@@ -586,34 +592,8 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
         ..MatchFilter::default()
     };
     assert!(met(&reader.peer_stats(ACCOUNT, &wins, 1_000).unwrap()) < met(&before));
-    // The stub `detail_a_stub` fills, this time with nine accounts beside
-    // the tracked player's slot.
-    let stub = (0..600_i64)
-        .find(|n| n % 6 == 5)
-        .map(|n| 9_000_000 + n)
-        .unwrap();
-    assert!(games.iter().all(|g| g.match_id != stub));
-    writer
-        .save_details(&MatchDetails {
-            match_id: stub,
-            match_seq_num: Some(stub),
-            start_time: Some(NOW - 10),
-            duration: Some(1_000),
-            game_mode: Some(22),
-            lobby_type: Some(7),
-            radiant_win: Some(true),
-            radiant_score: Some(0),
-            dire_score: Some(0),
-            players: (0..10)
-                .map(|i| PlayerDetails {
-                    player_slot: if i < 5 { i } else { 123 + i },
-                    account_id: Some(700_000 + i),
-                    ..PlayerDetails::default()
-                })
-                .collect(),
-            raw_json: "{}".into(),
-        })
-        .unwrap();
+    // Nine accounts beside the tracked player's slot.
+    detail_a_stub_with(&mut writer, &games, |i| Some(700_000 + i));
     let after = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
     assert_eq!(met(&after), met(&before) + 9);
 }
