@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::OptionalExtension;
 use rusqlite::types::{Type, Value};
 
 use super::filter::{MatchFilter, RANKED_LOBBIES, TURBO_MODE};
@@ -492,42 +491,25 @@ impl Store {
             ))
         });
         peers.truncate(limit);
-        let names = self.has_names_table()?;
-        let mut describe = || -> rusqlite::Result<()> {
+        let ids: Vec<u32> = peers
+            .iter()
+            .filter_map(|p| u32::try_from(p.account_id).ok())
+            .collect();
+        let mut names = self.names_of(&ids)?;
+        let mut tracked = || -> rusqlite::Result<()> {
             let mut tracked = self.conn.prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM account_matches WHERE account_id = ?1)",
             )?;
-            let mut name = if names {
-                Some(
-                    self.conn
-                        .prepare_cached("SELECT name FROM player_names WHERE account_id = ?1")?,
-                )
-            } else {
-                None
-            };
             for peer in &mut peers {
                 peer.tracked = tracked.query_row([peer.account_id], |r| r.get(0))?;
-                if let Some(name) = name.as_mut() {
-                    peer.name = name
-                        .query_row([peer.account_id], |r| r.get(0))
-                        .optional()?
-                        .flatten();
-                }
+                peer.name = u32::try_from(peer.account_id)
+                    .ok()
+                    .and_then(|id| names.remove(&id));
             }
             Ok(())
         };
-        describe().map_err(|e| self.sqlite_error(e))?;
+        tracked().map_err(|e| self.sqlite_error(e))?;
         Ok(peers)
-    }
-
-    /// Whether the player-names cache exists (a newer schema adds it).
-    fn has_names_table(&self) -> Result<bool, StoreError> {
-        let found = self.rows(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'player_names'",
-            [],
-            |_| Ok(()),
-        )?;
-        Ok(!found.is_empty())
     }
 }
 
