@@ -4,6 +4,7 @@
 //! rusqlite is synchronous. The engine owns one writer `Store` on a blocking
 //! thread; each reader (TUI, status) opens its own read-only `Store`.
 
+pub mod checkpoint;
 mod export_rows;
 pub mod filter;
 mod games;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::checkpoint;
 use super::schema;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -212,6 +213,7 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
         .map_err(|e| StoreError::sqlite(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(|e| StoreError::sqlite(path, e))?;
+    checkpoint::install(&conn);
     schema::migrations()
         .to_latest(&mut conn)
         .map_err(|e| match e {

@@ -91,6 +91,17 @@ impl Store {
         Ok(applied)
     }
 
+    /// Copies the write-ahead log back into the database file now, without
+    /// waiting for readers (a passive checkpoint): for a writer that defers
+    /// its checkpoints to a moment of its choosing ([`super::checkpoint`]).
+    pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|e| self.sqlite_error(e))?;
+        super::checkpoint::checkpointed();
+        Ok(())
+    }
+
     fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
         let path = self.path.clone();
         self.conn

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use super::dispatch::RowChange;
 use super::engine::SharedStore;
 use crate::source::{FetchError, MatchRef, SourceKind};
-use crate::store::{Outcome, StoreError};
+use crate::store::{Outcome, StoreError, checkpoint};
 
 /// Most rows in one trip to the database.
 const MAX_BATCH: usize = 256;
@@ -77,13 +77,17 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("dota-sync-writer".into())
             .spawn(move || {
-                while let Some(batch) = next_batch(&rx, batch_limit) {
-                    let rows = batch
-                        .iter()
-                        .filter(|w| matches!(w, Write::Row { .. }))
-                        .count();
-                    let result = write_batch(&store, &kinds, batch);
-                    written.fetch_sub(rows, Ordering::SeqCst);
+                let _deferral = checkpoint::defer_on_this_thread();
+                while let Some(batch) = next_batch(&rx, batch_limit, || checkpoint_if_due(&store)) {
+                    let result = batch.and_then(|batch| {
+                        let rows = batch
+                            .iter()
+                            .filter(|w| matches!(w, Write::Row { .. }))
+                            .count();
+                        let result = write_batch(&store, &kinds, batch);
+                        written.fetch_sub(rows, Ordering::SeqCst);
+                        result
+                    });
                     let failed = result.is_err();
                     if done_tx.send(result).is_err() || failed {
                         return;
@@ -132,24 +136,42 @@ impl Writer {
 /// wake-up and context switch per match, while a sleeping one is woken once
 /// per batch ([`Writer::finish`] unparks it so that the last batch does not
 /// sit out the window).
-fn next_batch(rx: &std_mpsc::Receiver<Write>, limit: usize) -> Option<Vec<Write>> {
+///
+/// `idle` runs once the window has begun: work for the time the writer
+/// would otherwise sleep.
+fn next_batch(
+    rx: &std_mpsc::Receiver<Write>,
+    limit: usize,
+    idle: impl FnOnce() -> Result<(), StoreError>,
+) -> Option<Result<Vec<Write>, StoreError>> {
     let first = rx.recv().ok()?;
     let deadline = Instant::now() + BATCH_WINDOW;
+    if let Err(error) = idle() {
+        return Some(Err(error));
+    }
     let mut batch = vec![first];
     loop {
         while batch.len() < limit {
             match rx.try_recv() {
                 Ok(write) => batch.push(write),
                 Err(std_mpsc::TryRecvError::Empty) => break,
-                Err(std_mpsc::TryRecvError::Disconnected) => return Some(batch),
+                Err(std_mpsc::TryRecvError::Disconnected) => return Some(Ok(batch)),
             }
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if batch.len() >= limit || left.is_zero() {
-            return Some(batch);
+            return Some(Ok(batch));
         }
         std::thread::park_timeout(left);
     }
+}
+
+/// The checkpoint this thread's commits have deferred, if one is due.
+fn checkpoint_if_due(store: &SharedStore) -> Result<(), StoreError> {
+    if !checkpoint::due() {
+        return Ok(());
+    }
+    store.lock().unwrap_or_else(|p| p.into_inner()).checkpoint()
 }
 
 fn write_batch(

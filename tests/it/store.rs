@@ -684,3 +684,68 @@ fn two_lines_in_one_slot_keep_the_last() {
         "{heroes:?}"
     );
 }
+
+/// A match whose text is 40 KB, ten WAL pages of its own.
+fn bulky_details(match_id: i64) -> MatchDetails {
+    MatchDetails {
+        raw_json: format!(
+            "{{\"match_id\":{match_id},\"pad\":\"{}\"}}",
+            "x".repeat(40_000)
+        ),
+        ..details(match_id, match_id * 100, true)
+    }
+}
+
+/// Saves matches `ids` one commit each: 10 pages a commit, so 150 of them
+/// take the WAL past SQLite's 1,000-page checkpoint mark.
+fn save_bulky(store: &mut Store, ids: std::ops::Range<i64>) {
+    let stubs: Vec<_> = ids.clone().map(|id| entry(id, id * 100, 0, 1)).collect();
+    store.save_stubs(1, &stubs).unwrap();
+    for id in ids {
+        store.save_details(&bulky_details(id)).unwrap();
+    }
+}
+
+fn main_file_len(path: &Path) -> u64 {
+    fs::metadata(path).unwrap().len()
+}
+
+#[test]
+fn commits_checkpoint_as_sqlite_does_unless_their_thread_defers() {
+    let dir = tempfile::tempdir().unwrap();
+    // SQLite's rule: a commit past 1,000 pages copies the WAL into the file.
+    let plain = dir.path().join("plain.db");
+    let mut store = Store::open(&plain).unwrap();
+    save_bulky(&mut store, 1..151);
+    assert!(!dota_sync::store::checkpoint::due(), "nothing defers here");
+    assert!(
+        main_file_len(&plain) > 4 << 20,
+        "the commits checkpointed: {} bytes in the file",
+        main_file_len(&plain)
+    );
+
+    // A deferring thread: its commits leave the WAL alone until it says so.
+    let deferred = dir.path().join("deferred.db");
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let _deferral = dota_sync::store::checkpoint::defer_on_this_thread();
+            let mut store = Store::open(&deferred).unwrap();
+            let migrated = main_file_len(&deferred);
+            save_bulky(&mut store, 1..151);
+            assert!(dota_sync::store::checkpoint::due());
+            assert_eq!(main_file_len(&deferred), migrated, "no commit checkpointed");
+            // Every row is there for a reader all the same.
+            let reader = Store::open_read_only(&deferred).unwrap();
+            assert_eq!(reader.counts(Some(1)).unwrap().detailed, 150);
+            drop(reader);
+
+            store.checkpoint().unwrap();
+            assert!(!dota_sync::store::checkpoint::due());
+            assert!(main_file_len(&deferred) > 4 << 20);
+            save_bulky(&mut store, 151..153);
+            assert!(!dota_sync::store::checkpoint::due(), "20 pages are not due");
+        });
+    });
+    // The deferral ended with its thread's guard; this thread never had one.
+    assert!(!dota_sync::store::checkpoint::due());
+}
