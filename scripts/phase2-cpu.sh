@@ -5,7 +5,9 @@
 #
 #   scripts/phase2-cpu.sh [steam|opendota ...]     (default: steam opendota)
 #
-# Environment: BIN (default target/release/dota-sync), RUNS (per source,
+# Environment: BIN (default target/release/dota-sync), SIM_BIN (the
+# simulator's binary, default BIN: an older client is best measured against
+# today's simulator, which indents Steam bodies as Valve does), RUNS (per source,
 # alternated; default 3), WORK (default a fresh temporary directory), PORT
 # (default 18765; PORT+1 is used while building the database), WRAP (a
 # command put before the client, e.g. "valgrind --tool=callgrind"; then
@@ -21,6 +23,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 BIN=${BIN:-target/release/dota-sync}
+SIM_BIN=${SIM_BIN:-$BIN}
 RUNS=${RUNS:-3}
 PORT=${PORT:-18765}
 ACCOUNT=78655516
@@ -42,7 +45,7 @@ trap stop EXIT
 start_sim() { # port [faults]
     local port=$1
     shift
-    "$BIN" simulate --port "$port" --accounts 2 --matches "$MATCHES" "$@" \
+    "$SIM_BIN" simulate --port "$port" --accounts 2 --matches "$MATCHES" "$@" \
         >"$WORK/sim-$port.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do

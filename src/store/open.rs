@@ -188,6 +188,12 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// The writer's page cache, in KiB (negative: SQLite's unit). Half SQLite's
+/// default: what a write touches is each B-tree's spine and the leaves being
+/// filled (the sync writes newest first, so in key order), and the rest
+/// stays in the OS's cache. It was 2 MB of a sync's ~15 MB peak RSS.
+const WRITER_CACHE_KIB: i64 = -1024;
+
 pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let exists = check_header(path)?;
     let dir = parent_dir(path);
@@ -214,6 +220,8 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(|e| StoreError::sqlite(path, e))?;
     checkpoint::install(&conn);
+    conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)
+        .map_err(|e| StoreError::sqlite(path, e))?;
     schema::migrations()
         .to_latest(&mut conn)
         .map_err(|e| match e {

@@ -48,10 +48,11 @@ pub(crate) struct Task {
     order: i64,
     /// Bit `i`: source `i` has tried it.
     tried: u32,
-    /// The latest failure of the match's own, if any.
-    failure: Option<FetchError>,
+    /// The latest failure of the match's own, if any. Boxed, as `outage`:
+    /// the queue holds every pending match of the run, and few fail.
+    failure: Option<Box<FetchError>>,
     /// The latest "API down" failure, if any.
-    outage: Option<FetchError>,
+    outage: Option<Box<FetchError>>,
 }
 
 /// What happens to a match's row.
@@ -260,12 +261,12 @@ impl Dispatch {
         can_serve: &dyn Fn(usize, &MatchRef) -> bool,
     ) -> Option<RowChange> {
         match (&task.failure, &task.outage) {
-            (None, Some(outage)) => Some(RowChange::NotCounted(outage.clone())),
+            (None, Some(outage)) => Some(RowChange::NotCounted(outage.as_ref().clone())),
             (Some(failure), outage) => {
                 if outage.is_some() || self.untried_capable(task, can_serve) {
-                    Some(RowChange::NotCounted(failure.clone()))
+                    Some(RowChange::NotCounted(failure.as_ref().clone()))
                 } else {
-                    Some(RowChange::Counted(failure.clone()))
+                    Some(RowChange::Counted(failure.as_ref().clone()))
                 }
             }
             // Tried by nobody: the row stays as it was.
@@ -371,7 +372,7 @@ impl Dispatch {
             }
             error if error.is_outage() => {
                 task.tried |= 1 << source;
-                task.outage = Some(error.clone());
+                task.outage = Some(Box::new(error.clone()));
                 let verdict = self.slots[source].breaker.record_outage(now);
                 self.pass_on(task, can_serve, &mut effects);
                 match verdict {
@@ -392,7 +393,7 @@ impl Dispatch {
                 // The API answered about this match: it is up.
                 self.slots[source].breaker.record_success();
                 task.tried |= 1 << source;
-                task.failure = Some(error.clone());
+                task.failure = Some(Box::new(error.clone()));
                 self.pass_on(task, can_serve, &mut effects);
             }
         }

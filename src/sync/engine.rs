@@ -77,7 +77,7 @@ impl SyncOptions {
             source_rates: Vec::new(),
             new_only: false,
             max_in_flight: 8,
-            max_unwritten: 256,
+            max_unwritten: 32,
             resync_every: None,
             breaker: BreakerPolicy::default(),
         }

@@ -58,6 +58,8 @@ pub(crate) struct Writer {
     /// this is high, so a fast API cannot pile bodies up in memory.
     backlog: Arc<AtomicUsize>,
     max_backlog: usize,
+    /// Rows one batch takes at most.
+    batch_limit: usize,
     pub done: mpsc::UnboundedReceiver<Result<Vec<Written>, StoreError>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -66,6 +68,15 @@ impl Writer {
     /// `kinds[i]`: the name recorded as `details_source` for source `i`.
     /// `max_backlog`: rows waiting past which [`Self::is_behind`] says so.
     pub fn start(store: SharedStore, kinds: Vec<SourceKind>, max_backlog: usize) -> Writer {
+        Writer::with_window(store, kinds, max_backlog, BATCH_WINDOW)
+    }
+
+    fn with_window(
+        store: SharedStore,
+        kinds: Vec<SourceKind>,
+        max_backlog: usize,
+        window: Duration,
+    ) -> Writer {
         let (tx, rx) = std_mpsc::channel::<Write>();
         let (done_tx, done) = mpsc::unbounded_channel();
         let backlog = Arc::new(AtomicUsize::new(0));
@@ -78,7 +89,9 @@ impl Writer {
             .name("dota-sync-writer".into())
             .spawn(move || {
                 let _deferral = checkpoint::defer_on_this_thread();
-                while let Some(batch) = next_batch(&rx, batch_limit, || checkpoint_if_due(&store)) {
+                while let Some(batch) =
+                    next_batch(&rx, batch_limit, window, || checkpoint_if_due(&store))
+                {
                     let result = batch.and_then(|batch| {
                         let rows = batch
                             .iter()
@@ -99,17 +112,30 @@ impl Writer {
             tx: Some(tx),
             backlog,
             max_backlog: max_backlog.max(1),
+            batch_limit,
             done,
             thread: Some(thread),
         }
     }
 
     pub fn send(&self, write: Write) {
-        if let Some(tx) = &self.tx {
-            if matches!(write, Write::Row { .. }) {
-                self.backlog.fetch_add(1, Ordering::SeqCst);
-            }
-            let _ = tx.send(write);
+        let Some(tx) = &self.tx else {
+            return;
+        };
+        let is_row = matches!(write, Write::Row { .. });
+        let waiting = if is_row {
+            self.backlog.fetch_add(1, Ordering::SeqCst) + 1
+        } else {
+            0
+        };
+        let _ = tx.send(write);
+        // A full batch waits (once it is in the channel): the writer must
+        // not sleep out its window while the loop may soon be held back by
+        // it. Once per batch, not per row.
+        if waiting == self.batch_limit
+            && let Some(thread) = &self.thread
+        {
+            thread.thread().unpark();
         }
     }
 
@@ -134,18 +160,20 @@ impl Writer {
 /// The writer sleeps through the window rather than waiting on the channel:
 /// a receiver blocked on the channel is woken by every send, one futex
 /// wake-up and context switch per match, while a sleeping one is woken once
-/// per batch ([`Writer::finish`] unparks it so that the last batch does not
-/// sit out the window).
+/// per batch: by [`Writer::send`] when a full batch waits, so that a writer
+/// the loop is waiting on never sleeps, and by [`Writer::finish`], so that
+/// the last batch does not sit out the window.
 ///
 /// `idle` runs once the window has begun: work for the time the writer
 /// would otherwise sleep.
 fn next_batch(
     rx: &std_mpsc::Receiver<Write>,
     limit: usize,
+    window: Duration,
     idle: impl FnOnce() -> Result<(), StoreError>,
 ) -> Option<Result<Vec<Write>, StoreError>> {
     let first = rx.recv().ok()?;
-    let deadline = Instant::now() + BATCH_WINDOW;
+    let deadline = Instant::now() + window;
     if let Err(error) = idle() {
         return Some(Err(error));
     }
@@ -253,4 +281,50 @@ fn write_batch(
         store.update_job(job_id, "fetch", total, processed, new, failed)?;
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::store::Store;
+
+    fn failed_row(match_id: i64) -> Write {
+        Write::Row {
+            wanted: MatchRef {
+                match_id,
+                match_seq_num: None,
+            },
+            change: RowChange::NotCounted(FetchError::Server { status: 503 }),
+        }
+    }
+
+    #[test]
+    fn a_full_batch_is_written_without_waiting_out_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Mutex::new(Store::open(&dir.path().join("w.db")).unwrap()));
+        // A window far longer than the test may take: only the wake-up on a
+        // full batch can end it early. Batches of 4 (half the bound).
+        let mut writer =
+            Writer::with_window(store, vec![SourceKind::Steam], 8, Duration::from_secs(600));
+        writer.send(failed_row(1));
+        // The writer has its first row and sleeps through its window.
+        std::thread::sleep(Duration::from_millis(200));
+        for id in 2..=4 {
+            writer.send(failed_row(id));
+        }
+        let (done_tx, done_rx) = std_mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let _ = done_tx.send(writer.done.blocking_recv());
+            writer
+        });
+        let written = done_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the full batch was written before its window ended")
+            .expect("a result")
+            .expect("the batch was written");
+        assert_eq!(written.len(), 4, "the four rows went in one batch");
+        drop(waiter.join().unwrap());
+    }
 }
