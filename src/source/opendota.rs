@@ -101,7 +101,8 @@ impl OpenDotaClient {
         }
         let body = self
             .api
-            .get_json(
+            .get_body(
+                None,
                 "players/matches",
                 &format!("players/{account_id}/matches"),
                 // Without this, OpenDota leaves out "insignificant" games
@@ -110,8 +111,8 @@ impl OpenDotaClient {
                 BodyLimit::FullHistory,
             )
             .await?
-            .json_or(unexpected_status)?;
-        let entries = parse::opendota_history(&body)?;
+            .body_or(unexpected_status)?;
+        let entries = parse::opendota_history_body(&body)?;
         // OpenDota answers `[]` for a profile it treats as private (or does
         // not know): that is not "no matches".
         if entries.is_empty() {

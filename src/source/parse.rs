@@ -13,10 +13,12 @@ use serde_json::{Map, Value};
 
 use super::FetchError;
 use super::model::{HistoryCursor, HistoryEntry, HistoryPage};
-use super::wire::{STEAM_STATUS_OK, malformed, match_api, steam_status_error};
+use super::wire::{STEAM_STATUS_OK, malformed, steam_status_error};
 use crate::steam_id::account_id_from_steam_id64;
 
-pub use super::wire::{opendota_details_body, steam_details_body, steam_sequence_body};
+pub use super::wire::{
+    opendota_details_body, opendota_history_body, steam_details_body, steam_sequence_body,
+};
 
 /// Steam's `result.status` for "this player's match history is private".
 const STEAM_STATUS_PRIVATE: i64 = 15;
@@ -68,39 +70,6 @@ pub fn steam_history_page(value: &Value, account_id: u32) -> Result<HistoryPage,
         capped,
         total: int(result, "total_results").and_then(|total| u64::try_from(total).ok()),
     })
-}
-
-/// OpenDota's `/players/{id}/matches` rows: the whole history at once. Rows
-/// here are the tracked player's, so their slot and hero are the player's.
-pub fn opendota_history(value: &Value) -> Result<Vec<HistoryEntry>, FetchError> {
-    let rows = match value {
-        Value::Array(rows) => rows,
-        Value::Object(object) => {
-            if let Some(message) = object.get("error").and_then(Value::as_str) {
-                return Err(match_api(message));
-            }
-            return Err(malformed("match history is not a list"));
-        }
-        _ => return Err(malformed("match history is not a list")),
-    };
-    Ok(rows
-        .iter()
-        .filter_map(|row| {
-            let row = row.as_object()?;
-            let Some(match_id) = int(row, "match_id") else {
-                tracing::warn!("skipping an OpenDota history row without a match_id");
-                return None;
-            };
-            Some(HistoryEntry {
-                match_id,
-                match_seq_num: int(row, "match_seq_num"),
-                start_time: int(row, "start_time"),
-                lobby_type: int(row, "lobby_type"),
-                player_slot: int(row, "player_slot"),
-                hero_id: int(row, "hero_id"),
-            })
-        })
-        .collect())
 }
 
 /// A `ResolveVanityURL` body: the account ID, or `None` when no profile has
@@ -255,26 +224,46 @@ mod tests {
 
     #[test]
     fn opendota_history_rows() {
-        let rows = json!([
-            {"match_id": 11, "player_slot": 131, "hero_id": 5, "start_time": 9, "lobby_type": 0},
+        let rows = br#"[
+            {"match_id": 11, "player_slot": 131, "hero_id": 5, "start_time": 9, "lobby_type": 0,
+             "players": [{"account_id": 1}], "version": null},
             {"player_slot": 1},
-            "junk"
-        ]);
-        let entries = opendota_history(&rows).unwrap();
-        assert_eq!(entries.len(), 1);
+            "junk",
+            {"match_id": "12", "hero_id": 1.5},
+            {"match_id": 13, "hero_id": 1.5, "start_time": "soon", "match_id": 14}
+        ]"#;
+        let entries = opendota_history_body(rows).unwrap();
+        assert_eq!(entries.len(), 2, "{entries:?}");
         assert_eq!(entries[0].match_id, 11);
         assert_eq!(entries[0].player_slot, Some(131));
+        assert_eq!(entries[0].hero_id, Some(5));
         assert_eq!(entries[0].match_seq_num, None);
+        // Another type is absent; of a duplicated key the last counts.
+        assert_eq!(entries[1].match_id, 14);
+        assert_eq!((entries[1].hero_id, entries[1].start_time), (None, None));
+        assert_eq!(opendota_history_body(b"[]"), Ok(vec![]));
         assert_eq!(
-            opendota_history(&json!({"error": "invalid account id"})),
+            opendota_history_body(br#"{"error": "invalid account id"}"#),
             Err(FetchError::MatchApi {
                 message: "invalid account id".into()
             })
         );
-        assert!(matches!(
-            opendota_history(&json!(3)),
-            Err(FetchError::Malformed { .. })
-        ));
+        for not_a_list in [&b"3"[..], b"{}", b"null", br#"{"error": 5}"#] {
+            assert!(
+                matches!(
+                    opendota_history_body(not_a_list),
+                    Err(FetchError::Malformed { .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(not_a_list)
+            );
+        }
+        assert_eq!(
+            opendota_history_body(b"[{\"match_id\": 1},"),
+            Err(FetchError::Malformed {
+                reason: "JSON body ends early at line 1 column 17".into()
+            })
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use serde_json::value::RawValue;
 
 use super::FetchError;
 use super::http::parse_json_body;
-use super::model::{ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails, compact_json};
-use lenient::{Field, FirstOfList, lenient_object};
+use super::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails, compact_json};
+use lenient::{Field, FirstOfList, FromJson, lenient_object};
 
 /// Steam's `result.status` for success.
 pub(super) const STEAM_STATUS_OK: i64 = 1;
@@ -42,6 +42,80 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
 /// `error` and no `match_id` is OpenDota's per-match failure.
 pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
     read_body(body, asked, fast::opendota, opendota_text)
+}
+
+/// OpenDota's `/players/{id}/matches`: the account's whole history in one
+/// list (tens of MB for a long-time player), read row by row into the
+/// entries without building a `Value` of it (which took ~280 MB at 100,000
+/// matches). The rows are the tracked player's, so their slot and hero are
+/// the player's. A row that is not an object, or has no `match_id`, is
+/// skipped; an object instead of the list is OpenDota's error.
+pub fn opendota_history_body(body: &[u8]) -> Result<Vec<HistoryEntry>, FetchError> {
+    let text = utf8(body)?;
+    let rows = match read::<Field<HistoryWire>>(text, body)? {
+        Field::Is(HistoryWire::Rows(rows)) => rows,
+        Field::Is(HistoryWire::Object(HistoryErrorWire {
+            error: Field::Is(message),
+        })) => return Err(match_api(&message)),
+        _ => return Err(malformed("match history is not a list")),
+    };
+    let mut skipped = 0usize;
+    let entries: Vec<HistoryEntry> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let row = row.value()?;
+            let Some(match_id) = row.match_id.get() else {
+                skipped += 1;
+                return None;
+            };
+            Some(HistoryEntry {
+                match_id,
+                match_seq_num: row.match_seq_num.get(),
+                start_time: row.start_time.get(),
+                lobby_type: row.lobby_type.get(),
+                player_slot: row.player_slot.get(),
+                hero_id: row.hero_id.get(),
+            })
+        })
+        .collect();
+    if skipped > 0 {
+        tracing::warn!(skipped, "skipping OpenDota history rows without a match_id");
+    }
+    Ok(entries)
+}
+
+/// OpenDota's history answer: the list, or an object in its place.
+enum HistoryWire {
+    Rows(Vec<Field<HistoryRowWire>>),
+    Object(HistoryErrorWire),
+}
+
+impl<'de> FromJson<'de> for HistoryWire {
+    fn from_seq<A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Option<Self>, A::Error> {
+        Ok(<Vec<Field<HistoryRowWire>>>::from_seq(seq)?.map(HistoryWire::Rows))
+    }
+    fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+        Ok(HistoryErrorWire::from_map(map)?.map(HistoryWire::Object))
+    }
+}
+
+lenient_object! {
+    /// One row of OpenDota's history: the match and the player's line.
+    struct HistoryRowWire {
+        match_id: Field<i64>,
+        match_seq_num: Field<i64>,
+        start_time: Field<i64>,
+        lobby_type: Field<i64>,
+        player_slot: Field<i64>,
+        hero_id: Field<i64>,
+    }
+}
+
+lenient_object! {
+    /// What OpenDota sends instead of a history: `{"error": "..."}`.
+    struct HistoryErrorWire {
+        error: Field<String>,
+    }
 }
 
 /// One pass that checks, compacts and reads the usual body ([`fast`]); what

@@ -66,7 +66,7 @@ fn every_fixture_has_a_parser_and_parses() {
             STEAM_HISTORY_CAPPED => parse::steam_history_page(&body, 95_816).map(drop),
             STEAM_HISTORY_FULL => parse::steam_history_page(&body, 88_367_253).map(drop),
             OPENDOTA_MATCH => parse::opendota_details_body(&bytes(&name), 3_254_426_673).map(drop),
-            OPENDOTA_HISTORY => parse::opendota_history(&body).map(drop),
+            OPENDOTA_HISTORY => parse::opendota_history_body(&bytes(&name)).map(drop),
             other => panic!("fixture {other} has no parser in this test; add one"),
         };
         assert_eq!(parsed, Ok(()), "{name}");
@@ -233,8 +233,7 @@ fn steam_history_page_last() {
 
 #[test]
 fn opendota_history_rows() {
-    let body = load(OPENDOTA_HISTORY);
-    let entries = parse::opendota_history(&body).unwrap();
+    let entries = parse::opendota_history_body(&bytes(OPENDOTA_HISTORY)).unwrap();
     assert_eq!(entries.len(), 20);
     let first = &entries[0];
     assert_eq!(first.match_id, 1_609_407_252);

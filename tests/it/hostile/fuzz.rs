@@ -55,9 +55,9 @@ proptest! {
 
     #[test]
     fn history_readers_never_panic(body in bodies(), account in any::<u32>()) {
+        let _ = parse::opendota_history_body(&body);
         if let Ok(value) = parse_json_body(&body) {
             let _ = parse::steam_history_page(&value, account);
-            let _ = parse::opendota_history(&value);
             let _ = parse::steam_vanity_reply(&value);
         }
     }
