@@ -52,47 +52,52 @@ pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fe
 /// skipped; an object instead of the list is OpenDota's error.
 pub fn opendota_history_body(body: &[u8]) -> Result<Vec<HistoryEntry>, FetchError> {
     let text = utf8(body)?;
-    let rows = match read::<Field<HistoryWire>>(text, body)? {
-        Field::Is(HistoryWire::Rows(rows)) => rows,
+    match read::<Field<HistoryWire>>(text, body)? {
+        Field::Is(HistoryWire::Rows { entries, skipped }) => {
+            if skipped > 0 {
+                tracing::warn!(skipped, "skipping OpenDota history rows without a match_id");
+            }
+            Ok(entries)
+        }
         Field::Is(HistoryWire::Object(HistoryErrorWire {
             error: Field::Is(message),
-        })) => return Err(match_api(&message)),
-        _ => return Err(malformed("match history is not a list")),
-    };
-    let mut skipped = 0usize;
-    let entries: Vec<HistoryEntry> = rows
-        .into_iter()
-        .filter_map(|row| {
-            let row = row.value()?;
+        })) => Err(match_api(&message)),
+        _ => Err(malformed("match history is not a list")),
+    }
+}
+
+/// OpenDota's history answer: the list, or an object in its place. Each
+/// row becomes its entry as it is read, so no list of rows is held.
+enum HistoryWire {
+    Rows {
+        entries: Vec<HistoryEntry>,
+        /// Objects without a `match_id` (rows that are not objects are
+        /// skipped silently, as any value of the wrong kind).
+        skipped: usize,
+    },
+    Object(HistoryErrorWire),
+}
+
+impl<'de> FromJson<'de> for HistoryWire {
+    fn from_seq<A: serde::de::SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut skipped = 0;
+        while let Some(row) = seq.next_element::<Field<HistoryRowWire>>()? {
+            let Some(row) = row.value() else { continue };
             let Some(match_id) = row.match_id.get() else {
                 skipped += 1;
-                return None;
+                continue;
             };
-            Some(HistoryEntry {
+            entries.push(HistoryEntry {
                 match_id,
                 match_seq_num: row.match_seq_num.get(),
                 start_time: row.start_time.get(),
                 lobby_type: row.lobby_type.get(),
                 player_slot: row.player_slot.get(),
                 hero_id: row.hero_id.get(),
-            })
-        })
-        .collect();
-    if skipped > 0 {
-        tracing::warn!(skipped, "skipping OpenDota history rows without a match_id");
-    }
-    Ok(entries)
-}
-
-/// OpenDota's history answer: the list, or an object in its place.
-enum HistoryWire {
-    Rows(Vec<Field<HistoryRowWire>>),
-    Object(HistoryErrorWire),
-}
-
-impl<'de> FromJson<'de> for HistoryWire {
-    fn from_seq<A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Option<Self>, A::Error> {
-        Ok(<Vec<Field<HistoryRowWire>>>::from_seq(seq)?.map(HistoryWire::Rows))
+            });
+        }
+        Ok(Some(HistoryWire::Rows { entries, skipped }))
     }
     fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
         Ok(HistoryErrorWire::from_map(map)?.map(HistoryWire::Object))
