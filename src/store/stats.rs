@@ -368,9 +368,7 @@ impl Store {
         filter: &MatchFilter,
         now: Option<i64>,
     ) -> Result<std::cell::Ref<'_, Summary>, StoreError> {
-        // Another connection's commits bump `data_version`; this one's
-        // own count in `total_changes`.
-        let state = (self.data_version()?, self.conn.total_changes());
+        let state = self.cache_state()?;
         let fresh = |cached: &Option<Summary>| {
             cached.as_ref().is_some_and(|c| {
                 c.account_id == account_id
@@ -414,7 +412,7 @@ impl Store {
     ) -> Result<Vec<PeerStats>, StoreError> {
         // As the summary: kept until a commit, so that coming back to the
         // tab costs a frame, not the pass.
-        let state = (self.data_version()?, self.conn.total_changes());
+        let state = self.cache_state()?;
         if let Some(cached) = self.stats_cache.1.borrow().as_ref()
             && cached.account_id == account_id
             && &cached.filter == filter
@@ -432,6 +430,12 @@ impl Store {
             peers: peers.clone(),
         });
         Ok(peers)
+    }
+
+    /// What a cached answer must still match: another connection's commits
+    /// bump `data_version`, this one's own count in `total_changes`.
+    fn cache_state(&self) -> Result<(i64, u64), StoreError> {
+        Ok((self.data_version()?, self.conn.total_changes()))
     }
 
     fn tally_peers(

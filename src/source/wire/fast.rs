@@ -242,64 +242,7 @@ impl<'a> Scan<'a> {
             }
             None => scan.skip_value(),
         })?;
-        let [
-            player_slot,
-            team_number,
-            team_slot,
-            account_id,
-            hero_id,
-            kills,
-            deaths,
-            assists,
-            last_hits,
-            denies,
-            gold_per_min,
-            xp_per_min,
-            hero_damage,
-            tower_damage,
-            hero_healing,
-            level,
-            net_worth,
-            item_0,
-            item_1,
-            item_2,
-            item_3,
-            item_4,
-            item_5,
-            backpack_0,
-            backpack_1,
-            backpack_2,
-            item_neutral,
-        ] = values;
-        Some(PlayerWire {
-            player_slot,
-            team_number,
-            team_slot,
-            account_id,
-            hero_id,
-            kills,
-            deaths,
-            assists,
-            last_hits,
-            denies,
-            gold_per_min,
-            xp_per_min,
-            hero_damage,
-            tower_damage,
-            hero_healing,
-            level,
-            net_worth,
-            item_0,
-            item_1,
-            item_2,
-            item_3,
-            item_4,
-            item_5,
-            backpack_0,
-            backpack_1,
-            backpack_2,
-            item_neutral,
-        })
+        Some(player_wire(values))
     }
 
     /// A kept field's value, read as `Field<T>` reads it, the first time its
@@ -316,10 +259,16 @@ impl<'a> Scan<'a> {
     fn field<T: FromJson<'a>>(&mut self) -> Option<Field<T>> {
         match self.peek()? {
             b'n' => self.literal(b"null").map(|()| Field::Null),
-            b't' => self.literal(b"true").map(|()| from(T::from_bool(true))),
-            b'f' => self.literal(b"false").map(|()| from(T::from_bool(false))),
+            b't' => self
+                .literal(b"true")
+                .map(|()| Field::from_option(T::from_bool(true))),
+            b'f' => self
+                .literal(b"false")
+                .map(|()| Field::from_option(T::from_bool(false))),
             b'[' | b'{' => self.skip_value().map(|()| Field::Other),
-            b'-' | b'0'..=b'9' => self.integer().map(|value| from(T::from_i64(value))),
+            b'-' | b'0'..=b'9' => self
+                .integer()
+                .map(|value| Field::from_option(T::from_i64(value))),
             _ => None,
         }
     }
@@ -523,58 +472,102 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// [`PlayerWire`]'s fields, all numbers.
-const PLAYER_FIELDS: usize = 27;
+/// [`PlayerWire`]'s fields, all numbers, listed once: their indices into a
+/// player's values ([`P`], which [`player_field`] answers) and the struct
+/// built from those values.
+macro_rules! player_fields {
+    ($($field:ident),* $(,)?) => {
+        /// Each field's index into a player's values.
+        #[allow(non_camel_case_types)]
+        enum P { $($field,)* }
+
+        const PLAYER_FIELDS: usize = [$(P::$field),*].len();
+
+        fn player_wire(values: [Field<i64>; PLAYER_FIELDS]) -> PlayerWire {
+            let [$($field),*] = values;
+            PlayerWire { $($field),* }
+        }
+    };
+}
+
+player_fields!(
+    player_slot,
+    team_number,
+    team_slot,
+    account_id,
+    hero_id,
+    kills,
+    deaths,
+    assists,
+    last_hits,
+    denies,
+    gold_per_min,
+    xp_per_min,
+    hero_damage,
+    tower_damage,
+    hero_healing,
+    level,
+    net_worth,
+    item_0,
+    item_1,
+    item_2,
+    item_3,
+    item_4,
+    item_5,
+    backpack_0,
+    backpack_1,
+    backpack_2,
+    item_neutral,
+);
 
 /// The index of a player's field in [`Scan::player`]'s order, told by its
 /// first byte before any text is compared: ten players of thirty-odd keys
 /// each make this the most asked question of a body.
 fn player_field(key: &[u8]) -> Option<usize> {
     Some(match *key.first()? {
-        b'a' if key == b"account_id" => 3,
-        b'a' if key == b"assists" => 7,
+        b'a' if key == b"account_id" => P::account_id as usize,
+        b'a' if key == b"assists" => P::assists as usize,
         b'b' => match key {
-            b"backpack_0" => 23,
-            b"backpack_1" => 24,
-            b"backpack_2" => 25,
+            b"backpack_0" => P::backpack_0 as usize,
+            b"backpack_1" => P::backpack_1 as usize,
+            b"backpack_2" => P::backpack_2 as usize,
             _ => return None,
         },
-        b'd' if key == b"deaths" => 6,
-        b'd' if key == b"denies" => 9,
-        b'g' if key == b"gold_per_min" => 10,
+        b'd' if key == b"deaths" => P::deaths as usize,
+        b'd' if key == b"denies" => P::denies as usize,
+        b'g' if key == b"gold_per_min" => P::gold_per_min as usize,
         b'h' => match key {
-            b"hero_id" => 4,
-            b"hero_damage" => 12,
-            b"hero_healing" => 14,
+            b"hero_id" => P::hero_id as usize,
+            b"hero_damage" => P::hero_damage as usize,
+            b"hero_healing" => P::hero_healing as usize,
             _ => return None,
         },
         b'i' => match key {
-            [b'i', b't', b'e', b'm', b'_', digit @ b'0'..=b'5'] => 17 + usize::from(digit - b'0'),
-            b"item_neutral" => 26,
+            // `item_0` to `item_5` follow one another in the list.
+            [b'i', b't', b'e', b'm', b'_', digit @ b'0'..=b'5'] => {
+                P::item_0 as usize + usize::from(digit - b'0')
+            }
+            b"item_neutral" => P::item_neutral as usize,
             _ => return None,
         },
-        b'k' if key == b"kills" => 5,
-        b'l' if key == b"last_hits" => 8,
-        b'l' if key == b"level" => 15,
-        b'n' if key == b"net_worth" => 16,
-        b'p' if key == b"player_slot" => 0,
+        b'k' if key == b"kills" => P::kills as usize,
+        b'l' if key == b"last_hits" => P::last_hits as usize,
+        b'l' if key == b"level" => P::level as usize,
+        b'n' if key == b"net_worth" => P::net_worth as usize,
+        b'p' if key == b"player_slot" => P::player_slot as usize,
         b't' => match key {
-            b"team_number" => 1,
-            b"team_slot" => 2,
-            b"tower_damage" => 13,
+            b"team_number" => P::team_number as usize,
+            b"team_slot" => P::team_slot as usize,
+            b"tower_damage" => P::tower_damage as usize,
             _ => return None,
         },
-        b'x' if key == b"xp_per_min" => 11,
+        b'x' if key == b"xp_per_min" => P::xp_per_min as usize,
         _ => return None,
     })
 }
 
 fn is_ws(byte: u8) -> bool {
     matches!(byte, b' ' | b'\n' | b'\t' | b'\r')
-}
-
-fn from<T>(value: Option<T>) -> Field<T> {
-    value.map_or(Field::Other, Field::Is)
 }
 
 /// Which kept keys an object has shown: a second one is left to serde_json

@@ -45,7 +45,8 @@ impl<T> Field<T> {
         }
     }
 
-    fn from_option(value: Option<T>) -> Field<T> {
+    /// `Is` the value, or `Other`: a value of a kind the type does not take.
+    pub(super) fn from_option(value: Option<T>) -> Field<T> {
         value.map_or(Field::Other, Field::Is)
     }
 }
