@@ -330,7 +330,7 @@ fn note_outage(
 
 /// `source`: `details_source` to record; `None` leaves it as it was. It is
 /// written by the same statement as the row: SQLite rewrites a whole row,
-/// overflow pages of `raw_data` included, on every UPDATE (ARCHITECTURE.md,
+/// overflow pages of `raw_data` included, on every UPDATE (docs/performance.md,
 /// "Phase 2's hot path").
 fn upsert_details(
     tx: &Transaction<'_>,
@@ -384,7 +384,7 @@ fn upsert_details(
     // The match has no player rows left, so a plain INSERT cannot meet a
     // conflict: two lines in one slot are settled here instead, the last
     // kept, as `OR REPLACE` kept it. A plain INSERT of one row also spares
-    // SQLite a statement journal (ARCHITECTURE.md, "Phase 2's hot path").
+    // SQLite a statement journal (docs/performance.md, "Phase 2's hot path").
     let mut insert = tx.prepare_cached(
         "INSERT INTO match_players (
              match_id, player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,

@@ -16,7 +16,7 @@ pub fn compact_json(text: &str) -> String {
     // Copied a run at a time (between whitespace and quotes; a string up to
     // its closing quote), not byte by byte: this pass touches every byte
     // of every body, and per-byte stores with their checks were a quarter
-    // of phase 2's instructions (ARCHITECTURE.md, "Phase 2's hot path").
+    // of phase 2's instructions (docs/performance.md, "Phase 2's hot path").
     let mut out = Vec::with_capacity(bytes.len());
     let end = bytes.len();
     let mut at = 0;
