@@ -33,7 +33,7 @@ pub use read::{
     WindowKey,
 };
 pub use watch::ChangeWatch;
-pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome};
+pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome, Pending};
 
 /// A connection to the dota-sync database.
 pub struct Store {

@@ -13,6 +13,17 @@ use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, is_
 /// Attempts after which a failing match is given up (until `retry --all`).
 pub const MAX_ATTEMPTS: i64 = 3;
 
+/// Which of an account's matches without details phase 2 is to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// A sync's: stubs, and failures with attempts left.
+    Due,
+    /// `retry`'s: failures with attempts left; `given_up`: every failure.
+    Failed { given_up: bool },
+    /// Stubs and every failure, given up or not (the TUI's `r`).
+    WithoutDetails,
+}
+
 /// What recording a failure did to the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureRecord {
@@ -155,14 +166,14 @@ impl Store {
         Ok(applied.into_iter().next().and_then(Applied::failure))
     }
 
-    /// The account's matches that phase 2 should fetch, newest first: stubs,
-    /// then failures with attempts left (`include_given_up`: all failures).
-    pub fn pending(
-        &self,
-        account_id: u32,
-        include_stubs: bool,
-        include_given_up: bool,
-    ) -> Result<Vec<MatchRef>, StoreError> {
+    /// The account's matches in `set` that phase 2 should fetch, newest
+    /// first.
+    pub fn pending(&self, account_id: u32, set: Pending) -> Result<Vec<MatchRef>, StoreError> {
+        let (include_stubs, include_given_up) = match set {
+            Pending::Due => (true, false),
+            Pending::Failed { given_up } => (false, given_up),
+            Pending::WithoutDetails => (true, true),
+        };
         self.rows(
             "SELECT m.match_id, m.match_seq_num
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id

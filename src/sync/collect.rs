@@ -10,11 +10,11 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use super::engine::{
-    Channels, PhaseEnd, RunContext, RunCounters, SyncError, SyncOptions, sleep_unless_cancelled,
-    with_store,
-};
+use super::options::{Channels, SyncOptions};
 use super::progress::{SyncEvent, wait_text};
+use super::run::{
+    PhaseEnd, RunContext, RunCounters, SyncError, sleep_unless_cancelled, with_store,
+};
 use crate::source::{FetchError, HistoryCursor, HistoryPage, MatchSource, validate};
 
 /// Attempts at one page before the API is called down.

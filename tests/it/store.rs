@@ -8,7 +8,7 @@ use crate::builders::{history_entry, match_details, ten_players};
 use dota_sync::source::model::is_compact;
 use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::{
-    Applied, ListFilter, MAX_ATTEMPTS, Outcome, Store, StoreError, WindowAnchor,
+    Applied, ListFilter, MAX_ATTEMPTS, Outcome, Pending, Store, StoreError, WindowAnchor,
 };
 
 fn entry(match_id: i64, start_time: i64, slot: i64, hero: i64) -> HistoryEntry {
@@ -138,14 +138,14 @@ fn stubs_are_idempotent_and_linked_per_account() {
     assert_eq!((counts.matches, counts.stubs, counts.detailed), (3, 3, 0));
     assert_eq!(store.counts(Some(8)).unwrap().matches, 1);
     let pending: Vec<i64> = store
-        .pending(7, true, false)
+        .pending(7, Pending::Due)
         .unwrap()
         .iter()
         .map(|m| m.match_id)
         .collect();
     assert_eq!(pending, vec![3, 2, 1], "newest first");
     assert_eq!(
-        store.pending(7, true, false).unwrap()[0].match_seq_num,
+        store.pending(7, Pending::Due).unwrap()[0].match_seq_num,
         Some(30)
     );
 }
@@ -215,12 +215,15 @@ fn failures_count_attempts_give_up_and_never_undo_details() {
     let counts = store.counts(Some(1)).unwrap();
     assert_eq!((counts.given_up, counts.failed, counts.stubs), (1, 0, 1));
     assert_eq!(
-        store.pending(1, true, false).unwrap().len(),
+        store.pending(1, Pending::Due).unwrap().len(),
         1,
         "given up is skipped"
     );
     assert_eq!(
-        store.pending(1, false, true).unwrap().len(),
+        store
+            .pending(1, Pending::Failed { given_up: true })
+            .unwrap()
+            .len(),
         1,
         "--all includes it"
     );
