@@ -98,7 +98,9 @@ impl ApiClient {
         params: &[(&str, String)],
         limit: BodyLimit,
     ) -> Result<Reply, FetchError> {
-        let request = self.admitted_request(None, path, params).await?;
+        let request = self
+            .admitted_request(reqwest::Method::GET, None, path, params)
+            .await?;
         http::get_json(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
@@ -114,8 +116,33 @@ impl ApiClient {
         params: &[(&str, String)],
         limit: BodyLimit,
     ) -> Result<BodyReply, FetchError> {
-        let request = self.admitted_request(also, path, params).await?;
+        let request = self
+            .admitted_request(reqwest::Method::GET, also, path, params)
+            .await?;
         http::get_body(endpoint, request, limit, &|h| self.observe(h)).await
+    }
+
+    /// One POST of the JSON `body` to `{base}/{path}` (STRATZ's GraphQL),
+    /// under the same rules as [`Self::get_body`]. `observe` sees every
+    /// answer's headers too: the caller reads its API's own ones there.
+    pub async fn post_json_body(
+        &self,
+        endpoint: &str,
+        path: &str,
+        body: Vec<u8>,
+        limit: BodyLimit,
+        observe: &(dyn Fn(&HeaderMap) + Sync),
+    ) -> Result<BodyReply, FetchError> {
+        let request = self
+            .admitted_request(reqwest::Method::POST, None, path, &[])
+            .await?
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        http::get_body(endpoint, request, limit, &|headers| {
+            self.observe(headers);
+            observe(headers);
+        })
+        .await
     }
 
     /// Whether requests carry a key (Steam's player summaries need one).
@@ -135,9 +162,10 @@ impl ApiClient {
         http::clean_error(result, self.key.as_ref())
     }
 
-    /// The GET, once the pacer admits it; `NotSent` when the gate closed.
+    /// The request, once the pacer admits it; `NotSent` when the gate closed.
     async fn admitted_request(
         &self,
+        method: reqwest::Method,
         also: Option<&Pacer>,
         path: &str,
         params: &[(&str, String)],
@@ -156,7 +184,7 @@ impl ApiClient {
         if !self.pacer.admit().await {
             return Err(FetchError::NotSent);
         }
-        let mut request = self.http.get(format!("{}/{path}", self.base));
+        let mut request = self.http.request(method, format!("{}/{path}", self.base));
         match (&self.key, self.placement) {
             (Some(key), KeyPlacement::Query(name)) => {
                 request = request.query(&[(name, key.expose())]);

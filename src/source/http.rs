@@ -277,6 +277,9 @@ pub fn clean_error<T>(
         FetchError::Malformed { reason } => FetchError::Malformed {
             reason: clean(&reason),
         },
+        FetchError::GraphQl { message } => FetchError::GraphQl {
+            message: clean(&message),
+        },
         FetchError::Redirected { status, host } => FetchError::Redirected {
             status,
             host: clean(&host),

@@ -11,6 +11,7 @@ pub mod opendota;
 pub mod pacer;
 pub mod parse;
 pub mod steam;
+pub mod stratz;
 pub mod text;
 pub mod validate;
 mod wire;
@@ -19,7 +20,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-pub use error::{FetchError, TransportKind};
+pub use error::{FetchError, StratzDrop, TransportKind};
 pub use model::{HistoryCursor, HistoryEntry, HistoryPage, MatchDetails, MatchRef, PlayerDetails};
 
 /// Which API a sync talks to.

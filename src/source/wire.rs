@@ -10,6 +10,7 @@
 
 mod fast;
 mod lenient;
+pub(crate) mod stratz;
 #[cfg(test)]
 mod tests;
 
