@@ -66,6 +66,8 @@ pub(crate) struct SimState {
     pub opendota_lacks: f64,
     /// How player-name requests are answered, and how many came so far.
     pub names: super::names::NamesScript,
+    /// STRATZ's plan and windows (`stratz_routes`).
+    pub stratz: super::stratz_routes::StratzState,
     faults: Mutex<FaultState>,
     stats: Mutex<StatsRecorder>,
 }
@@ -88,6 +90,15 @@ impl SimState {
     /// How long a simulated timeout hangs.
     pub(crate) fn timeout(&self) -> Duration {
         lock(&self.faults).timeout()
+    }
+
+    /// Counts a request served outside [`handle`] (STRATZ's `POST /graphql`).
+    pub(crate) fn count_arrival(&self, endpoint: &'static str, api: &'static str) {
+        lock(&self.stats).arrived(Instant::now(), endpoint, api);
+    }
+
+    pub(crate) fn count_finished(&self, endpoint: &str, outcome: &str) {
+        lock(&self.stats).finished(endpoint, outcome);
     }
 
     /// Whether OpenDota has no such match (see `FaultPlan::opendota_lacks`).
@@ -131,6 +142,10 @@ impl SimServer {
             sequence_skips_immortal_draft: config.faults.sequence_skips_immortal_draft,
             opendota_lacks: config.faults.opendota_lacks,
             names: super::names::NamesScript::new(&config.faults.names),
+            stratz: super::stratz_routes::StratzState::new(
+                config.faults.stratz.clone(),
+                config.faults.seed,
+            ),
             faults: Mutex::new(FaultState::new(config.faults, &dataset, started)),
             stats: Mutex::new(StatsRecorder::new(started)),
             dataset,
@@ -140,6 +155,10 @@ impl SimServer {
             history_cap: config.history_cap,
         });
         let app = Router::new()
+            .route(
+                "/graphql",
+                axum::routing::post(super::stratz_routes::graphql),
+            )
             .fallback(handle)
             .with_state(Arc::clone(&state));
         let (stop, stopped) = oneshot::channel::<()>();
