@@ -141,7 +141,7 @@ pub(crate) fn parse_document(text: &str) -> Result<Vec<Selection>, String> {
     let mut parser = Parser { tokens, at: 0 };
     if parser.peek_is("query") {
         parser.at += 1;
-        if parser.peek().is_some_and(|token| is_name(token)) {
+        if parser.peek().is_some_and(is_name) {
             parser.at += 1;
         }
     }
@@ -274,6 +274,15 @@ impl Parser {
         Ok(token)
     }
 
+    fn name(&mut self) -> Result<String, String> {
+        let name = self.next()?;
+        if is_name(&name) {
+            Ok(name)
+        } else {
+            Err(format!("Expected a field name, found `{name}`."))
+        }
+    }
+
     fn expect(&mut self, token: &str) -> Result<(), String> {
         let got = self.next()?;
         if got == token {
@@ -309,20 +318,14 @@ impl Parser {
         self.expect("{")?;
         let mut selections = Vec::new();
         while !self.peek_is("}") {
-            let mut name = self.next()?;
-            if !is_name(&name) {
-                return Err(format!("Expected a field name, found `{name}`."));
-            }
-            let mut key = name.clone();
-            if self.peek_is(":") {
+            let key = self.name()?;
+            // `alias: name`: the answer's key is the alias.
+            let name = if self.peek_is(":") {
                 self.at += 1;
-                name = self.next()?;
-                if !is_name(&name) {
-                    return Err(format!("Expected a field name, found `{name}`."));
-                }
+                self.name()?
             } else {
-                key = name.clone();
-            }
+                key.clone()
+            };
             let args = if self.peek_is("(") {
                 self.at += 1;
                 self.fields_until(")", depth)?

@@ -316,6 +316,7 @@ fn execute(state: &SimState, body: &[u8]) -> Result<(Value, String), String> {
     let [root] = roots.as_slice() else {
         return Err("The simulator answers one root field a query.".into());
     };
+    check_match_fields(state, root)?;
     let mut errors = Vec::new();
     let (data, outcome) = match root.name.as_str() {
         "player" => player(state, root, &variables, &mut errors)?,
@@ -332,6 +333,28 @@ fn execute(state: &SimState, body: &[u8]) -> Result<(Value, String), String> {
         answer["errors"] = Value::Array(errors);
     }
     Ok((answer, outcome.to_string()))
+}
+
+/// Checks the match fields a document asks against a match of the
+/// dataset: GraphQL validates a document before running it, so a wrong
+/// field fails even where no match is found.
+fn check_match_fields(state: &SimState, root: &Selection) -> Result<(), String> {
+    let fields = match root.name.as_str() {
+        "player" => match root.children.iter().find(|field| field.name == "matches") {
+            Some(matches) => &matches.children,
+            None => return Ok(()),
+        },
+        _ => &root.children,
+    };
+    let any = state
+        .dataset
+        .accounts()
+        .iter()
+        .find_map(|a| a.match_ids.first());
+    match any.and_then(|id| state.dataset.sketch(*id)) {
+        Some(sketch) => project(&stratz_match(&sketch), fields, "MatchType").map(|_| ()),
+        None => Ok(()),
+    }
 }
 
 /// A match cut to `fields`, `None` when STRATZ lacks it.
