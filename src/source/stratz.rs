@@ -351,6 +351,30 @@ mod tests {
         assert!(match_query().contains("match(id: $id)"));
     }
 
+    #[tokio::test]
+    async fn requests_follow_the_contract_and_redirects_are_refused() {
+        use crate::source::http::test_server::TestServer;
+        let server = TestServer::start(|_| (302, String::new())).await;
+        let token = ApiKey::new("T0KEN-secret").unwrap();
+        let client = StratzClient::new(&config(Some(server.base.clone()), token)).unwrap();
+        client.reset(1_000.0);
+        let error = client.match_details(5).await.unwrap_err();
+        assert!(
+            matches!(error, FetchError::Redirected { status: 302, .. }),
+            "{error:?}"
+        );
+        assert!(!format!("{error} {error:?}").contains("T0KEN"));
+        assert_eq!(server.requests(), ["/graphql"], "one request, not followed");
+        let head = server.heads().remove(0).to_ascii_lowercase();
+        assert!(head.starts_with("post /graphql "), "{head}");
+        assert!(
+            head.contains("authorization: bearer t0ken-secret"),
+            "{head}"
+        );
+        assert!(head.contains("content-type: application/json"), "{head}");
+        assert!(head.contains("user-agent: dota-sync/"), "{head}");
+    }
+
     #[test]
     fn windows_end_within_their_length() {
         for window in [1, 60, 3_600] {
