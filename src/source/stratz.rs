@@ -129,6 +129,8 @@ impl StratzClient {
     }
 
     /// The page of `account_id`'s history that starts `skip` matches in.
+    /// A first page with no match at all is a private or unknown profile,
+    /// as `"player": null` is.
     pub async fn history_page(
         &self,
         account_id: u32,
@@ -142,6 +144,15 @@ impl StratzClient {
             Ok(body) => wire::history_body(&body, account_id),
             Err(error) => Err(error),
         };
+        let outcome = outcome.and_then(|page| {
+            if skip == 0 && page.listed == 0 {
+                Err(FetchError::StratzUnavailable {
+                    reason: StratzDrop::NoProfile,
+                })
+            } else {
+                Ok(page)
+            }
+        });
         self.api.clean(outcome)
     }
 

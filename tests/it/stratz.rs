@@ -225,7 +225,17 @@ async fn the_request_contract_is_enforced_by_the_simulator() {
 
 #[tokio::test]
 async fn each_fault_is_its_typed_error_and_never_shows_the_token() {
-    let cases: [(StratzPlan, FetchError); 4] = [
+    let cases: [(StratzPlan, FetchError); 5] = [
+        (
+            // STRATZ lists nothing: said as for a private profile.
+            StratzPlan {
+                lacks: 1.0,
+                ..StratzPlan::default()
+            },
+            FetchError::StratzUnavailable {
+                reason: StratzDrop::NoProfile,
+            },
+        ),
         (
             StratzPlan {
                 challenge: true,

@@ -59,9 +59,16 @@ pub fn history_body(body: &[u8], account_id: u32) -> Result<StratzHistoryPage, F
     let data = data_or_error(&envelope)?;
     let player = match &data.player {
         Field::Is(player) => player,
+        // `null` beside an error naming `player` is a failed call, not a
+        // private profile.
         Field::Null => {
-            return Err(FetchError::StratzUnavailable {
-                reason: crate::source::error::StratzDrop::NoProfile,
+            return Err(match envelope.error_at(&["player"], usize::MAX) {
+                Some(message) => FetchError::GraphQl {
+                    message: message.to_string(),
+                },
+                None => FetchError::StratzUnavailable {
+                    reason: crate::source::error::StratzDrop::NoProfile,
+                },
             });
         }
         _ => return Err(malformed("no `player` in the answer")),

@@ -100,6 +100,13 @@ fn private_player_and_empty_history() {
             reason: StratzDrop::NoProfile
         })
     );
+    let failed = br#"{"data":{"player":null},"errors":[{"message":"timeout","path":["player"]}]}"#;
+    assert_eq!(
+        history_body(failed, 77),
+        Err(FetchError::GraphQl {
+            message: "timeout".into()
+        })
+    );
     let empty = history_body(&page(vec![]), 77).unwrap();
     assert_eq!((empty.listed, empty.entries.len()), (0, 0));
 }
