@@ -11,8 +11,6 @@ use rusqlite::{Connection, OpenFlags};
 use super::checkpoint;
 use super::schema;
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-
 /// Why the database cannot be used. Each message is one line naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -81,56 +79,40 @@ fn is_read_only(error: &rusqlite::Error) -> bool {
     )
 }
 
-/// Refuses files that are not SQLite before SQLite touches them: SQLite
-/// would happily turn an empty path into a database, and a garbage file must
-/// stay byte-identical.
-fn check_header(path: &Path) -> Result<bool, StoreError> {
-    use std::io::Read;
+/// SQLite's smallest page, so the smallest database that is not empty.
+const MIN_PAGE_SIZE: u64 = 512;
+
+/// Whether the database file exists, refusing what cannot be one, by
+/// `stat` alone. It never opens the file: closing *any* descriptor of a
+/// file drops every POSIX lock the process holds on it, SQLite's among them
+/// (SQLite, "How To Corrupt Your Database Files", 2.2). A process whose
+/// connection lost its lock lets another client (`sqlite3`, a browser)
+/// checkpoint and delete the WAL under it, and every later write goes to an
+/// unlinked file. Whether an existing file is SQLite at all is asked of
+/// SQLite itself (`connect`), which reads the header without writing: a
+/// garbage file stays byte-identical.
+fn check_path(path: &Path) -> Result<bool, StoreError> {
     check_file_type(path)?;
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            return Err(StoreError::ReadOnly {
-                path: path.to_path_buf(),
-            });
-        }
-        Err(source) => {
-            return Err(StoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(StoreError::NotADatabase {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(StoreError::NotADatabase {
             path: path.to_path_buf(),
-        });
-    }
-    let mut header = [0u8; 16];
-    let mut read = 0;
-    while read < header.len() {
-        match file.read(&mut header[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(source) => {
-                return Err(StoreError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        }
-    }
-    // An empty file is what SQLite itself creates before the first write.
-    if read == 0 {
-        return Ok(true);
-    }
-    if read < header.len() || &header != SQLITE_MAGIC {
-        return Err(StoreError::NotADatabase {
+        }),
+        // No SQLite database is 1 to 511 bytes long (a page is at least
+        // 512); SQLite itself would take a short run of zeros for an empty
+        // database and write one over it.
+        Ok(meta) if meta.len() > 0 && meta.len() < MIN_PAGE_SIZE => Err(StoreError::NotADatabase {
             path: path.to_path_buf(),
-        });
+        }),
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        }),
+        Err(source) => Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
-    Ok(true)
 }
 
 /// Refuses what is not a regular file before opening it: opening a FIFO
@@ -195,7 +177,7 @@ fn parent_dir(path: &Path) -> PathBuf {
 const WRITER_CACHE_KIB: i64 = -1024;
 
 pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
-    let exists = check_header(path)?;
+    let exists = check_path(path)?;
     let dir = parent_dir(path);
     if !exists && !dir.exists() {
         fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
@@ -238,7 +220,7 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
 const READER_CACHE_KIB: i64 = -32 * 1024;
 
 pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
-    if !check_header(path)? {
+    if !check_path(path)? {
         return Err(StoreError::Missing {
             path: path.to_path_buf(),
         });
@@ -295,4 +277,66 @@ fn schema_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
         .map_err(|e| StoreError::sqlite(path, e))?;
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|e| StoreError::sqlite(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// Whether this process holds a POSIX lock on `path` (`/proc/locks`).
+    fn holds_lock(path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let ino = fs::metadata(path).unwrap().ino().to_string();
+        let pid = std::process::id().to_string();
+        fs::read_to_string("/proc/locks")
+            .unwrap()
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .any(|f| {
+                f.get(1) == Some(&"POSIX")
+                    && f.get(4) == Some(&pid.as_str())
+                    && f.get(5).and_then(|d| d.rsplit(':').next()) == Some(ino.as_str())
+            })
+    }
+
+    /// Issue 16: a second connection's open must not drop the first's lock
+    /// (it did when the header was read with `std::fs::File`).
+    #[test]
+    fn opening_more_connections_keeps_the_process_lock_on_the_file() {
+        if !Path::new("/proc/locks").exists() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks.db");
+        let writer = Store::open(&path).unwrap();
+        writer.data_version().unwrap();
+        assert!(holds_lock(&path), "WAL mode keeps a shared lock");
+        let reader = Store::open_read_only(&path).unwrap();
+        let second = Store::open(&path).unwrap();
+        assert!(holds_lock(&path), "an open dropped the process's lock");
+        drop((reader, second));
+        assert!(holds_lock(&path));
+    }
+
+    /// Short garbage (shorter than SQLite's 16-byte magic) is refused by
+    /// SQLite's own check, and left as it was.
+    #[test]
+    fn short_garbage_is_not_a_database_and_stays_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let zeros = [0u8; 511];
+        for bytes in [&b"hi"[..], b"SQLite format", b"\0", &zeros] {
+            let path = dir.path().join("short.db");
+            fs::write(&path, bytes).unwrap();
+            for error in [Store::open(&path).err(), Store::open_read_only(&path).err()] {
+                let error = error.unwrap_or_else(|| panic!("{bytes:?} accepted"));
+                assert!(
+                    matches!(error, StoreError::NotADatabase { .. }),
+                    "{bytes:?}: {error:?}"
+                );
+            }
+            assert_eq!(fs::read(&path).unwrap(), bytes);
+            assert!(!dir.path().join("short.db-wal").exists());
+        }
+    }
 }

@@ -14,6 +14,7 @@ mod hostile;
 mod key_redaction;
 mod lock;
 mod names;
+mod outside_reader;
 mod sim;
 mod sources;
 mod store;
