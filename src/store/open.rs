@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::checkpoint;
 use super::schema;
@@ -195,8 +195,7 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let (mut conn, _version) = connect(path, flags)?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(|e| StoreError::sqlite(path, e))?;
+    set_wal(&conn, path)?;
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(|e| StoreError::sqlite(path, e))?;
     conn.pragma_update(None, "foreign_keys", "ON")
@@ -204,16 +203,70 @@ pub(super) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     checkpoint::install(&conn);
     conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)
         .map_err(|e| StoreError::sqlite(path, e))?;
-    schema::migrations()
-        .to_latest(&mut conn)
-        .map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::sqlite(path, err),
-            other => StoreError::Migration {
-                path: path.to_path_buf(),
-                reason: other.to_string(),
-            },
-        })?;
+    migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// How long a connection waits for another's lock (`busy_timeout`), and for
+/// another process's switch to WAL.
+const BUSY_WAIT: Duration = Duration::from_secs(10);
+
+/// `journal_mode = WAL`, waiting for another process that holds the file
+/// (creating it, or switching it too). SQLite does not call the busy
+/// handler for this switch: it answers "database is locked" at once.
+fn set_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + BUSY_WAIT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(StoreError::sqlite(path, e)),
+        }
+    }
+}
+
+/// Brings the schema to this build's, safe against another process opening
+/// the same file at any moment (a cron sync and the TUI started together on
+/// a fresh file). Each migration transaction begins `IMMEDIATE`, so it holds
+/// the write lock from its first statement and a second process waits for
+/// it (`busy_timeout`) instead of interleaving. rusqlite_migration reads the
+/// version before taking that lock, so the waiter may then replay what the
+/// first one just did (`table matches already exists`); its transaction
+/// rolls back whole, and if the version moved meanwhile it starts over from
+/// the new one. An error with the version unmoved is a real failure. The
+/// version can move at most once per migration, which bounds the loop.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let migrations = schema::migrations();
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    let result = loop {
+        let before = schema_version(conn, path)?;
+        match migrations.to_latest(conn) {
+            Ok(()) => break Ok(()),
+            Err(error) => {
+                let after = schema_version(conn, path)?;
+                if after != before {
+                    tracing::debug!(before, after, "another process migrated meanwhile: {error}");
+                    continue;
+                }
+                break Err(match error {
+                    rusqlite_migration::Error::RusqliteError { err, .. } => {
+                        StoreError::sqlite(path, err)
+                    }
+                    other => StoreError::Migration {
+                        path: path.to_path_buf(),
+                        reason: other.to_string(),
+                    },
+                });
+            }
+        }
+    };
+    conn.set_transaction_behavior(TransactionBehavior::Deferred);
+    result
 }
 
 /// The page cache of a read-only connection, in KiB (negative: SQLite's unit).
@@ -257,7 +310,7 @@ pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 /// written: a newer or corrupt file must stay untouched.
 fn connect(path: &Path, flags: OpenFlags) -> Result<(Connection, i64), StoreError> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
-    conn.busy_timeout(Duration::from_secs(10))
+    conn.busy_timeout(BUSY_WAIT)
         .map_err(|e| StoreError::sqlite(path, e))?;
     let version = schema_version(&conn, path)?;
     if version > schema::latest_version() {

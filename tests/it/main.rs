@@ -10,6 +10,7 @@ mod cli;
 mod engine;
 mod export_cli;
 mod fixtures_parse;
+mod fresh_race;
 mod hostile;
 mod key_redaction;
 mod lock;
