@@ -120,6 +120,9 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
 
 /// The human summary, on stderr.
 pub fn print_summary(s: &Summary) {
+    if let Some(warning) = &s.history_warning {
+        out::err_line(&format!("warning: {warning}"));
+    }
     out::err_line(&format!(
         "account {}: {} IDs collected ({} new), {} details fetched, {} failed ({} server errors), {} given up, {} stubs left",
         s.account_id,

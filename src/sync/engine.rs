@@ -187,6 +187,8 @@ pub(crate) struct RunCounters {
     pub failed: u64,
     pub server_errors: u64,
     pub given_up: u64,
+    /// Phase 1's soft anomaly, if any (`collect.rs`): shown once, the run goes on.
+    pub history_warning: Option<String>,
 }
 
 /// How a phase ended, when not normally.
@@ -329,6 +331,7 @@ pub async fn run<S: MatchSource>(
         given_up: counts.given_up,
         stubs_left: counts.stubs,
         history_capped: counters.capped,
+        history_warning: counters.history_warning.clone(),
         outcome: outcome.clone(),
         names_fetched,
         sources: sources
