@@ -30,6 +30,10 @@ pub enum StoreError {
     DanglingLink { path: PathBuf, target: PathBuf },
     #[error("{} does not exist yet; run a sync first", .path.display())]
     Missing { path: PathBuf },
+    /// SQLite's `SQLITE_FULL`: what was committed before stays, and the next
+    /// run resumes from it.
+    #[error("{} is on a full disk (database or disk is full); free some space and run again: what was fetched is saved", .path.display())]
+    DiskFull { path: PathBuf },
     #[error("database error in {}: {source}", .path.display())]
     Sqlite {
         path: PathBuf,
@@ -55,6 +59,11 @@ impl StoreError {
         }
         if is_read_only(&source) {
             return StoreError::ReadOnly {
+                path: path.to_path_buf(),
+            };
+        }
+        if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return StoreError::DiskFull {
                 path: path.to_path_buf(),
             };
         }

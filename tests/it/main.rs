@@ -7,6 +7,7 @@ mod builders;
 mod common;
 
 mod cli;
+mod disk_full;
 mod engine;
 mod export_cli;
 mod fixtures_parse;
