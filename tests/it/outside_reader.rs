@@ -376,3 +376,37 @@ async fn an_outside_reader_during_a_headless_sync_loses_nothing() {
     );
     assert_eq!(last_job_status(&db), "completed");
 }
+
+/// `export --out` naming the database (or its WAL) would truncate the file
+/// it reads from: refused in one line, the database untouched.
+#[test]
+fn export_over_the_database_is_refused_and_the_file_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("keep.db");
+    {
+        let store = dota_sync::store::Store::open(&db).unwrap();
+        store
+            .connection()
+            .execute("INSERT INTO matches (match_id) VALUES (7)", [])
+            .unwrap();
+    }
+    let wal = dir.path().join("keep.db-wal");
+    for out in [&db, &wal] {
+        let _holder = dota_sync::store::Store::open(&db).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_dota-sync"))
+            .args(["export", "--account", "5", "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(out)
+            .env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"))
+            .env("DOTA_SYNC_LOG", dir.path().join("dota-sync.log"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("is the database itself"), "{stderr}");
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM matches"), 1);
+}
