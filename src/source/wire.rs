@@ -142,13 +142,9 @@ fn read_body(
     slow: SlowReader,
 ) -> Result<MatchDetails, FetchError> {
     let text = utf8(body)?;
-    // The fast reader gives up past its own, lower, depth bound.
     let details = match fast(text) {
         Some((wire, raw_json)) => wire.into_details(raw_json)?,
-        None => {
-            check_nesting(text)?;
-            slow(text, body)?
-        }
+        None => slow(text, body)?,
     };
     expect_match(details, asked)
 }
@@ -162,8 +158,11 @@ const READERS: [(&str, FastReader, SlowReader); 3] = [
 ];
 
 /// The serde readers read the compact text: it is smaller to walk, and the
-/// match's text in it is `raw_json` as it is.
+/// match's text in it is `raw_json` as it is. Each measures the body's
+/// nesting first: serde skips what it does not keep without a bound (the
+/// fast reader gives up past its own, lower, one).
 fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let result = match read::<Field<DetailsEnvelope>>(&text, body)? {
         Field::Is(DetailsEnvelope {
@@ -179,6 +178,7 @@ fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchErro
 }
 
 fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let Field::Is(SequenceEnvelope {
         result: Field::Is(result),
@@ -199,6 +199,7 @@ fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchErr
 }
 
 fn opendota_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let wire = read_match(&text, body)?;
     if wire.match_id == Field::Absent

@@ -55,12 +55,36 @@ fn check_match(name: &str, body: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Both readers of each match endpoint on their own (the public readers
+/// try the fast one, then the serde one): whatever either would store
+/// passes `json_valid()`.
+fn check_both_readers(body: &[u8]) -> Result<(), TestCaseError> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Ok(());
+    };
+    for (name, fast, slow) in super::READERS {
+        if let Some((_, raw_json)) = fast(text) {
+            prop_assert!(json_valid(&raw_json), "{} fast: {:.200}", name, raw_json);
+        }
+        if let Ok(details) = slow(text, body) {
+            prop_assert!(
+                json_valid(&details.raw_json),
+                "{} serde: {:.200}",
+                name,
+                details.raw_json
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Every reader on `body`: a typed error or a value, never a panic, and a
 /// stored text SQLite accepts.
 fn check_all(body: &[u8]) -> Result<(), TestCaseError> {
     for (name, _) in MATCH_READERS {
         check_match(name, body)?;
     }
+    check_both_readers(body)?;
     let _ = opendota_history_body(body);
     // The small bodies go through one `Value` (serde_json's own depth
     // bound); their readers take it from there.
@@ -228,6 +252,11 @@ proptest! {
             }
             Err(FetchError::Malformed { .. }) => prop_assert!(deepest > MAX_NESTING, "refused at depth {}", deepest),
             Err(other) => prop_assert!(false, "{:?}", other),
+        }
+        // The serde reader on its own holds the bound too.
+        let (_, _, slow) = super::READERS[endpoint];
+        if slow(&body, body.as_bytes()).is_ok() {
+            prop_assert!(deepest <= MAX_NESTING, "serde kept depth {}", deepest);
         }
         let history = format!("[{{\"match_id\":1,\"deep\":{}}}]", nest(depth, shape, inner));
         let deepest = 2 + depth + extra;
