@@ -402,3 +402,86 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod race_tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// Opens `path` from `n` threads at once (each its own connection, as
+    /// separate processes would be): every open must succeed.
+    fn open_at_once(path: &Path, n: usize) {
+        let barrier = std::sync::Barrier::new(n);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..n)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait();
+                        Store::open(path).map(|_| ())
+                    })
+                })
+                .collect();
+            for handle in handles {
+                if let Err(error) = handle.join().unwrap() {
+                    panic!("an open failed: {error}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn opens_racing_on_a_fresh_file_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        for trial in 0..20 {
+            let path = dir.path().join(format!("fresh-{trial}.db"));
+            open_at_once(&path, 3);
+            let conn = Connection::open(&path).unwrap();
+            assert_eq!(
+                schema_version(&conn, &path).unwrap(),
+                schema::latest_version()
+            );
+        }
+    }
+
+    /// An old file whose upgrade commits part-way (V2 compacts `raw_data` a
+    /// batch at a time): a second opener may come in between its batches.
+    #[test]
+    fn opens_racing_on_an_old_schema_all_succeed_and_upgrade_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for trial in 0..4 {
+            let path = dir.path().join(format!("old-{trial}.db"));
+            {
+                let mut conn = Connection::open(&path).unwrap();
+                conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+                schema::migrations().to_version(&mut conn, 1).unwrap();
+                let tx = conn.transaction().unwrap();
+                for id in 1..=1_200i64 {
+                    tx.execute(
+                        "INSERT INTO matches (match_id, has_details, raw_data) VALUES (?1, 1, ?2)",
+                        rusqlite::params![id, format!("{{\n  \"match_id\": {id}\n}}")],
+                    )
+                    .unwrap();
+                }
+                tx.commit().unwrap();
+            }
+            open_at_once(&path, 3);
+            let conn = Connection::open(&path).unwrap();
+            assert_eq!(
+                schema_version(&conn, &path).unwrap(),
+                schema::latest_version()
+            );
+            let pretty: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM matches WHERE raw_data LIKE '%' || char(10) || '%'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(pretty, 0, "every row compacted");
+            let rows: i64 = conn
+                .query_row("SELECT count(*) FROM matches", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(rows, 1_200);
+        }
+    }
+}
