@@ -410,3 +410,92 @@ fn export_over_the_database_is_refused_and_the_file_kept() {
     }
     assert_eq!(count(&db, "SELECT count(*) FROM matches"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outside_reader_during_sync_watch_loses_nothing() {
+    if !Path::new("/proc/self/fd").exists() {
+        return;
+    }
+    let sim = start(config(1, MATCHES, FaultPlan::default())).await;
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+    let base = sim.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let db: PathBuf = dir.path().join("watch.db");
+    let pid = Arc::new(AtomicU32::new(0));
+    let outside = Outside::start(&db, pid.clone());
+
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dota-sync"));
+    cmd.args([
+        "sync",
+        "--watch",
+        "1s",
+        "--account",
+        &account,
+        "--source",
+        "steam",
+    ])
+    .args(["--api-base", &base, "--rate", RATE, "--db"])
+    .arg(&db)
+    .env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"))
+    .env("DOTA_SYNC_LOG", dir.path().join("dota-sync.log"))
+    .env("STEAM_API_KEY", KEY)
+    .env_remove("OPENDOTA_API_KEY")
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    pid.store(child.id(), Ordering::Relaxed);
+    let completed_passes = |db: &Path| -> i64 {
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM sync_jobs WHERE status = 'completed'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap_or(0)
+    };
+    let start_wait = Instant::now();
+    while completed_passes(&db) < 1 {
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(60),
+            "no first pass"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Between passes and through the next ones, its connection stays open.
+    outside.steady.store(true, Ordering::Relaxed);
+    while completed_passes(&db) < 3 {
+        assert!(
+            start_wait.elapsed() < Duration::from_secs(60),
+            "no third pass"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    outside.steady.store(false, Ordering::Relaxed);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let queries = outside.finish();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(queries > 20, "the outside client ran only {queries} times");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM matches WHERE has_details = 1"),
+        MATCHES as i64
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM sync_jobs WHERE status = 'running'"
+        ),
+        0,
+        "every pass's job row is closed"
+    );
+}
