@@ -130,6 +130,23 @@ async fn a_full_disk_says_what_to_do_shows_the_true_count_and_resumes() {
         "the count shown is what was saved: {stderr}"
     );
 
+    // Still full: the next run says the same, and loses nothing.
+    let (db, home, base, account, out) = tokio::task::spawn_blocking(move || {
+        let out = sync(&db, home.path(), &base, &account);
+        (db, home, base, account, out)
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("dota-sync: ")
+            && last.contains("free some space and run again: what was fetched is saved"),
+        "{stderr}"
+    );
+    assert!(detailed(&db) >= saved);
+
     // Space again: the next run resumes and finishes.
     disk.resize("64m");
     let (out, db, _home) = tokio::task::spawn_blocking(move || {
@@ -145,4 +162,48 @@ async fn a_full_disk_says_what_to_do_shows_the_true_count_and_resumes() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(detailed(&db), MATCHES as i64);
+}
+
+/// The sync lock file is the first thing a run writes on an existing
+/// database: a full disk there gets the same line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_at_the_sync_lock_gets_the_same_line() {
+    let Some(disk) = Tmpfs::mount("1m") else {
+        eprintln!("cannot mount a tmpfs here: the full-disk test did not run");
+        return;
+    };
+    let sim = start(config(1, 5, FaultPlan::default())).await;
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+    let base = sim.base_url();
+    let home = tempfile::tempdir().unwrap();
+    let db = disk.path().join("lock.db");
+    let out = tokio::task::spawn_blocking(move || {
+        let first = sync(&db, home.path(), &base, &account);
+        assert_eq!(
+            first.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+        let saved = detailed(&db);
+        std::fs::remove_file(disk.path().join("lock.db.lock")).unwrap();
+        // Fill what is left.
+        let mut filler = std::fs::File::create(disk.path().join("filler")).unwrap();
+        let block = vec![0u8; 4096];
+        while std::io::Write::write_all(&mut filler, &block).is_ok() {}
+        drop(filler);
+        let out = sync(&db, home.path(), &base, &account);
+        assert_eq!(detailed(&db), saved, "nothing lost");
+        (out, disk)
+    })
+    .await
+    .unwrap()
+    .0;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("free some space and run again: what was fetched is saved"),
+        "{stderr}"
+    );
 }
