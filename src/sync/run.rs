@@ -57,6 +57,8 @@ pub(crate) struct RunCounters {
     pub failed: u64,
     pub server_errors: u64,
     pub given_up: u64,
+    /// Phase 1's soft anomaly, if any (`collect.rs`): shown once, the run goes on.
+    pub history_warning: Option<String>,
 }
 
 /// How a phase ended, when not normally.
