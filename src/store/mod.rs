@@ -15,6 +15,7 @@ mod open;
 mod read;
 mod schema;
 pub mod stats;
+mod summaries;
 mod watch;
 mod write;
 

@@ -182,6 +182,8 @@ pub(crate) struct RunCounters {
     pub per_source: Vec<(u64, u64)>,
     pub ids_collected: u64,
     pub new_ids: u64,
+    /// Summaries saved by this run's history calls (ARCHITECTURE.md, "Summaries").
+    pub summaries: u64,
     pub capped: bool,
     pub fetched: u64,
     pub failed: u64,
@@ -323,6 +325,7 @@ pub async fn run<S: MatchSource>(
         source: label,
         ids_collected: counters.ids_collected,
         new_ids: counters.new_ids,
+        summaries: counters.summaries,
         details_fetched: counters.fetched,
         failed: counters.failed,
         server_errors: counters.server_errors,

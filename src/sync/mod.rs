@@ -49,6 +49,9 @@ pub struct Summary {
     pub stubs_left: u64,
     pub history_capped: bool,
     pub outcome: RunOutcome,
+    /// Summaries (the player's line of a match) saved by this run's
+    /// history call (ARCHITECTURE.md, "Summaries").
+    pub summaries: u64,
     /// Accounts whose player name was looked up and saved after phase 2
     /// (ARCHITECTURE.md, "Player names").
     pub names_fetched: u64,

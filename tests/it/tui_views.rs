@@ -753,6 +753,7 @@ fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
         stubs_left: 0,
         history_capped: true,
         outcome,
+        summaries: 0,
         sources: Vec::new(),
         names_fetched: 0,
     }
