@@ -214,6 +214,7 @@ fn collecting() -> Progress {
             new: 440,
             done: false,
             capped: false,
+            ..CollectProgress::default()
         },
         fetch: FetchProgress::default(),
         fetch_started: false,
@@ -229,6 +230,7 @@ fn fetching() -> Progress {
             new: 440,
             done: true,
             capped: true,
+            ..CollectProgress::default()
         },
         fetch: FetchProgress {
             total: 450,
