@@ -17,5 +17,6 @@ mod names;
 mod sim;
 mod sources;
 mod store;
+mod summaries;
 mod tui_e2e;
 mod tui_views;
