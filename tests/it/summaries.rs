@@ -355,7 +355,7 @@ fn a_later_history_rewrites_the_summary() {
             5,
             std::slice::from_ref(&entry),
             "opendota",
-            &[first.clone()],
+            std::slice::from_ref(&first),
         )
         .unwrap();
     let later = MatchSummary {
