@@ -132,6 +132,8 @@ async fn collect_from<S: MatchSource>(
             tokio::pin!(fetch);
             loop {
                 tokio::select! {
+                    // A stop ends a long history at once; what was saved stays.
+                    () = channels.cancel.cancelled() => return Ok(PhaseEnd::Stopped),
                     Some(batch) = received.recv() => {
                         if let Err(end) = save_rows(run, source, batch, seen, &mut here, counters, listed).await? {
                             return Ok(end);
