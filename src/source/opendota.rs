@@ -63,10 +63,11 @@ const ROWS_PER_BATCH: usize = 1_000;
 /// Chunks of the body read ahead of the reader thread.
 const CHUNKS_AHEAD: usize = 16;
 
-/// The history call's whole time, body included. Its body is read at the
-/// pace its rows are saved, and 100 MB take a while on a slow link; every
-/// other request keeps the client's timeout.
-const HISTORY_TIMEOUT: Duration = Duration::from_secs(180);
+/// The history call's whole time, body included, in the client's timeouts
+/// (30 s by default, so 3 minutes): its body is read at the pace its rows
+/// are saved, and 100 MB take a while on a slow link. Every other request
+/// keeps the client's timeout.
+const HISTORY_TIMEOUTS: u32 = 6;
 
 /// The history call's query: every game (without `significant=0` OpenDota
 /// leaves out turbo and other "insignificant" modes) and the summary's
@@ -83,6 +84,8 @@ fn history_params() -> Vec<(&'static str, String)> {
 
 pub struct OpenDotaClient {
     api: ApiClient,
+    /// The history call's timeout ([`HISTORY_TIMEOUTS`]).
+    history_timeout: Duration,
 }
 
 impl OpenDotaClient {
@@ -91,6 +94,7 @@ impl OpenDotaClient {
             // The header keeps the key out of every URL (and so out of any
             // log or proxy that records URLs).
             api: ApiClient::new(config, KeyPlacement::Bearer)?.following_rate_headers(),
+            history_timeout: config.timeout * HISTORY_TIMEOUTS,
         })
     }
 }
@@ -198,7 +202,7 @@ impl OpenDotaClient {
                 &format!("players/{account_id}/matches"),
                 &history_params(),
                 BodyLimit::FullHistory,
-                HISTORY_TIMEOUT,
+                self.history_timeout,
             )
             .await?;
         let mut body = match reply {
