@@ -12,12 +12,12 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc;
+
 use super::engine::{
     Channels, PhaseEnd, RunContext, RunCounters, SyncError, SyncOptions, sleep_unless_cancelled,
     with_store,
 };
-use tokio::sync::mpsc;
-
 use super::progress::{SyncEvent, wait_text};
 use crate::source::{
     FetchError, HistoryCursor, HistoryPage, HistoryRow, MatchSource, RowSender, validate,
