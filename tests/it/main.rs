@@ -21,5 +21,6 @@ mod sim;
 mod sources;
 mod store;
 mod stratz;
+mod summaries;
 mod tui_e2e;
 mod tui_views;
