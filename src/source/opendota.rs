@@ -123,6 +123,7 @@ impl OpenDotaClient {
             next: None,
             capped: false,
             total: None,
+            whole: Vec::new(),
         })
     }
 
