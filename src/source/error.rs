@@ -76,6 +76,13 @@ pub enum StratzDrop {
 }
 
 impl StratzDrop {
+    /// The line for a run STRATZ had alone: nothing goes on without it.
+    pub fn message_alone(self) -> String {
+        self.message()
+            .trim_end_matches("; syncing from the other sources")
+            .to_string()
+    }
+
     pub fn message(self) -> String {
         match self {
             StratzDrop::Challenge => {

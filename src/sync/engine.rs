@@ -120,6 +120,10 @@ pub async fn run<S: MatchSource>(
         PhaseEnd::Fatal(FetchError::RateLimited { daily: true, .. }) => RunOutcome::DailyLimit {
             resets_at: next_utc_midnight(),
         },
+        // Ends the run only when STRATZ was its last source.
+        PhaseEnd::Fatal(FetchError::StratzUnavailable { reason }) => RunOutcome::Fatal {
+            message: reason.message_alone(),
+        },
         PhaseEnd::Fatal(error) => RunOutcome::Fatal {
             message: error.to_string(),
         },
