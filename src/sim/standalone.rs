@@ -41,6 +41,8 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
         Some(arg) => FaultPlan::parse_arg(arg)?,
         None => FaultPlan::default(),
     };
+    // A plan that names STRATZ's one token (the demo's) must be told.
+    let stratz_token = faults.stratz.token.clone().unwrap_or_else(|| "any".into());
     if options.accounts < 2 {
         return Err("--accounts must be at least 2".into());
     }
@@ -61,7 +63,7 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
                 options.port
             )
         })?;
-    println!("{}", banner(&server, options.key.is_some()));
+    println!("{}", banner(&server, options.key.is_some(), &stratz_token));
     wait_for_stop_signal().await;
     println!("stopping the simulator");
     server.shutdown().await;
@@ -69,11 +71,11 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
 }
 
 /// What `simulate` prints: the accounts, the URL and how to use them.
-fn banner(server: &SimServer, key_required: bool) -> String {
+fn banner(server: &SimServer, key_required: bool, stratz_token: &str) -> String {
     let dataset = server.dataset();
     let url = server.base_url();
     let mut lines = vec![
-        format!("Simulated Steam and OpenDota API at {url}"),
+        format!("Simulated Steam, OpenDota and STRATZ API at {url}"),
         String::new(),
     ];
     lines.push(format!(
@@ -119,6 +121,9 @@ fn banner(server: &SimServer, key_required: bool) -> String {
     ));
     lines.push(format!(
         "  dota-sync sync --source opendota --account {first} --api-base {url}"
+    ));
+    lines.push(format!(
+        "  STRATZ_API_TOKEN={stratz_token} dota-sync sync --source stratz --account {first} --api-base {url}"
     ));
     lines.push(format!("Stats: {url}/sim/stats    Stop: Ctrl-C"));
     lines.join("\n")

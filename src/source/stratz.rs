@@ -33,6 +33,9 @@ use super::{
 
 pub const DEFAULT_BASE: &str = "https://api.stratz.com";
 
+/// The credit STRATZ asks for wherever its data shows.
+pub const CREDIT: &str = "Data provided by STRATZ";
+
 /// Requests a second at the start of a run; the rate headers hold it back
 /// from there (a default token allows about 20/s, 250/min, 2,000/h).
 pub const DEFAULT_RATE: f64 = 5.0;
