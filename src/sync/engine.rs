@@ -128,7 +128,14 @@ pub async fn run<S: MatchSource>(
             message: error.to_string(),
         },
     };
-    let per_source = |i: usize| counters.per_source.get(i).copied().unwrap_or_default();
+    // Phase 2 did not run: what phase 1 saved whole is all there is.
+    let per_source = |i: usize| {
+        counters
+            .per_source
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| (counters.whole.get(i).copied().unwrap_or(0), 0))
+    };
     let summary = Summary {
         account_id,
         source: label,

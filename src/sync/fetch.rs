@@ -118,10 +118,17 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let sources = run.sources;
     let channels = run.channels;
     let options = run.options;
+    // Whole matches phase 1 saved count as this phase's answers.
+    let whole = |i: usize| counters.whole.get(i).copied().unwrap_or(0);
     let mut tally = Tally {
-        sources: sources.iter().map(|_| SourceTally::default()).collect(),
+        sources: (0..sources.len())
+            .map(|i| SourceTally {
+                fetched: whole(i),
+                ..SourceTally::default()
+            })
+            .collect(),
         all: Throughput::default(),
-        total: queue.len() as u64,
+        total: queue.len() as u64 + counters.whole.iter().sum::<u64>(),
         started: Instant::now(),
         failed: Default::default(),
         uncounted: 0,

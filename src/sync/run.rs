@@ -57,6 +57,9 @@ pub(crate) struct RunCounters {
     pub failed: u64,
     pub server_errors: u64,
     pub given_up: u64,
+    /// Details saved in phase 1 from whole matches, per source index
+    /// (STRATZ's pages): phase-2 answers of the run without a call.
+    pub whole: Vec<u64>,
 }
 
 /// How a phase ended, when not normally.
