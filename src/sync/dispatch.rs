@@ -130,6 +130,12 @@ impl Dispatch {
         }
     }
 
+    /// Takes `source` out of a run before anything is handed out (phase 1
+    /// already dropped it).
+    pub fn set_down(&mut self, source: usize) {
+        self.slots[source].standing = Standing::Down;
+    }
+
     pub fn standing(&self, source: usize) -> Standing {
         self.slots[source].standing
     }

@@ -134,6 +134,9 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         uncounted: 0,
     };
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
+    for &source in &counters.dropped {
+        dispatch.set_down(source);
+    }
     let mut writer = Writer::start(
         run.store.clone(),
         sources.iter().map(|s| s.kind()).collect(),

@@ -60,6 +60,9 @@ pub(crate) struct RunCounters {
     /// Details saved in phase 1 from whole matches, per source index
     /// (STRATZ's pages): phase-2 answers of the run without a call.
     pub whole: Vec<u64>,
+    /// Sources phase 1 dropped for the run (STRATZ unavailable): phase 2
+    /// does not ask them.
+    pub dropped: Vec<usize>,
 }
 
 /// How a phase ended, when not normally.

@@ -18,5 +18,6 @@ mod sim;
 mod sources;
 mod store;
 mod stratz;
+mod stratz_sync;
 mod tui_e2e;
 mod tui_views;

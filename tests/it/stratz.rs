@@ -89,7 +89,7 @@ async fn a_whole_history_in_pages_with_every_player_equal_to_the_truth() {
             match_id: entry.match_id,
             match_seq_num: entry.match_seq_num,
         };
-        let truth = steam.one_match(wanted).await.unwrap();
+        let truth = steam.match_details(wanted).await.unwrap();
         assert_eq!(stratz_match.match_id, truth.match_id);
         assert_eq!(stratz_match.match_seq_num, truth.match_seq_num);
         assert_eq!(entry.match_seq_num, truth.match_seq_num);

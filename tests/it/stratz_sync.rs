@@ -1,0 +1,323 @@
+//! STRATZ as a source of real syncs against the simulator (DESIGN.md,
+//! "STRATZ"): a whole history from STRATZ alone in a few dozen calls, equal
+//! to what another source gives; the three sources together; each way
+//! STRATZ fails, one line and nothing lost; its rate windows kept; the
+//! token in no byte the run leaves behind or sends elsewhere.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::common::*;
+use dota_sync::sim::{FaultPlan, SimConfig, SimServer, StratzLimits, StratzPlan};
+use dota_sync::source::{AnySource, ApiKey, SourceConfig, SourceKind};
+use dota_sync::store::Store;
+use dota_sync::sync::{self, Channels, RunOutcome, Summary, SyncEvent, SyncOptions};
+
+const TOKEN: &str = "STRATZTOKEN-sync-0123456789";
+
+fn with_plan(matches: usize, plan: StratzPlan) -> SimConfig {
+    let faults = FaultPlan {
+        stratz: plan,
+        ..FaultPlan::default()
+    };
+    SimConfig {
+        get_match_details_works: true,
+        ..config(2, matches, faults)
+    }
+}
+
+fn stratz(sim: &SimServer) -> AnySource {
+    let mut config =
+        SourceConfig::new(SourceKind::Stratz, Some(sim.base_url()), ApiKey::new(TOKEN));
+    config.timeout = Duration::from_secs(5);
+    config.connect_timeout = Duration::from_secs(2);
+    AnySource::new(&config).unwrap()
+}
+
+fn graphql_calls(sim: &SimServer) -> u64 {
+    requests(sim, "graphql")
+}
+
+fn graphql_outcomes(sim: &SimServer, outcome: &str) -> u64 {
+    sim.stats()
+        .by_endpoint
+        .get("graphql")
+        .and_then(|outcomes| outcomes.get(outcome).copied())
+        .unwrap_or(0)
+}
+
+/// One run from `sources`; its summary and every notice line it emitted.
+async fn run_all(
+    db: &Path,
+    sources: Vec<AnySource>,
+    options: &SyncOptions,
+) -> (Summary, Vec<String>) {
+    let store = Arc::new(Mutex::new(Store::open(db).unwrap()));
+    let (mut channels, _progress) = Channels::detached();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    channels.events = Some(tx);
+    let summary = sync::run(&sources, &store, options, &channels)
+        .await
+        .unwrap();
+    drop(channels);
+    let mut notices = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        if let SyncEvent::Notice(line) = event {
+            notices.push(line);
+        }
+    }
+    (summary, notices)
+}
+
+fn query_i64(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// What a match's details say, whichever source gave them: the row's
+/// columns but the scores (STRATZ does not send them), every player's line,
+/// the links and the teammate counters.
+fn details_dump(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let queries = [
+        "SELECT match_id, match_seq_num, has_details, retry_count, start_time, duration,
+                game_mode, lobby_type, radiant_win FROM matches ORDER BY match_id",
+        "SELECT * FROM account_matches ORDER BY account_id, match_id",
+        "SELECT * FROM match_players ORDER BY match_id, player_slot",
+        "SELECT * FROM players_encountered ORDER BY account_id, other_account_id",
+    ];
+    let mut out = String::new();
+    for sql in queries {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                let value: rusqlite::types::Value = row.get(i).unwrap();
+                out.push_str(&format!("{value:?}|"));
+            }
+            out.push('\n');
+        }
+        out.push_str("--\n");
+    }
+    out
+}
+
+#[tokio::test]
+async fn stratz_alone_syncs_a_whole_history_in_a_few_dozen_calls_equal_to_the_truth() {
+    let sim = start(with_plan(2_500, StratzPlan::default())).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (_dir, db) = crate::common::db();
+    let (summary, notices) = run_all(&db, vec![stratz(&sim)], &options(account.account_id)).await;
+    assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
+    assert!(
+        graphql_calls(&sim) <= 30,
+        "{} calls",
+        graphql_calls(&sim)
+    );
+    let listed = account.match_ids.len() as i64;
+    assert_eq!(query_i64(&db, "SELECT count(*) FROM matches"), listed);
+    assert_eq!(
+        query_i64(
+            &db,
+            "SELECT count(*) FROM matches WHERE has_details = 1 AND details_source = 'stratz'"
+        ),
+        listed,
+        "every match detailed from the history pages"
+    );
+    assert_eq!(summary.details_fetched, listed as u64);
+    assert_eq!(summary.sources[0].details_fetched, listed as u64);
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE NOT json_valid(raw_data)"),
+        0
+    );
+    // Teammates counted once, as the players and links imply.
+    assert_eq!(recomputed_teammates(&db), stored_teammates(&db));
+
+    // The truth: the same history synced from OpenDota, match by match.
+    let (_dir2, reference) = crate::common::db();
+    let summary = run(&reference, &opendota(&sim), &options(account.account_id)).await;
+    assert_eq!(summary.outcome, RunOutcome::Completed);
+    assert_eq!(details_dump(&db), details_dump(&reference));
+}
+
+#[tokio::test]
+async fn three_sources_save_the_union_each_match_from_a_source_that_has_it() {
+    let plan = StratzPlan {
+        lacks: 0.3,
+        ..StratzPlan::default()
+    };
+    let mut config = with_plan(600, plan);
+    config.faults.opendota_lacks = 0.2;
+    config.faults.sequence_skips_immortal_draft = true;
+    config.get_match_details_works = false;
+    let sim = start(config).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (_dir, db) = crate::common::db();
+    let sources = vec![steam(&sim), stratz(&sim), opendota(&sim)];
+    let (summary, notices) = run_all(&db, sources, &options(account.account_id)).await;
+    assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
+    // The union of the three histories: every match of the account.
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches"),
+        account.match_ids.len() as i64
+    );
+    // STRATZ's sequenceNum kept: every row has its sequence number, so
+    // Steam could serve any of them.
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE match_seq_num IS NULL"),
+        0
+    );
+    for source in ["stratz", "opendota", "steam"] {
+        let served = query_i64(
+            &db,
+            &format!("SELECT count(*) FROM matches WHERE details_source = '{source}'"),
+        );
+        assert!(served > 0, "{source} served nothing");
+    }
+    // Nothing lost: a match one source lacks came from another.
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE has_details IS NOT 1"),
+        0
+    );
+    for &id in account.match_ids.iter().step_by(5) {
+        let source: String = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT details_source FROM matches WHERE match_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if source == "opendota" {
+            assert!(!sim.opendota_lacks(id), "{id} from OpenDota, which lacks it");
+        }
+        if source == "steam" {
+            assert!(!sim.dataset().is_immortal_draft(id), "{id}");
+        }
+    }
+    assert_eq!(recomputed_teammates(&db), stored_teammates(&db));
+}
+
+/// STRATZ beside OpenDota under `plan`: the run completes from OpenDota,
+/// every match detailed, with the lines that mention STRATZ.
+async fn stratz_fault_beside_opendota(plan: StratzPlan) -> Vec<String> {
+    let sim = start(with_plan(250, plan)).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (_dir, db) = crate::common::db();
+    let sources = vec![stratz(&sim), opendota(&sim)];
+    let (summary, notices) = run_all(&db, sources, &options(account.account_id)).await;
+    assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE has_details = 1"),
+        account.match_ids.len() as i64,
+        "nothing lost: {notices:?}"
+    );
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE retry_count > 0"),
+        0,
+        "no match blamed"
+    );
+    notices
+        .into_iter()
+        .filter(|line| line.to_lowercase().contains("stratz"))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_stratz_failure_is_one_line_and_loses_nothing() {
+    let challenge = stratz_fault_beside_opendota(StratzPlan {
+        challenge: true,
+        ..StratzPlan::default()
+    })
+    .await;
+    assert_eq!(challenge.len(), 1, "{challenge:?}");
+    assert!(
+        challenge[0].contains("STRATZ blocked this connection with a browser check"),
+        "{challenge:?}"
+    );
+
+    let rejected = stratz_fault_beside_opendota(StratzPlan {
+        reject_token: true,
+        ..StratzPlan::default()
+    })
+    .await;
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(rejected[0].contains("STRATZ rejected the token"), "{rejected:?}");
+
+    let private = stratz_fault_beside_opendota(StratzPlan {
+        private_player: true,
+        ..StratzPlan::default()
+    })
+    .await;
+    assert_eq!(private.len(), 1, "{private:?}");
+    assert!(
+        private[0].contains("STRATZ has no public match history"),
+        "{private:?}"
+    );
+
+    // One GraphQL `errors` answer: the page is asked again, one line.
+    let errors = stratz_fault_beside_opendota(StratzPlan {
+        failed_calls: 1,
+        ..StratzPlan::default()
+    })
+    .await;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("STRATZ:"), "{errors:?}");
+}
+
+#[tokio::test]
+async fn stratz_alone_and_blocked_ends_the_run_with_its_line() {
+    let sim = start(with_plan(
+        50,
+        StratzPlan {
+            challenge: true,
+            ..StratzPlan::default()
+        },
+    ))
+    .await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (_dir, db) = crate::common::db();
+    let (summary, notices) = run_all(&db, vec![stratz(&sim)], &options(account.account_id)).await;
+    let RunOutcome::Fatal { message } = &summary.outcome else {
+        panic!("{:?}", summary.outcome);
+    };
+    assert_eq!(
+        message,
+        "STRATZ blocked this connection with a browser check"
+    );
+    assert!(notices.is_empty(), "{notices:?}");
+}
+
+#[tokio::test]
+async fn a_tight_rate_limit_is_kept_with_at_most_two_429s() {
+    let plan = StratzPlan {
+        lacks: 0.3,
+        limits: Some(StratzLimits {
+            per_second: 3,
+            ..StratzLimits::default()
+        }),
+        ..StratzPlan::default()
+    };
+    let sim = start(with_plan(600, plan)).await;
+    let account = sim.dataset().accounts()[0].clone();
+    let (_dir, db) = crate::common::db();
+    let mut options = options(account.account_id);
+    // STRATZ at its default start rate, as a real run would be.
+    options.source_rates = vec![(SourceKind::Stratz, dota_sync::source::stratz::DEFAULT_RATE)];
+    let (summary, notices) =
+        run_all(&db, vec![stratz(&sim), opendota(&sim)], &options).await;
+    assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
+    // Pages and batches both: what STRATZ lacks was asked by ID.
+    assert!(graphql_calls(&sim) > 10, "{}", graphql_calls(&sim));
+    assert!(
+        graphql_outcomes(&sim, "429") <= 2,
+        "{:?}",
+        sim.stats().by_endpoint
+    );
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE has_details = 1"),
+        account.match_ids.len() as i64
+    );
+}
