@@ -163,7 +163,7 @@ mod tests {
             ..SimConfig::default()
         };
         let server = SimServer::start(config).await.unwrap();
-        let text = banner(&server, false);
+        let text = banner(&server, false, "any");
         let dataset = server.dataset();
         for account in dataset.accounts() {
             assert!(text.contains(&account.account_id.to_string()));
@@ -176,12 +176,17 @@ mod tests {
             server.base_url()
         )));
         assert!(text.contains("--source opendota"));
+        assert!(text.contains(&format!(
+            "STRATZ_API_TOKEN=any dota-sync sync --source stratz --account {first} --api-base {}",
+            server.base_url()
+        )));
+        assert!(banner(&server, false, "demo-stratz-token").contains("STRATZ_API_TOKEN=demo-stratz-token"));
         assert!(
             text.lines().any(|line| line.contains("yes")),
             "the private account is marked"
         );
         assert!(text.contains("opendota") && text.contains("immortal"));
-        assert!(banner(&server, true).contains("<the --key value>"));
+        assert!(banner(&server, true, "any").contains("<the --key value>"));
     }
 
     #[tokio::test]

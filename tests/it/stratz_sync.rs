@@ -321,3 +321,119 @@ async fn a_tight_rate_limit_is_kept_with_at_most_two_429s() {
         account.match_ids.len() as i64
     );
 }
+
+/// A TCP forwarder to `target` that keeps every byte its clients send.
+async fn recording_proxy(target: std::net::SocketAddr) -> (String, Arc<Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let keep = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let Ok(server) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                let (mut from_client, mut to_client) = client.into_split();
+                let (mut from_server, mut to_server) = server.into_split();
+                let upstream = async {
+                    let mut buf = vec![0; 16 * 1024];
+                    while let Ok(n) = from_client.read(&mut buf).await {
+                        if n == 0 || to_server.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                        keep.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                    let _ = to_server.shutdown().await;
+                };
+                let downstream = tokio::io::copy(&mut from_server, &mut to_client);
+                let _ = tokio::join!(upstream, downstream);
+            });
+        }
+    });
+    (base, seen)
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_is_in_no_byte_of_the_database_log_output_or_other_hosts_requests() {
+    let sim = start(with_plan(
+        300,
+        StratzPlan {
+            lacks: 0.3,
+            ..StratzPlan::default()
+        },
+    ))
+    .await;
+    let account = sim.dataset().accounts()[0].account_id.to_string();
+    let (others, seen) = recording_proxy(sim.addr()).await;
+    let env = Env::new();
+    let mut cmd = env.command(&[
+        "sync",
+        "--account",
+        &account,
+        "--source",
+        "steam,stratz,opendota",
+        "--steam-api-base",
+        &others,
+        "--opendota-api-base",
+        &others,
+        "--stratz-api-base",
+        &sim.base_url(),
+        "--rate",
+        "200",
+    ]);
+    cmd.env("STRATZ_API_TOKEN", TOKEN);
+    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("Data provided by STRATZ"), "{stderr}");
+    assert!(!contains(&output.stdout, TOKEN) && !contains(&output.stderr, TOKEN));
+    let others_saw = seen.lock().unwrap().clone();
+    // The proxy did see the other sources' calls, and their key.
+    assert!(contains(&others_saw, KEY), "the recorder saw nothing");
+    assert!(!contains(&others_saw, TOKEN), "the token went to another host");
+    let db = env.db();
+    let mut files = vec![db.clone(), env.log()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        files.push(db.with_file_name(format!("sync.db{suffix}")));
+    }
+    let mut read = 0;
+    for file in files {
+        if let Ok(bytes) = std::fs::read(&file) {
+            read += 1;
+            assert!(!contains(&bytes, TOKEN), "the token is in {file:?}");
+        }
+    }
+    assert!(read >= 2, "the database and the log exist");
+    // Every match detailed, STRATZ among the sources that served them.
+    assert_eq!(
+        query_i64(&db, "SELECT count(*) FROM matches WHERE has_details IS NOT 1"),
+        0
+    );
+    assert!(query_i64(&db, "SELECT count(*) FROM matches WHERE details_source = 'stratz'") > 0);
+}
+
+#[test]
+fn stratz_named_without_a_token_is_one_line_and_exit_2() {
+    let env = Env::new();
+    let output = env
+        .command(&["sync", "--account", "86745912", "--source", "stratz"])
+        .env_remove("STRATZ_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("stratz.com/api"), "{stderr}");
+    assert!(stderr.contains("STRATZ_API_TOKEN"), "{stderr}");
+}
