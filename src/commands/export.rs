@@ -27,7 +27,10 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
     let filter = filter_from(&args, chrono::Utc::now().timestamp())?;
     let store = Store::open_read_only(&resolved.db)?;
     let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(create(path)?),
+        Some(path) => {
+            refuse_the_database(path, &resolved.db)?;
+            Box::new(create(path)?)
+        }
         None => Box::new(io::stdout().lock()),
     };
     let mut writer = RowWriter::new(BufWriter::new(out), args.format);
@@ -57,6 +60,32 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
         Err(ExportError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
         Err(ExportError::Io(e)) => Err(Failure::fatal(format!("cannot write the export: {e}"))),
     }
+}
+
+/// `--out` naming the database or its WAL files would truncate what it
+/// exports from (and, open alongside SQLite, drop its locks): refused by
+/// `stat` alone, before anything opens either.
+fn refuse_the_database(out: &Path, db: &Path) -> Result<(), Failure> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    let mut files = vec![db.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    let same = files.iter().any(|file| {
+        std::fs::metadata(file).is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino())
+    });
+    if same {
+        return Err(Failure::usage(format!(
+            "--out {} is the database itself; write the export to another file",
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 fn create(path: &Path) -> Result<File, Failure> {

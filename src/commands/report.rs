@@ -66,6 +66,15 @@ async fn print_lines(mut progress: watch::Receiver<Progress>) {
             last_print = Instant::now();
         }
     }
+    // The run is over. Its last state may have been held back by the
+    // throttle above; a run that ends on an error (a full disk) must still
+    // show how far it got, not a count from seconds before.
+    let last = progress.borrow().clone();
+    if let Some(line) = line_for(&last)
+        && line != last_line
+    {
+        out::err_line(&line);
+    }
 }
 
 fn line_for(p: &Progress) -> Option<String> {
@@ -115,11 +124,21 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
         }
         bar.set_message(message);
     }
-    bar.finish_and_clear();
+    // A run that ended before fetching everything (an error, a full disk)
+    // leaves its bar, and so its true count, on screen.
+    let last = progress.borrow().clone();
+    if last.fetch_started && last.fetch.processed < last.fetch.total {
+        bar.abandon();
+    } else {
+        bar.finish_and_clear();
+    }
 }
 
 /// The human summary, on stderr.
 pub fn print_summary(s: &Summary) {
+    if let Some(warning) = &s.history_warning {
+        out::err_line(&format!("warning: {warning}"));
+    }
     out::err_line(&format!(
         "account {}: {} IDs collected ({} new), {} details fetched, {} failed ({} server errors), {} given up, {} stubs left",
         s.account_id,

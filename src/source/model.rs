@@ -6,7 +6,7 @@
 
 mod compact;
 
-pub use compact::{compact_json, is_compact};
+pub use compact::{compact_json, is_compact, nests_deeper_than};
 
 /// The account ID Valve reports for a player who hides their profile.
 pub const ANONYMOUS_ACCOUNT_ID: i64 = 4_294_967_295;

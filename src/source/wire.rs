@@ -9,6 +9,8 @@
 //! sends is declared below with [`lenient_object!`].
 
 mod fast;
+#[cfg(test)]
+mod hostile_tests;
 mod lenient;
 pub(crate) mod stratz;
 #[cfg(test)]
@@ -19,7 +21,10 @@ use serde_json::value::RawValue;
 
 use super::FetchError;
 use super::http::parse_json_body;
-use super::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails, compact_json};
+use super::model::{
+    ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails, compact_json,
+    nests_deeper_than,
+};
 use lenient::{Field, FirstOfList, FromJson, lenient_object};
 
 /// Steam's `result.status` for success.
@@ -53,6 +58,7 @@ pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fe
 /// skipped; an object instead of the list is OpenDota's error.
 pub fn opendota_history_body(body: &[u8]) -> Result<Vec<HistoryEntry>, FetchError> {
     let text = utf8(body)?;
+    check_nesting(text)?;
     match read::<Field<HistoryWire>>(text, body)? {
         Field::Is(HistoryWire::Rows { entries, skipped }) => {
             if skipped > 0 {
@@ -153,8 +159,11 @@ const READERS: [(&str, FastReader, SlowReader); 3] = [
 ];
 
 /// The serde readers read the compact text: it is smaller to walk, and the
-/// match's text in it is `raw_json` as it is.
+/// match's text in it is `raw_json` as it is. Each measures the body's
+/// nesting first: serde skips what it does not keep without a bound (the
+/// fast reader gives up past its own, lower, one).
 fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let result = match read::<Field<DetailsEnvelope>>(&text, body)? {
         Field::Is(DetailsEnvelope {
@@ -170,6 +179,7 @@ fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchErro
 }
 
 fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let Field::Is(SequenceEnvelope {
         result: Field::Is(result),
@@ -190,6 +200,7 @@ fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchErr
 }
 
 fn opendota_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let wire = read_match(&text, body)?;
     if wire.match_id == Field::Absent
@@ -402,6 +413,20 @@ fn read_match(text: &str, body: &[u8]) -> Result<MatchWire, FetchError> {
     read::<Field<MatchWire>>(text, body)?
         .value()
         .ok_or_else(|| malformed("match is not an object"))
+}
+
+/// The deepest nesting a body may have anywhere, kept or skipped (DESIGN.md,
+/// "Untrusted servers and files"): serde_json's own bound on what it keeps.
+/// Real bodies nest four or five levels.
+pub(super) const MAX_NESTING: usize = 128;
+
+/// A body nested past [`MAX_NESTING`] is malformed: what is stored of it must
+/// pass SQLite's `json_valid()`, and serde skips unknown values unbounded.
+fn check_nesting(text: &str) -> Result<(), FetchError> {
+    if nests_deeper_than(text, MAX_NESTING) {
+        return Err(malformed("nested deeper than 128 levels"));
+    }
+    Ok(())
 }
 
 /// The body as text. UTF-8 is checked far faster over the whole body at

@@ -2,10 +2,15 @@
 //! a stub, one transaction per page.
 //!
 //! A server decides how long the history is, so paging is bounded here
-//! (ARCHITECTURE.md, "Hostile servers"): the cursor must go strictly down,
-//! Steam's `total_results` bounds the number of pages, and no history holds
-//! more than [`MAX_HISTORY_IDS`]. A violation ends the run with one line;
-//! what was saved stays.
+//! (ARCHITECTURE.md, "Hostile servers"), trusting the IDs it sends over the
+//! counts beside them (DESIGN.md, "Untrusted servers and files"): a page
+//! with nothing new ends paging, whatever `results_remaining` says; the new
+//! IDs of a history with a total are bounded by Steam's 500-match cap (or
+//! the total, when larger), so pages that repeat or a total of 0 cost
+//! nothing. Passing that bound is a soft anomaly: one warning, phase 1 ends
+//! and phase 2 runs on what was saved. Only a cursor that fails to go down,
+//! or a history past [`MAX_HISTORY_IDS`], ends the run with one line; what
+//! was saved stays.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -29,8 +34,21 @@ const PAGE_ATTEMPTS_ANSWERED: u32 = 3;
 /// a few tens of thousands): a history past this is a broken server's.
 pub const MAX_HISTORY_IDS: usize = 100_000;
 
-/// History entries per Steam page, for the page bound from `total_results`.
-const STEAM_PAGE_SIZE: u64 = 100;
+/// The most matches Steam's history lists: its newest 500.
+const STEAM_HISTORY_CAP: u64 = 500;
+
+/// Slack over a history's bound, for matches played while we page: one
+/// Steam page.
+const PAGING_SLACK: u64 = 100;
+
+/// How many distinct IDs a history with `total` may list before its paging
+/// is an anomaly: Steam's cap, or the total when that is larger (a server
+/// may count more than it can list, never list more than it counts), plus
+/// [`PAGING_SLACK`]. A total of 0 is not believed over the IDs.
+fn new_id_bound(total: u64) -> usize {
+    let bound = total.clamp(STEAM_HISTORY_CAP, MAX_HISTORY_IDS as u64) + PAGING_SLACK;
+    usize::try_from(bound).unwrap_or(usize::MAX)
+}
 
 /// Why paging stopped early: the one line the run ends with.
 fn inconsistent(reason: String, kept: usize) -> PhaseEnd {
@@ -112,8 +130,10 @@ async fn collect_from<S: MatchSource>(
     let account_id = options.account_id;
     let mut cursor = None;
     let mut here = HashSet::new();
-    let mut pages: u64 = 0;
-    let mut max_pages: Option<u64> = None;
+    let mut first_page = true;
+    // Set by the first page's total, when it has one (OpenDota's whole
+    // history comes in one page, without).
+    let mut max_ids: Option<usize> = None;
     loop {
         if channels.cancel.is_cancelled() {
             return Ok(PhaseEnd::Stopped);
@@ -122,14 +142,9 @@ async fn collect_from<S: MatchSource>(
             Ok(page) => page,
             Err(end) => return Ok(end),
         };
-        pages += 1;
         *capped |= page.capped;
-        // The first page's total bounds the paging (one page of slack for
-        // matches played while we page).
-        if max_pages.is_none() {
-            max_pages = page
-                .total
-                .map(|total| total.min(MAX_HISTORY_IDS as u64).div_ceil(STEAM_PAGE_SIZE) + 1);
+        if std::mem::take(&mut first_page) {
+            max_ids = page.total.map(new_id_bound);
         }
         let skipped = page
             .entries
@@ -198,11 +213,19 @@ async fn collect_from<S: MatchSource>(
                 seen.len(),
             ));
         }
-        if max_pages.is_some_and(|max| pages >= max) {
-            return Ok(inconsistent(
-                format!("it kept paging past the {pages} pages its total of matches allows"),
-                seen.len(),
-            ));
+        if let Some(max) = max_ids
+            && here.len() >= max
+        {
+            let warning = format!(
+                "{}'s match history kept paging past the {max} matches it can hold; \
+                 going on with the {} IDs listed",
+                source.kind(),
+                here.len()
+            );
+            tracing::warn!("{warning}");
+            channels.emit(SyncEvent::Notice(warning.clone()));
+            counters.history_warning = Some(warning);
+            break;
         }
         cursor = Some(next);
     }

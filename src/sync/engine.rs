@@ -147,6 +147,7 @@ pub async fn run<S: MatchSource>(
         given_up: counts.given_up,
         stubs_left: counts.stubs,
         history_capped: counters.capped,
+        history_warning: counters.history_warning.clone(),
         outcome: outcome.clone(),
         names_fetched,
         sources: sources

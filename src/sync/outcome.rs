@@ -38,6 +38,10 @@ pub struct Summary {
     pub given_up: u64,
     pub stubs_left: u64,
     pub history_capped: bool,
+    /// Why phase 1 stopped paging early though the run went on (a history
+    /// whose paging outran its bound): one line for the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_warning: Option<String>,
     pub outcome: RunOutcome,
     /// Accounts whose player name was looked up and saved after phase 2
     /// (ARCHITECTURE.md, "Player names").

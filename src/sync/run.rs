@@ -63,6 +63,8 @@ pub(crate) struct RunCounters {
     /// Sources phase 1 dropped for the run (STRATZ unavailable): phase 2
     /// does not ask them.
     pub dropped: Vec<usize>,
+    /// Phase 1's soft anomaly, if any (`collect.rs`): shown once, the run goes on.
+    pub history_warning: Option<String>,
 }
 
 /// How a phase ended, when not normally.

@@ -7,13 +7,16 @@ mod builders;
 mod common;
 
 mod cli;
+mod disk_full;
 mod engine;
 mod export_cli;
 mod fixtures_parse;
+mod fresh_race;
 mod hostile;
 mod key_redaction;
 mod lock;
 mod names;
+mod outside_reader;
 mod sim;
 mod sources;
 mod store;

@@ -752,6 +752,7 @@ fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
         given_up: 1,
         stubs_left: 0,
         history_capped: true,
+        history_warning: None,
         outcome,
         sources: Vec::new(),
         names_fetched: 0,
