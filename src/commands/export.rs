@@ -11,7 +11,7 @@ use crate::assets;
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat, ResultArg, SideArg, SourceArgs};
 use crate::store::filter::{self, MatchFilter, Outcome, Side};
 use crate::store::stats::{HeroStats, PeerStats};
-use crate::store::{ExportMatch, Store, StoreError};
+use crate::store::{ExportFrom, ExportMatch, Store, StoreError};
 
 /// Every player met, however many: an export is not a screen.
 const ALL_PEERS: usize = usize::MAX >> 1;
@@ -186,7 +186,8 @@ fn match_columns(m: &ExportMatch) -> Columns {
             .map(|&id| assets::item_name(id).into_owned())
             .collect()
     };
-    let detailed = m.has_details == Some(true);
+    // A summary knows the mode as the details do; a bare stub does not.
+    let known = m.from != ExportFrom::Stub;
     vec![
         ("match_id", Cell::Int(Some(m.match_id))),
         (
@@ -246,7 +247,7 @@ fn match_columns(m: &ExportMatch) -> Columns {
             "mode",
             Cell::Text(
                 m.game_mode
-                    .filter(|_| detailed)
+                    .filter(|_| known)
                     .map(|g| assets::game_mode_name(g).into_owned()),
             ),
         ),
@@ -258,6 +259,8 @@ fn match_columns(m: &ExportMatch) -> Columns {
                     .map(|l| assets::lobby_type_name(l).into_owned()),
             ),
         ),
+        // Last, so that the columns before keep their places.
+        ("from", text(m.from.as_str())),
     ]
 }
 

@@ -252,7 +252,7 @@ async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap
         None if route.is_steam() && !steam_routes::key_accepted(&state, &query, &headers) => {
             Reply::new(respond::forbidden(), "403")
         }
-        None => serve(&state, &route, &query, &headers),
+        None => serve(&state, &route, &query, uri.query(), &headers),
     };
     if let Some(remaining) = admission.remaining {
         rate_limit_headers(&mut reply.response, remaining);
@@ -304,6 +304,7 @@ fn serve(
     state: &SimState,
     route: &Route,
     query: &HashMap<String, String>,
+    raw_query: Option<&str>,
     headers: &HeaderMap,
 ) -> Reply {
     match route {
@@ -311,7 +312,9 @@ fn serve(
         Route::MatchDetails => steam_routes::match_details(state, query),
         Route::HistoryBySequence => steam_routes::history_by_sequence(state, query),
         Route::ResolveVanity => steam_routes::resolve_vanity(state, query),
-        Route::OdPlayerMatches(account_id) => opendota_routes::player_matches(state, account_id),
+        Route::OdPlayerMatches(account_id) => {
+            opendota_routes::player_matches(state, account_id, raw_query)
+        }
         Route::OdMatch(match_id) => opendota_routes::match_by_id(state, match_id),
         Route::PlayerSummaries => super::names::player_summaries(state, query),
         Route::OdPlayer(account_id) => {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 
-use super::http::{self, BodyLimit, BodyReply, Reply};
+use super::http::{self, BodyLimit, BodyReply, Reply, StreamReply};
 use super::pacer::Pacer;
 use super::{ApiKey, FetchError, SourceConfig};
 
@@ -143,6 +143,25 @@ impl ApiClient {
             observe(headers);
         })
         .await
+    }
+
+    /// [`Self::get_body`] with a 2xx body handed over as it streams in,
+    /// for a body too large to hold whole (OpenDota's history). `timeout`
+    /// replaces the client's for this request, body included: a body read
+    /// at the pace its rows are saved takes longer than one held whole.
+    pub async fn get_stream(
+        &self,
+        endpoint: &str,
+        path: &str,
+        params: &[(&str, String)],
+        limit: BodyLimit,
+        timeout: Duration,
+    ) -> Result<StreamReply, FetchError> {
+        let request = self
+            .admitted_request(reqwest::Method::GET, None, path, params)
+            .await?
+            .timeout(timeout);
+        http::get_stream(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
     /// Whether requests carry a key (Steam's player summaries need one).

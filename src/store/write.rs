@@ -6,9 +6,9 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, games, now_text};
-use crate::source::MatchRef;
+use super::{Store, StoreError, games, now_text, summaries};
 use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, is_radiant_slot};
+use crate::source::{MatchRef, MatchSummary};
 
 /// Attempts after which a failing match is given up (until `retry --all`).
 pub const MAX_ATTEMPTS: i64 = 3;
@@ -131,6 +131,32 @@ impl Store {
         let tx = self.write_tx()?;
         let new =
             insert_stubs(&tx, account_id, entries).map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(new)
+    }
+
+    /// [`Self::save_stubs`], and in the same transaction each of
+    /// `summaries` as `account_id`'s line of its match, from `source`
+    /// (ARCHITECTURE.md, "Summaries"): a kill at any point leaves no
+    /// summary without its stub and no stub of the batch without its
+    /// summary. A summary's stub may also be one an earlier batch saved.
+    pub fn save_stubs_and_summaries(
+        &mut self,
+        account_id: u32,
+        entries: &[HistoryEntry],
+        source: &str,
+        summaries: &[MatchSummary],
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let save = || -> rusqlite::Result<usize> {
+            let new = insert_stubs(&tx, account_id, entries)?;
+            for summary in summaries {
+                summaries::upsert(&tx, account_id, source, summary)?;
+            }
+            Ok(new)
+        };
+        let new = save().map_err(|e| StoreError::sqlite(&path, e))?;
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         Ok(new)
     }

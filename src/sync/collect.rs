@@ -1,5 +1,7 @@
 //! Phase 1: page through the account's match history and save every ID as
-//! a stub, one transaction per page.
+//! a stub, one transaction per page. A history read as it streams in
+//! (OpenDota's, with each match's summary) is saved a batch of rows at a
+//! time as it arrives, each summary in the transaction of its stub.
 //!
 //! A server decides how long the history is, so paging is bounded here
 //! (ARCHITECTURE.md, "Hostile servers"), trusting the IDs it sends over the
@@ -15,12 +17,16 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use tokio::sync::mpsc;
+
 use super::options::{Channels, SyncOptions};
 use super::progress::{SyncEvent, wait_text};
 use super::run::{
     PhaseEnd, RunContext, RunCounters, SyncError, sleep_unless_cancelled, with_store,
 };
-use crate::source::{FetchError, HistoryCursor, HistoryPage, MatchSource, validate};
+use crate::source::{
+    FetchError, HistoryCursor, HistoryPage, HistoryRow, MatchSource, RowSender, validate,
+};
 
 /// Attempts at one page before the API is called down.
 const PAGE_ATTEMPTS: u32 = 6;
@@ -126,7 +132,7 @@ async fn collect_from<S: MatchSource>(
     listed: &mut usize,
     capped: &mut bool,
 ) -> Result<PhaseEnd, SyncError> {
-    let (store, options, channels, job_id) = (run.store, run.options, run.channels, run.job_id);
+    let (options, channels) = (run.options, run.channels);
     let account_id = options.account_id;
     let mut cursor = None;
     let mut here = HashSet::new();
@@ -138,7 +144,35 @@ async fn collect_from<S: MatchSource>(
         if channels.cancel.is_cancelled() {
             return Ok(PhaseEnd::Stopped);
         }
-        let page = match fetch_page(source, account_id, cursor, options, channels).await {
+        // A source that streams its page (OpenDota's whole history) sends
+        // its rows while the rest arrives: each batch is saved as it comes.
+        let (rows, mut received) = mpsc::channel(2);
+        let fetched = {
+            let fetch = fetch_page(source, account_id, cursor, options, channels, &rows);
+            tokio::pin!(fetch);
+            loop {
+                tokio::select! {
+                    // A stop ends a long history at once; what was saved stays.
+                    () = channels.cancel.cancelled() => return Ok(PhaseEnd::Stopped),
+                    Some(batch) = received.recv() => {
+                        if let Err(end) = save_rows(run, source, batch, seen, &mut here, counters, listed).await? {
+                            return Ok(end);
+                        }
+                    }
+                    fetched = &mut fetch => break fetched,
+                }
+            }
+        };
+        drop(rows);
+        // What was read before the page ended (or failed) is saved too.
+        while let Some(batch) = received.recv().await {
+            if let Err(end) =
+                save_rows(run, source, batch, seen, &mut here, counters, listed).await?
+            {
+                return Ok(end);
+            }
+        }
+        let page = match fetched {
             Ok(page) => page,
             Err(end) => return Ok(end),
         };
@@ -146,60 +180,16 @@ async fn collect_from<S: MatchSource>(
         if std::mem::take(&mut first_page) {
             max_ids = page.total.map(new_id_bound);
         }
-        let skipped = page
-            .entries
-            .iter()
-            .filter(|e| !validate::is_valid_entry(e))
-            .count();
-        if skipped > 0 {
-            tracing::warn!(skipped, "history entries without a valid match ID skipped");
-        }
-        let fresh_here: Vec<_> = page
-            .entries
-            .iter()
-            .filter(|e| validate::is_valid_entry(e) && here.insert(e.match_id))
-            .collect();
-        *listed = here.len();
-        if fresh_here.is_empty() {
+        let rows = page.entries.iter().cloned().map(HistoryRow::stub).collect();
+        let new = match save_rows(run, source, rows, seen, &mut here, counters, listed).await? {
+            Ok(Some(new)) => new,
             // Empty page, or one that repeats what this source sent: the
             // history has ended.
-            break;
-        }
-        // Another source's page may have saved it already; a Steam entry's
-        // sequence number is kept either way (the store keeps the first).
-        let unseen: Vec<_> = fresh_here
-            .into_iter()
-            .filter(|e| seen.insert(e.match_id))
-            .cloned()
-            .collect();
-        if seen.len() > MAX_HISTORY_IDS {
-            return Ok(inconsistent(
-                format!("it lists more than {MAX_HISTORY_IDS} matches"),
-                seen.len() - unseen.len(),
-            ));
-        }
-        let new = if unseen.is_empty() {
-            0
-        } else {
-            with_store(store, move |s| s.save_stubs(account_id, &unseen)).await? as u64
+            Ok(None) => break,
+            Err(end) => return Ok(end),
         };
-        counters.ids_collected = seen.len() as u64;
-        counters.new_ids += new;
-        let (collected, total_new) = (counters.ids_collected, counters.new_ids);
-        with_store(store, move |s| {
-            s.update_job(job_id, "collect", collected, 0, total_new, 0)
-        })
-        .await?;
         let page_capped = *capped;
-        channels.update(|p| {
-            p.collect.collected = collected;
-            p.collect.new = total_new;
-            p.collect.capped |= page_capped && run.sources.len() == 1;
-        });
-        channels.emit(SyncEvent::StubsSaved {
-            count: page.entries.len(),
-            new: new as usize,
-        });
+        channels.update(|p| p.collect.capped |= page_capped && run.sources.len() == 1);
         if options.new_only && new == 0 {
             break;
         }
@@ -232,6 +222,85 @@ async fn collect_from<S: MatchSource>(
     Ok(PhaseEnd::Finished)
 }
 
+/// Saves one batch of a source's history rows: the stubs new to the run and
+/// the summaries of the rows new from this source, in one transaction.
+/// Answers how many were new to the account (`None`: nothing in the batch
+/// was new from this source), or how phase 1 ends when the history
+/// cannot be trusted. `here`: this source's IDs so far; `seen`: the run's.
+async fn save_rows<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    source: &S,
+    rows: Vec<HistoryRow>,
+    seen: &mut HashSet<i64>,
+    here: &mut HashSet<i64>,
+    counters: &mut RunCounters,
+    listed: &mut usize,
+) -> Result<Result<Option<u64>, PhaseEnd>, SyncError> {
+    let (store, channels, job_id) = (run.store, run.channels, run.job_id);
+    let account_id = run.options.account_id;
+    let count = rows.len();
+    let skipped = rows
+        .iter()
+        .filter(|row| !validate::is_valid_entry(&row.entry))
+        .count();
+    if skipped > 0 {
+        tracing::warn!(skipped, "history entries without a valid match ID skipped");
+    }
+    let fresh_here: Vec<HistoryRow> = rows
+        .into_iter()
+        .filter(|row| validate::is_valid_entry(&row.entry) && here.insert(row.entry.match_id))
+        .collect();
+    *listed = here.len();
+    if fresh_here.is_empty() {
+        return Ok(Ok(None));
+    }
+    // Another source's page may have saved it already; a Steam entry's
+    // sequence number is kept either way (the store keeps the first).
+    let mut unseen = Vec::new();
+    let mut summaries = Vec::new();
+    for row in fresh_here {
+        if seen.insert(row.entry.match_id) {
+            unseen.push(row.entry);
+        }
+        summaries.extend(row.summary);
+    }
+    if seen.len() > MAX_HISTORY_IDS {
+        return Ok(Err(inconsistent(
+            format!("it lists more than {MAX_HISTORY_IDS} matches"),
+            seen.len() - unseen.len(),
+        )));
+    }
+    let saved_summaries = summaries.len() as u64;
+    let new = if unseen.is_empty() && summaries.is_empty() {
+        0
+    } else {
+        let kind = source.kind().as_str();
+        with_store(store, move |s| {
+            s.save_stubs_and_summaries(account_id, &unseen, kind, &summaries)
+        })
+        .await? as u64
+    };
+    counters.ids_collected = seen.len() as u64;
+    counters.new_ids += new;
+    counters.summaries += saved_summaries;
+    let (collected, total_new, summaries) =
+        (counters.ids_collected, counters.new_ids, counters.summaries);
+    with_store(store, move |s| {
+        s.update_job(job_id, "collect", collected, 0, total_new, 0)
+    })
+    .await?;
+    channels.update(|p| {
+        p.collect.collected = collected;
+        p.collect.new = total_new;
+        p.collect.summaries = summaries;
+    });
+    channels.emit(SyncEvent::StubsSaved {
+        count,
+        new: new as usize,
+    });
+    Ok(Ok(Some(new)))
+}
+
 /// One page, retried through transient errors and rate limits.
 async fn fetch_page<S: MatchSource>(
     source: &S,
@@ -239,6 +308,7 @@ async fn fetch_page<S: MatchSource>(
     cursor: Option<HistoryCursor>,
     options: &SyncOptions,
     channels: &Channels,
+    rows: &RowSender,
 ) -> Result<HistoryPage, PhaseEnd> {
     let mut failures = 0;
     // However the failures mix, one page waits no longer than the breaker
@@ -249,7 +319,7 @@ async fn fetch_page<S: MatchSource>(
         if channels.cancel.is_cancelled() {
             return Err(PhaseEnd::Stopped);
         }
-        let error = match source.history_page(account_id, cursor).await {
+        let error = match source.history_page_streamed(account_id, cursor, rows).await {
             Ok(page) => return Ok(page),
             Err(FetchError::NotSent) => return Err(PhaseEnd::Stopped),
             Err(error) => error,

@@ -141,6 +141,7 @@ pub async fn run<S: MatchSource>(
         source: label,
         ids_collected: counters.ids_collected,
         new_ids: counters.new_ids,
+        summaries: counters.summaries,
         details_fetched: counters.fetched,
         failed: counters.failed,
         server_errors: counters.server_errors,

@@ -43,6 +43,9 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_warning: Option<String>,
     pub outcome: RunOutcome,
+    /// Summaries (the player's line of a match) saved by this run's
+    /// history call (ARCHITECTURE.md, "Summaries").
+    pub summaries: u64,
     /// Accounts whose player name was looked up and saved after phase 2
     /// (ARCHITECTURE.md, "Player names").
     pub names_fetched: u64,

@@ -52,6 +52,8 @@ pub(crate) struct RunCounters {
     pub per_source: Vec<(u64, u64)>,
     pub ids_collected: u64,
     pub new_ids: u64,
+    /// Summaries saved by this run's history calls (ARCHITECTURE.md, "Summaries").
+    pub summaries: u64,
     pub capped: bool,
     pub fetched: u64,
     pub failed: u64,

@@ -22,5 +22,6 @@ mod sources;
 mod store;
 mod stratz;
 mod stratz_sync;
+mod summaries;
 mod tui_e2e;
 mod tui_views;
