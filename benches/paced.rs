@@ -110,7 +110,10 @@ fn stratz_history(runtime: &tokio::runtime::Runtime) {
         "  over the bound       {:+.2}%",
         (elapsed / bound - 1.0) * 100.0
     );
-    println!("  peak requests in 1 s {}", stats.by_api["stratz"].peak_per_second);
+    println!(
+        "  peak requests in 1 s {}",
+        stats.by_api["stratz"].peak_per_second
+    );
     println!("  429 answers          {rate_limited}");
     assert_eq!(summary.details_fetched, STRATZ_MATCHES as u64);
     assert!(calls <= 60.0, "{calls} calls");

@@ -179,8 +179,7 @@ pub fn print_summary(s: &Summary) {
             ));
         }
     }
-    if s
-        .sources
+    if s.sources
         .iter()
         .any(|source| source.source == crate::source::SourceKind::Stratz)
     {

@@ -180,7 +180,10 @@ mod tests {
             "STRATZ_API_TOKEN=any dota-sync sync --source stratz --account {first} --api-base {}",
             server.base_url()
         )));
-        assert!(banner(&server, false, "demo-stratz-token").contains("STRATZ_API_TOKEN=demo-stratz-token"));
+        assert!(
+            banner(&server, false, "demo-stratz-token")
+                .contains("STRATZ_API_TOKEN=demo-stratz-token")
+        );
         assert!(
             text.lines().any(|line| line.contains("yes")),
             "the private account is marked"

@@ -315,9 +315,7 @@ impl MatchSource for StratzClient {
         Ok(HistoryPage {
             next: (page.listed >= PAGE_SIZE).then_some(HistoryCursor::Skip(skip + page.listed)),
             capped: false,
-            total: page
-                .match_count
-                .and_then(|count| u64::try_from(count).ok()),
+            total: page.match_count.and_then(|count| u64::try_from(count).ok()),
             entries: page.entries,
             whole: page.details,
         })

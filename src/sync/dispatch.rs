@@ -407,7 +407,14 @@ impl Dispatch {
             Err(error) => {
                 let mut tasks = tasks.into_iter();
                 if let Some(first) = tasks.next() {
-                    self.answer(source, first, Err(error.clone()), now, can_serve, &mut effects);
+                    self.answer(
+                        source,
+                        first,
+                        Err(error.clone()),
+                        now,
+                        can_serve,
+                        &mut effects,
+                    );
                 }
                 let bit = 1 << source;
                 for mut task in tasks {

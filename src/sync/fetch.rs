@@ -30,7 +30,10 @@ enum Work {
 /// The answer to one call.
 enum Answer {
     One(Task, Result<MatchDetails, FetchError>),
-    Batch(Vec<Task>, Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError>),
+    Batch(
+        Vec<Task>,
+        Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError>,
+    ),
 }
 
 /// One call: the source's pacer admits each request it sends, or refuses

@@ -298,13 +298,7 @@ async fn each_fault_is_its_typed_error_and_never_shows_the_token() {
     .await;
     let account = sim.dataset().accounts()[0].account_id;
     let stratz = client(&sim);
-    assert!(
-        stratz
-            .page_at(account, 0)
-            .await
-            .unwrap_err()
-            .is_outage()
-    );
+    assert!(stratz.page_at(account, 0).await.unwrap_err().is_outage());
     assert_eq!(stratz.page_at(account, 0).await.unwrap().listed, 20);
     // The private account of the dataset: `"player": null` too.
     let private = sim.dataset().private_account_id();

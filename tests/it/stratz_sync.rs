@@ -111,11 +111,7 @@ async fn stratz_alone_syncs_a_whole_history_in_a_few_dozen_calls_equal_to_the_tr
     let (_dir, db) = crate::common::db();
     let (summary, notices) = run_all(&db, vec![stratz(&sim)], &options(account.account_id)).await;
     assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
-    assert!(
-        graphql_calls(&sim) <= 30,
-        "{} calls",
-        graphql_calls(&sim)
-    );
+    assert!(graphql_calls(&sim) <= 30, "{} calls", graphql_calls(&sim));
     let listed = account.match_ids.len() as i64;
     assert_eq!(query_i64(&db, "SELECT count(*) FROM matches"), listed);
     assert_eq!(
@@ -129,7 +125,10 @@ async fn stratz_alone_syncs_a_whole_history_in_a_few_dozen_calls_equal_to_the_tr
     assert_eq!(summary.details_fetched, listed as u64);
     assert_eq!(summary.sources[0].details_fetched, listed as u64);
     assert_eq!(
-        query_i64(&db, "SELECT count(*) FROM matches WHERE NOT json_valid(raw_data)"),
+        query_i64(
+            &db,
+            "SELECT count(*) FROM matches WHERE NOT json_valid(raw_data)"
+        ),
         0
     );
     // Teammates counted once, as the players and links imply.
@@ -166,7 +165,10 @@ async fn three_sources_save_the_union_each_match_from_a_source_that_has_it() {
     // STRATZ's sequenceNum kept: every row has its sequence number, so
     // Steam could serve any of them.
     assert_eq!(
-        query_i64(&db, "SELECT count(*) FROM matches WHERE match_seq_num IS NULL"),
+        query_i64(
+            &db,
+            "SELECT count(*) FROM matches WHERE match_seq_num IS NULL"
+        ),
         0
     );
     for source in ["stratz", "opendota", "steam"] {
@@ -178,7 +180,10 @@ async fn three_sources_save_the_union_each_match_from_a_source_that_has_it() {
     }
     // Nothing lost: a match one source lacks came from another.
     assert_eq!(
-        query_i64(&db, "SELECT count(*) FROM matches WHERE has_details IS NOT 1"),
+        query_i64(
+            &db,
+            "SELECT count(*) FROM matches WHERE has_details IS NOT 1"
+        ),
         0
     );
     for &id in account.match_ids.iter().step_by(5) {
@@ -191,7 +196,10 @@ async fn three_sources_save_the_union_each_match_from_a_source_that_has_it() {
             )
             .unwrap();
         if source == "opendota" {
-            assert!(!sim.opendota_lacks(id), "{id} from OpenDota, which lacks it");
+            assert!(
+                !sim.opendota_lacks(id),
+                "{id} from OpenDota, which lacks it"
+            );
         }
         if source == "steam" {
             assert!(!sim.dataset().is_immortal_draft(id), "{id}");
@@ -244,7 +252,10 @@ async fn each_stratz_failure_is_one_line_and_loses_nothing() {
     })
     .await;
     assert_eq!(rejected.len(), 1, "{rejected:?}");
-    assert!(rejected[0].contains("STRATZ rejected the token"), "{rejected:?}");
+    assert!(
+        rejected[0].contains("STRATZ rejected the token"),
+        "{rejected:?}"
+    );
 
     let private = stratz_fault_beside_opendota(StratzPlan {
         private_player: true,
@@ -306,8 +317,7 @@ async fn a_tight_rate_limit_is_kept_with_at_most_two_429s() {
     let mut options = options(account.account_id);
     // STRATZ at its default start rate, as a real run would be.
     options.source_rates = vec![(SourceKind::Stratz, dota_sync::source::stratz::DEFAULT_RATE)];
-    let (summary, notices) =
-        run_all(&db, vec![stratz(&sim), opendota(&sim)], &options).await;
+    let (summary, notices) = run_all(&db, vec![stratz(&sim), opendota(&sim)], &options).await;
     assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
     // Pages and batches both: what STRATZ lacks was asked by ID.
     assert!(graphql_calls(&sim) > 10, "{}", graphql_calls(&sim));
@@ -401,7 +411,10 @@ async fn the_token_is_in_no_byte_of_the_database_log_output_or_other_hosts_reque
     let others_saw = seen.lock().unwrap().clone();
     // The proxy did see the other sources' calls, and their key.
     assert!(contains(&others_saw, KEY), "the recorder saw nothing");
-    assert!(!contains(&others_saw, TOKEN), "the token went to another host");
+    assert!(
+        !contains(&others_saw, TOKEN),
+        "the token went to another host"
+    );
     let db = env.db();
     let mut files = vec![db.clone(), env.log()];
     for suffix in ["-wal", "-shm", "-journal"] {
@@ -417,10 +430,18 @@ async fn the_token_is_in_no_byte_of_the_database_log_output_or_other_hosts_reque
     assert!(read >= 2, "the database and the log exist");
     // Every match detailed, STRATZ among the sources that served them.
     assert_eq!(
-        query_i64(&db, "SELECT count(*) FROM matches WHERE has_details IS NOT 1"),
+        query_i64(
+            &db,
+            "SELECT count(*) FROM matches WHERE has_details IS NOT 1"
+        ),
         0
     );
-    assert!(query_i64(&db, "SELECT count(*) FROM matches WHERE details_source = 'stratz'") > 0);
+    assert!(
+        query_i64(
+            &db,
+            "SELECT count(*) FROM matches WHERE details_source = 'stratz'"
+        ) > 0
+    );
 }
 
 #[test]
