@@ -30,6 +30,9 @@ pub use model::{
 /// ([`MatchSource::history_page_streamed`]).
 pub type RowSender = tokio::sync::mpsc::Sender<Vec<HistoryRow>>;
 
+/// A batch call's answer: one outcome per match asked, by match ID.
+pub type BatchOutcomes = Vec<(i64, Result<MatchDetails, FetchError>)>;
+
 /// Which API a sync talks to.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize,
@@ -203,8 +206,7 @@ pub trait MatchSource: Send + Sync {
     fn match_batch(
         &self,
         wanted: &[MatchRef],
-    ) -> impl Future<Output = Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError>> + Send
-    {
+    ) -> impl Future<Output = Result<BatchOutcomes, FetchError>> + Send {
         let wanted = wanted.to_vec();
         async move {
             let mut outcomes = Vec::with_capacity(wanted.len());
@@ -340,10 +342,7 @@ impl MatchSource for AnySource {
         }
     }
 
-    async fn match_batch(
-        &self,
-        wanted: &[MatchRef],
-    ) -> Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError> {
+    async fn match_batch(&self, wanted: &[MatchRef]) -> Result<BatchOutcomes, FetchError> {
         match self {
             AnySource::Steam(s) => s.match_batch(wanted).await,
             AnySource::OpenDota(s) => s.match_batch(wanted).await,

@@ -27,8 +27,8 @@ use super::http::{self, BodyLimit};
 use super::pacer::Pacer;
 use super::wire::stratz as wire;
 use super::{
-    ApiKey, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource,
-    SourceConfig, SourceKind,
+    ApiKey, BatchOutcomes, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef,
+    MatchSource, SourceConfig, SourceKind,
 };
 
 pub const DEFAULT_BASE: &str = "https://api.stratz.com";
@@ -162,10 +162,7 @@ impl StratzClient {
     /// The matches of `ids` (at most [`BATCH_SIZE`]; more is a caller's
     /// bug and only the first ones are asked): one outcome per ID, in
     /// order. `Err` is a failure of the whole call (none of them tried).
-    pub async fn matches(
-        &self,
-        ids: &[i64],
-    ) -> Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError> {
+    pub async fn matches(&self, ids: &[i64]) -> Result<BatchOutcomes, FetchError> {
         let ids = &ids[..ids.len().min(BATCH_SIZE)];
         if !self.one_at_a_time() {
             let outcome = match self
@@ -329,10 +326,7 @@ impl MatchSource for StratzClient {
         BATCH_SIZE
     }
 
-    async fn match_batch(
-        &self,
-        wanted: &[MatchRef],
-    ) -> Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError> {
+    async fn match_batch(&self, wanted: &[MatchRef]) -> Result<BatchOutcomes, FetchError> {
         let ids: Vec<i64> = wanted.iter().map(|m| m.match_id).collect();
         self.matches(&ids).await
     }

@@ -23,7 +23,7 @@ use std::collections::{HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::breaker::{Breaker, BreakerPolicy, Verdict};
-use crate::source::{FetchError, MatchDetails, MatchRef};
+use crate::source::{BatchOutcomes, FetchError, MatchDetails, MatchRef};
 
 /// How long to hold off after a 429 that names no Retry-After.
 pub(crate) const RATE_LIMIT_PAUSE: Duration = Duration::from_secs(2);
@@ -380,7 +380,7 @@ impl Dispatch {
         &mut self,
         source: usize,
         tasks: Vec<Task>,
-        result: Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError>,
+        result: Result<BatchOutcomes, FetchError>,
         now: Instant,
         can_serve: &dyn Fn(usize, &MatchRef) -> bool,
     ) -> Effects {

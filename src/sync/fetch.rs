@@ -18,7 +18,7 @@ use super::run::{
 };
 use super::throughput::Throughput;
 use super::writer::{Write, Writer, Written};
-use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource, validate};
+use crate::source::{BatchOutcomes, FetchError, MatchDetails, MatchRef, MatchSource, validate};
 
 /// What one call carries: a match, or a batch for a source that serves
 /// several a call.
@@ -30,10 +30,7 @@ enum Work {
 /// The answer to one call.
 enum Answer {
     One(Task, Result<MatchDetails, FetchError>),
-    Batch(
-        Vec<Task>,
-        Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError>,
-    ),
+    Batch(Vec<Task>, Result<BatchOutcomes, FetchError>),
 }
 
 /// One call: the source's pacer admits each request it sends, or refuses

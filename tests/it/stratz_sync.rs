@@ -18,6 +18,9 @@ use dota_sync::sync::{self, Channels, RunOutcome, Summary, SyncEvent, SyncOption
 
 const TOKEN: &str = "STRATZTOKEN-sync-0123456789";
 
+/// `(match_id, match_seq_num, has_details, details_source)`.
+type StoredMatch = (i64, Option<i64>, Option<i64>, Option<String>);
+
 fn with_plan(matches: usize, plan: StratzPlan) -> SimConfig {
     let faults = FaultPlan {
         stratz: plan,
@@ -197,7 +200,7 @@ async fn three_sources_save_the_union_each_match_from_a_source_that_has_it() {
     let (summary, notices) = run_all(&db, sources, &options(account.account_id)).await;
     assert_eq!(summary.outcome, RunOutcome::Completed, "{notices:?}");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<String>)> = conn
+    let rows: Vec<StoredMatch> = conn
         .prepare(
             "SELECT match_id, match_seq_num, has_details, details_source
                FROM matches ORDER BY match_id",
