@@ -492,3 +492,131 @@ fn stratz_named_without_a_token_is_one_line_and_exit_2() {
     assert!(stderr.contains("stratz.com/api"), "{stderr}");
     assert!(stderr.contains("STRATZ_API_TOKEN"), "{stderr}");
 }
+
+/// The TUI over a database holding one match STRATZ detailed and one from
+/// Steam, fixed at a known time.
+fn tui_over_stratz_match(dir: &tempfile::TempDir) -> dota_sync::tui::App {
+    use crate::builders::{history_entry, match_details, ten_players};
+    use dota_sync::source::PlayerDetails;
+    use dota_sync::tui::{App, AppSettings, Clock};
+    const ACCOUNT: u32 = 123_456_789;
+    const NOW: i64 = 1_773_144_000;
+    let db = dir.path().join("dota-sync.db");
+    let mut store = Store::open(&db).unwrap();
+    let players = || {
+        ten_players(|i, slot| PlayerDetails {
+            account_id: Some(if slot == 0 {
+                i64::from(ACCOUNT)
+            } else {
+                1_000 + i
+            }),
+            hero_id: Some(i + 1),
+            ..PlayerDetails::default()
+        })
+    };
+    store
+        .save_stubs(
+            ACCOUNT,
+            &[
+                history_entry(9_000_000_002, 1, NOW - 3_600, 0, 1),
+                history_entry(9_000_000_001, 2, NOW - 7_200, 0, 1),
+            ],
+        )
+        .unwrap();
+    let newest = match_details(9_000_000_002, 1, NOW - 3_600, true, players());
+    store.save_whole(&[newest], "stratz").unwrap();
+    let older = match_details(9_000_000_001, 2, NOW - 7_200, true, players());
+    store.save_whole(&[older], "steam").unwrap();
+    let mut app = App::new(AppSettings {
+        db_path: db,
+        account_id: Some(ACCOUNT),
+        source: Some(SourceKind::Stratz),
+        label: None,
+        clock: Clock::Fixed(chrono::DateTime::from_timestamp(NOW, 0).unwrap()),
+        home: Some(dir.path().to_path_buf()),
+        config_path: Some(dir.path().join("config.toml")),
+    })
+    .unwrap();
+    app.settle();
+    app
+}
+
+fn screen(app: &mut dota_sync::tui::App) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    dota_sync::tui::draw(&mut terminal, app).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn press(app: &mut dota_sync::tui::App, code: crossterm::event::KeyCode) {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    dota_sync::tui::handle_terminal_event(app, &event);
+    app.settle();
+}
+
+#[test]
+fn the_tui_credits_stratz_wherever_its_data_shows() {
+    use crossterm::event::KeyCode;
+    use dota_sync::sync::{Progress, SourceProgress, SourceState, SyncState};
+    const CREDIT: &str = "Data provided by STRATZ";
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = tui_over_stratz_match(&dir);
+
+    // A run from STRATZ alone: the credit on the sync block's first line.
+    app.set_progress(Progress {
+        source: Some(SourceKind::Stratz),
+        state: SyncState::Collecting,
+        ..Progress::default()
+    });
+    let text = screen(&mut app);
+    assert_eq!(text.matches(CREDIT).count(), 1, "{text}");
+    // Several sources: on STRATZ's own line, and only there.
+    let line = |kind| SourceProgress {
+        kind,
+        state: SourceState::Running,
+        per_second: 1.0,
+        rate_limit: 5.0,
+        requests: 3,
+        fetched: 100,
+        failed: 0,
+    };
+    app.set_progress(Progress {
+        source: Some(SourceKind::Steam),
+        state: SyncState::Fetching,
+        fetch_started: true,
+        sources: vec![line(SourceKind::Steam), line(SourceKind::Stratz)],
+        ..Progress::default()
+    });
+    let text = screen(&mut app);
+    let credited: Vec<&str> = text.lines().filter(|l| l.contains(CREDIT)).collect();
+    assert_eq!(credited.len(), 1, "{text}");
+    assert!(credited[0].contains("stratz"), "{text}");
+
+    // A run from Steam alone credits nobody; STRATZ's match details do.
+    app.set_progress(Progress {
+        source: Some(SourceKind::Steam),
+        state: SyncState::Done,
+        ..Progress::default()
+    });
+    press(&mut app, KeyCode::Char('2'));
+    assert!(!screen(&mut app).contains(CREDIT));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("Match 9000000002"), "{text}");
+    assert!(text.contains(CREDIT), "{text}");
+    // Steam's match does not.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    let text = screen(&mut app);
+    assert!(text.contains("Match 9000000001"), "{text}");
+    assert!(!text.contains(CREDIT), "{text}");
+}
