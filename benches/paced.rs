@@ -122,6 +122,10 @@ fn stratz_history(runtime: &tokio::runtime::Runtime) {
         stats.by_api["stratz"].peak_per_second <= u64::from(limits.per_second),
         "the per-second window was exceeded"
     );
+    assert!(
+        elapsed <= bound * 1.05,
+        "{elapsed:.1} s is more than 5% over {bound:.1} s"
+    );
 }
 
 fn one_source(runtime: &tokio::runtime::Runtime) {
