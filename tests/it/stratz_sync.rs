@@ -620,3 +620,43 @@ fn the_tui_credits_stratz_wherever_its_data_shows() {
     assert!(text.contains("Match 9000000001"), "{text}");
     assert!(!text.contains(CREDIT), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_with_stratz_alone_blocked_exits_1_with_one_line() {
+    for (plan, says) in [
+        (
+            StratzPlan {
+                challenge: true,
+                ..StratzPlan::default()
+            },
+            "STRATZ blocked this connection with a browser check",
+        ),
+        (
+            StratzPlan {
+                reject_token: true,
+                ..StratzPlan::default()
+            },
+            "STRATZ rejected the token (HTTP 401); check STRATZ_API_TOKEN",
+        ),
+    ] {
+        let sim = start(with_plan(30, plan)).await;
+        let account = sim.dataset().accounts()[0].account_id.to_string();
+        let env = Env::new();
+        let mut cmd = env.command(&[
+            "sync",
+            "--account",
+            &account,
+            "--source",
+            "stratz",
+            "--api-base",
+            &sim.base_url(),
+        ]);
+        cmd.env("STRATZ_API_TOKEN", TOKEN);
+        let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.trim_end(), format!("dota-sync: {says}"));
+    }
+}
