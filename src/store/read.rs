@@ -94,6 +94,8 @@ pub struct MatchListRow {
     pub has_details: Option<bool>,
     pub retry_count: i64,
     pub fetch_error: Option<String>,
+    /// When details were last asked for (`matches.last_fetch_attempt`).
+    pub last_fetch_attempt: Option<String>,
     pub duration: Option<i64>,
     pub game_mode: Option<i64>,
     pub lobby_type: Option<i64>,
@@ -127,7 +129,7 @@ impl MatchListRow {
 const LIST_COLUMNS: &str = "am.match_id, am.start_time, coalesce(mp.hero_id, am.hero_id),
     am.player_slot, m.has_details, m.retry_count, m.fetch_error, m.duration, m.game_mode,
     m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists, mp.gold_per_min,
-    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5";
+    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5, m.last_fetch_attempt";
 
 const LIST_FROM: &str = "FROM account_matches am
     JOIN matches m ON m.match_id = am.match_id
@@ -151,6 +153,7 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
         assists: r.get(13)?,
         gold_per_min: r.get(14)?,
         items: consecutive(r, 15)?,
+        last_fetch_attempt: r.get(21)?,
     })
 }
 
@@ -310,6 +313,41 @@ impl Store {
             filter.count_from()
         );
         self.count(&sql, &values)
+    }
+
+    /// The newest match of the (filtered) list still without data whose
+    /// details were never asked for, at or older than `from`: where phase 2
+    /// (newest first) is at work. Stops at the first such row.
+    pub fn fetch_frontier(
+        &self,
+        account_id: u32,
+        filter: &ListFilter,
+        from: Option<WindowKey>,
+    ) -> Result<Option<WindowKey>, StoreError> {
+        let mut values = vec![Value::Integer(i64::from(account_id))];
+        let filter_sql = filter.sql(&mut values);
+        let condition = match from {
+            Some(k) => {
+                values.push(Value::Integer(k.start_time));
+                values.push(Value::Integer(k.match_id));
+                " AND (am.start_time, am.match_id) <= (?, ?)"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "SELECT am.start_time, am.match_id
+               FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+              WHERE am.account_id = ?{filter_sql}{condition}
+                AND m.has_details IS NULL AND m.last_fetch_attempt IS NULL
+              ORDER BY am.start_time DESC, am.match_id DESC LIMIT 1"
+        );
+        let rows = self.rows(&sql, params_from_iter(values.iter()), |r| {
+            Ok(WindowKey {
+                start_time: r.get(0)?,
+                match_id: r.get(1)?,
+            })
+        })?;
+        Ok(rows.into_iter().next())
     }
 
     /// How many rows the (filtered) list has.

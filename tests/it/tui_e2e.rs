@@ -79,12 +79,17 @@ struct Demo {
 
 /// `dota-sync demo` in a 110x30 pseudo-terminal, its output drained on a thread.
 fn spawn_demo() -> Demo {
+    spawn_demo_sized(110, 30)
+}
+
+/// `dota-sync demo` in a `cols` x `rows` pseudo-terminal.
+fn spawn_demo_sized(cols: u16, rows: u16) -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
-            rows: 30,
-            cols: 110,
+            rows,
+            cols,
             pixel_width: 0,
             pixel_height: 0,
         })
@@ -103,7 +108,7 @@ fn spawn_demo() -> Demo {
     let rx = drain(&*pair.master);
     let writer = pair.master.take_writer().unwrap();
     let screen = Screen {
-        parser: vt100::Parser::new(30.try_into().unwrap(), 110.try_into().unwrap(), 0),
+        parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
         bytes: rx,
     };
     Demo {
@@ -148,6 +153,35 @@ impl Demo {
             "mouse capture left on"
         );
     }
+}
+
+/// The product's promise on the first screen (DESIGN.md, progress
+/// wording): at the smallest size, with no key pressed, both phases and
+/// stubs reading `No data available yet`, while details arrive.
+#[test]
+fn demo_at_80x24_shows_both_phases_and_stubs_without_a_keypress() {
+    let mut demo = spawn_demo_sized(80, 24);
+    let text = demo.screen.wait_until(
+        "phase 2 under way beside stubs",
+        Duration::from_secs(60),
+        |text| {
+            fetched_some(text)
+                && text.contains("Collecting match IDs")
+                && text.contains("No data available yet")
+        },
+    );
+    // Rows with details beside the stubs: the promise being kept.
+    assert!(text.contains("Matches "), "{text}");
+    // Still so a few seconds later: the rows follow the details arriving.
+    thread::sleep(Duration::from_secs(3));
+    let later = demo
+        .screen
+        .wait_until("stubs", Duration::from_secs(5), |text| {
+            fetched_some(text) && text.contains("No data available yet")
+        });
+    assert_ne!(text, later, "the screen moves with the sync");
+    demo.press(b"q");
+    demo.assert_clean_exit();
 }
 
 #[test]

@@ -574,9 +574,10 @@ fn long_list_scrolled_with_a_scrollbar() {
     press(&mut app, KeyCode::Down);
     let terminal = render(&mut app, 80, 24);
     let screen = text(&terminal);
-    // 13 rows a page: two pages and one row down is the 28th newest.
+    // 19 rows a page under the idle sync line: two pages and one row down
+    // is the 40th newest.
     let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
-    assert!(selected.contains("7000000173"), "{selected}");
+    assert!(selected.contains("7000000161"), "{selected}");
     insta::assert_snapshot!("long_list_80x24", screen);
     press(&mut app, KeyCode::End);
     let terminal = render(&mut app, 80, 24);
@@ -1258,4 +1259,99 @@ fn cached_player_names_show_in_details_and_teammates() {
     app.settle();
     let screen = text(&render(&mut app, 120, 40));
     assert!(screen.contains(&format!("Mate {mate}")), "{screen}");
+}
+
+/// 40 matches an hour apart, newest first: the newest 15 detailed, the
+/// third newest (`...38`) left a stub by an API error, the rest stubs
+/// never tried. Phase 2 is at work at the 16th newest (`...25`).
+fn mid_sync_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let base = 8_100_000_000;
+    let start = |n: i64| NOW - (41 - n) * HOUR;
+    let entries: Vec<HistoryEntry> = (1..=40).map(|n| entry(base + n, start(n), 1, n)).collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    for n in 26..=40 {
+        if n == 38 {
+            store
+                .record_outage(base + n, "HTTP 500 (server error)")
+                .unwrap();
+        } else {
+            store
+                .save_details(&details(base + n, start(n), 1, false, n % 2 == 0))
+                .unwrap();
+        }
+    }
+    store
+        .connection()
+        .execute(
+            "UPDATE matches SET last_fetch_attempt = '2026-03-10T11:59:30Z'
+              WHERE fetch_error IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    fixture
+}
+
+/// Issue 18, item 1: the first screen, with no key pressed, shows the sync
+/// block and the rows where details are arriving, stubs reading `No data
+/// available yet` among them, at 80x24 and wide.
+#[test]
+fn the_first_screen_shows_the_sync_and_the_stubs_where_details_arrive() {
+    let fixture = mid_sync_fixture();
+    for (width, height) in [(80, 24), (160, 50)] {
+        let mut app = fixture.app_on_start(Some(ACCOUNT));
+        app.set_progress(fetching());
+        render(&mut app, width, height);
+        let screen = text(&render(&mut app, width, height));
+        assert!(
+            screen.contains("Fetching match details: 230/450"),
+            "{screen}"
+        );
+        assert!(screen.contains("Collecting match IDs"), "{screen}");
+        // The last detailed matches above the frontier, stubs below it.
+        assert!(
+            line_with(&screen, "8100000026").contains(" W   "),
+            "{screen}"
+        );
+        assert!(
+            line_with(&screen, "8100000025").contains("No data available yet"),
+            "{screen}"
+        );
+        assert!(screen.contains("where details are arriving"), "{screen}");
+        insta::assert_snapshot!(format!("first_screen_mid_sync_{width}x{height}"), screen);
+    }
+    // Idle, the same place shows the newest matches, the API error among them.
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Newest matches"), "{screen}");
+    assert!(screen.contains("8100000040"), "{screen}");
+    // The idle sync block is one line: the list gets the rows.
+    assert!(
+        line_with(&screen, "Sync idle").contains("In database: 40"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("first_screen_idle_80x24", screen);
+}
+
+/// Issue 18, item 2: a stub the API failed to serve reads as such (the
+/// reason, when, and that it will be tried again), not as a never-tried stub.
+#[test]
+fn a_stub_left_by_an_api_error_says_so() {
+    let fixture = mid_sync_fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    for (width, height) in [(80, 24), (160, 40)] {
+        let screen = text(&render(&mut app, width, height));
+        let row = line_with(&screen, "8100000038");
+        assert!(!row.contains("No data available yet"), "{row}");
+        assert!(row.contains("30 s ago"), "{row}");
+        if width >= 160 {
+            assert!(row.contains("HTTP 500 (server error)"), "{row}");
+            assert!(row.contains("will be tried again"), "{row}");
+        } else {
+            assert!(row.contains("API error 30 s ago, will retry"), "{row}");
+        }
+        insta::assert_snapshot!(format!("api_error_stub_{width}x{height}"), screen);
+    }
 }

@@ -11,12 +11,13 @@ use tokio::sync::mpsc;
 use super::hero_sort::HeroSort;
 use super::loader::{Loader, QueryKind, SlowAnswer, SlowQuery, SlowResult};
 use super::match_list::{MatchList, WHEEL_STEP};
+use super::recent::Recent;
 use super::short_list::ShortList;
 use crate::source::SourceKind;
 use crate::store::filter::parse_query;
 use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow};
 use crate::store::{Counts, ErrorRow, MatchFilter, MatchView, Store, StoreError};
-use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent};
+use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent, SyncState};
 use crate::tui::format::{Clock, sanitize};
 use crate::tui::input::action::{Action, View};
 use crate::tui::input::keymap::Context;
@@ -137,8 +138,9 @@ pub struct App {
     pub(in crate::tui) last_source: Option<String>,
     /// Rows a list shows at once (from the last screen size).
     list_page: u16,
-    /// Rows the sync block gives to per-source lines (0 with one source).
-    pub(in crate::tui) source_lines: u16,
+    /// The Overview's newest matches, and how many rows it shows.
+    pub(in crate::tui) recent: Recent,
+    recent_page: u16,
     pub(in crate::tui) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
@@ -193,7 +195,8 @@ impl App {
             errors: ShortList::default(),
             last_source: None,
             list_page: 10,
-            source_lines: 0,
+            recent: Recent::default(),
+            recent_page: 0,
             screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             dirty: true,
             loader,
@@ -362,12 +365,18 @@ impl App {
 
     /// Fits the lists to a new screen size.
     pub fn resize(&mut self, screen: Rect) {
-        let rows = layout::list_rows_with(screen, self.source_lines);
-        if screen == self.screen && self.list_page == rows {
+        let sync_rows = self.sync_rows();
+        let rows = layout::list_rows_with(screen, sync_rows);
+        let recent_rows = layout::overview_recent_rows(layout::screen_with(screen, sync_rows).body);
+        if screen == self.screen && self.list_page == rows && self.recent_page == recent_rows {
             return;
         }
         self.screen = screen;
         self.list_page = rows;
+        if self.recent_page != recent_rows {
+            self.recent_page = recent_rows;
+            self.reload_recent(false);
+        }
         let page = self.page();
         let result = match self.matches.as_mut() {
             Some(list) => list.set_page(&self.store, self.list_page),
@@ -389,15 +398,51 @@ impl App {
         usize::from(self.list_page)
     }
 
+    /// Rows the sync block takes: one line (and one for a notice) until a
+    /// run starts in this session; then the whole block, with a line per
+    /// source when a run draws from several.
+    pub fn sync_rows(&self) -> u16 {
+        if has_run(&self.progress) {
+            layout::PROGRESS_HEIGHT + self.source_lines()
+        } else {
+            layout::IDLE_SYNC_HEIGHT + u16::from(self.notice.is_some() || self.error.is_some())
+        }
+    }
+
+    /// Rows the sync block gives to per-source lines (0 with one source).
+    pub fn source_lines(&self) -> u16 {
+        match self.progress.sources.len() {
+            0 | 1 => 0,
+            n => u16::try_from(n).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// The Overview's newest matches, re-read when it is on screen.
+    /// `from_top`: the list changed shape (see [`Recent::load`]).
+    fn reload_recent(&mut self, from_top: bool) {
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        if self.view != View::Overview || self.recent_page == 0 {
+            return;
+        }
+        let follow = self.progress.state.is_running();
+        let result = self.recent.load(
+            &self.store,
+            account,
+            &self.filter.applied,
+            self.recent_page,
+            follow,
+            from_top,
+        );
+        self.note_result(result);
+        self.dirty = true;
+    }
+
     /// A new progress snapshot from the engine.
     pub fn set_progress(&mut self, progress: Progress) {
         if progress != self.progress {
-            // A run from several sources shows a line for each of them.
-            let source_lines = if progress.sources.len() > 1 {
-                progress.sources.len() as u16
-            } else {
-                0
-            };
+            let was_running = self.progress.state.is_running();
             // A new run: the last one's summary no longer describes it.
             if progress.state.is_running()
                 && !self.progress.state.is_running()
@@ -408,9 +453,11 @@ impl App {
             }
             self.progress = progress;
             self.dirty = true;
-            if source_lines != self.source_lines {
-                self.source_lines = source_lines;
-                self.resize(self.screen);
+            // The block's height may have changed (a run began, a source
+            // joined): the lists refit.
+            self.resize(self.screen);
+            if was_running != self.progress.state.is_running() {
+                self.reload_recent(true);
             }
         }
     }
@@ -463,6 +510,7 @@ impl App {
             if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
                 self.load_details(id);
             }
+            self.reload_recent(stale.total);
             self.stale.total = false;
             self.stale.rows = false;
             self.dirty = true;
@@ -487,6 +535,7 @@ impl App {
         if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
             self.load_details(id);
         }
+        self.reload_recent(true);
         self.refresh_slow();
     }
 
@@ -695,6 +744,7 @@ impl App {
 
     fn show_view(&mut self, view: View) {
         self.view = view;
+        self.reload_recent(true);
         self.load_view_list();
     }
 
@@ -772,7 +822,7 @@ impl App {
         if self.details.is_some() || self.help_open {
             return;
         }
-        let screen = layout::screen_with(self.screen, self.source_lines);
+        let screen = layout::screen_with(self.screen, self.sync_rows());
         if row == screen.tabs.y {
             let mut x = screen.tabs.x;
             for (view, label) in self.tab_labels() {
@@ -840,6 +890,7 @@ impl App {
             None => Ok(()),
         };
         self.note_result(result);
+        self.reload_recent(true);
         self.request_overview();
         self.load_view_list();
     }
@@ -887,6 +938,12 @@ impl App {
         self.error = Some(sanitize(&error.to_string()));
         self.dirty = true;
     }
+}
+
+/// Whether this session has seen a run at all (the engine publishes a
+/// non-idle state as soon as one starts).
+pub fn has_run(progress: &Progress) -> bool {
+    progress.state != SyncState::Idle || progress.collect.collected > 0
 }
 
 /// Where OpenDota shows a match.
@@ -1217,7 +1274,7 @@ mod tests {
     fn a_click_selects_a_tab_or_a_row() {
         let (_dir, mut app) = app_with_data(Some(ACCOUNT));
         app.resize(Rect::new(0, 0, 80, 24));
-        let screen = layout::screen(Rect::new(0, 0, 80, 24));
+        let screen = layout::screen_with(Rect::new(0, 0, 80, 24), app.sync_rows());
         // The third row of the list (below the column header).
         app.update(Action::Click {
             column: 5,
@@ -1236,7 +1293,10 @@ mod tests {
     fn navigation_moves_the_selection_through_the_whole_list() {
         let (_dir, mut app) = app_with_data(Some(ACCOUNT));
         app.resize(Rect::new(0, 0, 80, 24));
-        let page = i64::from(layout::list_rows(Rect::new(0, 0, 80, 24)));
+        let page = i64::from(layout::list_rows_with(
+            Rect::new(0, 0, 80, 24),
+            app.sync_rows(),
+        ));
         assert_eq!(selected(&app), Some(50));
         press(&mut app, KeyCode::Up);
         assert_eq!(selected(&app), Some(50), "stays at the top edge");

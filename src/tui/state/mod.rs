@@ -5,5 +5,6 @@ pub mod app;
 pub mod hero_sort;
 pub mod loader;
 pub mod match_list;
+pub mod recent;
 pub mod scroll;
 pub mod short_list;

@@ -35,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         first_run::render(app, frame, area);
         return;
     }
-    let screen = layout::screen_with(area, app.source_lines);
+    let screen = layout::screen_with(area, app.sync_rows());
     header::render(app, frame, screen.header);
     progress::render(app, frame, screen.progress);
     tabs::render(app, frame, screen.tabs);

@@ -11,24 +11,24 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
-use super::theme;
+use super::{matches, theme};
 use crate::store::stats::{ACTIVITY_DAYS, Overview, Record, Split};
-use crate::tui::format;
 use crate::tui::state::app::App;
+use crate::tui::{format, layout};
 
 const DAY: i64 = 86_400;
-/// Rows of the summary text above the charts.
-const SUMMARY_ROWS: u16 = 6;
 /// The heatmap: a title and a row per weekday.
 const HEATMAP_ROWS: u16 = 8;
 /// Day letters, then one column per week of `ACTIVITY_DAYS`.
 const HEATMAP_MAX_WIDTH: u16 = 2 + (ACTIVITY_DAYS / 7) as u16;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let [summary, charts, recent] = layout::overview(area);
+    render_recent(app, frame, recent);
     let Some(overview) = app.overview.as_ref() else {
         frame.render_widget(
             Paragraph::new(Line::styled(" Reading the statistics…", theme::dim())),
-            area,
+            summary,
         );
         return;
     };
@@ -38,12 +38,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             " No match with details passes the filter."
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), area);
+        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), summary);
         return;
     }
-    let [summary, charts] =
-        Layout::vertical([Constraint::Length(SUMMARY_ROWS), Constraint::Min(0)]).areas(area);
-    frame.render_widget(Paragraph::new(summary_lines(overview)), summary);
+    let mut lines = summary_lines(overview);
+    lines.truncate(usize::from(summary.height));
+    frame.render_widget(Paragraph::new(lines), summary);
     if charts.height < 4 {
         return;
     }
@@ -61,6 +61,49 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     render_activity(overview, app.settings.clock.now().timestamp(), frame, heat);
     render_rolling(overview, frame, chart);
+}
+
+/// The newest matches, or while a sync runs the rows where its details are
+/// arriving: the stubs among them read `No data available yet`.
+fn render_recent(app: &App, frame: &mut Frame, area: Rect) {
+    if area.height < 2 {
+        return;
+    }
+    let recent = &app.recent;
+    let [title, table] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let shown = recent.rows.len() as u64;
+    let mut spans = if recent.following && recent.first > 0 {
+        vec![
+            Span::styled(
+                format!(
+                    " Matches {}-{} of {}",
+                    recent.first + 1,
+                    recent.first + shown,
+                    recent.total
+                ),
+                theme::title(),
+            ),
+            Span::styled(", where details are arriving (newest first)", theme::dim()),
+        ]
+    } else {
+        vec![
+            Span::styled(" Newest matches", theme::title()),
+            Span::styled(format!(", {shown} of {}", recent.total), theme::dim()),
+        ]
+    };
+    spans.push(Span::styled("  (2: all)", theme::dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    if recent.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " No matches yet: they appear as the history is collected.",
+                theme::dim(),
+            )),
+            table,
+        );
+        return;
+    }
+    matches::render_rows(app, &recent.rows, None, frame, table);
 }
 
 fn summary_lines(o: &Overview) -> Vec<Line<'static>> {
