@@ -20,6 +20,10 @@ pub struct Counts {
     pub failed: u64,
     /// Failed `MAX_ATTEMPTS` times: left alone until retried by hand.
     pub given_up: u64,
+    /// Stubs an API error left (5xx, no answer): counted among `stubs` too.
+    /// Not in `status --json`, whose fields are a public contract.
+    #[serde(skip)]
+    pub api_errors: u64,
 }
 
 /// A position in an account's match list (newest first).
@@ -192,7 +196,8 @@ pub struct MatchView {
 /// One player line of the details view: the model the sources produce.
 pub type PlayerRow = PlayerDetails;
 
-/// A failed or given-up match, for the errors view.
+/// A failed or given-up match, or a stub an API error left, for the
+/// errors view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRow {
     pub match_id: i64,
@@ -200,11 +205,14 @@ pub struct ErrorRow {
     pub fetch_error: Option<String>,
     pub retry_count: i64,
     pub last_fetch_attempt: Option<String>,
+    /// Still a stub: the API failed (5xx, no answer), nothing was counted,
+    /// and the next sync asks again.
+    pub api_error: bool,
 }
 
 impl ErrorRow {
     pub fn given_up(&self) -> bool {
-        self.retry_count >= MAX_ATTEMPTS
+        !self.api_error && self.retry_count >= MAX_ATTEMPTS
     }
 }
 
@@ -223,7 +231,8 @@ impl Store {
                           coalesce(sum(m.has_details IS 1), 0),
                           coalesce(sum(m.has_details IS NULL), 0),
                           coalesce(sum(m.has_details = 0 AND m.retry_count < ?1), 0),
-                          coalesce(sum(m.has_details = 0 AND m.retry_count >= ?1), 0)";
+                          coalesce(sum(m.has_details = 0 AND m.retry_count >= ?1), 0),
+                          coalesce(sum(m.has_details IS NULL AND m.fetch_error IS NOT NULL), 0)";
         // A join beats `match_id IN (subquery)` by a third on 100k matches.
         let sql = match account_id {
             None => format!("SELECT {STATES} FROM matches m"),
@@ -239,6 +248,7 @@ impl Store {
                 stubs: r.get::<_, i64>(2)? as u64,
                 failed: r.get::<_, i64>(3)? as u64,
                 given_up: r.get::<_, i64>(4)? as u64,
+                api_errors: r.get::<_, i64>(5)? as u64,
             })
         };
         let mut stmt = self
@@ -449,12 +459,14 @@ impl Store {
             .map_err(|e| self.sqlite_error(e))
     }
 
-    /// Failed and given-up matches, most recently attempted first.
+    /// Failed and given-up matches, and stubs an API error left, by reason.
     pub fn errors(&self, account_id: u32, limit: usize) -> Result<Vec<ErrorRow>, StoreError> {
         self.rows(
-            "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
+            "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt,
+                    m.has_details IS NULL
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
-              WHERE am.account_id = ?1 AND m.has_details = 0
+              WHERE am.account_id = ?1
+                AND (m.has_details = 0 OR (m.has_details IS NULL AND m.fetch_error IS NOT NULL))
               ORDER BY m.fetch_error, m.match_id DESC LIMIT ?2",
             params![account_id, limit as i64],
             |r| {
@@ -464,6 +476,7 @@ impl Store {
                     fetch_error: r.get(2)?,
                     retry_count: r.get(3)?,
                     last_fetch_attempt: r.get(4)?,
+                    api_error: r.get(5)?,
                 })
             },
         )

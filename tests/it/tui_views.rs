@@ -1053,7 +1053,8 @@ async fn the_sync_box_counts_agree_with_the_database_after_failures_and_a_retry(
             .contains("In database: 20 matches, 18 detailed, 1 without data, 1 failed, 0 given up"),
         "{screen}"
     );
-    assert!(screen.contains("6 Errors (1)"), "{screen}");
+    // The failure and the API error's stub (issue 18: listed, not hidden).
+    assert!(screen.contains("6 Errors (2)"), "{screen}");
 }
 
 /// Issue 10: the errors view sorted by the last attempt to the second but
@@ -1354,4 +1355,51 @@ fn a_stub_left_by_an_api_error_says_so() {
         }
         insta::assert_snapshot!(format!("api_error_stub_{width}x{height}"), screen);
     }
+}
+
+/// Issue 18, items 2 and 3: `R` names what it retries, API errors
+/// included, and with nothing to retry says so and asks the engine nothing.
+/// The errors view lists the API-error stub, and its tab counts it, at 80
+/// columns too.
+#[test]
+fn retry_all_names_what_it_takes_and_the_errors_tab_lists_api_errors() {
+    use dota_sync::sync::SyncCommand;
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let fixture = mid_sync_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    render(&mut app, 80, 24);
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('R'))),
+        Some(SyncCommand::RetryAllFailed)
+    );
+    assert_eq!(app.notice(), Some("Retrying 1 API error now"));
+    press(&mut app, KeyCode::Char('6'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("6 Errors (1)"), "{screen}");
+    assert!(
+        line_with(&screen, "8100000038").contains("API error"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("errors_with_an_api_error_80x24", screen);
+
+    let dir = tempfile::tempdir().unwrap();
+    let clean = Fixture { dir };
+    let mut store = Store::open(&clean.db_path()).unwrap();
+    store
+        .save_stubs(ACCOUNT, &[entry(8_200_000_001, NOW - HOUR, 1, 5)])
+        .unwrap();
+    store
+        .save_details(&details(8_200_000_001, NOW - HOUR, 1, false, true))
+        .unwrap();
+    let mut app = clean.app_on_start(Some(ACCOUNT));
+    render(&mut app, 80, 24);
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('R'))),
+        None
+    );
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.contains("Nothing to retry: no failed matches, no API errors"),
+        "{screen}"
+    );
 }

@@ -346,16 +346,23 @@ impl App {
     /// The tab labels, in order: ` 2 Matches (1500) `; the counts only
     /// where the screen has room for them.
     pub fn tab_labels(&self) -> Vec<(View, String)> {
-        let counts = self.screen.width >= 100;
+        let with_counts = self.tab_labels_with(true);
+        let width: usize = with_counts.iter().map(|(_, l)| l.chars().count()).sum();
+        if width <= usize::from(self.screen.width) {
+            with_counts
+        } else {
+            self.tab_labels_with(false)
+        }
+    }
+
+    fn tab_labels_with(&self, counts: bool) -> Vec<(View, String)> {
         View::ALL
             .into_iter()
             .enumerate()
             .map(|(i, view)| {
                 let suffix = match view {
                     View::Matches if counts => format!(" ({})", self.counts.matches),
-                    View::Errors if counts => {
-                        format!(" ({})", self.counts.failed + self.counts.given_up)
-                    }
+                    View::Errors if counts => format!(" ({})", self.error_count()),
                     _ => String::new(),
                 };
                 (view, format!(" {} {}{suffix} ", i + 1, view.title()))
@@ -392,6 +399,12 @@ impl App {
             scroll.0.follow(scroll.1, page);
         }
         self.dirty = true;
+    }
+
+    /// What the errors view lists: failures, given-up matches and the
+    /// stubs an API error left.
+    pub fn error_count(&self) -> u64 {
+        self.counts.failed + self.counts.given_up + self.counts.api_errors
     }
 
     fn page(&self) -> usize {
@@ -613,10 +626,7 @@ impl App {
                 self.notice = Some(format!("Retrying match {id}"));
                 return Some(SyncCommand::RetryMatch(id));
             }
-            Action::RetryAllFailed => {
-                self.notice = Some("Retrying all failed matches".into());
-                return Some(SyncCommand::RetryAllFailed);
-            }
+            Action::RetryAllFailed => return self.retry_all(),
             Action::NextView => self.show_view(self.view.next()),
             Action::PrevView => self.show_view(self.view.prev()),
             Action::ShowView(view) => self.show_view(view),
@@ -683,6 +693,33 @@ impl App {
             }
         }
         None
+    }
+
+    /// `R`: every failure, given-up match and API-error stub is asked for
+    /// again, now or once the running sync ends; with none, says so.
+    fn retry_all(&mut self) -> Option<SyncCommand> {
+        let c = self.counts;
+        let failed = c.failed + c.given_up;
+        if failed + c.api_errors == 0 {
+            self.notice = Some("Nothing to retry: no failed matches, no API errors".into());
+            return None;
+        }
+        let what = match (failed, c.api_errors) {
+            (0, n) => plural(n, "API error"),
+            (n, 0) => plural(n, "failed match"),
+            (n, m) => format!(
+                "{} and {}",
+                plural(n, "failed match"),
+                plural(m, "API error")
+            ),
+        };
+        let when = if self.progress.state.is_running() {
+            "once this sync ends"
+        } else {
+            "now"
+        };
+        self.notice = Some(format!("Retrying {what} {when}"));
+        Some(SyncCommand::RetryAllFailed)
     }
 
     /// The match `r`, `o` and `y` act on: the one in the details, else the
@@ -944,6 +981,15 @@ impl App {
 /// non-idle state as soon as one starts).
 pub fn has_run(progress: &Progress) -> bool {
     progress.state != SyncState::Idle || progress.collect.collected > 0
+}
+
+/// `1 failed match`, `3 failed matches`.
+fn plural(n: u64, what: &str) -> String {
+    match (n, what.strip_suffix("match")) {
+        (1, _) => format!("1 {what}"),
+        (_, Some(stem)) => format!("{n} {stem}matches"),
+        (_, None) => format!("{n} {what}s"),
+    }
 }
 
 /// Where OpenDota shows a match.
@@ -1281,9 +1327,9 @@ mod tests {
             row: screen.body.y + 3,
         });
         assert_eq!(selected(&app), Some(48));
-        // " 1 Overview " is 12 wide: column 14 is in " 2 Matches ", 26 in Heroes.
+        // " 1 Overview " is 12 wide, " 2 Matches (50) " 16: column 30 is in Heroes.
         app.update(Action::Click {
-            column: 26,
+            column: 30,
             row: screen.tabs.y,
         });
         assert_eq!(app.view(), View::Heroes);
