@@ -1403,3 +1403,102 @@ fn retry_all_names_what_it_takes_and_the_errors_tab_lists_api_errors() {
         "{screen}"
     );
 }
+
+/// Issue 18, item 5: the help is read whole. At 80x24 it scrolls to its
+/// end, where the filter's words are; wide, no entry is cut.
+#[test]
+fn help_scrolls_to_the_filter_words_and_wraps_between_words() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    render(&mut app, 80, 24);
+    press(&mut app, KeyCode::Char('?'));
+    let top = text(&render(&mut app, 80, 24));
+    assert!(!top.contains("Filter words"), "{top}");
+    press(&mut app, KeyCode::Char('G'));
+    let end = text(&render(&mut app, 80, 24));
+    for word in [
+        "Filter words",
+        "hero:NAME",
+        "since:WHEN",
+        "with:ID",
+        "NUMBER",
+    ] {
+        assert!(end.contains(word), "{word}:\n{end}");
+    }
+    insta::assert_snapshot!("help_end_80x24", end);
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(text(&render(&mut app, 80, 24)), top);
+
+    let wide = text(&render(&mut app, 160, 50));
+    assert!(
+        wide.contains(
+            "Filter every view (hero:am lobby:ranked since:30d win dire with:ID) (lists)"
+        ),
+        "{wide}"
+    );
+    assert!(wide.contains("Filter words"), "all of it fits: {wide}");
+    insta::assert_snapshot!("help_160x50", wide);
+}
+
+/// Issue 18, item 3: keys answer where the eye is. In the details, what
+/// `y` did and a running sync show on the overlay's border; the hint bar
+/// lists the details' own keys, `→ columns` only when columns are hidden,
+/// and `p resume` while paused; `s` during a sync says one is running.
+#[test]
+fn keys_in_the_details_and_during_a_sync_answer_visibly() {
+    use dota_sync::sync::SyncCommand;
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(fetching());
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        line_with(&screen, "Match 8000000009").contains("Fetching match details: 230/450"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "└").contains("› Copied match ID 8000000009"),
+        "{screen}"
+    );
+    let hints = screen.lines().last().unwrap();
+    for hint in ["j next", "k prev", "o open", "y copy", "→ columns"] {
+        assert!(hints.contains(hint), "{hint}: {hints}");
+    }
+    insta::assert_snapshot!("details_during_a_sync_80x24", screen);
+    // Wide enough for every column: nothing to scroll sideways.
+    let wide = text(&render(&mut app, 200, 60));
+    let hints = wide.lines().last().unwrap();
+    assert!(!hints.contains("columns"), "{hints}");
+    insta::assert_snapshot!("details_during_a_sync_200x60", wide);
+
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('s'))),
+        None
+    );
+    assert_eq!(
+        app.notice(),
+        Some("A sync is running already: p pauses it, q stops it")
+    );
+    app.set_progress(Progress {
+        state: SyncState::Paused,
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.lines().last().unwrap().contains("p resume"),
+        "{screen}"
+    );
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('s'))),
+        None
+    );
+    assert_eq!(app.notice(), Some("The sync is paused: p resumes it"));
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('p'))),
+        Some(SyncCommand::TogglePause)
+    );
+}

@@ -76,6 +76,8 @@ pub enum Scope {
     MatchListsAndDetails,
     /// Closing things: details, help, a kept filter.
     Closing,
+    /// The help overlay (it scrolls).
+    HelpOnly,
     /// While typing a filter.
     Filter,
 }
@@ -99,6 +101,7 @@ impl Scope {
                 C::List(View::Matches | View::Errors | View::Records) | C::Details
             ),
             Scope::Closing => matches!(context, C::Details | C::Help | C::List(_)),
+            Scope::HelpOnly => context == C::Help,
             Scope::Filter => context == C::Filter,
         }
     }
@@ -157,10 +160,10 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('p')], "p", Action::TogglePause, "Pause or resume fetching", Some("pause"), Scope::ListsAndDetails),
     bind(&[Key::ch('r')], "r", Action::RetrySelected, "Retry the selected match (even given up)", Some("retry"), Scope::MatchListsAndDetails),
     bind(&[Key::ch('R')], "R", Action::RetryAllFailed, "Retry all failed matches", Some("retry all"), Scope::ListsAndDetails),
-    bind(&[Key::ch('o')], "o", Action::OpenInBrowser, "Open the match on OpenDota", None, Scope::MatchListsAndDetails),
-    bind(&[Key::ch('y')], "y", Action::CopyId, "Copy the match ID", None, Scope::MatchListsAndDetails),
-    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Next match", None, Scope::DetailsOnly),
-    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Previous match", None, Scope::DetailsOnly),
+    bind(&[Key::ch('o')], "o", Action::OpenInBrowser, "Open the match on OpenDota", Some("open"), Scope::MatchListsAndDetails),
+    bind(&[Key::ch('y')], "y", Action::CopyId, "Copy the match ID", Some("copy"), Scope::MatchListsAndDetails),
+    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Next match", Some("next"), Scope::DetailsOnly),
+    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Previous match", Some("prev"), Scope::DetailsOnly),
     bind(&[Key::plain(K::Tab), Key::ch('l'), Key::ch(']')], "Tab/l/]", Action::NextView, "Next view", Some("view"), Scope::Lists),
     bind(&[Key::plain(K::BackTab), Key::ch('h'), Key::ch('[')], "S-Tab/h/[", Action::PrevView, "Previous view", None, Scope::Lists),
     bind(&[Key::ch('1')], "1", Action::ShowView(View::Overview), "Overview", None, Scope::Lists),
@@ -175,6 +178,12 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::plain(K::PageUp), Key::ctrl('u')], "PgUp/Ctrl-U", Action::PageUp, "Page up", None, Scope::Lists),
     bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Go to the first", None, Scope::Lists),
     bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Go to the last", None, Scope::Lists),
+    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Scroll down", Some("scroll"), Scope::HelpOnly),
+    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Scroll up", None, Scope::HelpOnly),
+    bind(&[Key::plain(K::PageDown), Key::ctrl('d'), Key::ch(' ')], "PgDn/Ctrl-D", Action::PageDown, "Scroll a page down", None, Scope::HelpOnly),
+    bind(&[Key::plain(K::PageUp), Key::ctrl('u')], "PgUp/Ctrl-U", Action::PageUp, "Scroll a page up", None, Scope::HelpOnly),
+    bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Scroll to the top", None, Scope::HelpOnly),
+    bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Scroll to the end", None, Scope::HelpOnly),
     bind(&[Key::ctrl('z')], "Ctrl-Z", Action::Suspend, "Suspend (fg resumes)", None, Scope::Always),
 ];
 

@@ -123,6 +123,8 @@ pub struct App {
     pub(in crate::tui) error: Option<String>,
     pub(in crate::tui) view: View,
     pub(in crate::tui) help_open: bool,
+    /// The help's first line shown.
+    pub(in crate::tui) help_scroll: usize,
     pub(in crate::tui) details: Option<Details>,
     pub(in crate::tui) filter: FilterInput,
     pub(in crate::tui) matches: Option<MatchList>,
@@ -183,6 +185,7 @@ impl App {
             error: None,
             view: View::Overview,
             help_open: false,
+            help_scroll: 0,
             details: None,
             filter: FilterInput::default(),
             matches,
@@ -619,14 +622,24 @@ impl App {
                 self.notice = Some("Stopping the sync...".into());
                 return Some(SyncCommand::Stop);
             }
-            Action::StartSync => return self.settings.account_id.map(|_| SyncCommand::Start),
-            Action::TogglePause => return Some(SyncCommand::TogglePause),
+            Action::StartSync => return self.start_sync(),
+            Action::TogglePause => return self.toggle_pause(),
             Action::RetrySelected => {
                 let id = self.target_match()?;
                 self.notice = Some(format!("Retrying match {id}"));
                 return Some(SyncCommand::RetryMatch(id));
             }
             Action::RetryAllFailed => return self.retry_all(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if self.help_open =>
+            {
+                self.scroll_help(action)
+            }
             Action::NextView => self.show_view(self.view.next()),
             Action::PrevView => self.show_view(self.view.prev()),
             Action::ShowView(view) => self.show_view(view),
@@ -656,7 +669,10 @@ impl App {
                     self.apply_filter();
                 }
             }
-            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleHelp => {
+                self.help_open = !self.help_open;
+                self.help_scroll = 0;
+            }
             Action::StartFilter => self.filter.editing = true,
             Action::FilterInput(c) => {
                 self.filter.text.push(c);
@@ -693,6 +709,69 @@ impl App {
             }
         }
         None
+    }
+
+    /// Another process's sync this app is showing (it holds the lock), if
+    /// a sync is running at all.
+    fn other_sync(&self) -> Option<crate::store::Holder> {
+        if !self.progress.state.is_running() {
+            return None;
+        }
+        crate::store::SyncLock::holder(&self.settings.db_path)
+            .filter(|h| h.pid != std::process::id())
+    }
+
+    /// `s`: starts a sync, or says why not (one runs already, here or in
+    /// another process) rather than queueing a second one.
+    fn start_sync(&mut self) -> Option<SyncCommand> {
+        self.settings.account_id?;
+        if let Some(holder) = self.other_sync() {
+            self.notice = Some(format!(
+                "Another process is syncing this database ({}): s and p act on it there",
+                holder.describe()
+            ));
+            return None;
+        }
+        if self.progress.state == SyncState::Paused {
+            self.notice = Some("The sync is paused: p resumes it".into());
+            return None;
+        }
+        if self.progress.state.is_running() {
+            self.notice = Some("A sync is running already: p pauses it, q stops it".into());
+            return None;
+        }
+        Some(SyncCommand::Start)
+    }
+
+    /// `p`: pauses or resumes this app's sync; another process's sync is
+    /// not this app's to pause.
+    fn toggle_pause(&mut self) -> Option<SyncCommand> {
+        if let Some(holder) = self.other_sync() {
+            self.notice = Some(format!(
+                "Another process is syncing this database ({}): pause it there",
+                holder.describe()
+            ));
+            return None;
+        }
+        Some(SyncCommand::TogglePause)
+    }
+
+    /// Scrolls the help, within its length at this screen size.
+    fn scroll_help(&mut self, action: Action) {
+        let total = crate::tui::view::help::line_count(self.screen);
+        // The overlay's borders take two rows.
+        let page = usize::from(self.screen.height.saturating_sub(2)).max(1);
+        let last = total.saturating_sub(page);
+        let at = self.help_scroll.min(last);
+        self.help_scroll = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => at + 1,
+            Action::PageUp => at.saturating_sub(page),
+            Action::PageDown => at + page,
+            Action::Top => 0,
+            _ => last,
+        }
+        .min(last);
     }
 
     /// `R`: every failure, given-up match and API-error stub is asked for

@@ -4,7 +4,7 @@ mod details;
 mod errors;
 mod first_run;
 mod header;
-mod help;
+pub(in crate::tui) mod help;
 mod heroes;
 mod hint_bar;
 mod matches;
@@ -58,7 +58,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         details::render(app, details, frame, overlay);
     }
     if app.help_open {
-        help::render(frame, area);
+        help::render(frame, area, app.help_scroll);
     }
 }
 
