@@ -122,11 +122,14 @@ pub fn filter_from(args: &ExportArgs, now: i64) -> Result<MatchFilter, Failure> 
             SideArg::Radiant => Side::Radiant,
             SideArg::Dire => Side::Dire,
         }),
-        with_player: args
+        // In the match, either team, as `--with` always meant.
+        met_player: args
             .with
             .as_deref()
             .map(|w| super::status::offline_account(w).map(i64::from))
             .transpose()?,
+        with_player: None,
+        against_player: None,
         match_id_prefix: None,
     })
 }

@@ -426,9 +426,22 @@ fn peers_agree_with_a_recomputation() {
         with_player: Some(mate),
         ..MatchFilter::default()
     };
+    // `with:` is the same team, `against:` the other (issue 18: Teammates,
+    // Enter listed both, 123 with + 104 against = 227).
     let overview = store.overview(ACCOUNT, &with_mate, NOW).unwrap();
     let (with, against, _) = expected[&mate];
-    assert_eq!(overview.record.games, with.games + against.games);
+    assert!(
+        with.games > 0 && against.games > 0,
+        "a mate met on both sides"
+    );
+    assert_eq!(overview.record, with);
+    assert_eq!(store.match_count(ACCOUNT, &with_mate).unwrap(), with.games);
+    let against_mate = MatchFilter {
+        against_player: Some(mate),
+        ..MatchFilter::default()
+    };
+    let overview = store.overview(ACCOUNT, &against_mate, NOW).unwrap();
+    assert_eq!(overview.record, against);
 }
 
 #[test]

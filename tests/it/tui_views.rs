@@ -699,10 +699,17 @@ fn teammates_tab_with_and_against() {
     let mut app = fixture.app(Some(ACCOUNT));
     press(&mut app, KeyCode::Char('4'));
     snapshot_tab(&mut app, "teammates_extended");
+    let mate = app.teammates()[0].clone();
+    assert!(
+        mate.with.games > 0 && mate.against.games > 0,
+        "met on both sides: {mate:?}"
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.view(), dota_sync::tui::View::Matches);
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("/with:1000"), "{screen}");
+    // Issue 18: the games *with* them (same team), not with and against.
+    assert_eq!(app.matches().unwrap().total(), mate.with.games);
 }
 
 #[test]

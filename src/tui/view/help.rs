@@ -50,7 +50,11 @@ const FILTER_WORDS: &[(&str, &str)] = &[
     ),
     (
         "with:ID",
-        "the games with a player, by account ID (Teammates, Enter)",
+        "the games with a player on your team, by account ID (Teammates, Enter)",
+    ),
+    (
+        "against:ID",
+        "the games with a player on the other team (vs:)",
     ),
     ("ranked", "ranked or turbo alone: that lobby type"),
     (
