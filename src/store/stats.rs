@@ -21,7 +21,8 @@ pub const STRIP_GAMES: usize = 20;
 pub const ROLLING_GAMES: i64 = 20;
 /// At most this many points of the rolling win rate are returned.
 pub const ROLLING_POINTS: i64 = 200;
-/// How far back the activity heatmap reaches.
+/// A year of weeks: the heatmap's span when the screen gives each week a
+/// column (longer histories put several weeks in a column).
 pub const ACTIVITY_DAYS: i64 = 53 * 7;
 
 const DAY: i64 = 86_400;
@@ -85,11 +86,15 @@ pub struct Overview {
     pub by_mode: Vec<Split>,
     /// Radiant, Dire.
     pub by_side: Vec<Split>,
-    /// (start time, win rate in percent of the `ROLLING_GAMES` games ending
-    /// there), oldest first, at most `ROLLING_POINTS`.
+    /// (start time, win rate in percent of the `rolling_window` games
+    /// ending there), oldest first, at most `ROLLING_POINTS`.
     pub rolling: Vec<(i64, f64)>,
-    /// (day as Unix time of its midnight, games) for days with games in the
-    /// `ACTIVITY_DAYS` up to `now`, oldest first.
+    /// Games each rolling point sums up: `ROLLING_GAMES`, or more when the
+    /// history is so long that points would otherwise skip games (each
+    /// point then covers exactly the games since the one before).
+    pub rolling_window: u64,
+    /// (day as Unix time of its midnight, games) for every day with games
+    /// up to `now`'s day (the whole history), oldest first.
     pub activity: Vec<(i64, u64)>,
 }
 
@@ -563,7 +568,6 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
     let mut by_mode: BTreeMap<Option<i64>, Record> = BTreeMap::new();
     let (mut radiant, mut dire) = (Record::default(), Record::default());
     let today = day_of(now);
-    let activity_from = today - (ACTIVITY_DAYS - 1) * DAY;
     let mut activity: BTreeMap<i64, u64> = BTreeMap::new();
     for game in games {
         tally(&mut overview.record, game.won);
@@ -583,8 +587,9 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
             },
             game.won,
         );
+        // A start time in the future (a skewed clock) is no day played yet.
         if let Some(start) = game.start_time
-            && (activity_from..today + DAY).contains(&start)
+            && start < today + DAY
         {
             *activity.entry(start.div_euclid(DAY) * DAY).or_default() += 1;
         }
@@ -640,34 +645,37 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
             record,
         })
         .collect();
-    overview.rolling = rolling_win_rate(games);
+    (overview.rolling, overview.rolling_window) = rolling_win_rate(games);
     overview.activity = activity.into_iter().collect();
     overview
 }
 
-/// The win rate of the `ROLLING_GAMES` games ending at each game, sampled so
-/// that at most `ROLLING_POINTS` remain and the newest game is always one.
-fn rolling_win_rate(games: &[Game]) -> Vec<(i64, f64)> {
+/// The win rate of the games ending at each game, sampled so that at most
+/// `ROLLING_POINTS` remain and the newest game is always one; and the
+/// window, in games. The window is `ROLLING_GAMES`, or the step between two
+/// points when that is longer, so that no game falls between two points.
+fn rolling_win_rate(games: &[Game]) -> (Vec<(i64, f64)>, u64) {
     let total = games.len() as i64;
     let step = ((total + ROLLING_POINTS - 1) / ROLLING_POINTS).max(1);
-    let first = ROLLING_GAMES.min(total);
+    let size = ROLLING_GAMES.max(step);
+    let first = size.min(total);
     let mut wins_in_window = 0_i64;
     let mut points = Vec::new();
     for (index, game) in games.iter().enumerate() {
         wins_in_window += i64::from(game.won);
         let n = index as i64 + 1;
-        if n > ROLLING_GAMES {
-            wins_in_window -= i64::from(games[index - ROLLING_GAMES as usize].won);
+        if n > size {
+            wins_in_window -= i64::from(games[index - size as usize].won);
         }
         if n >= first && (total - n) % step == 0 {
-            let window = n.min(ROLLING_GAMES);
+            let window = n.min(size);
             points.push((
                 game.start_time.unwrap_or_default(),
                 100.0 * (wins_in_window as f64 / window as f64),
             ));
         }
     }
-    points
+    (points, size as u64)
 }
 
 /// The Heroes tab of `games`: most played first, ties by hero ID.

@@ -21,8 +21,8 @@ pub const SUMMARY_ROWS_SHORT: u16 = 3;
 /// this many rows, before the charts get any room.
 pub const RECENT_MIN_ROWS: u16 = 4;
 /// Rows the Overview's charts need to be worth drawing, and the most they take.
-pub const CHARTS_MIN: u16 = 8;
-pub const CHARTS_MAX: u16 = 16;
+pub const CHARTS_MIN: u16 = 9;
+pub const CHARTS_MAX: u16 = 18;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Screen {

@@ -1509,3 +1509,95 @@ fn keys_in_the_details_and_during_a_sync_answer_visibly() {
         Some(SyncCommand::TogglePause)
     );
 }
+
+/// 300 detailed matches from 2017 to 2019, none in the last year, in every
+/// lobby group and several modes.
+fn old_history_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let base = 8_300_000_000;
+    // 2017-01-02 (a Monday), a game about every 3.6 days.
+    let first = 1_483_315_200;
+    let start = |n: i64| first + n * 313_000;
+    let entries: Vec<HistoryEntry> = (0..300)
+        .map(|n| entry(base + n, start(n), 1, n % 40 + 1))
+        .collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    let lobbies = [(7, 22), (0, 1), (0, 23), (1, 2), (7, 3), (0, 18)];
+    for n in 0..300 {
+        let (lobby, mode) = lobbies[(n % 6) as usize];
+        store
+            .save_details(&MatchDetails {
+                lobby_type: Some(lobby),
+                game_mode: Some(mode),
+                radiant_score: Some(0),
+                dire_score: Some(0),
+                ..details(base + n, start(n), 1, false, n % 3 != 0)
+            })
+            .unwrap();
+    }
+    fixture
+}
+
+/// Issue 18, items 4 and 6: a history older than a year fills the games
+/// per day (months or years labelled, a legend), the trend chart says
+/// what each point is, the splits list what fits whole, a notice keeps its
+/// advice, and old matches show no `score 0 - 0`.
+#[test]
+fn an_old_history_fills_the_charts_and_nothing_is_cut_mid_number() {
+    let fixture = old_history_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    let wide = text(&render(&mut app, 200, 60));
+    let heat: Vec<&str> = wide
+        .lines()
+        .filter(|l| l.starts_with("M ") || l.starts_with("W ") || l.starts_with("F "))
+        .collect();
+    assert_eq!(heat.len(), 3, "{wide}");
+    assert!(
+        heat.iter().all(|l| l.chars().any(|c| "░▒▓█".contains(c))),
+        "{wide}"
+    );
+    assert!(wide.contains("Games per"), "{wide}");
+    // The history's span, not a year back from today (all blank).
+    assert!(wide.contains("2017-01 to 2019-12"), "{wide}");
+    for year in ["2018", "2019"] {
+        assert!(
+            wide.lines()
+                .any(|l| l.starts_with("  ") && l.contains(year)),
+            "{year}: {wide}"
+        );
+    }
+    assert!(
+        wide.contains("Win rate, each point the 20 games before it"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("overview_old_history_200x60", wide);
+
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice(
+        "Sync ended, no answer from the API (down, or no network): 0 new IDs, 0 details fetched, 12 still without data; s tries again"
+            .into(),
+    ));
+    let small = text(&render(&mut app, 80, 24));
+    for label in [" Lobby ", " Mode "] {
+        let line = line_with(&small, label).trim_end();
+        assert!(
+            line.ends_with(')') || line.ends_with("more"),
+            "cut: {line}\n{small}"
+        );
+    }
+    assert!(
+        line_with(&small, "› ")
+            .trim_end()
+            .ends_with("…; s tries again"),
+        "{small}"
+    );
+    insta::assert_snapshot!("overview_old_history_80x24", small);
+
+    // Old matches come back with both scores 0: not a score.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    let details = text(&render(&mut app, 120, 40));
+    assert!(details.contains("Match 8300000299"), "{details}");
+    assert!(!details.contains("score 0 - 0"), "{details}");
+}

@@ -40,7 +40,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(database_line(app, rows[3 + lines].width)),
         rows[3 + lines],
     );
-    frame.render_widget(Paragraph::new(notice_line(app)), rows[4 + lines]);
+    frame.render_widget(
+        Paragraph::new(notice_line(app, rows[4 + lines].width)),
+        rows[4 + lines],
+    );
 }
 
 /// One source of a several-source run: its rate, counts and state; while
@@ -95,7 +98,7 @@ fn render_idle(app: &App, frame: &mut Frame, area: Rect) {
     spans.extend(database_line(app, room as u16).spans);
     let [line, notice] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), line);
-    frame.render_widget(Paragraph::new(notice_line(app)), notice);
+    frame.render_widget(Paragraph::new(notice_line(app, notice.width)), notice);
 }
 
 fn phase1_line(progress: &Progress) -> Line<'static> {
@@ -225,17 +228,35 @@ fn database_line(app: &App, width: u16) -> Line<'static> {
     Line::styled(text, theme::dim())
 }
 
-/// The last problem reading the database, else the last notice.
-fn notice_line(app: &App) -> Line<'static> {
+/// The last problem reading the database, else the last notice, fitted
+/// to `width`: a notice ending in advice (`...; s tries again`) keeps the
+/// advice and shortens what comes before it.
+fn notice_line(app: &App, width: u16) -> Line<'static> {
+    let width = usize::from(width);
     if let Some(error) = &app.error {
-        return Line::styled(error.clone(), theme::error());
+        return Line::styled(fit_keeping_advice(error, width), theme::error());
     }
     match &app.notice {
         Some(notice) => Line::from(vec![
             Span::styled("› ", theme::dim()),
-            Span::raw(notice.clone()),
+            Span::raw(fit_keeping_advice(notice, width.saturating_sub(2))),
         ]),
         None => Line::default(),
+    }
+}
+
+/// `text` in `width` columns; where it must be cut, the part after the
+/// last `; ` (what to do) stays whole and the part before it ends in `…`.
+fn fit_keeping_advice(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    match text.rsplit_once("; ") {
+        Some((what, advice)) if advice.chars().count() + 4 < width => {
+            let room = width - advice.chars().count() - 2;
+            format!("{}; {advice}", format::ellipsize(what, room))
+        }
+        _ => format::ellipsize(text, width),
     }
 }
 
