@@ -72,6 +72,7 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         commands: handle.commands,
         progress: handle.progress,
         events: handle.events,
+        read_only: false,
         autostart: true,
     };
     let result = tui::run(context).await;

@@ -382,3 +382,87 @@ fn ctrl_z_suspends_and_fg_resumes_with_the_screen_redrawn() {
     }
     drop(pair.master);
 }
+
+/// Issue 18, item 7: a database that cannot be written opens for browsing
+/// (as `status` and `export` read it), says it is read-only, and `s` says
+/// why it cannot sync instead of doing nothing.
+#[test]
+fn a_read_only_database_is_browsed_and_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("ro.db");
+    {
+        let mut store = dota_sync::store::Store::open(&db).unwrap();
+        store
+            .save_stubs(
+                4242,
+                &[crate::builders::history_entry(
+                    7_000_000_001,
+                    7_000_001_001,
+                    1_700_000_000,
+                    1,
+                    5,
+                )],
+            )
+            .unwrap();
+        store.checkpoint().unwrap();
+    }
+    for leftover in ["ro.db-wal", "ro.db-shm"] {
+        let _ = std::fs::remove_file(data.join(leftover));
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
+
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dota-sync"));
+    cmd.args([
+        "--db",
+        db.to_str().unwrap(),
+        "--account",
+        "4242",
+        "--source",
+        "opendota",
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"));
+    cmd.env("DOTA_SYNC_LOG", dir.path().join("tui.log"));
+    cmd.cwd(dir.path());
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut screen = Screen {
+        parser: vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0),
+        bytes: drain(&*pair.master),
+    };
+    let mut writer = pair.master.take_writer().unwrap();
+    let text = screen.wait_for("7000000001", Duration::from_secs(10));
+    assert!(text.contains("Read-only database: browsing only"), "{text}");
+    // Another notice first, so that `s` visibly brings the reason back.
+    writer.write_all(b"2y").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("Copied match ID", Duration::from_secs(5));
+    writer.write_all(b"s").unwrap();
+    writer.flush().unwrap();
+    let text = screen.wait_for("a sync needs write access", Duration::from_secs(5));
+    assert!(text.contains("Read-only database: browsing only"), "{text}");
+    writer.write_all(b"q").unwrap();
+    writer.flush().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
+        thread::sleep(Duration::from_millis(50));
+    };
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(status.success(), "{status:?}");
+}

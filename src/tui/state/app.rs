@@ -159,6 +159,8 @@ pub struct App {
     ticks: u64,
     slow_due_at_tick: u64,
     quitting: bool,
+    /// The database cannot be written: keys that would sync say so.
+    read_only: bool,
 }
 
 impl App {
@@ -210,6 +212,7 @@ impl App {
             ticks: 0,
             slow_due_at_tick: 0,
             quitting: false,
+            read_only: false,
         };
         app.refresh();
         Ok(app)
@@ -324,6 +327,18 @@ impl App {
     pub fn set_notice(&mut self, text: String) {
         self.notice = Some(sanitize(&text));
         self.dirty = true;
+    }
+
+    /// The database cannot be written (`status` and `export` read such a
+    /// file too): the UI browses it, and the keys that would sync say why not.
+    pub fn set_read_only(&mut self) {
+        self.read_only = true;
+        self.set_notice(self.read_only_notice());
+    }
+
+    fn read_only_notice(&self) -> String {
+        // The header shows the path.
+        "Read-only database: browsing only; a sync needs write access".to_string()
     }
 
     /// Called after a draw.
@@ -616,6 +631,18 @@ impl App {
     /// Applies one action; returns the command for the engine, if any.
     pub fn update(&mut self, action: Action) -> Option<SyncCommand> {
         self.dirty = true;
+        if self.read_only
+            && matches!(
+                action,
+                Action::StartSync
+                    | Action::TogglePause
+                    | Action::RetrySelected
+                    | Action::RetryAllFailed
+            )
+        {
+            self.notice = Some(sanitize(&self.read_only_notice()));
+            return None;
+        }
         match action {
             Action::Quit => {
                 self.quitting = true;
