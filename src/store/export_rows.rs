@@ -11,7 +11,7 @@ use super::read::consecutive;
 use super::{Store, StoreError};
 
 /// One exported match.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportMatch {
     pub match_id: i64,
     pub start_time: i64,

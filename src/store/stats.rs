@@ -99,7 +99,7 @@ pub struct Overview {
 }
 
 /// One row of the Heroes tab.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct HeroStats {
     pub hero_id: i64,
     #[serde(flatten)]
@@ -113,7 +113,7 @@ pub struct HeroStats {
 }
 
 /// One row of the Teammates tab: a player met, with and against.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PeerStats {
     pub account_id: i64,
     /// Games on the tracked player's team, and those won.

@@ -268,3 +268,35 @@ fn completions_know_every_command() {
     let out = run(dir.path(), &db, &["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Issue 18, item 7: an export that keeps no row still names its columns,
+/// so a script reading the CSV sees the same header as with rows.
+#[test]
+fn an_empty_csv_export_still_has_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let account = ACCOUNT.to_string();
+    for (what, first) in [
+        ("matches", "match_id,start_time,date,status,"),
+        ("heroes", "hero_id,hero,games,"),
+        ("teammates", "account_id,name,tracked,"),
+    ] {
+        let out = run(
+            dir.path(),
+            &db,
+            &[
+                "export",
+                "--account",
+                &account,
+                "--what",
+                what,
+                "--hero",
+                "tinker",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{what}: {text}");
+        assert!(text.starts_with(first), "{what}: {text}");
+    }
+}
