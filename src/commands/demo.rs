@@ -22,7 +22,10 @@ const DEMO_MATCHES: usize = 1_500;
 pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
     let temp;
     let db_path = match db {
-        Some(path) => path,
+        Some(path) => {
+            super::settings::require_db_dir(&path)?;
+            path
+        }
         None => {
             temp = tempfile::Builder::new()
                 .prefix("dota-sync-demo-")

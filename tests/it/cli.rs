@@ -129,6 +129,22 @@ fn a_newer_or_read_only_database_is_refused_in_one_line_and_left_alone() {
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
 }
 
+/// Issue 18, item 7: a mistyped `--db` (its directory missing) is refused
+/// in one line; no directory is created.
+#[test]
+fn a_db_path_in_a_missing_directory_is_refused_and_nothing_is_created() {
+    let env = Env::new();
+    let typo = env.db().parent().unwrap().join("dta-sync/data/sync.db");
+    let typo_text = typo.to_str().unwrap();
+    let mut sync = vec!["--db", typo_text];
+    sync.extend(OFFLINE_SYNC);
+    for args in [sync, vec!["--db", typo_text, "demo"]] {
+        let out = env.run(&args);
+        assert_one_line_error(&out, 2, "does not exist; create it, or check the --db path");
+    }
+    assert!(!typo.parent().unwrap().parent().unwrap().exists());
+}
+
 #[tokio::test]
 async fn private_profile_and_rejected_key_are_fatal_one_liners_without_the_key() {
     let mut cfg = config(2, 30, FaultPlan::default());
