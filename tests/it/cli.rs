@@ -129,6 +129,35 @@ fn a_newer_or_read_only_database_is_refused_in_one_line_and_left_alone() {
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
 }
 
+/// Issue 18, item 7: `simulate --help` and README list every fault preset
+/// the simulator knows.
+#[test]
+fn the_fault_presets_are_listed_where_users_look() {
+    let env = Env::new();
+    let help = stdout(&env.run(&["simulate", "--help"]));
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for preset in [
+        "none",
+        "ideal",
+        "today",
+        "demo",
+        "flaky",
+        "outage",
+        "ratelimit",
+    ] {
+        assert!(
+            dota_sync::sim::FaultPlan::preset(preset).is_some(),
+            "{preset}"
+        );
+        assert!(help.contains(preset), "{preset} not in:\n{help}");
+        assert!(
+            readme.contains(&format!("`{preset}`")),
+            "{preset} not in README"
+        );
+    }
+}
+
 /// Issue 18, item 7: a mistyped `--db` (its directory missing) is refused
 /// in one line; no directory is created.
 #[test]
