@@ -98,6 +98,26 @@ pub struct Overview {
     pub activity: Vec<(i64, u64)>,
 }
 
+/// "When do I win?": the record by the hour of the day and by the day of
+/// the week the game started, in one time zone.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct WhenStats {
+    /// Hour 0 (midnight to 1 am) to 23.
+    pub by_hour: [Record; 24],
+    /// Monday first.
+    pub by_weekday: [Record; 7],
+    /// Games without a start time (in no bucket).
+    pub undated: u64,
+}
+
+/// Which clock the hours of [`WhenStats`] are read on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Zone {
+    Utc,
+    /// The machine's time zone (each game with the offset of its own day).
+    Local,
+}
+
 /// One row of the Heroes tab.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct HeroStats {
@@ -364,6 +384,20 @@ impl Store {
         Ok(self.summary(account_id, filter, None)?.records.clone())
     }
 
+    /// Win rate by hour of day and day of week, on `zone`'s clock.
+    pub fn when_stats(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        zone: Zone,
+    ) -> Result<WhenStats, StoreError> {
+        let summary = self.summary(account_id, filter, None)?;
+        Ok(match zone {
+            Zone::Utc => summary.when_utc.clone(),
+            Zone::Local => summary.when_local.clone(),
+        })
+    }
+
     /// The three views' statistics of one scan, from the cache while neither
     /// the database nor the question has changed. `now` is the Overview's;
     /// without it an earlier one is reused, or the Overview left out.
@@ -394,6 +428,8 @@ impl Store {
                 overview: now.map(|now| overview_of(&games, now)),
                 heroes: heroes_of(&games),
                 records: records_of(&games),
+                when_utc: when_of(&games, Zone::Utc),
+                when_local: when_of(&games, Zone::Local),
             };
             *self.stats_cache.0.borrow_mut() = Some(summary);
         }
@@ -549,6 +585,9 @@ struct Summary {
     overview: Option<Overview>,
     heroes: Vec<HeroStats>,
     records: Vec<RecordRow>,
+    /// By zone: computed on the first question, for the scan's games.
+    when_utc: WhenStats,
+    when_local: WhenStats,
 }
 
 /// Midnight (UTC) of the day `now` is in.
@@ -676,6 +715,38 @@ fn rolling_win_rate(games: &[Game]) -> (Vec<(i64, f64)>, u64) {
         }
     }
     (points, size as u64)
+}
+
+/// The record of `games` by start hour and weekday on `zone`'s clock.
+fn when_of(games: &[Game], zone: Zone) -> WhenStats {
+    use chrono::{Datelike, TimeZone, Timelike};
+    let mut when = WhenStats::default();
+    for game in games {
+        let Some(start) = game.start_time else {
+            when.undated += 1;
+            continue;
+        };
+        let (hour, weekday) = match zone {
+            Zone::Utc => (
+                start.rem_euclid(DAY) / 3_600,
+                // 1970-01-01 was a Thursday (3 days after a Monday).
+                (start.div_euclid(DAY) + 3).rem_euclid(7),
+            ),
+            Zone::Local => match chrono::Local.timestamp_opt(start, 0).single() {
+                Some(t) => (
+                    i64::from(t.hour()),
+                    i64::from(t.weekday().num_days_from_monday()),
+                ),
+                None => {
+                    when.undated += 1;
+                    continue;
+                }
+            },
+        };
+        tally(&mut when.by_hour[hour as usize], game.won);
+        tally(&mut when.by_weekday[weekday as usize], game.won);
+    }
+    when
 }
 
 /// The Heroes tab of `games`: most played first, ties by hero ID.

@@ -620,3 +620,56 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
     let after = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
     assert_eq!(met(&after), met(&before) + 9);
 }
+
+/// "When do I win": every hour and weekday agrees with SQLite's own
+/// calendar (`strftime`) over the account's detailed matches, and the
+/// buckets hold every game once.
+#[test]
+fn when_stats_agree_with_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let all = MatchFilter::default();
+    let when = store.when_stats(ACCOUNT, &all, Zone::Utc).unwrap();
+    let sql = |part: &str| -> BTreeMap<i64, Record> {
+        let mut stmt = store
+            .connection()
+            .prepare(&format!(
+                "SELECT CAST(strftime('{part}', m.start_time, 'unixepoch') AS INTEGER), count(*),
+                        sum(m.radiant_win = (am.player_slot < 128))
+                   FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+                  WHERE am.account_id = ?1 AND m.has_details = 1 AND m.radiant_win IS NOT NULL
+                  GROUP BY 1"
+            ))
+            .unwrap();
+        stmt.query_map([ACCOUNT], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Record {
+                    games: r.get::<_, i64>(1)? as u64,
+                    wins: r.get::<_, i64>(2)? as u64,
+                },
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let hours = sql("%H");
+    for (hour, record) in when.by_hour.iter().enumerate() {
+        let expected = hours.get(&(hour as i64)).copied().unwrap_or_default();
+        assert_eq!(*record, expected, "hour {hour}");
+    }
+    // strftime's %w counts from Sunday (0); ours from Monday.
+    let days = sql("%w");
+    for (day, record) in when.by_weekday.iter().enumerate() {
+        let sunday_first = (day as i64 + 1) % 7;
+        let expected = days.get(&sunday_first).copied().unwrap_or_default();
+        assert_eq!(*record, expected, "weekday {day}");
+    }
+    let total: u64 = when.by_hour.iter().map(|r| r.games).sum();
+    assert_eq!(total, games.len() as u64);
+    assert_eq!(when.by_weekday.iter().map(|r| r.games).sum::<u64>(), total);
+    // Local time buckets the same games (whatever the machine's zone).
+    let local = store.when_stats(ACCOUNT, &all, Zone::Local).unwrap();
+    assert_eq!(local.by_hour.iter().map(|r| r.games).sum::<u64>(), total);
+}

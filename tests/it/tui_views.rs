@@ -1601,3 +1601,50 @@ fn an_old_history_fills_the_charts_and_nothing_is_cut_mid_number() {
     assert!(details.contains("Match 8300000299"), "{details}");
     assert!(!details.contains("score 0 - 0"), "{details}");
 }
+
+/// Issue 18, "When do I win": tab 7 shows the record by weekday and by
+/// hour (UTC under the tests' fixed clock), hours grouped to fit 80x24.
+#[test]
+fn when_do_i_win_by_weekday_and_hour() {
+    use chrono::{Datelike, Timelike};
+    let fixture = old_history_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.view(), dota_sync::tui::View::When);
+    // The fixture's games: 2017-01-02 00:00 UTC + n * 313,000 s; won unless n % 3 == 0.
+    let starts: Vec<(chrono::DateTime<chrono::Utc>, bool)> = (0..300)
+        .map(|n: i64| {
+            let t = DateTime::from_timestamp(1_483_315_200 + n * 313_000, 0).unwrap();
+            (t, n % 3 != 0)
+        })
+        .collect();
+    let when = app.when().unwrap().clone();
+    for (day, record) in when.by_weekday.iter().enumerate() {
+        let games: Vec<_> = starts
+            .iter()
+            .filter(|(t, _)| t.weekday().num_days_from_monday() as usize == day)
+            .collect();
+        assert_eq!(record.games, games.len() as u64, "day {day}");
+        assert_eq!(record.wins, games.iter().filter(|(_, w)| *w).count() as u64);
+    }
+    for (hour, record) in when.by_hour.iter().enumerate() {
+        let games = starts
+            .iter()
+            .filter(|(t, _)| t.hour() as usize == hour)
+            .count();
+        assert_eq!(record.games, games as u64, "hour {hour}");
+    }
+    let small = text(&render(&mut app, 80, 24));
+    assert!(small.contains("(UTC) · 300 games"), "{small}");
+    assert!(small.contains("00-02"), "hours grouped at 80x24: {small}");
+    assert!(small.contains("6 Errors (0)"), "{small}");
+    let mon = when.by_weekday[0];
+    assert!(
+        line_with(&small, " Mon ").contains(&format!(" Mon  {:>7}", mon.games)),
+        "{small}"
+    );
+    insta::assert_snapshot!("when_80x24", small);
+    let wide = text(&render(&mut app, 200, 60));
+    assert!(wide.contains(" 23h "), "one hour a row: {wide}");
+    insta::assert_snapshot!("when_200x60", wide);
+}

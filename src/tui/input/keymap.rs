@@ -172,6 +172,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('4')], "4", Action::ShowView(View::Teammates), "Teammates", None, Scope::Lists),
     bind(&[Key::ch('5')], "5", Action::ShowView(View::Records), "Records", None, Scope::Lists),
     bind(&[Key::ch('6')], "6", Action::ShowView(View::Errors), "Errors", None, Scope::Lists),
+    bind(&[Key::ch('7')], "7", Action::ShowView(View::When), "When do I win: by hour and weekday", None, Scope::Lists),
     bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Move down", None, Scope::Lists),
     bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Move up", None, Scope::Lists),
     bind(&[Key::plain(K::PageDown), Key::ctrl('d')], "PgDn/Ctrl-D", Action::PageDown, "Page down", None, Scope::Lists),

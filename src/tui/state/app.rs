@@ -15,7 +15,7 @@ use super::recent::Recent;
 use super::short_list::ShortList;
 use crate::source::SourceKind;
 use crate::store::filter::parse_query;
-use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow};
+use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone};
 use crate::store::{Counts, ErrorRow, MatchFilter, MatchView, Store, StoreError};
 use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent, SyncState};
 use crate::tui::format::{Clock, sanitize};
@@ -136,6 +136,8 @@ pub struct App {
     pub(in crate::tui) teammates: ShortList<PeerStats>,
     pub(in crate::tui) records: ShortList<RecordRow>,
     pub(in crate::tui) errors: ShortList<ErrorRow>,
+    /// "When do I win"; `None` until the loader first answers.
+    pub(in crate::tui) when: Option<WhenStats>,
     /// The source of the account's last sync (what the data came from).
     pub(in crate::tui) last_source: Option<String>,
     /// Rows a list shows at once (from the last screen size).
@@ -198,6 +200,7 @@ impl App {
             teammates: ShortList::default(),
             records: ShortList::default(),
             errors: ShortList::default(),
+            when: None,
             last_source: None,
             list_page: 10,
             recent: Recent::default(),
@@ -287,6 +290,19 @@ impl App {
         &self.errors.rows
     }
 
+    pub fn when(&self) -> Option<&WhenStats> {
+        self.when.as_ref()
+    }
+
+    /// The clock "When do I win" reads hours on: the machine's time zone,
+    /// or UTC under a fixed clock (tests), as every date on screen.
+    pub fn zone(&self) -> Zone {
+        match self.settings.clock {
+            Clock::System => Zone::Local,
+            Clock::Fixed(_) => Zone::Utc,
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         self.counts
     }
@@ -364,23 +380,26 @@ impl App {
     /// The tab labels, in order: ` 2 Matches (1500) `; the counts only
     /// where the screen has room for them.
     pub fn tab_labels(&self) -> Vec<(View, String)> {
-        let with_counts = self.tab_labels_with(true);
-        let width: usize = with_counts.iter().map(|(_, l)| l.chars().count()).sum();
-        if width <= usize::from(self.screen.width) {
-            with_counts
-        } else {
-            self.tab_labels_with(false)
-        }
+        // Both counts, else the errors' alone (what needs a look), else none.
+        let fits = |labels: &Vec<(View, String)>| {
+            labels.iter().map(|(_, l)| l.chars().count()).sum::<usize>()
+                <= usize::from(self.screen.width)
+        };
+        [(true, true), (false, true)]
+            .into_iter()
+            .map(|(matches, errors)| self.tab_labels_with(matches, errors))
+            .find(fits)
+            .unwrap_or_else(|| self.tab_labels_with(false, false))
     }
 
-    fn tab_labels_with(&self, counts: bool) -> Vec<(View, String)> {
+    fn tab_labels_with(&self, matches: bool, errors: bool) -> Vec<(View, String)> {
         View::ALL
             .into_iter()
             .enumerate()
             .map(|(i, view)| {
                 let suffix = match view {
-                    View::Matches if counts => format!(" ({})", self.counts.matches),
-                    View::Errors if counts => format!(" ({})", self.error_count()),
+                    View::Matches if matches => format!(" ({})", self.counts.matches),
+                    View::Errors if errors => format!(" ({})", self.error_count()),
                     _ => String::new(),
                 };
                 (view, format!(" {} {}{suffix} ", i + 1, view.title()))
@@ -623,6 +642,7 @@ impl App {
             }
             SlowAnswer::Teammates(rows) => self.teammates.set(rows, page),
             SlowAnswer::Records(rows) => self.records.set(rows, page),
+            SlowAnswer::When(when) => self.when = Some(*when),
             SlowAnswer::Failed(message) => self.error = Some(message),
         }
         self.dirty = true;
@@ -847,7 +867,7 @@ impl App {
                 .map(|r| r.match_id),
             View::Errors => self.errors.selected().map(|r| r.match_id),
             View::Records => self.records.selected().map(|r| r.match_id),
-            View::Overview | View::Heroes | View::Teammates => None,
+            View::Overview | View::Heroes | View::Teammates | View::When => None,
         }
     }
 
@@ -901,6 +921,10 @@ impl App {
             View::Teammates => SlowQuery::Teammates(filter),
             View::Records => SlowQuery::Records(filter),
             View::Errors => SlowQuery::Errors,
+            View::When => SlowQuery::When {
+                filter,
+                zone: self.zone(),
+            },
         };
         self.request(query);
     }
@@ -912,7 +936,7 @@ impl App {
             View::Teammates => (&mut self.teammates.scroll, self.teammates.rows.len()),
             View::Records => (&mut self.records.scroll, self.records.rows.len()),
             View::Errors => (&mut self.errors.scroll, self.errors.rows.len()),
-            View::Matches | View::Overview => return None,
+            View::Matches | View::Overview | View::When => return None,
         })
     }
 
@@ -1006,7 +1030,7 @@ impl App {
             View::Teammates => self.teammates.click(line, page),
             View::Records => self.records.click(line, page),
             View::Errors => self.errors.click(line, page),
-            View::Overview => {}
+            View::Overview | View::When => {}
         }
     }
 
@@ -1313,8 +1337,16 @@ mod tests {
         // Most recently attempted first: both failures are loaded.
         assert_eq!(app.errors().len(), 2);
         press(&mut app, KeyCode::Tab);
+        app.settle();
+        assert_eq!(app.view(), View::When);
+        // "When do I win": the ten detailed games, all at the same hour.
+        let when = app.when().unwrap();
+        assert_eq!(when.by_weekday.iter().map(|r| r.games).sum::<u64>(), 10);
+        press(&mut app, KeyCode::Tab);
         assert_eq!(app.view(), View::Overview);
         press(&mut app, KeyCode::Char('h'));
+        assert_eq!(app.view(), View::When);
+        press(&mut app, KeyCode::BackTab);
         assert_eq!(app.view(), View::Errors);
         press(&mut app, KeyCode::BackTab);
         assert_eq!(app.view(), View::Records);

@@ -15,6 +15,7 @@ mod scrollbar;
 mod tabs;
 mod teammates;
 pub mod theme;
+mod when;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -46,6 +47,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Overview => overview::render(app, frame, screen.body),
         View::Heroes => heroes::render(app, frame, screen.body),
         View::Records => records::render(app, frame, screen.body),
+        View::When => when::render(app, frame, screen.body),
     }
     hint_bar::render(app, frame, screen.hints);
     if let Some(details) = &app.details {
