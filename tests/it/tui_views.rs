@@ -1635,7 +1635,7 @@ fn when_do_i_win_by_weekday_and_hour() {
         assert_eq!(record.games, games as u64, "hour {hour}");
     }
     let small = text(&render(&mut app, 80, 24));
-    assert!(small.contains("(UTC) · 300 games"), "{small}");
+    assert!(small.contains("by start time, UTC · 300 games · │ 50%"), "{small}");
     assert!(small.contains("00-02"), "hours grouped at 80x24: {small}");
     assert!(small.contains("6 Errors (0)"), "{small}");
     let mon = when.by_weekday[0];

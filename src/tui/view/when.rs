@@ -31,7 +31,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Zone::Local => {
             let offset = Local::now().offset().fix().local_minus_utc();
             format!(
-                "local time, UTC{}{:02}:{:02}",
+                "local (UTC{}{:02}:{:02})",
                 if offset < 0 { '-' } else { '+' },
                 offset.abs() / 3_600,
                 offset.abs() % 3_600 / 60
@@ -43,7 +43,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(vec![
             Span::styled(" When do I win", theme::title()),
             Span::styled(
-                format!(" · by when each game started ({zone}) · {games} games · │ 50%"),
+                format!(" · by start time, {zone} · {games} games · │ 50%"),
                 theme::dim(),
             ),
         ])),
