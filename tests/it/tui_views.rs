@@ -1635,7 +1635,10 @@ fn when_do_i_win_by_weekday_and_hour() {
         assert_eq!(record.games, games as u64, "hour {hour}");
     }
     let small = text(&render(&mut app, 80, 24));
-    assert!(small.contains("by start time, UTC · 300 games · │ 50%"), "{small}");
+    assert!(
+        small.contains("by start time, UTC · 300 games · │ 50%"),
+        "{small}"
+    );
     assert!(small.contains("00-02"), "hours grouped at 80x24: {small}");
     assert!(small.contains("6 Errors (0)"), "{small}");
     let mon = when.by_weekday[0];
@@ -1647,4 +1650,26 @@ fn when_do_i_win_by_weekday_and_hour() {
     let wide = text(&render(&mut app, 200, 60));
     assert!(wide.contains(" 23h "), "one hour a row: {wide}");
     insta::assert_snapshot!("when_200x60", wide);
+}
+
+/// Issue 18: Teammates has a sort key like Heroes: `c` cycles the
+/// columns, the sorted one is marked, and the rows follow it.
+#[test]
+fn teammates_sort_cycles_with_c() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('4'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(line_with(&screen, "Player").contains("With▼"), "{screen}");
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('c'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        line_with(&screen, "Player").contains("Against▼"),
+        "{screen}"
+    );
+    let against: Vec<u64> = app.teammates().iter().map(|p| p.against.games).collect();
+    assert!(against.windows(2).all(|w| w[0] >= w[1]), "{against:?}");
+    assert!(against[0] > 0);
+    insta::assert_snapshot!("teammates_sorted_by_against_80x24", screen);
 }

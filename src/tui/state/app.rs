@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use super::hero_sort::HeroSort;
 use super::loader::{Loader, QueryKind, SlowAnswer, SlowQuery, SlowResult};
 use super::match_list::{MatchList, WHEEL_STEP};
+use super::peer_sort::PeerSort;
 use super::recent::Recent;
 use super::short_list::ShortList;
 use crate::source::SourceKind;
@@ -134,6 +135,7 @@ pub struct App {
     pub(in crate::tui) heroes: ShortList<HeroStats>,
     pub(in crate::tui) hero_sort: HeroSort,
     pub(in crate::tui) teammates: ShortList<PeerStats>,
+    pub(in crate::tui) peer_sort: PeerSort,
     pub(in crate::tui) records: ShortList<RecordRow>,
     pub(in crate::tui) errors: ShortList<ErrorRow>,
     /// "When do I win"; `None` until the loader first answers.
@@ -198,6 +200,7 @@ impl App {
             heroes: ShortList::default(),
             hero_sort: HeroSort::default(),
             teammates: ShortList::default(),
+            peer_sort: PeerSort::default(),
             records: ShortList::default(),
             errors: ShortList::default(),
             when: None,
@@ -640,7 +643,10 @@ impl App {
                 self.hero_sort.sort(&mut rows);
                 self.heroes.set(rows, page);
             }
-            SlowAnswer::Teammates(rows) => self.teammates.set(rows, page),
+            SlowAnswer::Teammates(mut rows) => {
+                self.peer_sort.sort(&mut rows);
+                self.teammates.set(rows, page);
+            }
             SlowAnswer::Records(rows) => self.records.set(rows, page),
             SlowAnswer::When(when) => self.when = Some(*when),
             SlowAnswer::Failed(message) => self.error = Some(message),
@@ -734,6 +740,10 @@ impl App {
                 self.filter.text.clear();
                 self.filter.editing = false;
                 self.apply_filter();
+            }
+            Action::CycleSort if self.view == View::Teammates => {
+                self.peer_sort = self.peer_sort.next();
+                self.peer_sort.sort(&mut self.teammates.rows);
             }
             Action::CycleSort => {
                 self.hero_sort = self.hero_sort.next();

@@ -5,6 +5,7 @@ pub mod app;
 pub mod hero_sort;
 pub mod loader;
 pub mod match_list;
+pub mod peer_sort;
 pub mod recent;
 pub mod scroll;
 pub mod short_list;

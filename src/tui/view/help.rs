@@ -177,7 +177,7 @@ fn scope_text(scope: Scope) -> &'static str {
     match scope {
         Scope::Always => "everywhere",
         Scope::Lists => "lists",
-        Scope::HeroesOnly => "heroes",
+        Scope::Sortable => "heroes, teammates",
         Scope::MatchLists => "match lists",
         Scope::DrillLists => "heroes, teammates",
         Scope::DetailsOnly => "details",
