@@ -98,6 +98,15 @@ pub struct Overview {
     pub activity: Vec<(i64, u64)>,
 }
 
+/// A hero met in the account's games: on the tracked player's team
+/// (`with`) or on the other (`against`), and the tracked player's record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HeroMatchup {
+    pub hero_id: i64,
+    pub with: Record,
+    pub against: Record,
+}
+
 /// "When do I win?": the record by the hour of the day and by the day of
 /// the week the game started, in one time zone.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -451,6 +460,28 @@ impl Store {
         filter: &MatchFilter,
         limit: usize,
     ) -> Result<Vec<PeerStats>, StoreError> {
+        self.peers_answer(account_id, filter, limit, |a| a.peers.clone())
+    }
+
+    /// Every hero met in the filtered games, with and against the tracked
+    /// player, most games first: the same pass as [`Store::peer_stats`]
+    /// (and its cache, for the same `limit`).
+    pub fn hero_matchups(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        limit: usize,
+    ) -> Result<Vec<HeroMatchup>, StoreError> {
+        self.peers_answer(account_id, filter, limit, |a| a.matchups.clone())
+    }
+
+    fn peers_answer<T>(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        limit: usize,
+        take: impl Fn(&PeersAnswer) -> T,
+    ) -> Result<T, StoreError> {
         // As the summary: kept until a commit, so that coming back to the
         // tab costs a frame, not the pass.
         let state = self.cache_state()?;
@@ -460,17 +491,20 @@ impl Store {
             && cached.limit == limit
             && cached.state == state
         {
-            return Ok(cached.peers.clone());
+            return Ok(take(cached));
         }
-        let peers = self.tally_peers(account_id, filter, limit)?;
-        *self.stats_cache.1.borrow_mut() = Some(PeersAnswer {
+        let (peers, matchups) = self.tally_peers(account_id, filter, limit)?;
+        let answer = PeersAnswer {
             account_id,
             filter: filter.clone(),
             limit,
             state,
-            peers: peers.clone(),
-        });
-        Ok(peers)
+            peers,
+            matchups,
+        };
+        let result = take(&answer);
+        *self.stats_cache.1.borrow_mut() = Some(answer);
+        Ok(result)
     }
 
     /// What a cached answer must still match: another connection's commits
@@ -484,28 +518,48 @@ impl Store {
         account_id: u32,
         filter: &MatchFilter,
         limit: usize,
-    ) -> Result<Vec<PeerStats>, StoreError> {
+    ) -> Result<(Vec<PeerStats>, Vec<HeroMatchup>), StoreError> {
         let mut values = vec![Value::Integer(i64::from(account_id))];
         let condition = filter.sql_over(&mut values, "ag", "ag");
+        // Anonymous players too: their heroes count, their accounts do not.
         let sql = format!(
-            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, o.player_slot, o.account_id
+            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, o.player_slot, o.account_id,
+                    o.hero_id
                FROM account_games ag JOIN match_players o ON o.match_id = ag.match_id
               WHERE ag.account_id = ?{condition}
-                AND o.player_slot != ag.player_slot AND o.account_id IS NOT NULL"
+                AND o.player_slot != ag.player_slot"
         );
         let me = i64::from(account_id);
         let mut met: HashMap<i64, PeerStats> = HashMap::new();
+        let mut heroes: HashMap<i64, HeroMatchup> = HashMap::new();
         let mut tally_rows = || -> rusqlite::Result<()> {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
             while let Some(r) = rows.next()? {
                 let int = |i: usize| r.get_ref_unwrap(i).as_i64().unwrap_or_default();
-                let other = int(4);
+                let radiant = is_radiant_slot(int(0));
+                let won = (int(1) != 0) == radiant;
+                let same_team = is_radiant_slot(int(3)) == radiant;
+                if let Some(hero) = r.get_ref_unwrap(5).as_i64_or_null().ok().flatten() {
+                    let matchup = heroes.entry(hero).or_insert_with(|| HeroMatchup {
+                        hero_id: hero,
+                        ..HeroMatchup::default()
+                    });
+                    tally(
+                        if same_team {
+                            &mut matchup.with
+                        } else {
+                            &mut matchup.against
+                        },
+                        won,
+                    );
+                }
+                let Some(other) = r.get_ref_unwrap(4).as_i64_or_null().ok().flatten() else {
+                    continue;
+                };
                 if other == me {
                     continue;
                 }
-                let radiant = is_radiant_slot(int(0));
-                let won = (int(1) != 0) == radiant;
                 let start_time = int(2);
                 let peer = met.entry(other).or_insert_with(|| PeerStats {
                     account_id: other,
@@ -515,7 +569,7 @@ impl Store {
                     tracked: false,
                     name: None,
                 });
-                let side = if is_radiant_slot(int(3)) == radiant {
+                let side = if same_team {
                     &mut peer.with
                 } else {
                     &mut peer.against
@@ -554,7 +608,11 @@ impl Store {
             Ok(())
         };
         tracked().map_err(|e| self.sqlite_error(e))?;
-        Ok(peers)
+        let mut matchups: Vec<HeroMatchup> = heroes.into_values().collect();
+        matchups.sort_unstable_by_key(|m| {
+            (std::cmp::Reverse(m.with.games + m.against.games), m.hero_id)
+        });
+        Ok((peers, matchups))
     }
 }
 
@@ -573,6 +631,7 @@ struct PeersAnswer {
     limit: usize,
     state: (i64, u64),
     peers: Vec<PeerStats>,
+    matchups: Vec<HeroMatchup>,
 }
 
 /// What one scan of the games gives the Overview, Heroes and Records tabs.

@@ -673,3 +673,48 @@ fn when_stats_agree_with_sql() {
     let local = store.when_stats(ACCOUNT, &all, Zone::Local).unwrap();
     assert_eq!(local.by_hour.iter().map(|r| r.games).sum::<u64>(), total);
 }
+
+/// Heroes with and against: every hero of the other nine players of each
+/// game, on the tracked player's team or the other, against a
+/// recomputation; and the peers of the same pass unchanged by it.
+#[test]
+fn hero_matchups_agree_with_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let all = MatchFilter::default();
+    let mut expected: BTreeMap<i64, (Record, Record)> = BTreeMap::new();
+    for g in &games {
+        for o in &g.others {
+            let Some(hero) = o.hero_id else { continue };
+            let entry = expected.entry(hero).or_default();
+            let side = if (o.player_slot >= 128) == (g.slot >= 128) {
+                &mut entry.0
+            } else {
+                &mut entry.1
+            };
+            side.games += 1;
+            side.wins += u64::from(g.won);
+        }
+    }
+    let got = store.hero_matchups(ACCOUNT, &all, 100).unwrap();
+    assert_eq!(got.len(), expected.len());
+    for m in &got {
+        assert_eq!(
+            (m.with, m.against),
+            expected[&m.hero_id],
+            "hero {}",
+            m.hero_id
+        );
+    }
+    let total = |m: &HeroMatchup| m.with.games + m.against.games;
+    assert!(got.windows(2).all(|w| total(&w[0]) >= total(&w[1])));
+    // Nine other players a game.
+    let sum: u64 = got.iter().map(total).sum();
+    assert_eq!(
+        sum,
+        games
+            .iter()
+            .map(|g| g.others.iter().filter(|o| o.hero_id.is_some()).count() as u64)
+            .sum::<u64>()
+    );
+}

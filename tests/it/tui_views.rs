@@ -1673,3 +1673,67 @@ fn teammates_sort_cycles_with_c() {
     assert!(against[0] > 0);
     insta::assert_snapshot!("teammates_sorted_by_against_80x24", screen);
 }
+
+/// Issue 18, "heroes with and against": in Heroes, `v` lists the heroes on
+/// the player's team, then those against them, with the player's record in
+/// those games; the numbers agree with SQL over the database.
+#[test]
+fn heroes_with_and_against_follow_v() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('v'));
+    let with = text(&render(&mut app, 80, 24));
+    assert!(with.contains("Heroes on your team"), "{with}");
+    let conn = rusqlite::Connection::open(fixture.db_path()).unwrap();
+    let sql = |same: &str| -> Vec<(String, u64, u64)> {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT o.hero_id, count(*), sum(m.radiant_win = (am.player_slot < 128))
+                   FROM account_matches am
+                   JOIN matches m ON m.match_id = am.match_id
+                   JOIN match_players o ON o.match_id = am.match_id
+                  WHERE am.account_id = ?1 AND m.has_details = 1 AND m.radiant_win IS NOT NULL
+                    AND o.player_slot != am.player_slot
+                    AND (o.player_slot >= 128) {same} (am.player_slot >= 128)
+                  GROUP BY o.hero_id ORDER BY count(*) DESC, o.hero_id"
+            ))
+            .unwrap();
+        stmt.query_map([ACCOUNT], |r| {
+            Ok((
+                dota_sync::assets::hero_name(r.get(0)?).into_owned(),
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let expected = sql("=");
+    assert!(!expected.is_empty());
+    for (hero, games, wins) in &expected {
+        let row = line_with(&with, hero);
+        let rate = format!("{:.1}%", 100.0 * *wins as f64 / *games as f64);
+        assert!(
+            row.contains(&format!(" {games} ")) && row.contains(&rate),
+            "{hero}: {row}"
+        );
+    }
+    insta::assert_snapshot!("heroes_with_80x24", with);
+    press(&mut app, KeyCode::Char('v'));
+    let against = text(&render(&mut app, 120, 40));
+    assert!(against.contains("Heroes against you"), "{against}");
+    for (hero, games, _) in sql("<>") {
+        assert!(
+            line_with(&against, &hero).contains(&format!(" {games} ")),
+            "{hero}"
+        );
+    }
+    insta::assert_snapshot!("heroes_against_120x40", against);
+    // Enter has no list to show for another player's hero: it says so.
+    press(&mut app, KeyCode::Enter);
+    assert!(app.notice().unwrap().contains("a hero you played"));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(text(&render(&mut app, 80, 24)).contains("Games▼"));
+}

@@ -89,6 +89,8 @@ pub enum Action {
     FilterClear,
     /// Heroes: sort by the next column.
     CycleSort,
+    /// Heroes: the heroes played, with the player, against them.
+    CycleHeroMode,
     /// Open the selected match on OpenDota (or show its address).
     OpenInBrowser,
     /// Copy the selected match's ID to the clipboard (OSC 52).

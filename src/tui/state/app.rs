@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
+use super::hero_mode::HeroMode;
 use super::hero_sort::HeroSort;
 use super::loader::{Loader, QueryKind, SlowAnswer, SlowQuery, SlowResult};
 use super::match_list::{MatchList, WHEEL_STEP};
@@ -16,7 +17,9 @@ use super::recent::Recent;
 use super::short_list::ShortList;
 use crate::source::SourceKind;
 use crate::store::filter::parse_query;
-use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone};
+use crate::store::stats::{
+    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone,
+};
 use crate::store::{Counts, ErrorRow, MatchFilter, MatchView, Store, StoreError};
 use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent, SyncState};
 use crate::tui::format::{Clock, sanitize};
@@ -134,6 +137,13 @@ pub struct App {
     pub(in crate::tui) overview: Option<Overview>,
     pub(in crate::tui) heroes: ShortList<HeroStats>,
     pub(in crate::tui) hero_sort: HeroSort,
+    /// Heroes played, with, or against (`v`).
+    pub(in crate::tui) hero_mode: HeroMode,
+    /// Every hero met, as the loader answered; `matchups` is the mode's list.
+    matchup_rows: Vec<HeroMatchup>,
+    pub(in crate::tui) matchups: ShortList<HeroMatchup>,
+    /// The matchup lists sorted by win rate (`c`), else by games.
+    pub(in crate::tui) matchups_by_rate: bool,
     pub(in crate::tui) teammates: ShortList<PeerStats>,
     pub(in crate::tui) peer_sort: PeerSort,
     pub(in crate::tui) records: ShortList<RecordRow>,
@@ -199,6 +209,10 @@ impl App {
             overview: None,
             heroes: ShortList::default(),
             hero_sort: HeroSort::default(),
+            hero_mode: HeroMode::default(),
+            matchup_rows: Vec::new(),
+            matchups: ShortList::default(),
+            matchups_by_rate: false,
             teammates: ShortList::default(),
             peer_sort: PeerSort::default(),
             records: ShortList::default(),
@@ -432,6 +446,7 @@ impl App {
         self.note_result(result);
         for scroll in [
             (&mut self.heroes.scroll, self.heroes.rows.len()),
+            (&mut self.matchups.scroll, self.matchups.rows.len()),
             (&mut self.teammates.scroll, self.teammates.rows.len()),
             (&mut self.records.scroll, self.records.rows.len()),
             (&mut self.errors.scroll, self.errors.rows.len()),
@@ -649,6 +664,10 @@ impl App {
             }
             SlowAnswer::Records(rows) => self.records.set(rows, page),
             SlowAnswer::When(when) => self.when = Some(*when),
+            SlowAnswer::HeroMatchups(rows) => {
+                self.matchup_rows = rows;
+                self.refill_matchups();
+            }
             SlowAnswer::Failed(message) => self.error = Some(message),
         }
         self.dirty = true;
@@ -741,6 +760,17 @@ impl App {
                 self.filter.editing = false;
                 self.apply_filter();
             }
+            Action::CycleHeroMode => {
+                self.hero_mode = self.hero_mode.next();
+                self.load_view_list();
+                self.refill_matchups();
+            }
+            Action::CycleSort
+                if self.view == View::Heroes && self.hero_mode != HeroMode::Played =>
+            {
+                self.matchups_by_rate = !self.matchups_by_rate;
+                self.refill_matchups();
+            }
             Action::CycleSort if self.view == View::Teammates => {
                 self.peer_sort = self.peer_sort.next();
                 self.peer_sort.sort(&mut self.teammates.rows);
@@ -831,6 +861,16 @@ impl App {
         .min(last);
     }
 
+    /// The mode's matchup list from the loader's last answer, the selection
+    /// kept at its index.
+    fn refill_matchups(&mut self) {
+        let rows = self
+            .hero_mode
+            .rows(&self.matchup_rows, self.matchups_by_rate);
+        let page = self.page();
+        self.matchups.set(rows, page);
+    }
+
     /// `R`: every failure, given-up match and API-error stub is asked for
     /// again, now or once the running sync ends; with none, says so.
     fn retry_all(&mut self) -> Option<SyncCommand> {
@@ -884,6 +924,12 @@ impl App {
     /// Enter: a match opens its details; a hero or a player shows the
     /// matches with them.
     fn open_selected(&mut self) {
+        if self.view == View::Heroes && self.hero_mode != HeroMode::Played {
+            // No filter word names another player's hero: say so.
+            self.notice =
+                Some("Enter lists the matches of a hero you played: v shows those again".into());
+            return;
+        }
         let word = match self.view {
             View::Heroes => self.heroes.selected().map(|h| {
                 // The hero's name, spelled so the filter line reads it back.
@@ -927,6 +973,7 @@ impl App {
         let query = match self.view {
             View::Matches => return,
             View::Overview => return self.request_overview(),
+            View::Heroes if self.hero_mode != HeroMode::Played => SlowQuery::HeroMatchups(filter),
             View::Heroes => SlowQuery::Heroes(filter),
             View::Teammates => SlowQuery::Teammates(filter),
             View::Records => SlowQuery::Records(filter),
@@ -942,6 +989,9 @@ impl App {
     /// The short list on screen, if the view is one.
     fn short_list(&mut self) -> Option<(&mut crate::tui::state::scroll::Scroll, usize)> {
         Some(match self.view {
+            View::Heroes if self.hero_mode != HeroMode::Played => {
+                (&mut self.matchups.scroll, self.matchups.rows.len())
+            }
             View::Heroes => (&mut self.heroes.scroll, self.heroes.rows.len()),
             View::Teammates => (&mut self.teammates.scroll, self.teammates.rows.len()),
             View::Records => (&mut self.records.scroll, self.records.rows.len()),
@@ -1036,6 +1086,7 @@ impl App {
                 };
                 self.note_result(result);
             }
+            View::Heroes if self.hero_mode != HeroMode::Played => self.matchups.click(line, page),
             View::Heroes => self.heroes.click(line, page),
             View::Teammates => self.teammates.click(line, page),
             View::Records => self.records.click(line, page),

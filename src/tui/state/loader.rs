@@ -11,7 +11,9 @@ use std::thread;
 
 use tokio::sync::mpsc;
 
-use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone};
+use crate::store::stats::{
+    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone,
+};
 use crate::store::{Counts, ErrorRow, MatchFilter, Store, StoreError};
 use crate::tui::format::sanitize;
 
@@ -25,6 +27,7 @@ pub enum SlowQuery {
     Teammates(MatchFilter),
     Records(MatchFilter),
     When { filter: MatchFilter, zone: Zone },
+    HeroMatchups(MatchFilter),
 }
 
 /// Which answer a query gets: a newer query of the same kind replaces an
@@ -38,6 +41,7 @@ pub enum QueryKind {
     Teammates,
     Records,
     When,
+    HeroMatchups,
 }
 
 impl SlowQuery {
@@ -50,6 +54,7 @@ impl SlowQuery {
             SlowQuery::Teammates(_) => QueryKind::Teammates,
             SlowQuery::Records(_) => QueryKind::Records,
             SlowQuery::When { .. } => QueryKind::When,
+            SlowQuery::HeroMatchups(_) => QueryKind::HeroMatchups,
         }
     }
 }
@@ -64,6 +69,7 @@ pub enum SlowAnswer {
     Teammates(Vec<PeerStats>),
     Records(Vec<RecordRow>),
     When(Box<WhenStats>),
+    HeroMatchups(Vec<HeroMatchup>),
     /// One line, safe to show.
     Failed(String),
 }
@@ -162,6 +168,9 @@ fn run_query(
             SlowAnswer::Teammates(store.peer_stats(account_id, &filter, list_limit)?)
         }
         SlowQuery::Records(filter) => SlowAnswer::Records(store.records(account_id, &filter)?),
+        SlowQuery::HeroMatchups(filter) => {
+            SlowAnswer::HeroMatchups(store.hero_matchups(account_id, &filter, list_limit)?)
+        }
         SlowQuery::When { filter, zone } => {
             SlowAnswer::When(Box::new(store.when_stats(account_id, &filter, zone)?))
         }

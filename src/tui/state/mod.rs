@@ -2,6 +2,7 @@
 //! scroll positions, and the loader that answers slow queries off the UI task.
 
 pub mod app;
+pub mod hero_mode;
 pub mod hero_sort;
 pub mod loader;
 pub mod match_list;

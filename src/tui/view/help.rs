@@ -178,6 +178,7 @@ fn scope_text(scope: Scope) -> &'static str {
         Scope::Always => "everywhere",
         Scope::Lists => "lists",
         Scope::Sortable => "heroes, teammates",
+        Scope::HeroesOnly => "heroes",
         Scope::MatchLists => "match lists",
         Scope::DrillLists => "heroes, teammates",
         Scope::DetailsOnly => "details",
