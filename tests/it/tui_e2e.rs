@@ -206,6 +206,7 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
         (b"\t", "Against"),
         (b"\t", "Most kills"),
         (b"\t", "Attempts"),
+        (b"\t", "When do I win"),
         (b"\t", "Last 20"),
     ] {
         demo.press(key);
