@@ -1737,3 +1737,44 @@ fn heroes_with_and_against_follow_v() {
     press(&mut app, KeyCode::Char('v'));
     assert!(text(&render(&mut app, 80, 24)).contains("Games▼"));
 }
+
+/// Issue 18, item 3: while another process syncs this database (it holds
+/// the lock; the TUI shows its progress), `s` and `p` are not queued to
+/// start a paused run of their own later: they say where to act.
+#[test]
+fn s_and_p_while_another_process_syncs_say_so_and_queue_nothing() {
+    use std::io::Write;
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    // Another process's lock: an exclusive lock on its own open file
+    // description, with a PID that is not ours.
+    let lock_path = dota_sync::store::lock_path(&fixture.db_path());
+    let mut lock = std::fs::File::create(&lock_path).unwrap();
+    lock.write_all(b"{\"pid\":1,\"since\":\"2026-03-10T11:00:00Z\"}\n")
+        .unwrap();
+    lock.lock().unwrap();
+    app.set_progress(fetching());
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    for (c, says) in [('s', "s and p act on it there"), ('p', "pause it there")] {
+        assert_eq!(
+            handle_terminal_event(&mut app, &key(KeyCode::Char(c))),
+            None
+        );
+        let notice = app.notice().unwrap();
+        assert!(
+            notice.contains("Another process is syncing this database (PID 1"),
+            "{notice}"
+        );
+        assert!(notice.contains(says), "{notice}");
+    }
+    // Once it is over, `s` starts a run here again.
+    drop(lock);
+    app.set_progress(Progress {
+        state: SyncState::Done,
+        ..fetching()
+    });
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('s'))),
+        Some(dota_sync::sync::SyncCommand::Start)
+    );
+}
