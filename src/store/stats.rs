@@ -93,6 +93,9 @@ pub struct Overview {
     /// history is so long that points would otherwise skip games (each
     /// point then covers exactly the games since the one before).
     pub rolling_window: u64,
+    /// The same window's mean of K/D/A ratio, GPM and XPM at the same
+    /// points (games without the value left out of a mean).
+    pub trends: Vec<Trend>,
     /// (day as Unix time of its midnight, games) for every day with games
     /// up to `now`'s day (the whole history), oldest first.
     pub activity: Vec<(i64, u64)>,
@@ -105,6 +108,43 @@ pub struct HeroMatchup {
     pub hero_id: i64,
     pub with: Record,
     pub against: Record,
+}
+
+/// What a trend line shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum TrendMetric {
+    #[default]
+    WinRate,
+    /// (kills + assists) / deaths, deaths counted as at least one.
+    Kda,
+    GoldPerMin,
+    XpPerMin,
+}
+
+impl TrendMetric {
+    pub const ALL: [TrendMetric; 4] = [
+        TrendMetric::WinRate,
+        TrendMetric::Kda,
+        TrendMetric::GoldPerMin,
+        TrendMetric::XpPerMin,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TrendMetric::WinRate => "Win rate",
+            TrendMetric::Kda => "K/D/A ratio",
+            TrendMetric::GoldPerMin => "GPM",
+            TrendMetric::XpPerMin => "XPM",
+        }
+    }
+}
+
+/// One metric's rolling mean over the Overview's window, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Trend {
+    pub metric: TrendMetric,
+    /// (start time, mean of the window ending there).
+    pub points: Vec<(i64, f64)>,
 }
 
 /// "When do I win?": the record by the hour of the day and by the day of
@@ -744,6 +784,19 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
         })
         .collect();
     (overview.rolling, overview.rolling_window) = rolling_win_rate(games);
+    let window = overview.rolling_window as usize;
+    overview.trends = TrendMetric::ALL[1..]
+        .iter()
+        .map(|&metric| Trend {
+            metric,
+            points: rolling_mean(games, window, |g| match metric {
+                TrendMetric::Kda => Some((g.kills? + g.assists?) as f64 / g.deaths?.max(1) as f64),
+                TrendMetric::GoldPerMin => g.gpm.map(|v| v as f64),
+                TrendMetric::XpPerMin => g.xpm.map(|v| v as f64),
+                TrendMetric::WinRate => Some(if g.won { 100.0 } else { 0.0 }),
+            }),
+        })
+        .collect();
     overview.activity = activity.into_iter().collect();
     overview
 }
@@ -806,6 +859,38 @@ fn when_of(games: &[Game], zone: Zone) -> WhenStats {
         tally(&mut when.by_weekday[weekday as usize], game.won);
     }
     when
+}
+
+/// The mean of `value` over the `window` games ending at each game, at the
+/// same points as [`rolling_win_rate`] (games without the value are left
+/// out of a mean; a window with none gives no point).
+fn rolling_mean(
+    games: &[Game],
+    window: usize,
+    value: impl Fn(&Game) -> Option<f64>,
+) -> Vec<(i64, f64)> {
+    let total = games.len() as i64;
+    let step = ((total + ROLLING_POINTS - 1) / ROLLING_POINTS).max(1);
+    let first = (window as i64).min(total);
+    let (mut sum, mut count) = (0.0_f64, 0_u64);
+    let mut points = Vec::new();
+    for (index, game) in games.iter().enumerate() {
+        if let Some(v) = value(game) {
+            sum += v;
+            count += 1;
+        }
+        if index >= window
+            && let Some(v) = value(&games[index - window])
+        {
+            sum -= v;
+            count -= 1;
+        }
+        let n = index as i64 + 1;
+        if n >= first && (total - n) % step == 0 && count > 0 {
+            points.push((game.start_time.unwrap_or_default(), sum / count as f64));
+        }
+    }
+    points
 }
 
 /// The Heroes tab of `games`: most played first, ties by hero ID.

@@ -718,3 +718,45 @@ fn hero_matchups_agree_with_a_recomputation() {
             .sum::<u64>()
     );
 }
+
+/// Trends: each metric's last point is the mean of the newest window of
+/// games, as recomputed here, at the win rate's points.
+#[test]
+fn trends_end_at_the_mean_of_the_newest_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let overview = store
+        .overview(ACCOUNT, &MatchFilter::default(), NOW)
+        .unwrap();
+    let mut newest: Vec<&Game> = games.iter().collect();
+    newest.sort_by_key(|g| std::cmp::Reverse((g.start_time, g.match_id)));
+    let window = &newest[..overview.rolling_window as usize];
+    let mean = |f: &dyn Fn(&Game) -> Option<f64>| {
+        let values: Vec<f64> = window.iter().filter_map(|g| f(g)).collect();
+        values.iter().sum::<f64>() / values.len() as f64
+    };
+    assert_eq!(overview.trends.len(), 3);
+    for trend in &overview.trends {
+        let expected = match trend.metric {
+            TrendMetric::GoldPerMin => mean(&|g| g.me.gold_per_min.map(|v| v as f64)),
+            TrendMetric::XpPerMin => mean(&|g| g.me.xp_per_min.map(|v| v as f64)),
+            TrendMetric::Kda => {
+                mean(&|g| Some((g.me.kills? + g.me.assists?) as f64 / g.me.deaths?.max(1) as f64))
+            }
+            TrendMetric::WinRate => unreachable!("the win rate is `rolling`"),
+        };
+        let (at, got) = *trend.points.last().unwrap();
+        assert_eq!(at, newest[0].start_time);
+        assert!(
+            close(got, expected),
+            "{:?}: {got} vs {expected}",
+            trend.metric
+        );
+        assert_eq!(
+            trend.points.len(),
+            overview.rolling.len(),
+            "{:?}",
+            trend.metric
+        );
+    }
+}

@@ -1778,3 +1778,39 @@ fn s_and_p_while_another_process_syncs_say_so_and_queue_nothing() {
         Some(dota_sync::sync::SyncCommand::Start)
     );
 }
+
+/// Issue 18, trends: `t` on the Overview moves the chart to the next
+/// metric (K/D/A ratio, GPM, XPM, back to the win rate), its title and
+/// axis saying which.
+#[test]
+fn t_cycles_the_trend_chart() {
+    let fixture = old_history_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    let titles = [
+        "Win rate, each point the 20 games before it",
+        "K/D/A ratio, each point the 20 games before it",
+        "GPM, each point the 20 games before it",
+        "XPM, each point the 20 games before it",
+        "Win rate, each point the 20 games before it",
+    ];
+    for (i, title) in titles.iter().enumerate() {
+        let screen = text(&render(&mut app, 200, 60));
+        assert!(screen.contains(title), "{title}: {screen}");
+        if i == 2 {
+            // The fixture's GPM is 425 in every game: the axis says so.
+            assert!(screen.contains("425"), "{screen}");
+            insta::assert_snapshot!("overview_trend_gpm_200x60", screen);
+        }
+        press(&mut app, KeyCode::Char('t'));
+    }
+    // At 80x24 the chart does not fit: `t` says so rather than nothing.
+    render(&mut app, 80, 24);
+    press(&mut app, KeyCode::Char('t'));
+    assert!(
+        app.notice()
+            .unwrap()
+            .contains("the chart needs a taller window"),
+        "{:?}",
+        app.notice()
+    );
+}

@@ -91,6 +91,8 @@ pub enum Action {
     CycleSort,
     /// Heroes: the heroes played, with the player, against them.
     CycleHeroMode,
+    /// Overview: the trend chart's next metric.
+    CycleTrend,
     /// Open the selected match on OpenDota (or show its address).
     OpenInBrowser,
     /// Copy the selected match's ID to the clipboard (OSC 52).

@@ -66,6 +66,8 @@ pub enum Scope {
     Sortable,
     /// The heroes view only.
     HeroesOnly,
+    /// The overview only.
+    OverviewOnly,
     /// The views whose rows are matches (matches, records, errors).
     MatchLists,
     /// The views whose rows lead to matches (heroes, teammates).
@@ -92,6 +94,7 @@ impl Scope {
             Scope::Lists => matches!(context, C::List(_)),
             Scope::Sortable => matches!(context, C::List(View::Heroes | View::Teammates)),
             Scope::HeroesOnly => context == C::List(View::Heroes),
+            Scope::OverviewOnly => context == C::List(View::Overview),
             Scope::MatchLists => matches!(
                 context,
                 C::List(View::Matches | View::Errors | View::Records)
@@ -159,6 +162,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "The matches with the selected hero or player", Some("matches"), Scope::DrillLists),
     bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter every view (hero:am lobby:ranked since:30d win dire with:ID)", Some("filter"), Scope::Lists),
     bind(&[Key::ch('c')], "c", Action::CycleSort, "Sort by the next column", Some("sort"), Scope::Sortable),
+    bind(&[Key::ch('t')], "t", Action::CycleTrend, "Trend chart: win rate, K/D/A, GPM, XPM", Some("trend"), Scope::OverviewOnly),
     bind(&[Key::ch('v')], "v", Action::CycleHeroMode, "Heroes played, heroes with you, heroes against you", Some("with/against"), Scope::HeroesOnly),
     bind(&[Key::ch('s')], "s", Action::StartSync, "Start a sync", Some("sync"), Scope::ListsAndDetails),
     bind(&[Key::ch('p')], "p", Action::TogglePause, "Pause or resume fetching", Some("pause"), Scope::ListsAndDetails),

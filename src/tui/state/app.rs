@@ -18,7 +18,7 @@ use super::short_list::ShortList;
 use crate::source::SourceKind;
 use crate::store::filter::parse_query;
 use crate::store::stats::{
-    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone,
+    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, TrendMetric, WhenStats, Zone,
 };
 use crate::store::{Counts, ErrorRow, MatchFilter, MatchView, Store, StoreError};
 use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent, SyncState};
@@ -137,6 +137,8 @@ pub struct App {
     pub(in crate::tui) overview: Option<Overview>,
     pub(in crate::tui) heroes: ShortList<HeroStats>,
     pub(in crate::tui) hero_sort: HeroSort,
+    /// The Overview's trend chart (`t`).
+    pub(in crate::tui) trend: TrendMetric,
     /// Heroes played, with, or against (`v`).
     pub(in crate::tui) hero_mode: HeroMode,
     /// Every hero met, as the loader answered; `matchups` is the mode's list.
@@ -209,6 +211,7 @@ impl App {
             overview: None,
             heroes: ShortList::default(),
             hero_sort: HeroSort::default(),
+            trend: TrendMetric::default(),
             hero_mode: HeroMode::default(),
             matchup_rows: Vec::new(),
             matchups: ShortList::default(),
@@ -759,6 +762,21 @@ impl App {
                 self.filter.text.clear();
                 self.filter.editing = false;
                 self.apply_filter();
+            }
+            Action::CycleTrend => {
+                let all = TrendMetric::ALL;
+                let i = all.iter().position(|&m| m == self.trend).unwrap_or(0);
+                self.trend = all[(i + 1) % all.len()];
+                // Where the chart is left out (a short screen), say so.
+                if layout::overview(layout::screen_with(self.screen, self.sync_rows()).body)[1]
+                    .height
+                    == 0
+                {
+                    self.notice = Some(format!(
+                        "Trend: {} (the chart needs a taller window)",
+                        self.trend.label()
+                    ));
+                }
             }
             Action::CycleHeroMode => {
                 self.hero_mode = self.hero_mode.next();

@@ -179,6 +179,7 @@ fn scope_text(scope: Scope) -> &'static str {
         Scope::Lists => "lists",
         Scope::Sortable => "heroes, teammates",
         Scope::HeroesOnly => "heroes",
+        Scope::OverviewOnly => "overview",
         Scope::MatchLists => "match lists",
         Scope::DrillLists => "heroes, teammates",
         Scope::DetailsOnly => "details",

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use super::{matches, theme};
-use crate::store::stats::{ACTIVITY_DAYS, Overview, Record, Split};
+use crate::store::stats::{ACTIVITY_DAYS, Overview, Record, Split, TrendMetric};
 use crate::tui::state::app::App;
 use crate::tui::{format, layout};
 
@@ -61,7 +61,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         (heat, chart)
     };
     render_activity(overview, app.settings.clock.now().timestamp(), frame, heat);
-    render_rolling(overview, frame, chart);
+    render_rolling(overview, app.trend, frame, chart);
 }
 
 /// The newest matches, or while a sync runs the rows where its details are
@@ -372,24 +372,62 @@ fn shade(games: u64, busiest: u64) -> char {
     }
 }
 
-/// The win rate over time: each point the last `rolling_window` games
-/// (20, or every game since the point before on a long history), dated
-/// below at both ends and the middle, so that the labels say what is drawn.
-fn render_rolling(o: &Overview, frame: &mut Frame, area: Rect) {
-    if o.rolling.len() < 2 || area.width < 20 {
+/// A trend over time (`t` picks the metric: win rate, K/D/A ratio, GPM,
+/// XPM): each point the mean of the last `rolling_window` games (20, or
+/// every game since the point before on a long history), dated below at
+/// both ends and the middle, so that the labels say what is drawn.
+fn render_rolling(o: &Overview, metric: TrendMetric, frame: &mut Frame, area: Rect) {
+    let points: &[(i64, f64)] = match metric {
+        TrendMetric::WinRate => &o.rolling,
+        _ => o
+            .trends
+            .iter()
+            .find(|t| t.metric == metric)
+            .map_or(&[], |t| &t.points),
+    };
+    if points.len() < 2 || area.width < 20 {
         return;
     }
-    let points: Vec<(f64, f64)> = o
-        .rolling
-        .iter()
-        .map(|&(t, rate)| (t as f64, rate))
-        .collect();
-    let first = o.rolling[0].0;
-    let last = o.rolling[o.rolling.len() - 1].0;
+    let data: Vec<(f64, f64)> = points.iter().map(|&(t, v)| (t as f64, v)).collect();
+    let first = points[0].0;
+    let last = points[points.len() - 1].0;
     let month = |t: i64| {
         DateTime::from_timestamp(t, 0).map_or_else(String::new, |d| d.format("%Y-%m").to_string())
     };
-    let even = vec![(first as f64, 50.0), (last as f64, 50.0)];
+    // The win rate on 0-100% with 50% drawn; the others between their
+    // lowest and highest, labelled with those values.
+    let (low, high, labels, middle_line) = match metric {
+        TrendMetric::WinRate => (
+            0.0,
+            100.0,
+            ["0%".into(), "50%".into(), "100%".into()],
+            Some(50.0),
+        ),
+        _ => {
+            let low = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+            let high = points
+                .iter()
+                .map(|p| p.1)
+                .fold(f64::NEG_INFINITY, f64::max)
+                .max(low + 0.1);
+            let text = |v: f64| {
+                if metric == TrendMetric::Kda {
+                    format!("{v:.1}")
+                } else {
+                    format!("{v:.0}")
+                }
+            };
+            (
+                low,
+                high,
+                [text(low), text((low + high) / 2.0), text(high)],
+                None,
+            )
+        }
+    };
+    let even: Vec<(f64, f64)> = middle_line
+        .map(|y| vec![(first as f64, y), (last as f64, y)])
+        .unwrap_or_default();
     let datasets = vec![
         Dataset::default()
             .marker(Marker::Braille)
@@ -400,10 +438,11 @@ fn render_rolling(o: &Overview, frame: &mut Frame, area: Rect) {
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
             .style(theme::chart())
-            .data(&points),
+            .data(&data),
     ];
     let title = format!(
-        " Win rate, each point the {} games before it ",
+        " {}, each point the {} games before it · t: next ",
+        metric.label(),
         o.rolling_window
     );
     let middle = first + (last - first) / 2;
@@ -421,8 +460,8 @@ fn render_rolling(o: &Overview, frame: &mut Frame, area: Rect) {
         )
         .y_axis(
             Axis::default()
-                .bounds([0.0, 100.0])
-                .labels(["0%", "50%", "100%"])
+                .bounds([low, high])
+                .labels(labels)
                 .style(theme::dim()),
         );
     frame.render_widget(chart, area);
