@@ -233,7 +233,7 @@ pub struct SimulateArgs {
     /// Matches per account
     #[arg(long, default_value_t = 600)]
     pub matches: usize,
-    /// Fault preset (none, demo, flaky, outage, ratelimit) or a TOML file
+    /// Fault preset (none, ideal, today, demo, flaky, outage, ratelimit) or a TOML/JSON file
     #[arg(long, value_name = "FILE|PRESET")]
     pub faults: Option<String>,
     /// Seed of the dataset and the faults

@@ -24,7 +24,10 @@ const DEMO_MATCHES: usize = 1_500;
 pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
     let temp;
     let db_path = match db {
-        Some(path) => path,
+        Some(path) => {
+            super::settings::require_db_dir(&path)?;
+            path
+        }
         None => {
             temp = tempfile::Builder::new()
                 .prefix("dota-sync-demo-")
@@ -80,6 +83,7 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         commands: handle.commands,
         progress: handle.progress,
         events: handle.events,
+        read_only: false,
         autostart: true,
     };
     let result = tui::run(context).await;

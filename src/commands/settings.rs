@@ -58,6 +58,23 @@ fn check_base(flag: &str, base: &Option<String>) -> Result<(), Failure> {
     }
 }
 
+/// A database path whose directory does not exist is a typo, not a request
+/// to create directories: one line says which part is missing.
+pub fn require_db_dir(db: &std::path::Path) -> Result<(), Failure> {
+    let dir = match db.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => return Ok(()),
+    };
+    if db.exists() || dir.is_dir() {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "{}: the directory {} does not exist; create it, or check the --db path",
+        db.display(),
+        dir.display()
+    )))
+}
+
 pub fn resolve(
     db_flag: Option<PathBuf>,
     account_flag: Option<String>,
@@ -65,7 +82,16 @@ pub fn resolve(
 ) -> Result<Resolved, Failure> {
     let config_path = config::config_path();
     let file = config::load_file(config_path.as_deref())?;
+    // A path the user chose (flag, environment, config file) must be in a
+    // directory that exists: a mistyped one is refused, not created. Only
+    // the platform's data directory is made on first use.
+    let db_chosen = db_flag.is_some()
+        || std::env::var_os("DOTA_SYNC_DB").is_some_and(|p| !p.is_empty())
+        || file.db.is_some();
     let db = config::db_path(db_flag.as_deref(), &file)?;
+    if db_chosen {
+        require_db_dir(&db)?;
+    }
     let choice = match (&args.source, &file.source) {
         (Some(choice), _) => choice.clone(),
         (None, Some(text)) => text

@@ -229,7 +229,9 @@ impl Store {
     }
 
     /// The account's matches in `set` that phase 2 should fetch, newest
-    /// first.
+    /// first. A retry (`Pending::Failed`) also takes the stubs an API error
+    /// left (5xx, no answer: a stub with a `fetch_error`): they failed too,
+    /// and `retry` / `R` are where a user asks for failures again.
     pub fn pending(&self, account_id: u32, set: Pending) -> Result<Vec<MatchRef>, StoreError> {
         let (include_stubs, include_given_up) = match set {
             Pending::Due => (true, false),
@@ -240,7 +242,7 @@ impl Store {
             "SELECT m.match_id, m.match_seq_num
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
               WHERE am.account_id = ?1
-                AND ((m.has_details IS NULL AND ?2)
+                AND ((m.has_details IS NULL AND (?2 OR m.fetch_error IS NOT NULL))
                   OR (m.has_details = 0 AND (m.retry_count < ?3 OR ?4)))
               ORDER BY am.start_time DESC, am.match_id DESC",
             params![account_id, include_stubs, MAX_ATTEMPTS, include_given_up],
