@@ -542,7 +542,12 @@ fn tui_over_stratz_match(dir: &tempfile::TempDir) -> dota_sync::tui::App {
 }
 
 fn screen(app: &mut dota_sync::tui::App) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    screen_at(app, 100, 30)
+}
+
+fn screen_at(app: &mut dota_sync::tui::App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
     dota_sync::tui::draw(&mut terminal, app).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
@@ -599,6 +604,21 @@ fn the_tui_credits_stratz_wherever_its_data_shows() {
     let credited: Vec<&str> = text.lines().filter(|l| l.contains(CREDIT)).collect();
     assert_eq!(credited.len(), 1, "{text}");
     assert!(credited[0].contains("stratz"), "{text}");
+    // Whole at 80 columns too, with counts as large as a real history's.
+    let busy = SourceProgress {
+        fetched: 4_894,
+        failed: 120,
+        ..line(SourceKind::Stratz)
+    };
+    app.set_progress(Progress {
+        source: Some(SourceKind::Steam),
+        state: SyncState::Fetching,
+        fetch_started: true,
+        sources: vec![line(SourceKind::Steam), busy],
+        ..Progress::default()
+    });
+    let text = screen_at(&mut app, 80, 24);
+    assert_eq!(text.matches(CREDIT).count(), 1, "{text}");
 
     // A run from Steam alone credits nobody; STRATZ's match details do.
     app.set_progress(Progress {

@@ -36,7 +36,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let paused = progress.state == SyncState::Paused;
     let over = !progress.state.is_running();
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
-        frame.render_widget(Paragraph::new(source_line(source, paused, over)), *row);
+        frame.render_widget(
+            Paragraph::new(source_line(source, paused, over, row.width)),
+            *row,
+        );
     }
     frame.render_widget(
         Paragraph::new(database_line(app, rows[3 + lines].width)),
@@ -51,7 +54,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// One source of a several-source run: its rate, counts and state; while
 /// the run is paused (or over), `paused` (or its end state) in place of a
 /// stale rate.
-fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'static> {
+/// One source's line. The STRATZ credit must show whole, so where the line
+/// would not fit `width` the rate loses its `matches` (`2.0/s`).
+fn source_line(source: &SourceProgress, paused: bool, over: bool, width: u16) -> Line<'static> {
     let state_style = match source.state {
         SourceState::Running | SourceState::Finished => theme::win(),
         SourceState::Paused { .. } => theme::failed(),
@@ -73,6 +78,11 @@ fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'stati
             state_style,
         )
     };
+    let credit_width = if source.kind == SourceKind::Stratz {
+        2 + STRATZ_CREDIT.chars().count()
+    } else {
+        0
+    };
     let mut spans = vec![
         Span::styled(format!("{:<9}", source.kind.as_str()), theme::title()),
         rate,
@@ -83,6 +93,11 @@ fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'stati
     ];
     if let Some(state) = state {
         spans.extend([sep(), Span::styled(state, state_style)]);
+    }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used + credit_width > usize::from(width) && spans[1].content.ends_with(" matches/s") {
+        let short = spans[1].content.replace(" matches/s", "/s");
+        spans[1] = Span::raw(short);
     }
     if source.kind == SourceKind::Stratz {
         spans.extend([sep(), Span::styled(STRATZ_CREDIT, theme::dim())]);
