@@ -371,12 +371,51 @@ pub fn clean_error<T>(
 fn transport_error(err: &reqwest::Error) -> FetchError {
     let kind = if err.is_timeout() {
         TransportKind::Timeout
-    } else if err.is_connect() {
-        TransportKind::Connect
     } else {
-        TransportKind::Other
+        finer_kind(err).unwrap_or(if err.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Other
+        })
     };
     FetchError::Transport { kind }
+}
+
+/// The cause under a reqwest error, from the errors it wraps: an
+/// `io::Error`'s kind where there is one, else the connector's own words
+/// (hyper's connector says `dns error`; rustls' errors name TLS or the
+/// certificate). Only the inner errors are read, and only to pick a kind:
+/// the outermost one's text names the URL.
+fn finer_kind(err: &reqwest::Error) -> Option<TransportKind> {
+    let mut next = std::error::Error::source(err);
+    let mut worded = None;
+    while let Some(inner) = next {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Some(TransportKind::Refused),
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof => return Some(TransportKind::Reset),
+                std::io::ErrorKind::TimedOut => return Some(TransportKind::Timeout),
+                _ => {}
+            }
+        }
+        let text = inner.to_string().to_ascii_lowercase();
+        if worded.is_none() {
+            worded = if text.starts_with("dns error") || text.contains("failed to lookup address") {
+                Some(TransportKind::Dns)
+            } else if text.contains("certificate") || text.contains("tls") {
+                Some(TransportKind::Tls)
+            } else if text.contains("connection closed before message completed") {
+                Some(TransportKind::Reset)
+            } else {
+                None
+            };
+        }
+        next = inner.source();
+    }
+    worded
 }
 
 /// 2xx bodies are the answer and 429 bodies say which limit was hit; other

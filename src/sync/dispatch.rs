@@ -91,6 +91,9 @@ struct Slot {
     /// Nothing in the queue for this source, as of the last look; cleared
     /// whenever a match is put back, so a source does not rescan in vain.
     exhausted: bool,
+    /// Why the source last failed as a whole (outage or 429), cleared by
+    /// an answer: what the "API appears down" line names for it.
+    last_outage: Option<FetchError>,
 }
 
 pub(crate) struct Dispatch {
@@ -123,6 +126,7 @@ impl Dispatch {
                     hold: None,
                     in_flight: 0,
                     exhausted: false,
+                    last_outage: None,
                 })
                 .collect(),
             next_urgent: -1,
@@ -134,6 +138,11 @@ impl Dispatch {
     /// already dropped it).
     pub fn set_down(&mut self, source: usize) {
         self.slots[source].standing = Standing::Down;
+    }
+
+    /// Why `source` last failed as a whole, if it has not answered since.
+    pub fn last_outage(&self, source: usize) -> Option<&FetchError> {
+        self.slots[source].last_outage.as_ref()
     }
 
     pub fn standing(&self, source: usize) -> Standing {
@@ -452,6 +461,7 @@ impl Dispatch {
     ) {
         let error = match result {
             Ok(details) => {
+                self.slots[source].last_outage = None;
                 self.slots[source].breaker.record_success();
                 effects
                     .rows
@@ -460,6 +470,9 @@ impl Dispatch {
             }
             Err(error) => error,
         };
+        if error.is_outage() || matches!(error, FetchError::RateLimited { daily: false, .. }) {
+            self.slots[source].last_outage = Some(error.clone());
+        }
         match &error {
             FetchError::NotSent => self.requeue(task),
             FetchError::StratzUnavailable { .. } => {
@@ -531,6 +544,7 @@ impl Dispatch {
             }
             error => {
                 // The API answered about this match: it is up.
+                self.slots[source].last_outage = None;
                 self.slots[source].breaker.record_success();
                 task.tried |= 1 << source;
                 task.failure = Some(Box::new(error.clone()));

@@ -291,7 +291,7 @@ async fn each_failure_has_the_right_kind() {
                 matches!(
                     e,
                     FetchError::Transport {
-                        kind: TransportKind::Other
+                        kind: TransportKind::Other | TransportKind::Reset
                     } | FetchError::Malformed { .. }
                 )
             },
@@ -321,7 +321,7 @@ async fn each_failure_has_the_right_kind() {
         assert_eq!(
             error,
             FetchError::Transport {
-                kind: TransportKind::Connect
+                kind: TransportKind::Refused
             },
             "closed port: {call}"
         );
