@@ -383,39 +383,61 @@ fn transport_error(err: &reqwest::Error) -> FetchError {
 
 /// The cause under a reqwest error, from the errors it wraps: an
 /// `io::Error`'s kind where there is one, else the connector's own words
-/// (hyper's connector says `dns error`; rustls' errors name TLS or the
-/// certificate). Only the inner errors are read, and only to pick a kind:
-/// the outermost one's text names the URL.
+/// (hyper's connector says `dns error`; rustls' errors name TLS, the
+/// certificate or a corrupt message). Only the inner errors are read, and
+/// only to pick a kind: the outermost one's text names the URL.
 fn finer_kind(err: &reqwest::Error) -> Option<TransportKind> {
-    let mut next = std::error::Error::source(err);
     let mut worded = None;
-    while let Some(inner) = next {
-        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return Some(TransportKind::Refused),
-                std::io::ErrorKind::ConnectionReset
-                | std::io::ErrorKind::ConnectionAborted
-                | std::io::ErrorKind::BrokenPipe
-                | std::io::ErrorKind::UnexpectedEof => return Some(TransportKind::Reset),
-                std::io::ErrorKind::TimedOut => return Some(TransportKind::Timeout),
-                _ => {}
-            }
+    let mut next = std::error::Error::source(err);
+    // Bounded: a chain is a handful of errors deep.
+    for _ in 0..16 {
+        let inner = next?;
+        if let Some(kind) = io_kind(inner) {
+            return Some(kind);
         }
-        let text = inner.to_string().to_ascii_lowercase();
-        if worded.is_none() {
-            worded = if text.starts_with("dns error") || text.contains("failed to lookup address") {
-                Some(TransportKind::Dns)
-            } else if text.contains("certificate") || text.contains("tls") {
-                Some(TransportKind::Tls)
-            } else if text.contains("connection closed before message completed") {
-                Some(TransportKind::Reset)
-            } else {
-                None
-            };
+        worded = worded.or_else(|| worded_kind(&inner.to_string()));
+        // An `io::Error`'s `source()` skips the error it wraps (rustls'
+        // among them): step into that one instead.
+        next = match inner.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
+            None => inner.source(),
+        };
+        if next.is_none() {
+            break;
         }
-        next = inner.source();
     }
     worded
+}
+
+fn io_kind(error: &(dyn std::error::Error + 'static)) -> Option<TransportKind> {
+    use std::io::ErrorKind;
+    match error.downcast_ref::<std::io::Error>()?.kind() {
+        ErrorKind::ConnectionRefused => Some(TransportKind::Refused),
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe
+        | ErrorKind::UnexpectedEof => Some(TransportKind::Reset),
+        ErrorKind::TimedOut => Some(TransportKind::Timeout),
+        _ => None,
+    }
+}
+
+fn worded_kind(text: &str) -> Option<TransportKind> {
+    let text = text.to_ascii_lowercase();
+    if text.starts_with("dns error") || text.contains("failed to lookup address") {
+        Some(TransportKind::Dns)
+    } else if ["certificate", "tls", "handshake", "corrupt message"]
+        .iter()
+        .any(|word| text.contains(word))
+    {
+        Some(TransportKind::Tls)
+    } else if text.contains("connection closed before message completed") {
+        Some(TransportKind::Reset)
+    } else {
+        None
+    }
 }
 
 /// 2xx bodies are the answer and 429 bodies say which limit was hit; other
