@@ -489,6 +489,8 @@ impl Dispatch {
             }
             FetchError::RateLimited { daily: true, .. } => {
                 self.requeue(task);
+                // Out of calls, not down: the down line does not name it.
+                self.slots[source].last_outage = None;
                 if self.slots[source].standing == Standing::Live {
                     effects
                         .notices
@@ -698,6 +700,27 @@ mod tests {
         let task = d.take_for(STEAM, |_| true).unwrap();
         let effects = d.on_answer(STEAM, task, Err(down.clone()), now, &everyone);
         assert_eq!(effects.rows[0].1, RowChange::NotCounted(down));
+    }
+
+    #[test]
+    fn a_source_s_last_outage_is_kept_until_it_answers() {
+        let now = Instant::now();
+        let mut d = Dispatch::new(queue(&[5, 4, 3]), 2, policy());
+        let refused = FetchError::Transport {
+            kind: TransportKind::Refused,
+        };
+        let task = d.take_for(STEAM, |_| true).unwrap();
+        d.on_answer(STEAM, task, Err(refused.clone()), now, &everyone);
+        assert_eq!(d.last_outage(STEAM), Some(&refused));
+        assert_eq!(d.last_outage(OPENDOTA), None);
+        // An answer about the match, even a failure, says the API is up.
+        let task = d.take_for(OPENDOTA, |_| true).unwrap();
+        d.on_answer(OPENDOTA, task, Err(not_found()), now, &everyone);
+        assert_eq!(d.last_outage(OPENDOTA), None);
+        let task = d.take_for(STEAM, |_| true).unwrap();
+        let id = task.wanted.match_id;
+        d.on_answer(STEAM, task, Ok(details(id)), now, &everyone);
+        assert_eq!(d.last_outage(STEAM), None);
     }
 
     #[test]
