@@ -166,7 +166,7 @@ fn finish(summary: &Summary, json: bool) -> Result<u8, Failure> {
             Ok(EXIT_INTERRUPTED)
         }
         RunOutcome::ApiDown => Err(Failure {
-            message: sync::api_down_message(summary.stubs_left),
+            message: sync::api_down_message(summary.stubs_left, &summary.down),
             code: EXIT_FATAL,
         }),
         RunOutcome::Fatal { message } => Err(Failure::fatal(message.clone())),

@@ -40,6 +40,17 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// The API's host (with its port when the base names one), for lines
+    /// that say which API failed: never the path, query or user part.
+    pub fn host(&self) -> Option<String> {
+        let url = reqwest::Url::parse(&self.base).ok()?;
+        let host = url.host_str()?;
+        Some(match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        })
+    }
+
     pub fn new(config: &SourceConfig, placement: KeyPlacement) -> Result<ApiClient, FetchError> {
         Ok(ApiClient {
             http: http::build_client(config)?,

@@ -19,7 +19,7 @@ pub enum FetchError {
         daily: bool,
     },
     /// The request timed out or the connection failed.
-    #[error("{}", match kind { TransportKind::Timeout => "request timed out", TransportKind::Connect => "could not connect to the API", TransportKind::Other => "connection failed" })]
+    #[error("{}", match kind { TransportKind::Timeout => "request timed out", TransportKind::Connect | TransportKind::Refused | TransportKind::Dns | TransportKind::Tls => "could not connect to the API", TransportKind::Reset | TransportKind::Other => "connection failed" })]
     Transport { kind: TransportKind },
     /// 401/403: the key was rejected or access is blocked.
     #[error("the API rejected the key or blocked access (HTTP {status}); check STEAM_API_KEY")]
@@ -103,11 +103,37 @@ impl StratzDrop {
     }
 }
 
+/// What went wrong below HTTP, as far as can be told without the error's
+/// text (which holds the URL). `Connect` is a connection that failed for a
+/// reason none of the finer kinds names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportKind {
     Timeout,
     Connect,
+    /// Nothing listens at the host's port.
+    Refused,
+    /// The host name did not resolve.
+    Dns,
+    /// The connection was reset or closed mid-answer.
+    Reset,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
     Other,
+}
+
+impl TransportKind {
+    /// The cause as the "API appears down" line names it.
+    pub fn cause(self) -> &'static str {
+        match self {
+            TransportKind::Timeout => "timed out",
+            TransportKind::Connect => "could not connect",
+            TransportKind::Refused => "connection refused",
+            TransportKind::Dns => "DNS lookup failed",
+            TransportKind::Reset => "connection reset",
+            TransportKind::Tls => "TLS handshake failed",
+            TransportKind::Other => "connection failed",
+        }
+    }
 }
 
 fn rate_limited_message(daily: bool, retry_after: Option<Duration>) -> String {
@@ -140,6 +166,18 @@ impl FetchError {
                 | FetchError::RateLimited { daily: true, .. }
                 | FetchError::StratzUnavailable { .. }
         )
+    }
+
+    /// Why a source counts as down, for the "API appears down" line:
+    /// the transport's kind or the HTTP status, never server text.
+    pub fn down_cause(&self) -> String {
+        match self {
+            FetchError::Server { status } => format!("HTTP {status}"),
+            FetchError::Transport { kind } => kind.cause().to_string(),
+            FetchError::GraphQl { .. } => "API error".to_string(),
+            FetchError::RateLimited { .. } => "rate limited (HTTP 429)".to_string(),
+            other => other.short(),
+        }
     }
 
     /// A short text stored in `matches.fetch_error` and shown in the TUI.

@@ -371,12 +371,73 @@ pub fn clean_error<T>(
 fn transport_error(err: &reqwest::Error) -> FetchError {
     let kind = if err.is_timeout() {
         TransportKind::Timeout
-    } else if err.is_connect() {
-        TransportKind::Connect
     } else {
-        TransportKind::Other
+        finer_kind(err).unwrap_or(if err.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Other
+        })
     };
     FetchError::Transport { kind }
+}
+
+/// The cause under a reqwest error, from the errors it wraps: an
+/// `io::Error`'s kind where there is one, else the connector's own words
+/// (hyper's connector says `dns error`; rustls' errors name TLS, the
+/// certificate or a corrupt message). Only the inner errors are read, and
+/// only to pick a kind: the outermost one's text names the URL.
+fn finer_kind(err: &reqwest::Error) -> Option<TransportKind> {
+    let mut worded = None;
+    let mut next = std::error::Error::source(err);
+    // Bounded: a chain is a handful of errors deep.
+    for _ in 0..16 {
+        let inner = next?;
+        if let Some(kind) = io_kind(inner) {
+            return Some(kind);
+        }
+        worded = worded.or_else(|| worded_kind(&inner.to_string()));
+        // An `io::Error`'s `source()` skips the error it wraps (rustls'
+        // among them): step into that one instead.
+        next = match inner.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
+            None => inner.source(),
+        };
+        if next.is_none() {
+            break;
+        }
+    }
+    worded
+}
+
+fn io_kind(error: &(dyn std::error::Error + 'static)) -> Option<TransportKind> {
+    use std::io::ErrorKind;
+    match error.downcast_ref::<std::io::Error>()?.kind() {
+        ErrorKind::ConnectionRefused => Some(TransportKind::Refused),
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe
+        | ErrorKind::UnexpectedEof => Some(TransportKind::Reset),
+        ErrorKind::TimedOut => Some(TransportKind::Timeout),
+        _ => None,
+    }
+}
+
+fn worded_kind(text: &str) -> Option<TransportKind> {
+    let text = text.to_ascii_lowercase();
+    if text.starts_with("dns error") || text.contains("failed to lookup address") {
+        Some(TransportKind::Dns)
+    } else if ["certificate", "tls", "handshake", "corrupt message"]
+        .iter()
+        .any(|word| text.contains(word))
+    {
+        Some(TransportKind::Tls)
+    } else if text.contains("connection closed before message completed") {
+        Some(TransportKind::Reset)
+    } else {
+        None
+    }
 }
 
 /// 2xx bodies are the answer and 429 bodies say which limit was hit; other

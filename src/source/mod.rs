@@ -141,6 +141,12 @@ impl SourceConfig {
 pub trait MatchSource: Send + Sync {
     fn kind(&self) -> SourceKind;
 
+    /// The host this source talks to (`api.opendota.com`, `127.0.0.1:8080`),
+    /// for lines that say which API failed. `None`: not a network source.
+    fn host(&self) -> Option<String> {
+        None
+    }
+
     /// Admits every request this source sends (rate limit and pause gate).
     fn pacer(&self) -> &pacer::Pacer;
 
@@ -258,6 +264,14 @@ impl MatchSource for AnySource {
             AnySource::Steam(s) => s.kind(),
             AnySource::OpenDota(s) => s.kind(),
             AnySource::Stratz(s) => s.kind(),
+        }
+    }
+
+    fn host(&self) -> Option<String> {
+        match self {
+            AnySource::Steam(s) => s.host(),
+            AnySource::OpenDota(s) => s.host(),
+            AnySource::Stratz(s) => s.host(),
         }
     }
 

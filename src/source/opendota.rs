@@ -117,6 +117,10 @@ impl MatchSource for OpenDotaClient {
         SourceKind::OpenDota
     }
 
+    fn host(&self) -> Option<String> {
+        self.api.host()
+    }
+
     fn pacer(&self) -> &Pacer {
         self.api.pacer()
     }

@@ -186,6 +186,10 @@ impl MatchSource for SteamClient {
         SourceKind::Steam
     }
 
+    fn host(&self) -> Option<String> {
+        self.api.host()
+    }
+
     fn pacer(&self) -> &Pacer {
         self.api.pacer()
     }

@@ -288,6 +288,10 @@ impl MatchSource for StratzClient {
         SourceKind::Stratz
     }
 
+    fn host(&self) -> Option<String> {
+        self.api.host()
+    }
+
     fn pacer(&self) -> &Pacer {
         self.api.pacer()
     }

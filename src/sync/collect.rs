@@ -99,7 +99,10 @@ pub(crate) async fn collect_ids<S: MatchSource>(
                 if run.sources.len() > 1 =>
             {
                 let why = match &end {
-                    PhaseEnd::ApiDown => "the API appears down".to_string(),
+                    PhaseEnd::ApiDown => match counters.outages.get(&index) {
+                        Some(error) => format!("the API appears down: {}", error.down_cause()),
+                        None => "the API appears down".to_string(),
+                    },
                     PhaseEnd::Fatal(error) => error.to_string(),
                     _ => unreachable!(),
                 };
@@ -159,8 +162,11 @@ async fn collect_from<S: MatchSource>(
         // A source that streams its page (OpenDota's whole history) sends
         // its rows while the rest arrives: each batch is saved as it comes.
         let (rows, mut received) = mpsc::channel(2);
+        let mut down = None;
         let fetched = {
-            let fetch = fetch_page(source, account_id, cursor, options, channels, &rows);
+            let fetch = fetch_page(
+                source, account_id, cursor, options, channels, &rows, &mut down,
+            );
             tokio::pin!(fetch);
             loop {
                 tokio::select! {
@@ -186,7 +192,12 @@ async fn collect_from<S: MatchSource>(
         }
         let mut page = match fetched {
             Ok(page) => page,
-            Err(end) => return Ok(end),
+            Err(end) => {
+                if let (PhaseEnd::ApiDown, Some(error)) = (&end, down) {
+                    counters.outages.insert(index, error);
+                }
+                return Ok(end);
+            }
         };
         *capped |= page.capped;
         if std::mem::take(&mut first_page) {
@@ -325,6 +336,7 @@ async fn fetch_page<S: MatchSource>(
     options: &SyncOptions,
     channels: &Channels,
     rows: &RowSender,
+    down: &mut Option<FetchError>,
 ) -> Result<HistoryPage, PhaseEnd> {
     let mut failures = 0;
     // However the failures mix, one page waits no longer than the breaker
@@ -343,6 +355,8 @@ async fn fetch_page<S: MatchSource>(
         if error.is_fatal() {
             return Err(PhaseEnd::Fatal(error));
         }
+        // What an "API appears down" end names for this source.
+        *down = Some(error.clone());
         failures += 1;
         let wait = match &error {
             FetchError::RateLimited { .. } if failures >= PAGE_ATTEMPTS * 4 => {

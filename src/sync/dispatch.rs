@@ -91,6 +91,9 @@ struct Slot {
     /// Nothing in the queue for this source, as of the last look; cleared
     /// whenever a match is put back, so a source does not rescan in vain.
     exhausted: bool,
+    /// Why the source last failed as a whole (outage or 429), cleared by
+    /// an answer: what the "API appears down" line names for it.
+    last_outage: Option<FetchError>,
 }
 
 pub(crate) struct Dispatch {
@@ -123,6 +126,7 @@ impl Dispatch {
                     hold: None,
                     in_flight: 0,
                     exhausted: false,
+                    last_outage: None,
                 })
                 .collect(),
             next_urgent: -1,
@@ -134,6 +138,11 @@ impl Dispatch {
     /// already dropped it).
     pub fn set_down(&mut self, source: usize) {
         self.slots[source].standing = Standing::Down;
+    }
+
+    /// Why `source` last failed as a whole, if it has not answered since.
+    pub fn last_outage(&self, source: usize) -> Option<&FetchError> {
+        self.slots[source].last_outage.as_ref()
     }
 
     pub fn standing(&self, source: usize) -> Standing {
@@ -452,6 +461,7 @@ impl Dispatch {
     ) {
         let error = match result {
             Ok(details) => {
+                self.slots[source].last_outage = None;
                 self.slots[source].breaker.record_success();
                 effects
                     .rows
@@ -460,6 +470,9 @@ impl Dispatch {
             }
             Err(error) => error,
         };
+        if error.is_outage() || matches!(error, FetchError::RateLimited { daily: false, .. }) {
+            self.slots[source].last_outage = Some(error.clone());
+        }
         match &error {
             FetchError::NotSent => self.requeue(task),
             FetchError::StratzUnavailable { .. } => {
@@ -476,6 +489,8 @@ impl Dispatch {
             }
             FetchError::RateLimited { daily: true, .. } => {
                 self.requeue(task);
+                // Out of calls, not down: the down line does not name it.
+                self.slots[source].last_outage = None;
                 if self.slots[source].standing == Standing::Live {
                     effects
                         .notices
@@ -531,6 +546,7 @@ impl Dispatch {
             }
             error => {
                 // The API answered about this match: it is up.
+                self.slots[source].last_outage = None;
                 self.slots[source].breaker.record_success();
                 task.tried |= 1 << source;
                 task.failure = Some(Box::new(error.clone()));
@@ -684,6 +700,27 @@ mod tests {
         let task = d.take_for(STEAM, |_| true).unwrap();
         let effects = d.on_answer(STEAM, task, Err(down.clone()), now, &everyone);
         assert_eq!(effects.rows[0].1, RowChange::NotCounted(down));
+    }
+
+    #[test]
+    fn a_source_s_last_outage_is_kept_until_it_answers() {
+        let now = Instant::now();
+        let mut d = Dispatch::new(queue(&[5, 4, 3]), 2, policy());
+        let refused = FetchError::Transport {
+            kind: TransportKind::Refused,
+        };
+        let task = d.take_for(STEAM, |_| true).unwrap();
+        d.on_answer(STEAM, task, Err(refused.clone()), now, &everyone);
+        assert_eq!(d.last_outage(STEAM), Some(&refused));
+        assert_eq!(d.last_outage(OPENDOTA), None);
+        // An answer about the match, even a failure, says the API is up.
+        let task = d.take_for(OPENDOTA, |_| true).unwrap();
+        d.on_answer(OPENDOTA, task, Err(not_found()), now, &everyone);
+        assert_eq!(d.last_outage(OPENDOTA), None);
+        let task = d.take_for(STEAM, |_| true).unwrap();
+        let id = task.wanted.match_id;
+        d.on_answer(STEAM, task, Ok(details(id)), now, &everyone);
+        assert_eq!(d.last_outage(STEAM), None);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! with a `sync_jobs` row kept current.
 
 use super::options::{Channels, SyncMode, SyncOptions};
-use super::outcome::{RunOutcome, SourceSummary, Summary, api_down_message, sources_label};
+use super::outcome::{
+    DownSource, RunOutcome, SourceSummary, Summary, api_down_message, sources_label,
+};
 use super::progress::{Progress, SyncEvent, SyncState};
 use super::run::{
     PhaseEnd, RunContext, RunCounters, SharedStore, SyncError, next_utc_midnight, with_store,
@@ -136,6 +138,26 @@ pub async fn run<S: MatchSource>(
             .copied()
             .unwrap_or_else(|| (counters.whole.get(i).copied().unwrap_or(0), 0))
     };
+    // Named only when the run ended for it: each source found down, by
+    // its host (the kind's name when it has none).
+    let down: Vec<DownSource> = if outcome == RunOutcome::ApiDown {
+        counters
+            .outages
+            .iter()
+            .filter_map(|(&i, error)| {
+                let source = sources.get(i)?;
+                Some(DownSource {
+                    source: source.kind(),
+                    host: source
+                        .host()
+                        .unwrap_or_else(|| source.kind().as_str().to_string()),
+                    cause: error.down_cause(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let summary = Summary {
         account_id,
         source: label,
@@ -165,12 +187,13 @@ pub async fn run<S: MatchSource>(
                 }
             })
             .collect(),
+        down: down.clone(),
     };
     let (status, message, state) = match &outcome {
         RunOutcome::Completed => (JobStatus::Completed, None, SyncState::Done),
         RunOutcome::Stopped => (JobStatus::Stopped, None, SyncState::Stopped),
         RunOutcome::ApiDown => {
-            let m = api_down_message(counts.stubs);
+            let m = api_down_message(counts.stubs, &down);
             (JobStatus::Failed, Some(m.clone()), SyncState::Failed(m))
         }
         RunOutcome::DailyLimit { resets_at } => (

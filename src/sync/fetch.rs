@@ -294,6 +294,11 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         true,
         Instant::now(),
     );
+    // Phase 2 has the last word on who is down: a source phase 1 found
+    // down and that answered since is not named.
+    counters.outages = (0..sources.len())
+        .filter_map(|i| dispatch.last_outage(i).map(|e| (i, e.clone())))
+        .collect();
     counters.per_source = tally
         .sources
         .iter()

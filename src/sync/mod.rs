@@ -27,5 +27,7 @@ mod writer;
 
 pub use engine::run;
 pub use options::{Channels, SyncMode, SyncOptions, Urgent};
-pub use outcome::{RunOutcome, SourceSummary, Summary, api_down_message, sources_label};
+pub use outcome::{
+    DownSource, RunOutcome, SourceSummary, Summary, api_down_message, down_list, sources_label,
+};
 pub use run::{SharedStore, SyncError};

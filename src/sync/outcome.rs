@@ -51,6 +51,34 @@ pub struct Summary {
     pub names_fetched: u64,
     /// One entry per source of the run.
     pub sources: Vec<SourceSummary>,
+    /// When the run ended as "API appears down": each source found down,
+    /// its host and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub down: Vec<DownSource>,
+}
+
+/// A source a run found down: where it was and what happened, in words
+/// built from the transport's kind or the HTTP status only, so no URL,
+/// key or server text is in them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DownSource {
+    pub source: SourceKind,
+    /// `api.opendota.com`, or `127.0.0.1:8080` for a base with a port.
+    pub host: String,
+    /// `connection refused`, `DNS lookup failed`, `timed out`, `HTTP 503`...
+    pub cause: String,
+}
+
+/// `host: cause; host: cause`, for the lines that end a run. Sources
+/// behind one base (`--api-base`) that failed alike are named once.
+pub fn down_list(down: &[DownSource]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for part in down.iter().map(|d| format!("{}: {}", d.host, d.cause)) {
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join("; ")
 }
 
 /// What one source did in a run.
@@ -73,7 +101,45 @@ pub fn sources_label<S: MatchSource>(sources: &[S]) -> String {
         .join(",")
 }
 
-/// The one line shown when the breaker gives up.
-pub fn api_down_message(stubs_left: u64) -> String {
-    format!("API appears down: {stubs_left} matches are still stubs; run again later")
+/// The one line shown when the breaker gives up, naming each source that
+/// was down (its host and why) after the public wording.
+pub fn api_down_message(stubs_left: u64, down: &[DownSource]) -> String {
+    let line = format!("API appears down: {stubs_left} matches are still stubs; run again later");
+    if down.is_empty() {
+        line
+    } else {
+        format!("{line} ({})", down_list(down))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_down_line_keeps_its_start_and_names_each_host_and_cause() {
+        assert_eq!(
+            api_down_message(3, &[]),
+            "API appears down: 3 matches are still stubs; run again later"
+        );
+        let down = [
+            DownSource {
+                source: SourceKind::OpenDota,
+                host: "api.opendota.com".into(),
+                cause: "connection refused".into(),
+            },
+            DownSource {
+                source: SourceKind::Steam,
+                host: "api.steampowered.com".into(),
+                cause: "DNS lookup failed".into(),
+            },
+        ];
+        assert_eq!(
+            api_down_message(3, &down),
+            "API appears down: 3 matches are still stubs; run again later \
+             (api.opendota.com: connection refused; api.steampowered.com: DNS lookup failed)"
+        );
+        let same = [down[0].clone(), down[0].clone()];
+        assert_eq!(down_list(&same), "api.opendota.com: connection refused");
+    }
 }

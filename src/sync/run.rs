@@ -67,6 +67,10 @@ pub(crate) struct RunCounters {
     pub dropped: Vec<usize>,
     /// Phase 1's soft anomaly, if any (`collect.rs`): shown once, the run goes on.
     pub history_warning: Option<String>,
+    /// Why each source was last found down, by source index: phase 1's
+    /// exhausted history page, then phase 2's view (which replaces it).
+    /// What the "API appears down" line names.
+    pub outages: std::collections::BTreeMap<usize, FetchError>,
 }
 
 /// How a phase ended, when not normally.

@@ -281,6 +281,66 @@ async fn the_key_never_leaks_whatever_fails() {
     assert!(!stderr(&out).contains(KEY), "{}", stderr(&out));
 }
 
+/// A sync whose only source cannot be reached: exactly one stderr line,
+/// exit 1, naming the host and `cause`, and the key nowhere.
+async fn assert_down_line(source: &str, base: &str, host: &str, cause: &str) {
+    let env = Env::new();
+    let mut cmd = env.command(&[
+        "sync",
+        "--account",
+        "86745912",
+        "--source",
+        source,
+        "--api-base",
+        base,
+        "--json",
+    ]);
+    cmd.env("OPENDOTA_API_KEY", KEY);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_one_line_error(&out, 1, "API appears down: ");
+    let err = stderr(&out);
+    assert!(
+        err.trim_end()
+            .ends_with(&format!("run again later ({host}: {cause})")),
+        "{err:?}"
+    );
+    assert!(
+        !err.contains("/IDOTA2") && !err.contains("/api/"),
+        "{err:?}"
+    );
+    assert!(!stdout(&out).contains(KEY));
+    let summary: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(summary["outcome"]["kind"], "api_down", "{summary}");
+    assert_eq!(summary["down"][0]["host"], host, "{summary}");
+    assert_eq!(summary["down"][0]["cause"], cause, "{summary}");
+    assert_key_absent_from(&[&env.db(), &env.db().with_extension("db-wal"), &env.log()]);
+}
+
+#[tokio::test]
+async fn an_api_nobody_listens_on_is_named_with_connection_refused() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let base = format!("http://127.0.0.1:{port}/some/path?key={KEY}");
+    let host = format!("127.0.0.1:{port}");
+    assert_down_line("steam", &base, &host, "connection refused").await;
+}
+
+#[tokio::test]
+async fn an_api_host_that_does_not_resolve_is_named_with_dns_lookup_failed() {
+    // `.invalid` never resolves (RFC 2606), with or without a network.
+    let base = "https://api.dota-sync-test.invalid";
+    assert_down_line(
+        "opendota",
+        base,
+        "api.dota-sync-test.invalid",
+        "DNS lookup failed",
+    )
+    .await;
+}
+
 #[cfg(unix)]
 #[tokio::test]
 async fn sigint_stops_cleanly_with_130() {

@@ -281,6 +281,14 @@ async fn circuit_breaker_ends_the_run_when_the_api_stays_down() {
     assert_eq!(summary.outcome, RunOutcome::ApiDown);
     assert!(summary.stubs_left > 0);
     assert!(summary.server_errors >= 5);
+    // The end names the source that was down: its host and the status.
+    let host = sim.base_url().trim_start_matches("http://").to_string();
+    assert_eq!(
+        dota_sync::sync::down_list(&summary.down),
+        format!("{host}: HTTP 503"),
+        "{:?}",
+        summary.down
+    );
     let conn = rusqlite::Connection::open(&path).unwrap();
     let stubs: i64 = conn
         .query_row(

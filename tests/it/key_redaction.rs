@@ -291,7 +291,7 @@ async fn each_failure_has_the_right_kind() {
                 matches!(
                     e,
                     FetchError::Transport {
-                        kind: TransportKind::Other
+                        kind: TransportKind::Other | TransportKind::Reset
                     } | FetchError::Malformed { .. }
                 )
             },
@@ -321,9 +321,36 @@ async fn each_failure_has_the_right_kind() {
         assert_eq!(
             error,
             FetchError::Transport {
-                kind: TransportKind::Connect
+                kind: TransportKind::Refused
             },
             "closed port: {call}"
+        );
+    }
+}
+
+/// `https://` to a server that speaks plain HTTP: the handshake fails, and
+/// the kind says so (the "API appears down" line names it).
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_a_tls_failure() {
+    captured_logs();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = socket
+                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    for (call, error) in every_call_fails(&base).await {
+        assert_eq!(
+            error,
+            FetchError::Transport {
+                kind: TransportKind::Tls
+            },
+            "{call}"
         );
     }
 }

@@ -767,6 +767,7 @@ fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
         summaries: 0,
         sources: Vec::new(),
         names_fetched: 0,
+        down: Vec::new(),
     }
 }
 
@@ -929,6 +930,39 @@ fn a_run_that_found_no_api_ends_with_one_clear_line() {
     );
     assert!(!screen.to_lowercase().contains("paused"), "{screen}");
     assert_eq!(screen.matches("API").count(), 1, "{screen}");
+}
+
+#[test]
+fn a_run_that_found_no_api_names_each_host_and_why() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let mut ended = summary(dota_sync::sync::RunOutcome::ApiDown);
+    ended.down = vec![
+        dota_sync::sync::DownSource {
+            source: dota_sync::source::SourceKind::OpenDota,
+            host: "127.0.0.1:9".into(),
+            cause: "connection refused".into(),
+        },
+        dota_sync::sync::DownSource {
+            source: dota_sync::source::SourceKind::Steam,
+            host: "nowhere.invalid".into(),
+            cause: "DNS lookup failed".into(),
+        },
+    ];
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Finished(Box::new(ended)));
+    let notice = app.notice().unwrap();
+    assert!(
+        notice.starts_with(
+            "Sync ended, no answer from the API \
+             (127.0.0.1:9: connection refused; nowhere.invalid: DNS lookup failed)"
+        ),
+        "{notice}"
+    );
+    let screen = text(&render(&mut app, 200, 40));
+    assert!(
+        screen.contains("127.0.0.1:9: connection refused"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -1227,8 +1227,12 @@ fn finished_notice(summary: &crate::sync::Summary) -> String {
     let how = match &summary.outcome {
         RunOutcome::Completed => "Sync complete".to_string(),
         RunOutcome::Stopped => "Sync stopped".to_string(),
-        // One reason, whether the API is down or the network unreachable:
-        // from here the two look the same (ARCHITECTURE.md, "The TUI").
+        // Each host that was down and why, when the run knows; else one
+        // reason, whether the API is down or the network unreachable.
+        RunOutcome::ApiDown if !summary.down.is_empty() => format!(
+            "Sync ended, no answer from the API ({})",
+            sanitize(&crate::sync::down_list(&summary.down))
+        ),
         RunOutcome::ApiDown => {
             "Sync ended, no answer from the API (down, or no network)".to_string()
         }
