@@ -36,7 +36,7 @@ def code_of(path):
                     text += open(os.path.join(root, f), encoding="utf-8").read()
     # Drop comments and the test module, which may reach anywhere.
     text = re.sub(r"//[^\n]*", "", text)
-    cut = re.search(r"#\[cfg\(test\)\]\s*mod tests", text)
+    cut = re.search(r"#\[cfg\(test\)\]\s*mod tests\s*\{", text)
     return text[: cut.start()] if cut else text
 
 
