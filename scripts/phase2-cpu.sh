@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Phase 2 measured from outside (README, "Phase 2 from outside"): the client's
+# Phase 2 measured from outside (docs/performance.md, "Phase 2 from outside"): the client's
 # CPU, disk writes, peak RSS and database size for fetching the details of a
 # 5,000-match account, against `dota-sync simulate` run as its own process.
 #

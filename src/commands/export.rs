@@ -11,7 +11,7 @@ use crate::assets;
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat, ResultArg, SideArg, SourceArgs};
 use crate::store::filter::{self, MatchFilter, Outcome, Side};
 use crate::store::stats::{HeroStats, PeerStats};
-use crate::store::{ExportMatch, Store, StoreError};
+use crate::store::{ExportFrom, ExportMatch, Store, StoreError};
 
 /// Every player met, however many: an export is not a screen.
 const ALL_PEERS: usize = usize::MAX >> 1;
@@ -27,7 +27,10 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
     let filter = filter_from(&args, chrono::Utc::now().timestamp())?;
     let store = Store::open_read_only(&resolved.db)?;
     let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(create(path)?),
+        Some(path) => {
+            refuse_the_database(path, &resolved.db)?;
+            Box::new(create(path)?)
+        }
         None => Box::new(io::stdout().lock()),
     };
     let mut writer = RowWriter::new(BufWriter::new(out), args.format);
@@ -63,6 +66,32 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
         Err(ExportError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
         Err(ExportError::Io(e)) => Err(Failure::fatal(format!("cannot write the export: {e}"))),
     }
+}
+
+/// `--out` naming the database or its WAL files would truncate what it
+/// exports from (and, open alongside SQLite, drop its locks): refused by
+/// `stat` alone, before anything opens either.
+fn refuse_the_database(out: &Path, db: &Path) -> Result<(), Failure> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    let mut files = vec![db.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    let same = files.iter().any(|file| {
+        std::fs::metadata(file).is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino())
+    });
+    if same {
+        return Err(Failure::usage(format!(
+            "--out {} is the database itself; write the export to another file",
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 fn create(path: &Path) -> Result<File, Failure> {
@@ -166,7 +195,8 @@ fn match_columns(m: &ExportMatch) -> Columns {
             .map(|&id| assets::item_name(id).into_owned())
             .collect()
     };
-    let detailed = m.has_details == Some(true);
+    // A summary knows the mode as the details do; a bare stub does not.
+    let known = m.from != ExportFrom::Stub;
     vec![
         ("match_id", Cell::Int(Some(m.match_id))),
         (
@@ -226,7 +256,7 @@ fn match_columns(m: &ExportMatch) -> Columns {
             "mode",
             Cell::Text(
                 m.game_mode
-                    .filter(|_| detailed)
+                    .filter(|_| known)
                     .map(|g| assets::game_mode_name(g).into_owned()),
             ),
         ),
@@ -238,6 +268,8 @@ fn match_columns(m: &ExportMatch) -> Columns {
                     .map(|l| assets::lobby_type_name(l).into_owned()),
             ),
         ),
+        // Last, so that the columns before keep their places.
+        ("from", text(m.from.as_str())),
     ]
 }
 

@@ -43,8 +43,23 @@ async fn print_lines(mut progress: watch::Receiver<Progress>) {
     let mut last_line = String::new();
     let mut last_print = Instant::now() - Duration::from_secs(60);
     let mut last_state = SyncState::Idle;
+    let mut summaries_told = false;
     while progress.changed().await.is_ok() {
         let p = progress.borrow_and_update().clone();
+        if !summaries_told && let Some(summaries) = p.summaries_line() {
+            summaries_told = true;
+            // After the history's final count, on a line of its own.
+            let collected = p.collect_line();
+            if collected != last_line {
+                if !out::err_line(&collected) {
+                    return;
+                }
+                last_line = collected;
+            }
+            if !out::err_line(&summaries) {
+                return;
+            }
+        }
         let line = line_for(&p);
         let Some(line) = line else { continue };
         let state_changed = std::mem::discriminant(&p.state) != std::mem::discriminant(&last_state);
@@ -65,6 +80,15 @@ async fn print_lines(mut progress: watch::Receiver<Progress>) {
             last_line = line;
             last_print = Instant::now();
         }
+    }
+    // The run is over. Its last state may have been held back by the
+    // throttle above; a run that ends on an error (a full disk) must still
+    // show how far it got, not a count from seconds before.
+    let last = progress.borrow().clone();
+    if let Some(line) = line_for(&last)
+        && line != last_line
+    {
+        out::err_line(&line);
     }
 }
 
@@ -92,8 +116,14 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
         .progress_chars("=> ");
     let bar = ProgressBar::hidden();
     let mut shown = false;
+    let mut summaries_told = false;
     while progress.changed().await.is_ok() {
         let p = progress.borrow_and_update().clone();
+        if !summaries_told && let Some(line) = p.summaries_line() {
+            summaries_told = true;
+            // Above the bar, on a line of its own that stays.
+            bar.suspend(|| out::err_line(&line));
+        }
         let Some(line) = line_for(&p) else { continue };
         if !shown {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -115,11 +145,21 @@ async fn print_bar(mut progress: watch::Receiver<Progress>) {
         }
         bar.set_message(message);
     }
-    bar.finish_and_clear();
+    // A run that ended before fetching everything (an error, a full disk)
+    // leaves its bar, and so its true count, on screen.
+    let last = progress.borrow().clone();
+    if last.fetch_started && last.fetch.processed < last.fetch.total {
+        bar.abandon();
+    } else {
+        bar.finish_and_clear();
+    }
 }
 
 /// The human summary, on stderr.
 pub fn print_summary(s: &Summary) {
+    if let Some(warning) = &s.history_warning {
+        out::err_line(&format!("warning: {warning}"));
+    }
     out::err_line(&format!(
         "account {}: {} IDs collected ({} new), {} details fetched, {} failed ({} server errors), {} given up, {} stubs left",
         s.account_id,

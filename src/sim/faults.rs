@@ -72,6 +72,8 @@ pub struct FaultPlan {
     /// word, or `hostile` (names laced with escape sequences, bidi
     /// controls, line breaks and the request's own key). Empty: all `ok`.
     pub names: Vec<String>,
+    /// STRATZ's own faults and limits (`stratz_routes`).
+    pub stratz: super::stratz_routes::StratzPlan,
 }
 
 /// OpenDota's limits: a fixed window (a clock minute) and, without a key, a
@@ -128,6 +130,7 @@ impl Default for FaultPlan {
             sequence_bucket: None,
             opendota_limits: None,
             names: Vec::new(),
+            stratz: super::stratz_routes::StratzPlan::default(),
         }
     }
 }

@@ -342,6 +342,154 @@ pub(crate) fn opendota_history_row(sketch: &MatchSketch, account_id: u32) -> Opt
     }))
 }
 
+/// The `player_caches` columns `project=` may name; any other name is
+/// dropped silently, as OpenDota drops it.
+pub(crate) const PLAYER_CACHES_COLUMNS: [&str; 42] = [
+    "match_id",
+    "account_id",
+    "player_slot",
+    "radiant_win",
+    "start_time",
+    "duration",
+    "game_mode",
+    "lobby_type",
+    "version",
+    "cluster",
+    "patch",
+    "hero_id",
+    "hero_variant",
+    "kills",
+    "deaths",
+    "assists",
+    "gold_per_min",
+    "xp_per_min",
+    "last_hits",
+    "denies",
+    "hero_damage",
+    "tower_damage",
+    "hero_healing",
+    "level",
+    "leaver_status",
+    "party_size",
+    "lane_role",
+    "is_roaming",
+    "average_rank",
+    "item_0",
+    "item_1",
+    "item_2",
+    "item_3",
+    "item_4",
+    "item_5",
+    "item_neutral",
+    "backpack_0",
+    "backpack_1",
+    "backpack_2",
+    "heroes",
+    "party_id",
+    "skill",
+];
+
+/// What OpenDota always sends with a projection.
+const ALWAYS_PROJECTED: [&str; 3] = ["match_id", "player_slot", "radiant_win"];
+
+/// One row of `/players/{id}/matches?project=...`: `match_id`,
+/// `player_slot` and `radiant_win`, then each projected `player_caches`
+/// column once, in the order asked. The values are the match's own (the
+/// details say the same); old trimmed matches have no damage or healing.
+pub(crate) fn opendota_history_projected(
+    sketch: &MatchSketch,
+    account_id: u32,
+    project: &[&str],
+) -> Option<Value> {
+    let player = sketch.player_of(account_id)?;
+    let mut object = Map::new();
+    for field in ALWAYS_PROJECTED.iter().chain(project) {
+        if object.contains_key(*field) {
+            continue;
+        }
+        if let Some(value) = player_cache_value(sketch, player, account_id, field) {
+            object.insert((*field).to_string(), value);
+        }
+    }
+    Some(Value::Object(object))
+}
+
+/// `field` of the player's `player_caches` row; `None`: not a column.
+fn player_cache_value(
+    sketch: &MatchSketch,
+    player: &PlayerSketch,
+    account_id: u32,
+    field: &str,
+) -> Option<Value> {
+    let untrimmed = |value: i64| {
+        if sketch.trimmed() {
+            Value::Null
+        } else {
+            json!(value)
+        }
+    };
+    let item = |index: usize| json!(player.items[index]);
+    Some(match field {
+        "match_id" => json!(sketch.match_id),
+        "account_id" => json!(account_id),
+        "player_slot" => json!(player.player_slot),
+        "radiant_win" => json!(sketch.radiant_win),
+        "start_time" => json!(sketch.start_time),
+        "duration" => json!(sketch.duration),
+        "game_mode" => json!(sketch.game_mode),
+        "lobby_type" => json!(sketch.lobby_type),
+        "cluster" => json!(sketch.cluster),
+        "patch" => json!(opendota_patch(sketch.start_time)),
+        "hero_id" => json!(player.hero_id),
+        "hero_variant" if sketch.has_facets() => json!(player.hero_variant),
+        "kills" => json!(player.kills),
+        "deaths" => json!(player.deaths),
+        "assists" => json!(player.assists),
+        "gold_per_min" => json!(player.gold_per_min),
+        "xp_per_min" => json!(player.xp_per_min),
+        "last_hits" => json!(player.last_hits),
+        "denies" => json!(player.denies),
+        "hero_damage" => untrimmed(player.hero_damage),
+        "tower_damage" => untrimmed(player.tower_damage),
+        "hero_healing" => untrimmed(player.hero_healing),
+        "level" => json!(player.level),
+        "leaver_status" => json!(player.leaver_status),
+        "item_0" => item(0),
+        "item_1" => item(1),
+        "item_2" => item(2),
+        "item_3" => item(3),
+        "item_4" => item(4),
+        "item_5" => item(5),
+        "item_neutral" => json!(player.item_neutral),
+        "backpack_0" => json!(player.backpack[0]),
+        "backpack_1" => json!(player.backpack[1]),
+        "backpack_2" => json!(player.backpack[2]),
+        "heroes" => heroes(sketch),
+        // Columns OpenDota has and the simulator leaves empty (its parsed
+        // and rank data): null, as OpenDota sends them for most matches.
+        field if PLAYER_CACHES_COLUMNS.contains(&field) => Value::Null,
+        _ => return None,
+    })
+}
+
+/// `heroes`: the ten slots keyed by slot, each `{account_id, hero_id}`; a
+/// player the details show anonymous (and a bot) has no `account_id`.
+fn heroes(sketch: &MatchSketch) -> Value {
+    let mut slots = Map::new();
+    for player in &sketch.players {
+        let mut slot = Map::new();
+        if let Some(account_id) = player
+            .details_account_id()
+            .filter(|id| *id != super::match_gen::ANONYMOUS_ACCOUNT_ID)
+        {
+            slot.insert("account_id".into(), json!(account_id));
+        }
+        slot.insert("hero_id".into(), json!(player.hero_id));
+        slots.insert(player.player_slot.to_string(), Value::Object(slot));
+    }
+    Value::Object(slots)
+}
+
 /// OpenDota's patch index grows by about three a year (25 was mid-2017).
 fn opendota_patch(start_time: i64) -> i64 {
     const MID_2017: i64 = 1_497_000_000;

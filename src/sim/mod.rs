@@ -16,7 +16,8 @@
 //! (faulty answers to detail requests), `respond` (answer bodies), `dataset`,
 //! `match_gen` and `match_json` (the simulated matches), `names` (player
 //! names, both APIs), `faults`,
-//! `fault_state` and `presets` (fault plans), `stats`, `standalone`
+//! `fault_state` and `presets` (fault plans), `stratz_routes` and
+//! `stratz_json` (STRATZ's `POST /graphql`), `stats`, `standalone`
 //! (`dota-sync simulate`).
 
 mod body_cache;
@@ -36,6 +37,8 @@ mod server;
 mod standalone;
 mod stats;
 mod steam_routes;
+mod stratz_json;
+mod stratz_routes;
 
 pub use dataset::{Dataset, SimAccount};
 pub use faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
@@ -44,3 +47,4 @@ pub(crate) use match_json::valve_indented;
 pub use server::{SimConfig, SimServer};
 pub use standalone::{SimulateOptions, run_standalone};
 pub use stats::{ApiStats, SimStats};
+pub use stratz_routes::{STRATZ_DEMO_TOKEN, StratzLimits, StratzPlan};

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::http::{HeaderMap, StatusCode, header};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::detail::{self, DetailBodies};
 use super::faults::Outcome;
@@ -27,8 +27,11 @@ pub(crate) fn has_key(query: &HashMap<String, String>, headers: &HeaderMap) -> b
 
 /// `/players/{account_id}/matches`: the whole history OpenDota has, in one
 /// array, newest first. Private and unknown accounts get `[]`, as OpenDota
-/// gives them.
-pub(crate) fn player_matches(state: &SimState, account_id: &str) -> Reply {
+/// gives them. `project=` (repeated, one field each) chooses the row's
+/// `player_caches` columns as OpenDota does (see
+/// [`match_json::opendota_history_projected`]); without one, the default
+/// columns. `raw_query`: the query string as sent, for its repeated keys.
+pub(crate) fn player_matches(state: &SimState, account_id: &str, raw_query: Option<&str>) -> Reply {
     let account = account_id
         .trim()
         .parse::<u32>()
@@ -41,14 +44,40 @@ pub(crate) fn player_matches(state: &SimState, account_id: &str) -> Reply {
     if account.private {
         return Reply::new(empty(), "private");
     }
-    let rows: Vec<Value> = account
+    let project = projected(raw_query);
+    // Each row is written as it is built: a 100,000-match history is about
+    // 100 MB of text, and a list of `Value`s of it would be several times that.
+    let mut body = String::from("[");
+    let rows = account
         .match_ids
         .iter()
         .filter(|id| !state.opendota_lacks(**id))
         .filter_map(|id| state.dataset.sketch(*id))
-        .filter_map(|sketch| match_json::opendota_history_row(&sketch, account.account_id))
-        .collect();
-    Reply::new(respond::json(StatusCode::OK, &Value::Array(rows)), "ok")
+        .filter_map(|sketch| {
+            if project.is_empty() {
+                match_json::opendota_history_row(&sketch, account.account_id)
+            } else {
+                match_json::opendota_history_projected(&sketch, account.account_id, &project)
+            }
+        });
+    for (index, row) in rows.enumerate() {
+        if index > 0 {
+            body.push(',');
+        }
+        body.push_str(&row.to_string());
+    }
+    body.push(']');
+    Reply::new(respond::json_text(StatusCode::OK, body), "ok")
+}
+
+/// The values of every `project=` in the query, in order.
+fn projected(raw_query: Option<&str>) -> Vec<&str> {
+    raw_query
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("project="))
+        .filter(|field| !field.is_empty())
+        .collect()
 }
 
 /// `/matches/{match_id}`.

@@ -66,6 +66,8 @@ pub(crate) struct SimState {
     pub opendota_lacks: f64,
     /// How player-name requests are answered, and how many came so far.
     pub names: super::names::NamesScript,
+    /// STRATZ's plan and windows (`stratz_routes`).
+    pub stratz: super::stratz_routes::StratzState,
     faults: Mutex<FaultState>,
     stats: Mutex<StatsRecorder>,
 }
@@ -88,6 +90,15 @@ impl SimState {
     /// How long a simulated timeout hangs.
     pub(crate) fn timeout(&self) -> Duration {
         lock(&self.faults).timeout()
+    }
+
+    /// Counts a request served outside [`handle`] (STRATZ's `POST /graphql`).
+    pub(crate) fn count_arrival(&self, endpoint: &'static str, api: &'static str) {
+        lock(&self.stats).arrived(Instant::now(), endpoint, api);
+    }
+
+    pub(crate) fn count_finished(&self, endpoint: &str, outcome: &str) {
+        lock(&self.stats).finished(endpoint, outcome);
     }
 
     /// Whether OpenDota has no such match (see `FaultPlan::opendota_lacks`).
@@ -131,6 +142,10 @@ impl SimServer {
             sequence_skips_immortal_draft: config.faults.sequence_skips_immortal_draft,
             opendota_lacks: config.faults.opendota_lacks,
             names: super::names::NamesScript::new(&config.faults.names),
+            stratz: super::stratz_routes::StratzState::new(
+                config.faults.stratz.clone(),
+                config.faults.seed,
+            ),
             faults: Mutex::new(FaultState::new(config.faults, &dataset, started)),
             stats: Mutex::new(StatsRecorder::new(started)),
             dataset,
@@ -140,6 +155,10 @@ impl SimServer {
             history_cap: config.history_cap,
         });
         let app = Router::new()
+            .route(
+                "/graphql",
+                axum::routing::post(super::stratz_routes::graphql),
+            )
             .fallback(handle)
             .with_state(Arc::clone(&state));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -233,7 +252,7 @@ async fn handle(State(state): State<Arc<SimState>>, uri: Uri, headers: HeaderMap
         None if route.is_steam() && !steam_routes::key_accepted(&state, &query, &headers) => {
             Reply::new(respond::forbidden(), "403")
         }
-        None => serve(&state, &route, &query, &headers),
+        None => serve(&state, &route, &query, uri.query(), &headers),
     };
     if let Some(remaining) = admission.remaining {
         rate_limit_headers(&mut reply.response, remaining);
@@ -285,6 +304,7 @@ fn serve(
     state: &SimState,
     route: &Route,
     query: &HashMap<String, String>,
+    raw_query: Option<&str>,
     headers: &HeaderMap,
 ) -> Reply {
     match route {
@@ -292,7 +312,9 @@ fn serve(
         Route::MatchDetails => steam_routes::match_details(state, query),
         Route::HistoryBySequence => steam_routes::history_by_sequence(state, query),
         Route::ResolveVanity => steam_routes::resolve_vanity(state, query),
-        Route::OdPlayerMatches(account_id) => opendota_routes::player_matches(state, account_id),
+        Route::OdPlayerMatches(account_id) => {
+            opendota_routes::player_matches(state, account_id, raw_query)
+        }
         Route::OdMatch(match_id) => opendota_routes::match_by_id(state, match_id),
         Route::PlayerSummaries => super::names::player_summaries(state, query),
         Route::OdPlayer(account_id) => {

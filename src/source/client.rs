@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 
-use super::http::{self, BodyLimit, BodyReply, Reply};
+use super::http::{self, BodyLimit, BodyReply, Reply, StreamReply};
 use super::pacer::Pacer;
 use super::{ApiKey, FetchError, SourceConfig};
 
@@ -98,7 +98,9 @@ impl ApiClient {
         params: &[(&str, String)],
         limit: BodyLimit,
     ) -> Result<Reply, FetchError> {
-        let request = self.admitted_request(None, path, params).await?;
+        let request = self
+            .admitted_request(reqwest::Method::GET, None, path, params)
+            .await?;
         http::get_json(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
@@ -114,8 +116,52 @@ impl ApiClient {
         params: &[(&str, String)],
         limit: BodyLimit,
     ) -> Result<BodyReply, FetchError> {
-        let request = self.admitted_request(also, path, params).await?;
+        let request = self
+            .admitted_request(reqwest::Method::GET, also, path, params)
+            .await?;
         http::get_body(endpoint, request, limit, &|h| self.observe(h)).await
+    }
+
+    /// One POST of the JSON `body` to `{base}/{path}` (STRATZ's GraphQL),
+    /// under the same rules as [`Self::get_body`]. `observe` sees every
+    /// answer's headers too: the caller reads its API's own ones there.
+    pub async fn post_json_body(
+        &self,
+        endpoint: &str,
+        path: &str,
+        body: Vec<u8>,
+        limit: BodyLimit,
+        observe: &(dyn Fn(&HeaderMap) + Sync),
+    ) -> Result<BodyReply, FetchError> {
+        let request = self
+            .admitted_request(reqwest::Method::POST, None, path, &[])
+            .await?
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        http::get_body(endpoint, request, limit, &|headers| {
+            self.observe(headers);
+            observe(headers);
+        })
+        .await
+    }
+
+    /// [`Self::get_body`] with a 2xx body handed over as it streams in,
+    /// for a body too large to hold whole (OpenDota's history). `timeout`
+    /// replaces the client's for this request, body included: a body read
+    /// at the pace its rows are saved takes longer than one held whole.
+    pub async fn get_stream(
+        &self,
+        endpoint: &str,
+        path: &str,
+        params: &[(&str, String)],
+        limit: BodyLimit,
+        timeout: Duration,
+    ) -> Result<StreamReply, FetchError> {
+        let request = self
+            .admitted_request(reqwest::Method::GET, None, path, params)
+            .await?
+            .timeout(timeout);
+        http::get_stream(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
     /// Whether requests carry a key (Steam's player summaries need one).
@@ -135,9 +181,10 @@ impl ApiClient {
         http::clean_error(result, self.key.as_ref())
     }
 
-    /// The GET, once the pacer admits it; `NotSent` when the gate closed.
+    /// The request, once the pacer admits it; `NotSent` when the gate closed.
     async fn admitted_request(
         &self,
+        method: reqwest::Method,
         also: Option<&Pacer>,
         path: &str,
         params: &[(&str, String)],
@@ -156,7 +203,7 @@ impl ApiClient {
         if !self.pacer.admit().await {
             return Err(FetchError::NotSent);
         }
-        let mut request = self.http.get(format!("{}/{path}", self.base));
+        let mut request = self.http.request(method, format!("{}/{path}", self.base));
         match (&self.key, self.placement) {
             (Some(key), KeyPlacement::Query(name)) => {
                 request = request.query(&[(name, key.expose())]);

@@ -52,6 +52,48 @@ pub enum FetchError {
     /// The body could not be understood.
     #[error("malformed API response: {reason}")]
     Malformed { reason: String },
+    /// A GraphQL answer with `errors` and no `data` (HTTP 200): the call
+    /// failed as a whole, the "API is down" row (ARCHITECTURE.md, "STRATZ").
+    #[error("API error: {message}")]
+    GraphQl { message: String },
+    /// STRATZ cannot be used this run; the other sources go on.
+    #[error("{}", reason.message())]
+    StratzUnavailable { reason: StratzDrop },
+}
+
+/// Why STRATZ drops out of a run (DESIGN.md, "STRATZ").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StratzDrop {
+    /// 403 with `cf-mitigated: challenge`: the CDN's browser check, which
+    /// is never answered.
+    Challenge,
+    /// 401, or 403 with `WWW-Authenticate`.
+    TokenRejected { status: u16 },
+    /// Any other 403: the CDN refused the connection.
+    Blocked { status: u16 },
+    /// `"player": null`: a private or unknown STRATZ profile.
+    NoProfile,
+}
+
+impl StratzDrop {
+    pub fn message(self) -> String {
+        match self {
+            StratzDrop::Challenge => {
+                "STRATZ blocked this connection with a browser check; syncing from the other sources"
+                    .to_string()
+            }
+            StratzDrop::TokenRejected { status } => format!(
+                "STRATZ rejected the token (HTTP {status}); check STRATZ_API_TOKEN; syncing from the other sources"
+            ),
+            StratzDrop::Blocked { status } => format!(
+                "STRATZ refused this connection (HTTP {status}); syncing from the other sources"
+            ),
+            StratzDrop::NoProfile => {
+                "STRATZ has no public match history for this account; syncing from the other sources"
+                    .to_string()
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +116,7 @@ impl FetchError {
     pub fn is_outage(&self) -> bool {
         matches!(
             self,
-            FetchError::Server { .. } | FetchError::Transport { .. }
+            FetchError::Server { .. } | FetchError::Transport { .. } | FetchError::GraphQl { .. }
         )
     }
 
@@ -100,6 +142,7 @@ impl FetchError {
             } => "timeout".into(),
             FetchError::Transport { .. } => "connection failed".into(),
             FetchError::MatchApi { message } => message.clone(),
+            FetchError::GraphQl { message } => format!("STRATZ: {message}"),
             FetchError::WrongMatch { got, .. } => format!("wrong match returned ({got})"),
             FetchError::Malformed { reason } => format!("malformed response: {reason}"),
             other => other.to_string(),

@@ -143,7 +143,9 @@ pub enum BodyLimit {
     Match,
     /// A Steam history page: 100 entries of 10 players.
     HistoryPage,
-    /// OpenDota's whole history in one list: a few hundred bytes per match.
+    /// OpenDota's whole history in one list, each match's summary in it:
+    /// about 1 KB a match, so 100,000 matches fit with room to spare. It is
+    /// read as it streams in, never held whole ([`get_stream`]).
     FullHistory,
     /// Vanity lookups, player summaries, error bodies.
     Small,
@@ -154,7 +156,7 @@ impl BodyLimit {
         match self {
             BodyLimit::Match => 4 << 20,
             BodyLimit::HistoryPage => 8 << 20,
-            BodyLimit::FullHistory => 64 << 20,
+            BodyLimit::FullHistory => 128 << 20,
             BodyLimit::Small => 256 << 10,
         }
     }
@@ -185,8 +187,29 @@ async fn fetch(
     limit: BodyLimit,
     observe: &(dyn Fn(&HeaderMap) + Sync),
 ) -> Result<(u16, HeaderMap, Vec<u8>), FetchError> {
+    let (status, headers, stream) = send(endpoint, request, limit, observe).await?;
+    let Some(mut stream) = stream else {
+        return Ok((status, headers, Vec::new()));
+    };
+    // Sized once from the announced length (already under the cap), so a
+    // body is not copied again each time the buffer grows; the cap
+    // still holds whatever actually arrives.
+    let mut body = Vec::with_capacity(stream.announced);
+    while stream.next_into(&mut body).await? {}
+    Ok((status, headers, body))
+}
+
+/// Sends `request`: the status, the headers and, when the body is to be
+/// read, the body as it streams in. A redirect is refused; a body
+/// announced past its cap is refused before a byte of it is read.
+async fn send(
+    endpoint: &str,
+    request: reqwest::RequestBuilder,
+    limit: BodyLimit,
+    observe: &(dyn Fn(&HeaderMap) + Sync),
+) -> Result<(u16, HeaderMap, Option<BodyStream>), FetchError> {
     tracing::debug!(endpoint, "request");
-    let mut response = request.send().await.map_err(|err| {
+    let response = request.send().await.map_err(|err| {
         let error = transport_error(&err);
         tracing::debug!(endpoint, error = %error, "request failed");
         error
@@ -202,7 +225,7 @@ async fn fetch(
     // The status alone decides 401/403/5xx: their bodies are not read at
     // all, so an endless error page costs nothing.
     if !status_needs_body(status) {
-        return Ok((status, headers, Vec::new()));
+        return Ok((status, headers, None));
     }
     let limit = if is_success(status) {
         limit
@@ -213,28 +236,83 @@ async fn fetch(
     if length.is_some_and(|length| length > limit.bytes() as u64) {
         return Err(too_large(limit));
     }
-    // Sized once from the announced length (already under the cap), so a
-    // body is not copied again each time the buffer grows; the cap below
-    // still holds whatever actually arrives.
-    let mut body = Vec::with_capacity(length.map_or(0, |length| length as usize));
-    loop {
-        match response.chunk().await {
+    let stream = BodyStream {
+        response,
+        limit,
+        read: 0,
+        announced: length.map_or(0, |length| length as usize),
+    };
+    Ok((status, headers, Some(stream)))
+}
+
+/// A body being read as it arrives, never past its cap.
+pub struct BodyStream {
+    response: reqwest::Response,
+    limit: BodyLimit,
+    /// Decoded bytes read so far.
+    read: usize,
+    /// `Content-Length`, if the server sent one (under the cap).
+    announced: usize,
+}
+
+impl BodyStream {
+    /// Appends the next chunk to `out`; `false` once the body has ended.
+    pub async fn next_into(&mut self, out: &mut Vec<u8>) -> Result<bool, FetchError> {
+        match self.response.chunk().await {
             Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit.bytes() {
-                    tracing::debug!(endpoint, status, "body over its cap");
-                    return Err(too_large(limit));
+                self.read += chunk.len();
+                if self.read > self.limit.bytes() {
+                    tracing::debug!("body over its cap");
+                    return Err(too_large(self.limit));
                 }
-                body.extend_from_slice(&chunk);
+                out.extend_from_slice(&chunk);
+                Ok(true)
             }
-            Ok(None) => break,
+            Ok(None) => Ok(false),
             Err(err) => {
                 let error = transport_error(&err);
-                tracing::debug!(endpoint, status, error = %error, "reading the body failed");
-                return Err(error);
+                tracing::debug!(error = %error, "reading the body failed");
+                Err(error)
             }
         }
     }
-    Ok((status, headers, body))
+}
+
+/// [`get_body`] for a body too large to hold (OpenDota's whole history):
+/// a 2xx is handed over as it streams in, under `limit`; every other
+/// status is decided as for [`get_body`].
+pub async fn get_stream(
+    endpoint: &str,
+    request: reqwest::RequestBuilder,
+    limit: BodyLimit,
+    observe: &(dyn Fn(&HeaderMap) + Sync),
+) -> Result<StreamReply, FetchError> {
+    let (status, headers, stream) = send(endpoint, request, limit, observe).await?;
+    match stream {
+        Some(stream) if is_success(status) => {
+            tracing::debug!(endpoint, status, "ok (body to stream)");
+            Ok(StreamReply::Stream(stream))
+        }
+        stream => {
+            let mut body = Vec::new();
+            if let Some(mut stream) = stream {
+                while stream.next_into(&mut body).await? {}
+            }
+            let (status, body) = classify_failure(status, &headers, &body, SystemTime::now())
+                .inspect_err(|error| tracing::debug!(endpoint, status, error = %error, "failed"))?;
+            Ok(StreamReply::Status { status, body })
+        }
+    }
+}
+
+/// [`BodyReply`] with a 2xx body still streaming in.
+pub enum StreamReply {
+    Stream(BodyStream),
+    /// As [`Reply::Status`].
+    Status {
+        status: u16,
+        body: Option<serde_json::Value>,
+    },
 }
 
 /// A 3xx: the error names where it pointed (the host only: the rest of a
@@ -276,6 +354,9 @@ pub fn clean_error<T>(
         },
         FetchError::Malformed { reason } => FetchError::Malformed {
             reason: clean(&reason),
+        },
+        FetchError::GraphQl { message } => FetchError::GraphQl {
+            message: clean(&message),
         },
         FetchError::Redirected { status, host } => FetchError::Redirected {
             status,
@@ -413,7 +494,7 @@ fn looks_like_html(body: &[u8]) -> bool {
 }
 
 /// serde's category and position, without any text it might have quoted.
-fn json_error_reason(err: &serde_json::Error) -> String {
+pub(crate) fn json_error_reason(err: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let what = match err.classify() {
         Category::Eof => "JSON body ends early",

@@ -11,6 +11,7 @@ pub mod opendota;
 pub mod pacer;
 pub mod parse;
 pub mod steam;
+pub mod stratz;
 pub mod text;
 pub mod validate;
 mod wire;
@@ -19,8 +20,15 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-pub use error::{FetchError, TransportKind};
-pub use model::{HistoryCursor, HistoryEntry, HistoryPage, MatchDetails, MatchRef, PlayerDetails};
+pub use error::{FetchError, StratzDrop, TransportKind};
+pub use model::{
+    HistoryCursor, HistoryEntry, HistoryPage, HistoryRow, MatchDetails, MatchRef, MatchSummary,
+    PlayerDetails,
+};
+
+/// Where a history read as it streams in hands its rows, a batch at a time
+/// ([`MatchSource::history_page_streamed`]).
+pub type RowSender = tokio::sync::mpsc::Sender<Vec<HistoryRow>>;
 
 /// Which API a sync talks to.
 #[derive(
@@ -157,6 +165,21 @@ pub trait MatchSource: Send + Sync {
         cursor: Option<HistoryCursor>,
     ) -> impl Future<Output = Result<HistoryPage, FetchError>> + Send;
 
+    /// [`Self::history_page`] for a page too large to hold (OpenDota's
+    /// whole history, with each match's summary): its rows go to `rows` in
+    /// batches as they are read, and the page returned holds only what was
+    /// not sent. By default nothing is sent and the page is returned whole.
+    /// A failure part-way leaves the rows already sent sent.
+    fn history_page_streamed(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+        rows: &RowSender,
+    ) -> impl Future<Output = Result<HistoryPage, FetchError>> + Send {
+        let _ = rows;
+        self.history_page(account_id, cursor)
+    }
+
     /// The details of one match.
     fn match_details(
         &self,
@@ -247,6 +270,18 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.history_page(account_id, cursor).await,
             AnySource::OpenDota(s) => s.history_page(account_id, cursor).await,
+        }
+    }
+
+    async fn history_page_streamed(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+        rows: &RowSender,
+    ) -> Result<HistoryPage, FetchError> {
+        match self {
+            AnySource::Steam(s) => s.history_page_streamed(account_id, cursor, rows).await,
+            AnySource::OpenDota(s) => s.history_page_streamed(account_id, cursor, rows).await,
         }
     }
 

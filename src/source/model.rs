@@ -5,14 +5,17 @@
 //! match is kept, compacted, so that no field the model does not name is lost.
 
 mod compact;
+mod summary;
 
-pub use compact::{compact_json, is_compact};
+pub use compact::{compact_json, is_compact, nests_deeper_than};
+pub use summary::{HistoryRow, MAX_HEROES_TEXT, MatchSummary};
 
 /// The account ID Valve reports for a player who hides their profile.
 pub const ANONYMOUS_ACCOUNT_ID: i64 = 4_294_967_295;
 
 /// One match as phase 1 sees it: an entry of the player's match history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Default` so that a new field does not break every literal in the tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HistoryEntry {
     pub match_id: i64,
     pub match_seq_num: Option<i64>,
@@ -52,7 +55,7 @@ pub struct MatchRef {
 }
 
 /// A match with its details, normalized from either source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MatchDetails {
     pub match_id: i64,
     pub match_seq_num: Option<i64>,

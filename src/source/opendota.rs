@@ -1,22 +1,91 @@
 //! The OpenDota API client. Its history endpoint returns a player's whole
 //! history in one call, so there is no paging and no cap; it has no sequence
 //! numbers. The key is optional and travels in `Authorization: Bearer`.
+//!
+//! The history call also asks for the player's own line of every match
+//! (`project=`), each row's *summary* (ARCHITECTURE.md, "Summaries"): about
+//! 1 KB a match, so the body is read as it streams in, on a thread of its
+//! own, and its rows handed on in batches while the rest arrives.
+
+use std::time::Duration;
 
 use serde_json::Value;
+use tokio::sync::mpsc;
 
 use super::client::{ApiClient, KeyPlacement};
-use super::http::{self, BodyLimit, Reply};
+use super::http::{self, BodyLimit, Reply, StreamReply};
 use super::names::{self, PlayerName};
 use super::pacer::Pacer;
 use super::{
-    FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource, SourceConfig,
-    SourceKind, parse,
+    FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef, MatchSource, RowSender,
+    SourceConfig, SourceKind, parse,
 };
 
 pub const DEFAULT_BASE: &str = "https://api.opendota.com/api";
 
+/// The history's fields beyond the three OpenDota always sends (`match_id`,
+/// `player_slot`, `radiant_win`), one `project=` each: what a summary holds.
+pub const HISTORY_FIELDS: [&str; 29] = [
+    "start_time",
+    "duration",
+    "game_mode",
+    "lobby_type",
+    "hero_id",
+    "hero_variant",
+    "kills",
+    "deaths",
+    "assists",
+    "gold_per_min",
+    "xp_per_min",
+    "last_hits",
+    "denies",
+    "hero_damage",
+    "tower_damage",
+    "hero_healing",
+    "level",
+    "leaver_status",
+    "party_size",
+    "lane_role",
+    "average_rank",
+    "item_0",
+    "item_1",
+    "item_2",
+    "item_3",
+    "item_4",
+    "item_5",
+    "item_neutral",
+    "heroes",
+];
+
+/// Rows handed on at once: one transaction of phase 1 (about 1 MB).
+const ROWS_PER_BATCH: usize = 1_000;
+
+/// Chunks of the body read ahead of the reader thread.
+const CHUNKS_AHEAD: usize = 16;
+
+/// The history call's whole time, body included, in the client's timeouts
+/// (30 s by default, so 3 minutes): its body is read at the pace its rows
+/// are saved, and 100 MB take a while on a slow link. Every other request
+/// keeps the client's timeout.
+const HISTORY_TIMEOUTS: u32 = 6;
+
+/// The history call's query: every game (without `significant=0` OpenDota
+/// leaves out turbo and other "insignificant" modes) and the summary's
+/// fields, one `project=` each (repeated, as OpenDota reads them).
+fn history_params() -> Vec<(&'static str, String)> {
+    let mut params = vec![("significant", "0".to_string())];
+    params.extend(
+        HISTORY_FIELDS
+            .iter()
+            .map(|field| ("project", field.to_string())),
+    );
+    params
+}
+
 pub struct OpenDotaClient {
     api: ApiClient,
+    /// The history call's timeout ([`HISTORY_TIMEOUTS`]).
+    history_timeout: Duration,
 }
 
 impl OpenDotaClient {
@@ -25,6 +94,7 @@ impl OpenDotaClient {
             // The header keeps the key out of every URL (and so out of any
             // log or proxy that records URLs).
             api: ApiClient::new(config, KeyPlacement::Bearer)?.following_rate_headers(),
+            history_timeout: config.timeout * HISTORY_TIMEOUTS,
         })
     }
 }
@@ -55,12 +125,36 @@ impl MatchSource for OpenDotaClient {
         self.api.reset(rate);
     }
 
+    /// The whole history as one page of entries (the summaries dropped):
+    /// for callers that do not save summaries.
     async fn history_page(
         &self,
         account_id: u32,
         cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
-        let outcome = self.history_page_unscrubbed(account_id, cursor).await;
+        let (rows, mut received) = mpsc::channel(2);
+        let read = async {
+            let rows = rows;
+            self.history_page_streamed(account_id, cursor, &rows).await
+        };
+        let gather = async {
+            let mut entries = Vec::new();
+            while let Some(batch) = received.recv().await {
+                entries.extend(batch.into_iter().map(|row: super::HistoryRow| row.entry));
+            }
+            entries
+        };
+        let (page, entries) = tokio::join!(read, gather);
+        Ok(HistoryPage { entries, ..page? })
+    }
+
+    async fn history_page_streamed(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+        rows: &RowSender,
+    ) -> Result<HistoryPage, FetchError> {
+        let outcome = self.history_page_unscrubbed(account_id, cursor, rows).await;
         self.api.clean(outcome)
     }
 
@@ -90,36 +184,77 @@ impl MatchSource for OpenDotaClient {
 /// The requests behind the trait methods, whose callers scrub the key from
 /// any error text the API sent back.
 impl OpenDotaClient {
+    /// The whole history, its rows sent to `rows` as they are read.
     async fn history_page_unscrubbed(
         &self,
         account_id: u32,
         cursor: Option<HistoryCursor>,
+        rows: &RowSender,
     ) -> Result<HistoryPage, FetchError> {
         // The first page is the whole history, so any later page is empty.
         if cursor.is_some() {
             return Ok(HistoryPage::default());
         }
-        let body = self
+        let reply = self
             .api
-            .get_body(
-                None,
+            .get_stream(
                 "players/matches",
                 &format!("players/{account_id}/matches"),
-                // Without this, OpenDota leaves out "insignificant" games
-                // (turbo, unranked event modes...).
-                &[("significant", "0".to_string())],
+                &history_params(),
                 BodyLimit::FullHistory,
+                self.history_timeout,
             )
-            .await?
-            .body_or(unexpected_status)?;
-        let entries = parse::opendota_history_body(&body)?;
+            .await?;
+        let mut body = match reply {
+            StreamReply::Stream(body) => body,
+            StreamReply::Status { status, body } => return Err(unexpected_status(status, body)),
+        };
+        let (chunks, mut chunks_in) = mpsc::channel::<Result<Vec<u8>, FetchError>>(CHUNKS_AHEAD);
+        let rows = rows.clone();
+        // The reader is synchronous (serde_json over a byte stream), so it
+        // gets a thread; the body is fed to it as it arrives, and the rows it
+        // sends wait for the saves: a slow save slows the read, and memory
+        // stays a few batches whatever the history's length.
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+            let body = std::iter::from_fn(|| chunks_in.blocking_recv());
+            let read = parse::opendota_history_stream(body, |row| {
+                batch.push(row);
+                if batch.len() == ROWS_PER_BATCH {
+                    // A receiver gone has stopped listening: nothing to do.
+                    let _ = rows.blocking_send(std::mem::take(&mut batch));
+                }
+            });
+            if !batch.is_empty() {
+                let _ = rows.blocking_send(batch);
+            }
+            read
+        });
+        loop {
+            let mut chunk = Vec::new();
+            let next = match body.next_into(&mut chunk).await {
+                Ok(true) => Ok(chunk),
+                Ok(false) => break,
+                Err(error) => Err(error),
+            };
+            let failed = next.is_err();
+            // The reader stops at the first thing it cannot read; then the
+            // rest of the body is not wanted.
+            if chunks.send(next).await.is_err() || failed {
+                break;
+            }
+        }
+        drop(chunks);
+        let read = reader
+            .await
+            .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
         // OpenDota answers `[]` for a profile it treats as private (or does
         // not know): that is not "no matches".
-        if entries.is_empty() {
+        if read == 0 {
             return Err(FetchError::NoHistory);
         }
         Ok(HistoryPage {
-            entries,
+            entries: Vec::new(),
             next: None,
             capped: false,
             total: None,
@@ -198,7 +333,11 @@ mod tests {
         assert_eq!(page.entries[0].player_slot, Some(128));
         assert_eq!(page.next, None);
         assert!(!page.capped);
-        assert_eq!(server.requests(), ["/players/77/matches?significant=0"]);
+        let mut expected = "/players/77/matches?significant=0".to_string();
+        for field in HISTORY_FIELDS {
+            expected.push_str(&format!("&project={field}"));
+        }
+        assert_eq!(server.requests(), [expected]);
         let head = server.heads().pop().unwrap().to_ascii_lowercase();
         assert!(head.contains("authorization: bearer odkey"), "{head}");
         // A cursor can only come from a misuse: the history is already whole.

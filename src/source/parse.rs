@@ -17,7 +17,8 @@ use super::wire::{STEAM_STATUS_OK, malformed, steam_status_error};
 use crate::steam_id::account_id_from_steam_id64;
 
 pub use super::wire::{
-    opendota_details_body, opendota_history_body, steam_details_body, steam_sequence_body,
+    opendota_details_body, opendota_history_body, opendota_history_rows, opendota_history_stream,
+    steam_details_body, steam_sequence_body,
 };
 
 /// Steam's `result.status` for "this player's match history is private".

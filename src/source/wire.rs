@@ -9,7 +9,11 @@
 //! sends is declared below with [`lenient_object!`].
 
 mod fast;
+#[cfg(test)]
+mod hostile_tests;
+mod history;
 mod lenient;
+pub(crate) mod stratz;
 #[cfg(test)]
 mod tests;
 
@@ -18,8 +22,12 @@ use serde_json::value::RawValue;
 
 use super::FetchError;
 use super::http::parse_json_body;
-use super::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails, compact_json};
-use lenient::{Field, FirstOfList, FromJson, lenient_object};
+use super::model::{
+    ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails, compact_json, nests_deeper_than,
+};
+use lenient::{Field, FirstOfList, lenient_object};
+
+pub use history::{opendota_history_body, opendota_history_rows, opendota_history_stream};
 
 /// Steam's `result.status` for success.
 pub(super) const STEAM_STATUS_OK: i64 = 1;
@@ -42,85 +50,6 @@ pub fn steam_sequence_body(body: &[u8], asked: i64) -> Result<MatchDetails, Fetc
 /// `error` and no `match_id` is OpenDota's per-match failure.
 pub fn opendota_details_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
     read_body(body, asked, fast::opendota, opendota_text)
-}
-
-/// OpenDota's `/players/{id}/matches`: the account's whole history in one
-/// list (tens of MB for a long-time player), read row by row into the
-/// entries without building a `Value` of it (which took ~280 MB at 100,000
-/// matches). The rows are the tracked player's, so their slot and hero are
-/// the player's. A row that is not an object, or has no `match_id`, is
-/// skipped; an object instead of the list is OpenDota's error.
-pub fn opendota_history_body(body: &[u8]) -> Result<Vec<HistoryEntry>, FetchError> {
-    let text = utf8(body)?;
-    match read::<Field<HistoryWire>>(text, body)? {
-        Field::Is(HistoryWire::Rows { entries, skipped }) => {
-            if skipped > 0 {
-                tracing::warn!(skipped, "skipping OpenDota history rows without a match_id");
-            }
-            Ok(entries)
-        }
-        Field::Is(HistoryWire::Object(HistoryErrorWire {
-            error: Field::Is(message),
-        })) => Err(match_api(&message)),
-        _ => Err(malformed("match history is not a list")),
-    }
-}
-
-/// OpenDota's history answer: the list, or an object in its place. Each
-/// row becomes its entry as it is read, so no list of rows is held.
-enum HistoryWire {
-    Rows {
-        entries: Vec<HistoryEntry>,
-        /// Objects without a `match_id` (rows that are not objects are
-        /// skipped silently, as any value of the wrong kind).
-        skipped: usize,
-    },
-    Object(HistoryErrorWire),
-}
-
-impl<'de> FromJson<'de> for HistoryWire {
-    fn from_seq<A: serde::de::SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
-        let mut entries = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        let mut skipped = 0;
-        while let Some(row) = seq.next_element::<Field<HistoryRowWire>>()? {
-            let Some(row) = row.value() else { continue };
-            let Some(match_id) = row.match_id.get() else {
-                skipped += 1;
-                continue;
-            };
-            entries.push(HistoryEntry {
-                match_id,
-                match_seq_num: row.match_seq_num.get(),
-                start_time: row.start_time.get(),
-                lobby_type: row.lobby_type.get(),
-                player_slot: row.player_slot.get(),
-                hero_id: row.hero_id.get(),
-            });
-        }
-        Ok(Some(HistoryWire::Rows { entries, skipped }))
-    }
-    fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-        Ok(HistoryErrorWire::from_map(map)?.map(HistoryWire::Object))
-    }
-}
-
-lenient_object! {
-    /// One row of OpenDota's history: the match and the player's line.
-    struct HistoryRowWire {
-        match_id: Field<i64>,
-        match_seq_num: Field<i64>,
-        start_time: Field<i64>,
-        lobby_type: Field<i64>,
-        player_slot: Field<i64>,
-        hero_id: Field<i64>,
-    }
-}
-
-lenient_object! {
-    /// What OpenDota sends instead of a history: `{"error": "..."}`.
-    struct HistoryErrorWire {
-        error: Field<String>,
-    }
 }
 
 /// One pass that checks, compacts and reads the usual body ([`fast`]); what
@@ -152,8 +81,11 @@ const READERS: [(&str, FastReader, SlowReader); 3] = [
 ];
 
 /// The serde readers read the compact text: it is smaller to walk, and the
-/// match's text in it is `raw_json` as it is.
+/// match's text in it is `raw_json` as it is. Each measures the body's
+/// nesting first: serde skips what it does not keep without a bound (the
+/// fast reader gives up past its own, lower, one).
 fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let result = match read::<Field<DetailsEnvelope>>(&text, body)? {
         Field::Is(DetailsEnvelope {
@@ -169,6 +101,7 @@ fn steam_details_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchErro
 }
 
 fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let Field::Is(SequenceEnvelope {
         result: Field::Is(result),
@@ -189,6 +122,7 @@ fn steam_sequence_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchErr
 }
 
 fn opendota_text(text: &str, body: &[u8]) -> Result<MatchDetails, FetchError> {
+    check_nesting(text)?;
     let text = compact_json(text);
     let wire = read_match(&text, body)?;
     if wire.match_id == Field::Absent
@@ -401,6 +335,20 @@ fn read_match(text: &str, body: &[u8]) -> Result<MatchWire, FetchError> {
     read::<Field<MatchWire>>(text, body)?
         .value()
         .ok_or_else(|| malformed("match is not an object"))
+}
+
+/// The deepest nesting a body may have anywhere, kept or skipped (DESIGN.md,
+/// "Untrusted servers and files"): serde_json's own bound on what it keeps.
+/// Real bodies nest four or five levels.
+pub(super) const MAX_NESTING: usize = 128;
+
+/// A body nested past [`MAX_NESTING`] is malformed: what is stored of it must
+/// pass SQLite's `json_valid()`, and serde skips unknown values unbounded.
+pub(super) fn check_nesting(text: &str) -> Result<(), FetchError> {
+    if nests_deeper_than(text, MAX_NESTING) {
+        return Err(malformed("nested deeper than 128 levels"));
+    }
+    Ok(())
 }
 
 /// The body as text. UTF-8 is checked far faster over the whole body at

@@ -65,6 +65,9 @@ pub enum LockError {
     /// Another process is syncing this database.
     #[error("another sync is running on {} ({}); wait for it or stop it", .db.display(), .holder.describe())]
     Held { db: PathBuf, holder: Holder },
+    /// The lock file could not be written for want of space.
+    #[error("{} is on a full disk (cannot write its sync lock); free some space and run again: what was fetched is saved", .db.display())]
+    DiskFull { db: PathBuf },
     #[error("cannot use the sync lock {}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -87,9 +90,16 @@ impl SyncLock {
     /// long: a held lock is an immediate `LockError::Held`.
     pub fn acquire(db: &Path) -> Result<SyncLock, LockError> {
         let path = lock_path(db);
-        let io = |source| LockError::Io {
-            path: path.clone(),
-            source,
+        let io = |source: std::io::Error| {
+            if source.kind() == std::io::ErrorKind::StorageFull {
+                return LockError::DiskFull {
+                    db: db.to_path_buf(),
+                };
+            }
+            LockError::Io {
+                path: path.clone(),
+                source,
+            }
         };
         let mut file = OpenOptions::new()
             .read(true)

@@ -15,6 +15,7 @@ mod open;
 mod read;
 mod schema;
 pub mod stats;
+mod summaries;
 mod watch;
 mod write;
 
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use export_rows::ExportMatch;
+pub use export_rows::{ExportMatch, RowFrom as ExportFrom};
 pub use filter::MatchFilter;
 pub use jobs::{JobStatus, SyncJob};
 pub use lock::{Holder, LockError, SyncLock, lock_path};
@@ -33,7 +34,7 @@ pub use read::{
     WindowKey,
 };
 pub use watch::ChangeWatch;
-pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome};
+pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome, Pending};
 
 /// A connection to the dota-sync database.
 pub struct Store {

@@ -6,12 +6,23 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, games, now_text};
-use crate::source::MatchRef;
+use super::{Store, StoreError, games, now_text, summaries};
 use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, is_radiant_slot};
+use crate::source::{MatchRef, MatchSummary};
 
 /// Attempts after which a failing match is given up (until `retry --all`).
 pub const MAX_ATTEMPTS: i64 = 3;
+
+/// Which of an account's matches without details phase 2 is to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// A sync's: stubs, and failures with attempts left.
+    Due,
+    /// `retry`'s: failures with attempts left; `given_up`: every failure.
+    Failed { given_up: bool },
+    /// Stubs and every failure, given up or not (the TUI's `r`).
+    WithoutDetails,
+}
 
 /// What recording a failure did to the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +135,32 @@ impl Store {
         Ok(new)
     }
 
+    /// [`Self::save_stubs`], and in the same transaction each of
+    /// `summaries` as `account_id`'s line of its match, from `source`
+    /// (ARCHITECTURE.md, "Summaries"): a kill at any point leaves no
+    /// summary without its stub and no stub of the batch without its
+    /// summary. A summary's stub may also be one an earlier batch saved.
+    pub fn save_stubs_and_summaries(
+        &mut self,
+        account_id: u32,
+        entries: &[HistoryEntry],
+        source: &str,
+        summaries: &[MatchSummary],
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let save = || -> rusqlite::Result<usize> {
+            let new = insert_stubs(&tx, account_id, entries)?;
+            for summary in summaries {
+                summaries::upsert(&tx, account_id, source, summary)?;
+            }
+            Ok(new)
+        };
+        let new = save().map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(new)
+    }
+
     /// Saves a match's details: the row, its players and, on the first
     /// transition to `has_details = 1`, the teammate counters of every
     /// tracked account linked to it.
@@ -155,17 +192,16 @@ impl Store {
         Ok(applied.into_iter().next().and_then(Applied::failure))
     }
 
-    /// The account's matches that phase 2 should fetch, newest first: stubs,
-    /// then failures with attempts left (`include_given_up`: all failures).
-    /// Without `include_stubs` (a retry) the stubs an API error left (5xx,
-    /// no answer: a stub with a `fetch_error`) still come: they failed too,
+    /// The account's matches in `set` that phase 2 should fetch, newest
+    /// first. A retry (`Pending::Failed`) also takes the stubs an API error
+    /// left (5xx, no answer: a stub with a `fetch_error`): they failed too,
     /// and `retry` / `R` are where a user asks for failures again.
-    pub fn pending(
-        &self,
-        account_id: u32,
-        include_stubs: bool,
-        include_given_up: bool,
-    ) -> Result<Vec<MatchRef>, StoreError> {
+    pub fn pending(&self, account_id: u32, set: Pending) -> Result<Vec<MatchRef>, StoreError> {
+        let (include_stubs, include_given_up) = match set {
+            Pending::Due => (true, false),
+            Pending::Failed { given_up } => (false, given_up),
+            Pending::WithoutDetails => (true, true),
+        };
         self.rows(
             "SELECT m.match_id, m.match_seq_num
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
@@ -333,7 +369,7 @@ fn note_outage(
 
 /// `source`: `details_source` to record; `None` leaves it as it was. It is
 /// written by the same statement as the row: SQLite rewrites a whole row,
-/// overflow pages of `raw_data` included, on every UPDATE (ARCHITECTURE.md,
+/// overflow pages of `raw_data` included, on every UPDATE (docs/performance.md,
 /// "Phase 2's hot path").
 fn upsert_details(
     tx: &Transaction<'_>,
@@ -387,7 +423,7 @@ fn upsert_details(
     // The match has no player rows left, so a plain INSERT cannot meet a
     // conflict: two lines in one slot are settled here instead, the last
     // kept, as `OR REPLACE` kept it. A plain INSERT of one row also spares
-    // SQLite a statement journal (ARCHITECTURE.md, "Phase 2's hot path").
+    // SQLite a statement journal (docs/performance.md, "Phase 2's hot path").
     let mut insert = tx.prepare_cached(
         "INSERT INTO match_players (
              match_id, player_slot, account_id, hero_id, kills, deaths, assists, last_hits, denies,

@@ -1,21 +1,32 @@
 //! Phase 1: page through the account's match history and save every ID as
-//! a stub, one transaction per page.
+//! a stub, one transaction per page. A history read as it streams in
+//! (OpenDota's, with each match's summary) is saved a batch of rows at a
+//! time as it arrives, each summary in the transaction of its stub.
 //!
 //! A server decides how long the history is, so paging is bounded here
-//! (ARCHITECTURE.md, "Hostile servers"): the cursor must go strictly down,
-//! Steam's `total_results` bounds the number of pages, and no history holds
-//! more than [`MAX_HISTORY_IDS`]. A violation ends the run with one line;
-//! what was saved stays.
+//! (ARCHITECTURE.md, "Hostile servers"), trusting the IDs it sends over the
+//! counts beside them (DESIGN.md, "Untrusted servers and files"): a page
+//! with nothing new ends paging, whatever `results_remaining` says; the new
+//! IDs of a history with a total are bounded by Steam's 500-match cap (or
+//! the total, when larger), so pages that repeat or a total of 0 cost
+//! nothing. Passing that bound is a soft anomaly: one warning, phase 1 ends
+//! and phase 2 runs on what was saved. Only a cursor that fails to go down,
+//! or a history past [`MAX_HISTORY_IDS`], ends the run with one line; what
+//! was saved stays.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use super::engine::{
-    Channels, PhaseEnd, RunContext, RunCounters, SyncError, SyncOptions, sleep_unless_cancelled,
-    with_store,
-};
+use tokio::sync::mpsc;
+
+use super::options::{Channels, SyncOptions};
 use super::progress::{SyncEvent, wait_text};
-use crate::source::{FetchError, HistoryCursor, HistoryPage, MatchSource, validate};
+use super::run::{
+    PhaseEnd, RunContext, RunCounters, SyncError, sleep_unless_cancelled, with_store,
+};
+use crate::source::{
+    FetchError, HistoryCursor, HistoryPage, HistoryRow, MatchSource, RowSender, validate,
+};
 
 /// Attempts at one page before the API is called down.
 const PAGE_ATTEMPTS: u32 = 6;
@@ -29,8 +40,21 @@ const PAGE_ATTEMPTS_ANSWERED: u32 = 3;
 /// a few tens of thousands): a history past this is a broken server's.
 pub const MAX_HISTORY_IDS: usize = 100_000;
 
-/// History entries per Steam page, for the page bound from `total_results`.
-const STEAM_PAGE_SIZE: u64 = 100;
+/// The most matches Steam's history lists: its newest 500.
+const STEAM_HISTORY_CAP: u64 = 500;
+
+/// Slack over a history's bound, for matches played while we page: one
+/// Steam page.
+const PAGING_SLACK: u64 = 100;
+
+/// How many distinct IDs a history with `total` may list before its paging
+/// is an anomaly: Steam's cap, or the total when that is larger (a server
+/// may count more than it can list, never list more than it counts), plus
+/// [`PAGING_SLACK`]. A total of 0 is not believed over the IDs.
+fn new_id_bound(total: u64) -> usize {
+    let bound = total.clamp(STEAM_HISTORY_CAP, MAX_HISTORY_IDS as u64) + PAGING_SLACK;
+    usize::try_from(bound).unwrap_or(usize::MAX)
+}
 
 /// Why paging stopped early: the one line the run ends with.
 fn inconsistent(reason: String, kept: usize) -> PhaseEnd {
@@ -108,83 +132,64 @@ async fn collect_from<S: MatchSource>(
     listed: &mut usize,
     capped: &mut bool,
 ) -> Result<PhaseEnd, SyncError> {
-    let (store, options, channels, job_id) = (run.store, run.options, run.channels, run.job_id);
+    let (options, channels) = (run.options, run.channels);
     let account_id = options.account_id;
     let mut cursor = None;
     let mut here = HashSet::new();
-    let mut pages: u64 = 0;
-    let mut max_pages: Option<u64> = None;
+    let mut first_page = true;
+    // Set by the first page's total, when it has one (OpenDota's whole
+    // history comes in one page, without).
+    let mut max_ids: Option<usize> = None;
     loop {
         if channels.cancel.is_cancelled() {
             return Ok(PhaseEnd::Stopped);
         }
-        let page = match fetch_page(source, account_id, cursor, options, channels).await {
+        // A source that streams its page (OpenDota's whole history) sends
+        // its rows while the rest arrives: each batch is saved as it comes.
+        let (rows, mut received) = mpsc::channel(2);
+        let fetched = {
+            let fetch = fetch_page(source, account_id, cursor, options, channels, &rows);
+            tokio::pin!(fetch);
+            loop {
+                tokio::select! {
+                    // A stop ends a long history at once; what was saved stays.
+                    () = channels.cancel.cancelled() => return Ok(PhaseEnd::Stopped),
+                    Some(batch) = received.recv() => {
+                        if let Err(end) = save_rows(run, source, batch, seen, &mut here, counters, listed).await? {
+                            return Ok(end);
+                        }
+                    }
+                    fetched = &mut fetch => break fetched,
+                }
+            }
+        };
+        drop(rows);
+        // What was read before the page ended (or failed) is saved too.
+        while let Some(batch) = received.recv().await {
+            if let Err(end) =
+                save_rows(run, source, batch, seen, &mut here, counters, listed).await?
+            {
+                return Ok(end);
+            }
+        }
+        let page = match fetched {
             Ok(page) => page,
             Err(end) => return Ok(end),
         };
-        pages += 1;
         *capped |= page.capped;
-        // The first page's total bounds the paging (one page of slack for
-        // matches played while we page).
-        if max_pages.is_none() {
-            max_pages = page
-                .total
-                .map(|total| total.min(MAX_HISTORY_IDS as u64).div_ceil(STEAM_PAGE_SIZE) + 1);
+        if std::mem::take(&mut first_page) {
+            max_ids = page.total.map(new_id_bound);
         }
-        let skipped = page
-            .entries
-            .iter()
-            .filter(|e| !validate::is_valid_entry(e))
-            .count();
-        if skipped > 0 {
-            tracing::warn!(skipped, "history entries without a valid match ID skipped");
-        }
-        let fresh_here: Vec<_> = page
-            .entries
-            .iter()
-            .filter(|e| validate::is_valid_entry(e) && here.insert(e.match_id))
-            .collect();
-        *listed = here.len();
-        if fresh_here.is_empty() {
+        let rows = page.entries.iter().cloned().map(HistoryRow::stub).collect();
+        let new = match save_rows(run, source, rows, seen, &mut here, counters, listed).await? {
+            Ok(Some(new)) => new,
             // Empty page, or one that repeats what this source sent: the
             // history has ended.
-            break;
-        }
-        // Another source's page may have saved it already; a Steam entry's
-        // sequence number is kept either way (the store keeps the first).
-        let unseen: Vec<_> = fresh_here
-            .into_iter()
-            .filter(|e| seen.insert(e.match_id))
-            .cloned()
-            .collect();
-        if seen.len() > MAX_HISTORY_IDS {
-            return Ok(inconsistent(
-                format!("it lists more than {MAX_HISTORY_IDS} matches"),
-                seen.len() - unseen.len(),
-            ));
-        }
-        let new = if unseen.is_empty() {
-            0
-        } else {
-            with_store(store, move |s| s.save_stubs(account_id, &unseen)).await? as u64
+            Ok(None) => break,
+            Err(end) => return Ok(end),
         };
-        counters.ids_collected = seen.len() as u64;
-        counters.new_ids += new;
-        let (collected, total_new) = (counters.ids_collected, counters.new_ids);
-        with_store(store, move |s| {
-            s.update_job(job_id, "collect", collected, 0, total_new, 0)
-        })
-        .await?;
         let page_capped = *capped;
-        channels.update(|p| {
-            p.collect.collected = collected;
-            p.collect.new = total_new;
-            p.collect.capped |= page_capped && run.sources.len() == 1;
-        });
-        channels.emit(SyncEvent::StubsSaved {
-            count: page.entries.len(),
-            new: new as usize,
-        });
+        channels.update(|p| p.collect.capped |= page_capped && run.sources.len() == 1);
         if options.new_only && new == 0 {
             break;
         }
@@ -198,15 +203,102 @@ async fn collect_from<S: MatchSource>(
                 seen.len(),
             ));
         }
-        if max_pages.is_some_and(|max| pages >= max) {
-            return Ok(inconsistent(
-                format!("it kept paging past the {pages} pages its total of matches allows"),
-                seen.len(),
-            ));
+        if let Some(max) = max_ids
+            && here.len() >= max
+        {
+            let warning = format!(
+                "{}'s match history kept paging past the {max} matches it can hold; \
+                 going on with the {} IDs listed",
+                source.kind(),
+                here.len()
+            );
+            tracing::warn!("{warning}");
+            channels.emit(SyncEvent::Notice(warning.clone()));
+            counters.history_warning = Some(warning);
+            break;
         }
         cursor = Some(next);
     }
     Ok(PhaseEnd::Finished)
+}
+
+/// Saves one batch of a source's history rows: the stubs new to the run and
+/// the summaries of the rows new from this source, in one transaction.
+/// Answers how many were new to the account (`None`: nothing in the batch
+/// was new from this source), or how phase 1 ends when the history
+/// cannot be trusted. `here`: this source's IDs so far; `seen`: the run's.
+async fn save_rows<S: MatchSource>(
+    run: &RunContext<'_, S>,
+    source: &S,
+    rows: Vec<HistoryRow>,
+    seen: &mut HashSet<i64>,
+    here: &mut HashSet<i64>,
+    counters: &mut RunCounters,
+    listed: &mut usize,
+) -> Result<Result<Option<u64>, PhaseEnd>, SyncError> {
+    let (store, channels, job_id) = (run.store, run.channels, run.job_id);
+    let account_id = run.options.account_id;
+    let count = rows.len();
+    let skipped = rows
+        .iter()
+        .filter(|row| !validate::is_valid_entry(&row.entry))
+        .count();
+    if skipped > 0 {
+        tracing::warn!(skipped, "history entries without a valid match ID skipped");
+    }
+    let fresh_here: Vec<HistoryRow> = rows
+        .into_iter()
+        .filter(|row| validate::is_valid_entry(&row.entry) && here.insert(row.entry.match_id))
+        .collect();
+    *listed = here.len();
+    if fresh_here.is_empty() {
+        return Ok(Ok(None));
+    }
+    // Another source's page may have saved it already; a Steam entry's
+    // sequence number is kept either way (the store keeps the first).
+    let mut unseen = Vec::new();
+    let mut summaries = Vec::new();
+    for row in fresh_here {
+        if seen.insert(row.entry.match_id) {
+            unseen.push(row.entry);
+        }
+        summaries.extend(row.summary);
+    }
+    if seen.len() > MAX_HISTORY_IDS {
+        return Ok(Err(inconsistent(
+            format!("it lists more than {MAX_HISTORY_IDS} matches"),
+            seen.len() - unseen.len(),
+        )));
+    }
+    let saved_summaries = summaries.len() as u64;
+    let new = if unseen.is_empty() && summaries.is_empty() {
+        0
+    } else {
+        let kind = source.kind().as_str();
+        with_store(store, move |s| {
+            s.save_stubs_and_summaries(account_id, &unseen, kind, &summaries)
+        })
+        .await? as u64
+    };
+    counters.ids_collected = seen.len() as u64;
+    counters.new_ids += new;
+    counters.summaries += saved_summaries;
+    let (collected, total_new, summaries) =
+        (counters.ids_collected, counters.new_ids, counters.summaries);
+    with_store(store, move |s| {
+        s.update_job(job_id, "collect", collected, 0, total_new, 0)
+    })
+    .await?;
+    channels.update(|p| {
+        p.collect.collected = collected;
+        p.collect.new = total_new;
+        p.collect.summaries = summaries;
+    });
+    channels.emit(SyncEvent::StubsSaved {
+        count,
+        new: new as usize,
+    });
+    Ok(Ok(Some(new)))
 }
 
 /// One page, retried through transient errors and rate limits.
@@ -216,6 +308,7 @@ async fn fetch_page<S: MatchSource>(
     cursor: Option<HistoryCursor>,
     options: &SyncOptions,
     channels: &Channels,
+    rows: &RowSender,
 ) -> Result<HistoryPage, PhaseEnd> {
     let mut failures = 0;
     // However the failures mix, one page waits no longer than the breaker
@@ -226,7 +319,7 @@ async fn fetch_page<S: MatchSource>(
         if channels.cancel.is_cancelled() {
             return Err(PhaseEnd::Stopped);
         }
-        let error = match source.history_page(account_id, cursor).await {
+        let error = match source.history_page_streamed(account_id, cursor, rows).await {
             Ok(page) => return Ok(page),
             Err(FetchError::NotSent) => return Err(PhaseEnd::Stopped),
             Err(error) => error,

@@ -7,9 +7,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::engine::{self, Channels, SharedStore, SyncMode, SyncOptions, Urgent};
+use super::engine;
 use super::follow;
+use super::options::{Channels, SyncMode, SyncOptions, Urgent};
 use super::progress::{Progress, SyncCommand, SyncEvent, SyncState};
+use super::run::{SharedStore, sleep_until};
 use crate::source::MatchSource;
 use crate::store::{LockError, SyncLock};
 
@@ -250,11 +252,4 @@ fn follow_run(
         channels,
     ));
     Running { cancel, task }
-}
-
-async fn sleep_until(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
 }

@@ -415,6 +415,16 @@ impl Dispatch {
     }
 }
 
+/// Requests a source keeps in flight: enough that latency does not waste
+/// its rate, few enough that a slow source does not sit on matches a
+/// faster one could send now.
+pub(super) fn in_flight_cap(rate: f64, max: usize) -> usize {
+    if !rate.is_finite() {
+        return max.max(1);
+    }
+    ((rate.ceil() as usize) + 1).clamp(1, max.max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,14 +6,17 @@
 //! [`Writer`] thread (so requests stay in flight while a batch commits) and
 //! publishes progress. Every decision is `Dispatch`'s.
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
+use super::dispatch::in_flight_cap;
 use super::dispatch::{Dispatch, Effects, RowChange, Standing, Task};
-use super::engine::{PhaseEnd, RunContext, RunCounters, SyncError, with_store};
 use super::progress::{SourceState, SyncEvent, SyncState};
+use super::run::{
+    PhaseEnd, RunContext, RunCounters, SyncError, next_utc_midnight, sleep_until, with_store,
+};
+use super::throughput::Throughput;
 use super::writer::{Write, Writer, Written};
 use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource, validate};
 
@@ -37,59 +40,6 @@ async fn attempt<S: MatchSource>(
         }
     });
     (index, task, result)
-}
-
-/// Recent completions, for the rate and the ETA: a count per tenth of a
-/// second over the last ten seconds, so that memory stays the same however
-/// fast matches complete (a timestamp each took ~0.5 MB at 5,000 a second).
-#[derive(Default)]
-struct Throughput {
-    /// `(tick, completions in it)`, oldest first; ticks count tenths of a
-    /// second from `origin`.
-    ticks: VecDeque<(u64, u32)>,
-    origin: Option<Instant>,
-}
-
-impl Throughput {
-    const TICK: Duration = Duration::from_millis(100);
-    /// Ten seconds.
-    const SPAN_TICKS: u64 = 100;
-
-    fn tick(&mut self, now: Instant) -> u64 {
-        let origin = *self.origin.get_or_insert(now);
-        (now.saturating_duration_since(origin).as_millis() / Self::TICK.as_millis()) as u64
-    }
-
-    fn record(&mut self, now: Instant) {
-        let tick = self.tick(now);
-        match self.ticks.back_mut() {
-            Some((last, count)) if *last == tick => *count += 1,
-            _ => self.ticks.push_back((tick, 1)),
-        }
-        self.trim(tick);
-    }
-
-    fn trim(&mut self, tick: u64) {
-        while self
-            .ticks
-            .front()
-            .is_some_and(|(t, _)| t + Self::SPAN_TICKS <= tick)
-        {
-            self.ticks.pop_front();
-        }
-    }
-
-    fn per_second(&mut self, now: Instant) -> f64 {
-        let tick = self.tick(now);
-        self.trim(tick);
-        let (Some(origin), Some(&(first, _))) = (self.origin, self.ticks.front()) else {
-            return 0.0;
-        };
-        let since = origin + Self::TICK * first as u32;
-        let span = now.saturating_duration_since(since).as_secs_f64().max(1.0);
-        let completions: u64 = self.ticks.iter().map(|&(_, n)| u64::from(n)).sum();
-        completions as f64 / span
-    }
 }
 
 /// One source's counts in this run.
@@ -120,16 +70,6 @@ struct RecordedFailure {
     server: bool,
     given_up: bool,
     counted: bool,
-}
-
-/// Requests a source keeps in flight: enough that latency does not waste
-/// its rate, few enough that a slow source does not sit on matches a
-/// faster one could send now.
-pub(super) fn in_flight_cap(rate: f64, max: usize) -> usize {
-    if !rate.is_finite() {
-        return max.max(1);
-    }
-    ((rate.ceil() as usize) + 1).clamp(1, max.max(1))
 }
 
 pub(crate) async fn fetch_details<S: MatchSource>(
@@ -244,7 +184,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 Some(done) => record_written(run, counters, &mut tally, done?),
                 None => writer_alive = false,
             },
-            _ = sleep_until(next_hold_end), if next_hold_end.is_some() => {}
+            _ = sleep_until(next_hold_end.map(Into::into)), if next_hold_end.is_some() => {}
             changed = paused.changed(), if pause_alive => {
                 // Nobody can resume a run whose pause switch is gone.
                 pause_alive = changed.is_ok();
@@ -392,7 +332,7 @@ fn publish<S: MatchSource>(
             let state = match (dispatch.standing(i), dispatch.hold(i)) {
                 (Standing::Down, _) => SourceState::Down,
                 (Standing::OutOfCalls, _) => SourceState::OutOfCalls {
-                    until: super::engine::next_utc_midnight(),
+                    until: next_utc_midnight(),
                 },
                 _ if ending => SourceState::Finished,
                 (Standing::Live, Some(hold)) => SourceState::Paused {
@@ -497,42 +437,4 @@ async fn take_urgent<S: MatchSource>(
         }
     }
     Ok(())
-}
-
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(t) => tokio::time::sleep_until(t.into()).await,
-        None => std::future::pending().await,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn throughput_counts_the_last_ten_seconds_in_fixed_memory() {
-        let start = Instant::now();
-        let mut rate = Throughput::default();
-        // 50,000 completions over two seconds, evenly.
-        for i in 0..50_000u32 {
-            rate.record(start + Duration::from_micros(u64::from(i) * 40));
-        }
-        let at = start + Duration::from_secs(2);
-        let per_second = rate.per_second(at);
-        assert!((24_000.0..=26_000.0).contains(&per_second), "{per_second}");
-        assert!(
-            rate.ticks.len() <= 21,
-            "one count per tenth: {}",
-            rate.ticks.len()
-        );
-        // At 11.5 s only the burst's last 0.4 s (10,000) is within ten
-        // seconds, spread over the 9.9 s since it began.
-        let later = start + Duration::from_millis(11_500);
-        rate.record(later);
-        let per_second = rate.per_second(later);
-        assert!((950.0..=1_070.0).contains(&per_second), "{per_second}");
-        // Nothing for ten seconds: no rate.
-        assert_eq!(rate.per_second(start + Duration::from_secs(30)), 0.0);
-    }
 }

@@ -6,8 +6,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::engine::{Channels, SharedStore, with_store};
+use super::options::Channels;
 use super::progress::{SyncEvent, SyncState};
+use super::run::{SharedStore, with_store};
 use crate::store::{ChangeWatch, Holder, SyncLock};
 
 /// How often the other run's row is read: readers see its writes within this.

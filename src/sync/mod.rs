@@ -5,67 +5,10 @@
 
 pub mod progress;
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-
-use crate::source::SourceKind;
-
 pub use progress::{
     CollectProgress, FetchProgress, Progress, SourceProgress, SourceState, SyncCommand, SyncEvent,
     SyncState,
 };
-
-/// How a run ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RunOutcome {
-    Completed,
-    /// Stopped by the user or a signal; what finished is saved.
-    Stopped,
-    /// The circuit breaker gave up waiting for the API.
-    ApiDown,
-    /// The daily quota is used up until `resets_at`.
-    DailyLimit {
-        resets_at: DateTime<Utc>,
-    },
-    /// Key rejected, private profile...: one line, safe to show.
-    Fatal {
-        message: String,
-    },
-}
-
-/// The end-of-run summary (`sync --json` prints it).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
-    pub account_id: u32,
-    /// The sources of the run, as `--source` spells them (`steam,opendota`).
-    pub source: String,
-    pub ids_collected: u64,
-    pub new_ids: u64,
-    pub details_fetched: u64,
-    pub failed: u64,
-    pub server_errors: u64,
-    pub given_up: u64,
-    pub stubs_left: u64,
-    pub history_capped: bool,
-    pub outcome: RunOutcome,
-    /// Accounts whose player name was looked up and saved after phase 2
-    /// (ARCHITECTURE.md, "Player names").
-    pub names_fetched: u64,
-    /// One entry per source of the run.
-    pub sources: Vec<SourceSummary>,
-}
-
-/// What one source did in a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SourceSummary {
-    pub source: SourceKind,
-    pub requests: u64,
-    pub details_fetched: u64,
-    pub failed: u64,
-    /// The request rate in force at the end of the run (null: unlimited).
-    pub rate: Option<f64>,
-}
 
 pub mod breaker;
 mod collect;
@@ -75,6 +18,13 @@ pub mod engine;
 mod fetch;
 mod follow;
 mod names;
+pub mod options;
+mod outcome;
+pub(crate) mod run;
+mod throughput;
 mod writer;
 
-pub use engine::{Channels, SharedStore, SyncError, SyncMode, SyncOptions, api_down_message, run};
+pub use engine::run;
+pub use options::{Channels, SyncMode, SyncOptions, Urgent};
+pub use outcome::{RunOutcome, SourceSummary, Summary, api_down_message, sources_label};
+pub use run::{SharedStore, SyncError};

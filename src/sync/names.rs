@@ -5,9 +5,9 @@
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
-use super::engine::{RunContext, SyncError, with_store};
-use super::fetch::in_flight_cap;
+use super::dispatch::in_flight_cap;
 use super::progress::{SyncEvent, names_notice};
+use super::run::{RunContext, SyncError, with_store};
 use crate::source::names::PlayerName;
 use crate::source::{FetchError, MatchSource};
 use crate::store::NameRecord;

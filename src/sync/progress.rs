@@ -87,6 +87,9 @@ pub struct CollectProgress {
     pub collected: u64,
     /// Of those, new to the database for this account.
     pub new: u64,
+    /// Summaries (the player's own line of a match) the history brought
+    /// and saved this run (ARCHITECTURE.md, "Summaries").
+    pub summaries: u64,
     /// Paging has ended: `collected` is the total.
     pub done: bool,
     /// The source would not page past its cap (Steam: 500 most recent).
@@ -224,6 +227,17 @@ impl Progress {
         } else {
             format!("Collecting match IDs: {}/?", self.collect.collected)
         }
+    }
+
+    /// `Summaries: 4980 of 5000 matches (statistics ready)`, once the
+    /// history call has brought summaries and phase 1 is over.
+    pub fn summaries_line(&self) -> Option<String> {
+        (self.collect.done && self.collect.summaries > 0).then(|| {
+            format!(
+                "Summaries: {} of {} matches (statistics ready)",
+                self.collect.summaries, self.collect.collected
+            )
+        })
     }
 
     /// `Fetching match details: 230/450`.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use super::dispatch::RowChange;
-use super::engine::SharedStore;
+use super::run::SharedStore;
 use crate::source::{FetchError, MatchRef, SourceKind};
 use crate::store::{Outcome, StoreError, checkpoint};
 

@@ -329,6 +329,14 @@ async fn killed_runs_resume_to_the_same_database() {
     killed_runs_resume(&["--source", "steam"], dump).await;
 }
 
+/// The same through OpenDota alone, whose one history call brings every
+/// match's summary (saved in phase 1 with its stub).
+#[cfg(unix)]
+#[tokio::test]
+async fn killed_opendota_runs_resume_to_the_same_database() {
+    killed_runs_resume(&["--source", "opendota"], dump).await;
+}
+
 /// The same with both sources at once, in the world as it is (Immortal
 /// Draft missing from Steam's sequence endpoint, matches OpenDota lacks):
 /// equal but for which source's raw body a match kept.

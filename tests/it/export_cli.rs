@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use crate::builders::{history_entry, match_details, ten_players};
-use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
+use dota_sync::source::{HistoryEntry, MatchDetails, MatchSummary, PlayerDetails};
 use dota_sync::store::Store;
 
 const ACCOUNT: u32 = 86_745_912;
@@ -299,4 +299,179 @@ fn an_empty_csv_export_still_has_its_header() {
         assert_eq!(text.lines().count(), 1, "{what}: {text}");
         assert!(text.starts_with(first), "{what}: {text}");
     }
+}
+
+/// The database of [`database`], plus match 1005, a stub with a summary
+/// (a Dire win on Juggernaut, 12/1/9), and a summary for match 1001 that
+/// disagrees with its details (which win).
+fn database_with_summaries(dir: &Path) -> PathBuf {
+    let path = database(dir);
+    let mut store = Store::open(&path).unwrap();
+    let summary = |match_id: i64, slot: i64, hero: i64, kills: i64| MatchSummary {
+        match_id,
+        player_slot: Some(slot),
+        radiant_win: Some(false),
+        start_time: Some(1_770_000_000 + (match_id - 1_000) * 86_400),
+        duration: Some(2_000),
+        game_mode: Some(22),
+        lobby_type: Some(7),
+        hero_id: Some(hero),
+        kills: Some(kills),
+        deaths: Some(1),
+        assists: Some(9),
+        gold_per_min: Some(640),
+        items: [Some(1), None, None, None, None, None],
+        heroes: Some(r#"{"129":{"account_id":86745912,"hero_id":8}}"#.into()),
+        ..MatchSummary::default()
+    };
+    let stub = history_entry(1_005, 5, 1_770_000_000 + 5 * 86_400, 129, 8);
+    store
+        .save_stubs_and_summaries(
+            ACCOUNT,
+            &[stub],
+            "opendota",
+            &[summary(1_005, 129, 8, 12), summary(1_001, 1, 1, 99)],
+        )
+        .unwrap();
+    path
+}
+
+#[test]
+fn every_format_says_where_each_row_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_with_summaries(dir.path());
+    let account = ACCOUNT.to_string();
+    let export = |format: &str| {
+        let out = run(
+            dir.path(),
+            &db,
+            &["export", "--account", &account, "--format", format],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let expected = [
+        (1005, "summary"),
+        (1004, "stub"),
+        (1003, "details"),
+        (1002, "details"),
+        (1001, "details"),
+    ];
+    let check = |rows: Vec<serde_json::Value>, format: &str| {
+        let got: Vec<(i64, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r["match_id"].as_i64().unwrap(),
+                    r["from"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(i64, String)> = expected
+            .iter()
+            .map(|&(id, from)| (id, from.to_string()))
+            .collect();
+        assert_eq!(got, want, "{format}");
+        // The summary's fields where there are no details; a stub with a
+        // summary is still a stub.
+        let summary = &rows[0];
+        assert_eq!(summary["status"], "stub", "{format}");
+        assert_eq!(
+            (&summary["hero"], &summary["side"], &summary["result"]),
+            (
+                &serde_json::json!("Juggernaut"),
+                &serde_json::json!("dire"),
+                &serde_json::json!("win")
+            ),
+            "{format}"
+        );
+        assert_eq!(
+            (
+                &summary["kills"],
+                &summary["gold_per_min"],
+                &summary["duration"]
+            ),
+            (
+                &serde_json::json!(12),
+                &serde_json::json!(640),
+                &serde_json::json!(2000)
+            ),
+            "{format}"
+        );
+        assert_eq!(summary["mode"], "All Draft", "{format}");
+        assert_eq!(summary["items"][0], "Blink Dagger", "{format}");
+        // Details win over a summary that disagrees.
+        assert_eq!(rows[4]["kills"], 3, "{format}");
+        assert_eq!(rows[4]["result"], "win", "{format}");
+        // A bare stub knows nothing of the game.
+        assert!(rows[1]["kills"].is_null() && rows[1]["result"].is_null());
+    };
+    let json: Vec<serde_json::Value> = serde_json::from_str(&export("json")).unwrap();
+    check(json, "json");
+    let jsonl = export("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    check(jsonl, "jsonl");
+    // CSV: the same, read by its header.
+    let csv = export("csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header.last(), Some(&"from"), "new columns go last");
+    let rows = lines
+        .map(|line| {
+            // No field of these rows holds a comma.
+            let object: serde_json::Map<String, serde_json::Value> = header
+                .iter()
+                .zip(line.split(','))
+                .map(|(name, value)| {
+                    let value = value
+                        .parse::<i64>()
+                        .map(serde_json::Value::from)
+                        .unwrap_or_else(|_| {
+                            if value.is_empty() {
+                                serde_json::Value::Null
+                            } else {
+                                serde_json::Value::from(value)
+                            }
+                        });
+                    (name.to_string(), value)
+                })
+                .collect();
+            let mut object = serde_json::Value::Object(object);
+            // CSV joins items with `;`: the first is what is checked.
+            let first = object["items"]
+                .as_str()
+                .map(|items| items.split(';').next().unwrap_or_default().to_string());
+            object["items"] = serde_json::json!([first]);
+            object
+        })
+        .collect();
+    check(rows, "csv");
+
+    // The filter judges a summary's row by what it exports.
+    let out = run(
+        dir.path(),
+        &db,
+        &[
+            "export",
+            "--account",
+            &account,
+            "--result",
+            "win",
+            "--side",
+            "dire",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let ids: Vec<i64> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["match_id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, [1005, 1003]);
 }

@@ -19,6 +19,9 @@ const STEAM_HISTORY_FULL: &str = "odota-core__json__history_api.json";
 const STEAM_SEQUENCE: &str = "odota-core__json__sequence_api.json";
 const OPENDOTA_HISTORY: &str =
     "odota-web__testcafe__players_101695162_matches_sort-kills_limit-20.json";
+const OPENDOTA_HISTORY_PROJECTED: &str =
+    "odota-web__testcafe__players_101695162_matches_significant-0_project.json";
+const OPENDOTA_PLAYER_CACHE: &str = "odota-core__json__7490235544_playercache_api_0.json";
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -66,12 +69,19 @@ fn every_fixture_has_a_parser_and_parses() {
             STEAM_HISTORY_CAPPED => parse::steam_history_page(&body, 95_816).map(drop),
             STEAM_HISTORY_FULL => parse::steam_history_page(&body, 88_367_253).map(drop),
             OPENDOTA_MATCH => parse::opendota_details_body(&bytes(&name), 3_254_426_673).map(drop),
-            OPENDOTA_HISTORY => parse::opendota_history_body(&bytes(&name)).map(drop),
+            OPENDOTA_HISTORY | OPENDOTA_HISTORY_PROJECTED => {
+                parse::opendota_history_body(&bytes(&name)).map(drop)
+            }
+            // One row of the history, as a list of one.
+            OPENDOTA_PLAYER_CACHE => {
+                let text = String::from_utf8(bytes(&name)).unwrap();
+                parse::opendota_history_body(format!("[{text}]").as_bytes()).map(drop)
+            }
             other => panic!("fixture {other} has no parser in this test; add one"),
         };
         assert_eq!(parsed, Ok(()), "{name}");
     }
-    assert_eq!(seen, 7, "fixture count changed");
+    assert_eq!(seen, 9, "fixture count changed");
 }
 
 #[test]
@@ -242,6 +252,52 @@ fn opendota_history_rows() {
     assert_eq!(first.start_time, Some(1_436_112_424));
     assert_eq!(first.lobby_type, Some(0));
     assert_eq!(first.match_seq_num, None, "OpenDota rows have no seq num");
+}
+
+/// A real whole history (6,905 matches, 3.1 MB), read as it streams in,
+/// cut into chunks of every size from a byte to 64 KB: each row is its
+/// summary, and the stream reads what the whole body reads.
+#[test]
+fn a_real_whole_history_reads_as_it_streams_in() {
+    let body = bytes(OPENDOTA_HISTORY_PROJECTED);
+    let whole = parse::opendota_history_rows(&body).unwrap();
+    assert_eq!(whole.len(), 6_905);
+    let first = whole[0].summary.as_ref().unwrap();
+    assert_eq!(first.match_id, 5_240_751_233);
+    assert_eq!(first.player_slot, Some(131));
+    assert_eq!(first.radiant_win, Some(true));
+    assert_eq!(
+        (first.kills, first.deaths, first.assists),
+        (Some(1), Some(4), Some(15))
+    );
+    assert_eq!(first.party_size, Some(10));
+    assert_eq!(
+        first.items,
+        [None, Some(102), Some(232), Some(214), Some(34), Some(94)]
+    );
+    // Not projected in this capture: absent, never a guess.
+    assert_eq!((first.gold_per_min, first.heroes.as_deref()), (None, None));
+    for size in [1, 7, 4096, 65_536] {
+        let chunks = body
+            .chunks(size)
+            .map(|chunk| Ok::<_, FetchError>(chunk.to_vec()));
+        let mut streamed = Vec::new();
+        let count = parse::opendota_history_stream(chunks, |row| streamed.push(row)).unwrap();
+        assert_eq!(count, 6_905);
+        assert!(streamed == whole, "chunks of {size} bytes");
+    }
+}
+
+/// The shape of `heroes` in a real `player_caches` row: kept as sent, compact.
+#[test]
+fn a_real_player_cache_row_keeps_its_heroes() {
+    let text = String::from_utf8(bytes(OPENDOTA_PLAYER_CACHE)).unwrap();
+    let rows = parse::opendota_history_rows(format!("[{text}]").as_bytes()).unwrap();
+    let summary = rows[0].summary.as_ref().unwrap();
+    let heroes: Value = serde_json::from_str(summary.heroes.as_deref().unwrap()).unwrap();
+    assert_eq!(heroes, load(OPENDOTA_PLAYER_CACHE)["heroes"]);
+    assert!(is_compact(summary.heroes.as_deref().unwrap()));
+    assert_eq!(summary.hero_damage, Some(28_122));
 }
 
 #[test]

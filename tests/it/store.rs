@@ -8,7 +8,7 @@ use crate::builders::{history_entry, match_details, ten_players};
 use dota_sync::source::model::is_compact;
 use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::{
-    Applied, ListFilter, MAX_ATTEMPTS, Outcome, Store, StoreError, WindowAnchor,
+    Applied, ListFilter, MAX_ATTEMPTS, Outcome, Pending, Store, StoreError, WindowAnchor,
 };
 
 fn entry(match_id: i64, start_time: i64, slot: i64, hero: i64) -> HistoryEntry {
@@ -138,14 +138,14 @@ fn stubs_are_idempotent_and_linked_per_account() {
     assert_eq!((counts.matches, counts.stubs, counts.detailed), (3, 3, 0));
     assert_eq!(store.counts(Some(8)).unwrap().matches, 1);
     let pending: Vec<i64> = store
-        .pending(7, true, false)
+        .pending(7, Pending::Due)
         .unwrap()
         .iter()
         .map(|m| m.match_id)
         .collect();
     assert_eq!(pending, vec![3, 2, 1], "newest first");
     assert_eq!(
-        store.pending(7, true, false).unwrap()[0].match_seq_num,
+        store.pending(7, Pending::Due).unwrap()[0].match_seq_num,
         Some(30)
     );
 }
@@ -215,12 +215,15 @@ fn failures_count_attempts_give_up_and_never_undo_details() {
     let counts = store.counts(Some(1)).unwrap();
     assert_eq!((counts.given_up, counts.failed, counts.stubs), (1, 0, 1));
     assert_eq!(
-        store.pending(1, true, false).unwrap().len(),
+        store.pending(1, Pending::Due).unwrap().len(),
         1,
         "given up is skipped"
     );
     assert_eq!(
-        store.pending(1, false, true).unwrap().len(),
+        store
+            .pending(1, Pending::Failed { given_up: true })
+            .unwrap()
+            .len(),
         1,
         "--all includes it"
     );
@@ -232,7 +235,7 @@ fn failures_count_attempts_give_up_and_never_undo_details() {
     // stub never tried is not.
     store.record_outage(31, "HTTP 503 (server error)").unwrap();
     let retry: Vec<i64> = store
-        .pending(1, false, false)
+        .pending(1, Pending::Failed { given_up: false })
         .unwrap()
         .iter()
         .map(|m| m.match_id)
@@ -452,7 +455,7 @@ fn opening_an_old_database_compacts_its_raw_data_in_batches() {
     // More rows than one batch holds.
     make_schema_1_with_indented_rows(&path, 1_234, None);
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (5, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (6, 0));
     let rows = raw_rows(&store);
     assert_eq!(rows.len(), 1_234);
     for (id, raw) in rows {
@@ -471,7 +474,7 @@ fn a_compaction_cut_short_resumes_where_it_stopped() {
     let path = dir.path().join("half.db");
     make_schema_1_with_indented_rows(&path, 800, Some(600));
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (5, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (6, 0));
     for (id, raw) in raw_rows(&store) {
         // Rows below the mark were done by the run that was cut short (here
         // left indented to show they are not read again).
@@ -648,7 +651,7 @@ fn an_older_database_gains_its_account_games_even_when_a_reader_opens_it_first()
             .unwrap();
     }
     let reader = Store::open_read_only(&path).expect("a reader opens an older file");
-    assert_eq!(schema_version_and_leftovers(&reader).0, 5);
+    assert_eq!(schema_version_and_leftovers(&reader).0, 6);
     assert_games_derived(&reader, "migration 5");
     assert_eq!(stored_games(reader.connection()).len(), 2);
     let heroes = reader.hero_stats(1, &Default::default()).unwrap();

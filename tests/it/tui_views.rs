@@ -214,6 +214,7 @@ fn collecting() -> Progress {
             new: 440,
             done: false,
             capped: false,
+            ..CollectProgress::default()
         },
         fetch: FetchProgress::default(),
         fetch_started: false,
@@ -229,6 +230,7 @@ fn fetching() -> Progress {
             new: 440,
             done: true,
             capped: true,
+            ..CollectProgress::default()
         },
         fetch: FetchProgress {
             total: 450,
@@ -760,7 +762,9 @@ fn summary(outcome: dota_sync::sync::RunOutcome) -> dota_sync::sync::Summary {
         given_up: 1,
         stubs_left: 0,
         history_capped: true,
+        history_warning: None,
         outcome,
+        summaries: 0,
         sources: Vec::new(),
         names_fetched: 0,
     }

@@ -16,7 +16,7 @@ pub fn compact_json(text: &str) -> String {
     // Copied a run at a time (between whitespace and quotes; a string up to
     // its closing quote), not byte by byte: this pass touches every byte
     // of every body, and per-byte stores with their checks were a quarter
-    // of phase 2's instructions (ARCHITECTURE.md, "Phase 2's hot path").
+    // of phase 2's instructions (docs/performance.md, "Phase 2's hot path").
     let mut out = Vec::with_capacity(bytes.len());
     let end = bytes.len();
     let mut at = 0;
@@ -88,6 +88,51 @@ pub fn is_compact(text: &str) -> bool {
     }
     true
 }
+
+/// Whether `text` nests arrays and objects more than `limit` deep anywhere,
+/// strings aside. A reader that skips what it does not keep (serde's
+/// `IgnoredAny`, `RawValue`) has no depth bound of its own, and SQLite's JSON
+/// functions refuse a row nested past theirs, for the whole table's queries
+/// (issue 16); so a body is measured once before such a reader keeps any of
+/// it. Text that is not JSON is measured as far as it goes: the reader
+/// judges the rest.
+pub fn nests_deeper_than(text: &str, limit: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(found) = bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| NESTING[b as usize]))
+    {
+        at += found;
+        match bytes[at] {
+            b'"' => {
+                at = string_end(bytes, at + 1);
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            _ => depth = depth.saturating_sub(1),
+        }
+        at += 1;
+    }
+    false
+}
+
+/// The bytes [`nests_deeper_than`] stops at: brackets, braces and quotes.
+static NESTING: [bool; 256] = {
+    let mut stop = [false; 256];
+    stop[b'"' as usize] = true;
+    stop[b'[' as usize] = true;
+    stop[b']' as usize] = true;
+    stop[b'{' as usize] = true;
+    stop[b'}' as usize] = true;
+    stop
+};
 
 /// The index just past the closing quote of the string whose contents
 /// start at `at` (or the end, for an unterminated string).
@@ -205,6 +250,27 @@ mod tests {
             }
         }
         assert!(seen > 0);
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(!nests_deeper_than(&deep(128), 128));
+        assert!(nests_deeper_than(&deep(129), 128));
+        assert!(!nests_deeper_than(
+            &format!("{{\"a\":\"{}\"}}", deep(500)),
+            128
+        ));
+        assert!(nests_deeper_than(
+            &format!("[{{\"a\":{}}}]", deep(127)),
+            128
+        ));
+        // Siblings do not add up.
+        assert!(!nests_deeper_than(
+            &format!("[{},{}]", deep(127), deep(127)),
+            128
+        ));
+        assert!(!nests_deeper_than("\"[[[\\\"[[", 1));
     }
 
     #[test]

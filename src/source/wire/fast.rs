@@ -1,7 +1,7 @@
 //! One pass over a match body as sent, for the bodies every sync reads by the
 //! thousand: it checks the JSON, keeps the match object's text without its
 //! whitespace, and fills the same [`MatchWire`] the serde reader fills, all at
-//! once (ARCHITECTURE.md, "Phase 2's hot path").
+//! once (docs/performance.md, "Phase 2's hot path").
 //!
 //! It is a shortcut, never a second rule: it takes only what it can read
 //! exactly as the serde reader would, and gives up (`None`) on anything else

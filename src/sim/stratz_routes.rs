@@ -1,0 +1,549 @@
+//! STRATZ's `POST /graphql`, with the contract of DESIGN.md ("STRATZ"):
+//! the CDN's checks first (a browser check when the plan says so, 403
+//! without a `User-Agent`), then 400 without `Content-Type:
+//! application/json`, 401 for a missing or wrong token, the rate windows
+//! and their `X-RateLimit-Remaining-*` headers, and the three queries the
+//! client sends (`player.matches`, `matches(ids:)`, `match(id:)`),
+//! answered with only the fields the document selects.
+//!
+//! The matches are the dataset's, the ones the Steam and OpenDota endpoints
+//! serve. STRATZ's faults live in [`StratzPlan`], part of the fault plan.
+
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::respond;
+use super::rng::mix;
+use super::server::SimState;
+use super::stratz_json::{Selection, parse_document, project, stratz_match};
+
+/// The token `demo` and the simulator's presets use: a stand-in for the
+/// user's own, which the real API needs.
+pub const STRATZ_DEMO_TOKEN: &str = "demo-stratz-token";
+
+/// IDs one `matches(ids:)` call may ask.
+const MAX_IDS: usize = 10;
+
+/// Requests `matches` may page through at once (`take`).
+const MAX_TAKE: u64 = 100;
+
+/// What the simulated STRATZ does beyond the contract. Every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StratzPlan {
+    /// The one token accepted; `None`: any non-empty token.
+    pub token: Option<String>,
+    /// Every request meets the CDN's browser check (403, `cf-mitigated: challenge`).
+    pub challenge: bool,
+    /// Every token is refused (401 with `WWW-Authenticate`).
+    pub reject_token: bool,
+    /// Every player's profile is private: `"player": null`.
+    pub private_player: bool,
+    /// The first N calls answer HTTP 200 with `errors` and no `data`.
+    pub failed_calls: u32,
+    /// `matches(ids:)` is refused for the token (`not an admin`), as some
+    /// tokens are reported to be; `match(id:)` still answers.
+    pub refuse_batches: bool,
+    /// Matches whose answer carries a GraphQL error naming them: `null` in
+    /// `matches(ids:)` and `match(id:)`, `players: null` in a history page.
+    pub error_matches: Vec<i64>,
+    /// Share of matches STRATZ does not have: left out of histories and
+    /// `null` when asked by ID.
+    pub lacks: f64,
+    /// The windows of a token; `None`: no limit and no rate headers.
+    pub limits: Option<StratzLimits>,
+}
+
+/// A token's calls per window: a second, a minute, an hour, a UTC day,
+/// each aligned to the wall clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StratzLimits {
+    pub per_second: u32,
+    pub per_minute: u32,
+    pub per_hour: u32,
+    pub per_day: u32,
+}
+
+impl Default for StratzLimits {
+    /// A default token's published limits.
+    fn default() -> StratzLimits {
+        StratzLimits {
+            per_second: 20,
+            per_minute: 250,
+            per_hour: 2_000,
+            per_day: 10_000,
+        }
+    }
+}
+
+/// The windows' lengths in seconds, in the order of [`StratzLimits`].
+const WINDOWS: [u64; 4] = [1, 60, 3_600, 86_400];
+const HEADERS: [&str; 4] = [
+    "x-ratelimit-remaining-second",
+    "x-ratelimit-remaining-minute",
+    "x-ratelimit-remaining-hour",
+    "x-ratelimit-remaining-day",
+];
+
+/// The running state: calls so far, and each window's count.
+pub(crate) struct StratzState {
+    plan: StratzPlan,
+    seed: u64,
+    counts: Mutex<Counts>,
+}
+
+#[derive(Default)]
+struct Counts {
+    calls: u64,
+    /// (window index, calls in it) per window length.
+    windows: [(u64, u32); 4],
+}
+
+impl StratzState {
+    pub(crate) fn new(plan: StratzPlan, seed: u64) -> StratzState {
+        StratzState {
+            plan,
+            seed,
+            counts: Mutex::new(Counts::default()),
+        }
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether STRATZ lacks `match_id` (the same matches for a seed and share).
+    fn lacks(&self, match_id: i64) -> bool {
+        const SALT: u64 = 0x57_4a72;
+        let share = self.plan.lacks;
+        share > 0.0 && {
+            let hash = mix(self.seed ^ SALT, match_id as u64);
+            ((hash >> 11) as f64 / (1u64 << 53) as f64) < share
+        }
+    }
+}
+
+/// Counts the call against every window, or refuses it: the seconds until
+/// the spent window ends. Either way, what is left of each window.
+fn admit(state: &StratzState, limits: &StratzLimits, now_ms: u64) -> (Option<u64>, [u32; 4]) {
+    let caps = [
+        limits.per_second,
+        limits.per_minute,
+        limits.per_hour,
+        limits.per_day,
+    ];
+    let mut counts = state.counts();
+    let now = now_ms / 1_000;
+    for (slot, window) in counts.windows.iter_mut().zip(WINDOWS) {
+        if slot.0 != now / window {
+            *slot = (now / window, 0);
+        }
+    }
+    let spent = (0..4).find(|&i| counts.windows[i].1 >= caps[i]);
+    if let Some(i) = spent {
+        let window_ms = WINDOWS[i] * 1_000;
+        let wait = (window_ms - now_ms % window_ms).div_ceil(1_000);
+        let left = std::array::from_fn(|j| caps[j].saturating_sub(counts.windows[j].1));
+        return (Some(wait.max(1)), left);
+    }
+    for slot in counts.windows.iter_mut() {
+        slot.1 += 1;
+    }
+    let left = std::array::from_fn(|j| caps[j].saturating_sub(counts.windows[j].1));
+    (None, left)
+}
+
+/// `POST /graphql`.
+pub(crate) async fn graphql(
+    State(state): State<Arc<SimState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    state.count_arrival("graphql", "stratz");
+    let (response, outcome) = answer(&state, &headers, &body);
+    state.count_finished("graphql", &outcome);
+    response
+}
+
+fn answer(state: &SimState, headers: &HeaderMap, body: &[u8]) -> (Response, String) {
+    let stratz = &state.stratz;
+    let plan = &stratz.plan;
+    if plan.challenge {
+        return (challenge(), "challenge".into());
+    }
+    let has_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.trim().is_empty());
+    if !has_agent {
+        return (respond::html_error(StatusCode::FORBIDDEN), "403".into());
+    }
+    let json_body = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json_body {
+        return (
+            graphql_error(
+                StatusCode::BAD_REQUEST,
+                "Content-Type must be application/json",
+            ),
+            "400".into(),
+        );
+    }
+    if plan.reject_token || !token_accepted(plan, headers) {
+        let mut response = respond::html_error(StatusCode::UNAUTHORIZED);
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+        return (response, "401".into());
+    }
+    let remaining = match &plan.limits {
+        Some(limits) => {
+            let (refused, left) = admit(stratz, limits, wall_ms());
+            if let Some(wait) = refused {
+                let mut response =
+                    graphql_error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+                rate_headers(&mut response, left);
+                return (response, "429".into());
+            }
+            Some(left)
+        }
+        None => None,
+    };
+    let call = {
+        let mut counts = stratz.counts();
+        counts.calls += 1;
+        counts.calls
+    };
+    let (mut response, outcome) = if call <= u64::from(plan.failed_calls) {
+        (
+            respond::json(
+                StatusCode::OK,
+                &json!({"errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}),
+            ),
+            "errors".to_string(),
+        )
+    } else {
+        match execute(state, body) {
+            Ok((value, outcome)) => (respond::json(StatusCode::OK, &value), outcome),
+            Err(message) => (
+                graphql_error(StatusCode::BAD_REQUEST, &message),
+                "400".into(),
+            ),
+        }
+    };
+    if let Some(left) = remaining {
+        rate_headers(&mut response, left);
+    }
+    (response, outcome)
+}
+
+/// The CDN's browser check: an HTML page behind 403 and its header.
+fn challenge() -> Response {
+    let body = "<!DOCTYPE html><html><head><title>Just a moment...</title></head>\
+                <body>Enable JavaScript and cookies to continue</body></html>";
+    (
+        StatusCode::FORBIDDEN,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
+            (header::HeaderName::from_static("cf-mitigated"), "challenge"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn token_accepted(plan: &StratzPlan, headers: &HeaderMap) -> bool {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty());
+    match (token, &plan.token) {
+        (Some(token), Some(wanted)) => token == wanted,
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+fn graphql_error(status: StatusCode, message: &str) -> Response {
+    respond::json(status, &json!({"errors": [{"message": message}]}))
+}
+
+fn rate_headers(response: &mut Response, left: [u32; 4]) {
+    for (name, left) in HEADERS.into_iter().zip(left) {
+        response.headers_mut().insert(name, HeaderValue::from(left));
+    }
+}
+
+fn wall_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Runs the request's query: the answer and its label in `SimStats`, or a
+/// request error (400).
+fn execute(state: &SimState, body: &[u8]) -> Result<(Value, String), String> {
+    let request: Value =
+        serde_json::from_slice(body).map_err(|_| "The request body is not JSON.".to_string())?;
+    let query = request
+        .get("query")
+        .and_then(Value::as_str)
+        .ok_or("The request has no `query`.")?;
+    let variables = request.get("variables").cloned().unwrap_or(Value::Null);
+    let roots = parse_document(query)?;
+    let [root] = roots.as_slice() else {
+        return Err("The simulator answers one root field a query.".into());
+    };
+    check_match_fields(state, root)?;
+    let mut errors = Vec::new();
+    let (data, outcome) = match root.name.as_str() {
+        "player" => player(state, root, &variables, &mut errors)?,
+        "matches" => by_ids(state, root, &variables, &mut errors)?,
+        "match" => one(state, root, &variables, &mut errors)?,
+        other => {
+            return Err(format!(
+                "The field `{other}` does not exist on the type `DotaQuery`."
+            ));
+        }
+    };
+    let mut answer = json!({"data": {root.key.clone(): data}});
+    if !errors.is_empty() {
+        answer["errors"] = Value::Array(errors);
+    }
+    Ok((answer, outcome.to_string()))
+}
+
+/// Checks the match fields a document asks against a match of the
+/// dataset: GraphQL validates a document before running it, so a wrong
+/// field fails even where no match is found.
+fn check_match_fields(state: &SimState, root: &Selection) -> Result<(), String> {
+    let fields = match root.name.as_str() {
+        "player" => match root.children.iter().find(|field| field.name == "matches") {
+            Some(matches) => &matches.children,
+            None => return Ok(()),
+        },
+        _ => &root.children,
+    };
+    let any = state
+        .dataset
+        .accounts()
+        .iter()
+        .find_map(|a| a.match_ids.first());
+    match any.and_then(|id| state.dataset.sketch(*id)) {
+        Some(sketch) => project(&stratz_match(&sketch), fields, "MatchType").map(|_| ()),
+        None => Ok(()),
+    }
+}
+
+/// A match cut to `fields`, `None` when STRATZ lacks it.
+fn match_value(
+    state: &SimState,
+    match_id: i64,
+    fields: &[Selection],
+) -> Result<Option<Value>, String> {
+    if state.stratz.lacks(match_id) {
+        return Ok(None);
+    }
+    let Some(sketch) = state.dataset.sketch(match_id) else {
+        return Ok(None);
+    };
+    project(&stratz_match(&sketch), fields, "MatchType").map(Some)
+}
+
+fn named_error(message: String, path: Value) -> Value {
+    json!({"message": message, "path": path})
+}
+
+fn player(
+    state: &SimState,
+    root: &Selection,
+    variables: &Value,
+    errors: &mut Vec<Value>,
+) -> Result<(Value, &'static str), String> {
+    let account = root
+        .arg("steamAccountId", variables)
+        .as_u64()
+        .and_then(|id| u32::try_from(id).ok())
+        .and_then(|id| state.dataset.account(id))
+        .filter(|account| !account.private && !state.stratz.plan.private_player);
+    let Some(account) = account else {
+        return Ok((Value::Null, "player_null"));
+    };
+    let listed: Vec<i64> = account
+        .match_ids
+        .iter()
+        .copied()
+        .filter(|id| !state.stratz.lacks(*id))
+        .collect();
+    let mut out = serde_json::Map::new();
+    for field in &root.children {
+        let value = match field.name.as_str() {
+            "matchCount" => json!(listed.len()),
+            "steamAccountId" => json!(account.account_id),
+            "matches" => {
+                let request = field.arg("request", variables);
+                let take = request["take"].as_u64().unwrap_or(MAX_TAKE).min(MAX_TAKE) as usize;
+                let skip = request["skip"].as_u64().unwrap_or(0) as usize;
+                let mut page = Vec::new();
+                for (index, id) in listed.iter().skip(skip).take(take).enumerate() {
+                    let mut value =
+                        match_value(state, *id, &field.children)?.unwrap_or(Value::Null);
+                    if state.stratz.plan.error_matches.contains(id)
+                        && value.get("players").is_some()
+                    {
+                        value["players"] = Value::Null;
+                        errors.push(named_error(
+                            format!("Match {id} could not be loaded"),
+                            json!([root.key, field.key, index, "players"]),
+                        ));
+                    }
+                    page.push(value);
+                }
+                Value::Array(page)
+            }
+            other => {
+                return Err(format!(
+                    "The field `{other}` does not exist on the type `PlayerType`."
+                ));
+            }
+        };
+        out.insert(field.key.clone(), value);
+    }
+    Ok((Value::Object(out), "ok"))
+}
+
+fn by_ids(
+    state: &SimState,
+    root: &Selection,
+    variables: &Value,
+    errors: &mut Vec<Value>,
+) -> Result<(Value, &'static str), String> {
+    if state.stratz.plan.refuse_batches {
+        errors.push(named_error(
+            "User is not an admin".into(),
+            json!([root.key]),
+        ));
+        return Ok((Value::Null, "refused"));
+    }
+    let ids = root.arg("ids", variables);
+    let ids: Vec<Option<i64>> = ids
+        .as_array()
+        .ok_or("`ids` must be a list of match IDs.")?
+        .iter()
+        .map(Value::as_i64)
+        .collect();
+    if ids.len() > MAX_IDS {
+        return Err(format!("`ids` may hold at most {MAX_IDS} match IDs."));
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for (index, id) in ids.into_iter().enumerate() {
+        let value = match id {
+            Some(id) if state.stratz.plan.error_matches.contains(&id) => {
+                errors.push(named_error(
+                    format!("Match {id} could not be loaded"),
+                    json!([root.key, index]),
+                ));
+                None
+            }
+            Some(id) => match_value(state, id, &root.children)?,
+            None => None,
+        };
+        out.push(value.unwrap_or(Value::Null));
+    }
+    Ok((Value::Array(out), "ok"))
+}
+
+fn one(
+    state: &SimState,
+    root: &Selection,
+    variables: &Value,
+    errors: &mut Vec<Value>,
+) -> Result<(Value, &'static str), String> {
+    let Some(id) = root.arg("id", variables).as_i64() else {
+        return Err("`id` must be a match ID.".into());
+    };
+    if state.stratz.plan.error_matches.contains(&id) {
+        errors.push(named_error(
+            format!("Match {id} could not be loaded"),
+            json!([root.key]),
+        ));
+        return Ok((Value::Null, "errors"));
+    }
+    Ok(match match_value(state, id, &root.children)? {
+        Some(value) => (value, "ok"),
+        None => (Value::Null, "not_found"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn state(limits: StratzLimits) -> StratzState {
+        StratzState::new(
+            StratzPlan {
+                limits: Some(limits.clone()),
+                ..StratzPlan::default()
+            },
+            1,
+        )
+    }
+
+    #[test]
+    fn windows_refuse_past_their_cap_and_say_when_they_end() {
+        let limits = StratzLimits {
+            per_second: 2,
+            per_minute: 3,
+            per_hour: 100,
+            per_day: 100,
+        };
+        let state = state(limits.clone());
+        // 10.2 s into a minute.
+        let at = 60_000 * 1_000 + 10_200;
+        assert_eq!(admit(&state, &limits, at), (None, [1, 2, 99, 99]));
+        assert_eq!(admit(&state, &limits, at + 1), (None, [0, 1, 98, 98]));
+        assert_eq!(admit(&state, &limits, at + 2).0, Some(1));
+        // The next second: the minute still has one call.
+        assert_eq!(admit(&state, &limits, at + 1_000), (None, [1, 0, 97, 97]));
+        assert_eq!(admit(&state, &limits, at + 1_100).0, Some(49));
+        let _ = Instant::now();
+    }
+
+    #[test]
+    fn lacked_matches_follow_the_share() {
+        let none = StratzState::new(StratzPlan::default(), 7);
+        assert!((0..1_000).all(|id| !none.lacks(id)));
+        let some = StratzState::new(
+            StratzPlan {
+                lacks: 0.1,
+                ..StratzPlan::default()
+            },
+            7,
+        );
+        let lacked = (0..10_000).filter(|id| some.lacks(*id)).count();
+        assert!((800..1_200).contains(&lacked), "{lacked}");
+    }
+}
