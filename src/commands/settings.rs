@@ -44,6 +44,9 @@ impl Resolved {
     }
 }
 
+/// `--source stratz` without a token: what to do, in one line.
+pub const STRATZ_TOKEN_MISSING: &str = "STRATZ needs your own API token: get one free at stratz.com/api and set STRATZ_API_TOKEN (or stratz_token in the config file)";
+
 fn check_base(flag: &str, base: &Option<String>) -> Result<(), Failure> {
     match base {
         Some(base) if !(base.starts_with("http://") || base.starts_with("https://")) => {
@@ -127,17 +130,27 @@ pub fn resolve(
             .clone()
             .or_else(|| file.opendota_api_base.clone())
             .or_else(|| api_base.clone()),
+        SourceKind::Stratz => args
+            .stratz_api_base
+            .clone()
+            .or_else(|| file.stratz_api_base.clone())
+            .or_else(|| api_base.clone()),
     };
     check_base("--api-base", &api_base)?;
     check_base("--steam-api-base", &base_for(SourceKind::Steam))?;
     check_base("--opendota-api-base", &base_for(SourceKind::OpenDota))?;
+    check_base("--stratz-api-base", &base_for(SourceKind::Stratz))?;
 
     let steam = SourceConfig::new(
         SourceKind::Steam,
         base_for(SourceKind::Steam),
         config::api_key(SourceKind::Steam, &file),
     );
-    let kinds = choice.resolve(steam.key.is_some());
+    let stratz_token = config::api_key(SourceKind::Stratz, &file);
+    if choice.names_stratz() && stratz_token.is_none() {
+        return Err(Failure::usage(STRATZ_TOKEN_MISSING));
+    }
+    let kinds = choice.resolve(steam.key.is_some(), stratz_token.is_some());
     let sources: Vec<SourceConfig> = kinds
         .iter()
         .map(|&kind| SourceConfig::new(kind, base_for(kind), config::api_key(kind, &file)))

@@ -9,9 +9,9 @@
 //! sends is declared below with [`lenient_object!`].
 
 mod fast;
+mod history;
 #[cfg(test)]
 mod hostile_tests;
-mod history;
 mod lenient;
 pub(crate) mod stratz;
 #[cfg(test)]

@@ -189,6 +189,8 @@ pub struct MatchView {
     pub radiant_win: Option<bool>,
     pub radiant_score: Option<i64>,
     pub dire_score: Option<i64>,
+    /// Which source supplied the details (`steam`, `opendota`, `stratz`).
+    pub details_source: Option<String>,
     /// Radiant first, by slot.
     pub players: Vec<PlayerRow>,
 }
@@ -386,7 +388,7 @@ impl Store {
             .query_row(
                 "SELECT match_id, match_seq_num, has_details, retry_count, last_fetch_attempt,
                         fetch_error, start_time, duration, game_mode, lobby_type, radiant_win,
-                        radiant_score, dire_score
+                        radiant_score, dire_score, details_source
                    FROM matches WHERE match_id = ?1",
                 params![match_id],
                 |r| {
@@ -404,6 +406,7 @@ impl Store {
                         radiant_win: r.get(10)?,
                         radiant_score: r.get(11)?,
                         dire_score: r.get(12)?,
+                        details_source: r.get(13)?,
                         players: Vec::new(),
                     })
                 },

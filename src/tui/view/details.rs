@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
 use crate::assets;
 use crate::source::model::is_radiant_slot;
+use crate::source::stratz::CREDIT as STRATZ_CREDIT;
 use crate::store::{MAX_ATTEMPTS, MatchView, PlayerRow};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::{App, Details};
@@ -257,6 +258,11 @@ fn summary_line(view: &MatchView, clock: &Clock, tracked_slot: Option<i64>) -> L
         None => Span::styled("Result unknown", theme::dim()),
     };
     let mut spans = vec![result];
+    // STRATZ's terms: its data is credited wherever it shows.
+    if view.details_source.as_deref() == Some("stratz") {
+        spans.push(sep());
+        spans.push(Span::styled(STRATZ_CREDIT, theme::dim()));
+    }
     if let Some(duration) = view.duration {
         spans.push(sep());
         spans.push(Span::raw(format::match_duration(duration)));

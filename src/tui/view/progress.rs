@@ -7,6 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph};
 
+use crate::source::SourceKind;
+use crate::source::stratz::CREDIT as STRATZ_CREDIT;
 use crate::sync::{Progress, SourceProgress, SourceState, SyncState};
 use crate::tui::format;
 use crate::tui::state::app::{App, has_run};
@@ -82,6 +84,9 @@ fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'stati
     if let Some(state) = state {
         spans.extend([sep(), Span::styled(state, state_style)]);
     }
+    if source.kind == SourceKind::Stratz {
+        spans.extend([sep(), Span::styled(STRATZ_CREDIT, theme::dim())]);
+    }
     Line::from(spans)
 }
 
@@ -111,6 +116,10 @@ fn phase1_line(progress: &Progress) -> Line<'static> {
     }
     if progress.collect.capped {
         spans.push(Span::styled("  (Steam cap: 500 newest)", theme::dim()));
+    }
+    // Without a line per source, the credit STRATZ asks for goes here.
+    if progress.sources.len() <= 1 && progress.source == Some(SourceKind::Stratz) {
+        spans.push(Span::styled(format!("  {STRATZ_CREDIT}"), theme::dim()));
     }
     Line::from(spans)
 }
