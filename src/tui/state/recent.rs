@@ -40,8 +40,12 @@ impl Recent {
         from_top: bool,
     ) -> Result<(), StoreError> {
         let rows = u64::from(rows);
+        // Rows filled in place (a fetch) change neither the total nor the
+        // list's order: the count is read only when the shape changed.
+        if from_top || self.following != follow || self.rows.is_empty() {
+            self.total = store.match_count(account_id, filter)?;
+        }
         self.following = follow;
-        self.total = store.match_count(account_id, filter)?;
         if from_top || !follow {
             self.frontier = None;
         }
@@ -84,5 +88,73 @@ impl Recent {
         window.extend(older);
         self.rows = window;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::HistoryEntry;
+
+    const ACCOUNT: u32 = 42;
+
+    /// 30 stubs, match `i` started at `1000 + i` (30 is the newest); the
+    /// newest ten "tried" (an attempt stamped), as phase 2 leaves them.
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let entries: Vec<HistoryEntry> = (1..=30)
+            .map(|i| HistoryEntry {
+                match_id: i,
+                match_seq_num: Some(i),
+                start_time: Some(1000 + i),
+                lobby_type: Some(0),
+                player_slot: Some(0),
+                hero_id: Some(1),
+            })
+            .collect();
+        store.save_stubs(ACCOUNT, &entries).unwrap();
+        store
+            .connection()
+            .execute(
+                "UPDATE matches SET last_fetch_attempt = '2026-01-01T00:00:00Z' WHERE match_id > 20",
+                [],
+            )
+            .unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_running_sync_shows_its_frontier_two_rows_down() {
+        let (_dir, store) = store();
+        let filter = ListFilter::none();
+        let mut recent = Recent::default();
+        recent
+            .load(&store, ACCOUNT, &filter, 5, true, true)
+            .unwrap();
+        let ids: Vec<i64> = recent.rows.iter().map(|r| r.match_id).collect();
+        // 20 is the newest never tried, at position 10: rows 8..13.
+        assert_eq!(ids, [22, 21, 20, 19, 18]);
+        assert_eq!((recent.first, recent.total), (8, 30));
+        // Idle: the newest.
+        recent
+            .load(&store, ACCOUNT, &filter, 5, false, false)
+            .unwrap();
+        assert_eq!(recent.rows[0].match_id, 30);
+        assert_eq!(recent.first, 0);
+        // Near the end the rows fill the screen rather than stop short.
+        store
+            .connection()
+            .execute(
+                "UPDATE matches SET last_fetch_attempt = '2026-01-01T00:00:00Z' WHERE match_id > 1",
+                [],
+            )
+            .unwrap();
+        recent
+            .load(&store, ACCOUNT, &filter, 5, true, true)
+            .unwrap();
+        let ids: Vec<i64> = recent.rows.iter().map(|r| r.match_id).collect();
+        assert_eq!(ids, [5, 4, 3, 2, 1]);
+        assert_eq!(recent.first, 25);
     }
 }
