@@ -82,8 +82,19 @@ pub fn list_rows_with(area: Rect, sync_rows: u16) -> u16 {
 /// 0 when they do not fit) and the newest matches. The newest matches come
 /// before the charts: they are the product's promise (DESIGN.md, progress
 /// wording), visible on the first screen at every size from 80x24.
-pub fn overview(body: Rect) -> [Rect; 3] {
+///
+/// `stats`: some game has details. Without, the summary is one line (it
+/// says so) and no chart is drawn: the rows go to the matches.
+pub fn overview(body: Rect, stats: bool) -> [Rect; 3] {
     let recent_min = RECENT_MIN_ROWS + 2;
+    if !stats {
+        return Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(0),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+    }
     let summary = if body.height >= SUMMARY_ROWS + recent_min {
         SUMMARY_ROWS
     } else {
@@ -107,8 +118,8 @@ pub fn overview(body: Rect) -> [Rect; 3] {
 
 /// Rows of matches the Overview's list shows (its title and column header
 /// excluded).
-pub fn overview_recent_rows(body: Rect) -> u16 {
-    overview(body)[2].height.saturating_sub(2)
+pub fn overview_recent_rows(body: Rect, stats: bool) -> u16 {
+    overview(body, stats)[2].height.saturating_sub(2)
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area`.

@@ -1818,3 +1818,25 @@ fn t_cycles_the_trend_chart() {
         app.notice()
     );
 }
+
+/// Phase 1 of a first sync: no details yet, so the summary is one line and
+/// the rows go to the stubs being collected (at 80x24, 9 of them).
+#[test]
+fn before_any_details_the_first_screen_is_mostly_stubs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let entries: Vec<HistoryEntry> = (1..=40)
+        .map(|n| entry(8_400_000_000 + n, NOW - (41 - n) * HOUR, 1, n))
+        .collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    app.set_progress(collecting());
+    render(&mut app, 80, 24);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Collecting match IDs: 450/?"), "{screen}");
+    assert!(screen.contains("No match with details yet"), "{screen}");
+    let stubs = screen.matches("No data available yet").count();
+    assert!(stubs >= 9, "{stubs} stub rows:\n{screen}");
+    insta::assert_snapshot!("first_screen_phase1_80x24", screen);
+}

@@ -431,7 +431,10 @@ impl App {
     pub fn resize(&mut self, screen: Rect) {
         let sync_rows = self.sync_rows();
         let rows = layout::list_rows_with(screen, sync_rows);
-        let recent_rows = layout::overview_recent_rows(layout::screen_with(screen, sync_rows).body);
+        let recent_rows = layout::overview_recent_rows(
+            layout::screen_with(screen, sync_rows).body,
+            self.has_stats(),
+        );
         if screen == self.screen && self.list_page == rows && self.recent_page == recent_rows {
             return;
         }
@@ -467,6 +470,11 @@ impl App {
 
     fn page(&self) -> usize {
         usize::from(self.list_page)
+    }
+
+    /// Whether the Overview has games to summarise (its layout follows).
+    pub fn has_stats(&self) -> bool {
+        self.overview.as_ref().is_some_and(|o| o.record.games > 0)
     }
 
     /// Rows the sync block takes: one line (and one for a notice) until a
@@ -767,9 +775,17 @@ impl App {
                 let all = TrendMetric::ALL;
                 let i = all.iter().position(|&m| m == self.trend).unwrap_or(0);
                 self.trend = all[(i + 1) % all.len()];
-                // Where the chart is left out (a short screen), say so.
-                if layout::overview(layout::screen_with(self.screen, self.sync_rows()).body)[1]
-                    .height
+                // Where the chart is left out, say why.
+                if !self.has_stats() {
+                    self.notice = Some(format!(
+                        "Trend: {} (the chart appears once matches have details)",
+                        self.trend.label()
+                    ));
+                } else if layout::overview(
+                    layout::screen_with(self.screen, self.sync_rows()).body,
+                    self.has_stats(),
+                )[1]
+                .height
                     == 0
                 {
                     self.notice = Some(format!(

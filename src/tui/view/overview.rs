@@ -24,7 +24,7 @@ const HEATMAP_ROWS: u16 = 9;
 const HEATMAP_MAX_WIDTH: u16 = 2 + (ACTIVITY_DAYS / 7) as u16;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let [summary, charts, recent] = layout::overview(area);
+    let [summary, charts, recent] = layout::overview(area, app.has_stats());
     render_recent(app, frame, recent);
     let Some(overview) = app.overview.as_ref() else {
         frame.render_widget(
