@@ -366,3 +366,40 @@ fn the_sync_block_says_summaries_at_80x24_and_wide() {
     let at = rows.iter().position(|l| l.contains(LINE)).unwrap();
     assert!(rows[at - 1].contains("Collecting match IDs: 5000/5000"));
 }
+
+/// Migration 7 on a file of schema 6 that already holds summaries: the
+/// games they give are added, exactly as a new file would have them.
+#[test]
+fn an_older_file_with_summaries_gains_their_games_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), "v6.db", true, false);
+    let games = |store: &Store| -> Vec<(i64, i64, i64)> {
+        let mut stmt = store
+            .connection()
+            .prepare("SELECT match_id, radiant_win, kills FROM account_games ORDER BY match_id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let expected = games(&Store::open(&db).unwrap());
+    assert_eq!(expected.len(), 30);
+    {
+        let store = Store::open(&db).unwrap();
+        // As schema 6 left it: no summary rows, no column.
+        store
+            .connection()
+            .execute_batch(
+                "DELETE FROM account_games WHERE from_summary = 1;
+                 ALTER TABLE account_games DROP COLUMN from_summary;
+                 PRAGMA user_version = 6;",
+            )
+            .unwrap();
+        assert!(games(&store).is_empty());
+    }
+    let store = Store::open(&db).unwrap();
+    assert_eq!(games(&store), expected);
+    let heroes = store.hero_stats(ACCOUNT, &Default::default()).unwrap();
+    assert_eq!(heroes.iter().map(|h| h.from_summaries).sum::<u64>(), 30);
+}
