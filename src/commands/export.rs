@@ -287,6 +287,8 @@ fn hero_columns(h: &HeroStats) -> Columns {
         ("gold_per_min", Cell::Float(h.gold_per_min)),
         ("xp_per_min", Cell::Float(h.xp_per_min)),
         ("last_played", Cell::Int(Some(h.last_played))),
+        // Last, so that readers of the earlier columns by position go on.
+        ("from_summaries", Cell::Int(Some(h.from_summaries as i64))),
     ]
 }
 
@@ -300,6 +302,7 @@ fn peer_columns(p: &PeerStats) -> Columns {
         ("games_against", Cell::Int(Some(p.against.games as i64))),
         ("wins_against", Cell::Int(Some(p.against.wins as i64))),
         ("last_played", Cell::Int(Some(p.last_played))),
+        ("from_summaries", Cell::Int(Some(p.from_summaries as i64))),
     ]
 }
 

@@ -137,8 +137,12 @@ impl MatchFilter {
 
     /// The condition as `AND ...` clauses over `am` and `m`, pushing one value
     /// per `?` in order. Empty when the filter keeps everything.
+    ///
+    /// A stub's result is its summary's, if it has one: the list's
+    /// win/loss filter reads `account_games`, which holds the details'
+    /// result, else the summary's (`games.rs`).
     pub fn sql(&self, values: &mut Vec<Value>) -> String {
-        self.sql_over(values, "am", "m")
+        self.sql_with(values, "am", "m", true)
     }
 
     /// [`MatchFilter::sql`] with other names for `account_matches` (`am`)
@@ -146,6 +150,16 @@ impl MatchFilter {
     /// `hero_id`, `player_slot`, `match_id`; `lobby_type`, `game_mode`,
     /// `radiant_win`) will do, `account_games` for both.
     pub(super) fn sql_over(&self, values: &mut Vec<Value>, am: &str, m: &str) -> String {
+        self.sql_with(values, am, m, false)
+    }
+
+    fn sql_with(
+        &self,
+        values: &mut Vec<Value>,
+        am: &str,
+        m: &str,
+        result_from_games: bool,
+    ) -> String {
         let mut sql = String::new();
         // Writing to a String cannot fail.
         let mut add = |clause: std::fmt::Arguments<'_>| {
@@ -192,6 +206,15 @@ impl MatchFilter {
         }
         match self.result {
             None => {}
+            Some(outcome) if result_from_games => {
+                let won = if outcome == Outcome::Win { "<" } else { ">=" };
+                add(format_args!(
+                    " AND EXISTS (SELECT 1 FROM account_games rg
+                                   WHERE rg.account_id = {am}.account_id
+                                     AND rg.match_id = {am}.match_id
+                                     AND rg.radiant_win = (rg.player_slot {won} 128))"
+                ));
+            }
             Some(Outcome::Win) => add(format_args!(
                 " AND {m}.radiant_win = ({am}.player_slot < 128)"
             )),
@@ -200,20 +223,42 @@ impl MatchFilter {
             )),
         }
         // Same team: both slots below 128 (Radiant) or both 128 and above.
+        // The details' players, or a summary's `heroes` (a match without
+        // details); any tracked account's summary of the match lists the
+        // same ten, so it is found through `account_matches_by_match`.
+        let in_heroes = |condition: &str| {
+            format!(
+                " OR EXISTS (SELECT 1 FROM account_matches wa
+                               JOIN match_summaries ws
+                                 ON ws.account_id = wa.account_id AND ws.match_id = wa.match_id,
+                                    json_each(CASE WHEN json_valid(ws.heroes)
+                                                   THEN ws.heroes ELSE '{{}}' END) wj
+                              WHERE wa.match_id = {am}.match_id
+                                AND json_extract(wj.value, '$.account_id') = ?{condition})"
+            )
+        };
         for (player, same) in [(self.with_player, "="), (self.against_player, "<>")] {
             let Some(player) = player else { continue };
-            add(format_args!(
-                " AND EXISTS (SELECT 1 FROM match_players wp
-                               WHERE wp.match_id = {am}.match_id AND wp.account_id = ?
-                                 AND (wp.player_slot >= 128) {same} ({am}.player_slot >= 128))"
+            let summary = in_heroes(&format!(
+                " AND (CAST(wj.key AS INTEGER) >= 128) {same} ({am}.player_slot >= 128)"
             ));
+            add(format_args!(
+                " AND (EXISTS (SELECT 1 FROM match_players wp
+                                WHERE wp.match_id = {am}.match_id AND wp.account_id = ?
+                                  AND (wp.player_slot >= 128) {same} ({am}.player_slot >= 128))
+                       {summary})"
+            ));
+            values.push(Value::Integer(player));
             values.push(Value::Integer(player));
         }
         if let Some(player) = self.met_player {
+            let summary = in_heroes("");
             add(format_args!(
-                " AND EXISTS (SELECT 1 FROM match_players wp
-                               WHERE wp.match_id = {am}.match_id AND wp.account_id = ?)"
+                " AND (EXISTS (SELECT 1 FROM match_players wp
+                                WHERE wp.match_id = {am}.match_id AND wp.account_id = ?)
+                       {summary})"
             ));
+            values.push(Value::Integer(player));
             values.push(Value::Integer(player));
         }
         if let Some(prefix) = &self.match_id_prefix {

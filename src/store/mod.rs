@@ -30,8 +30,8 @@ pub use lock::{Holder, LockError, SyncLock, lock_path};
 pub use names::{NAME_MAX_AGE_SECS, NameRecord};
 pub use open::StoreError;
 pub use read::{
-    Counts, ErrorRow, ListFilter, MatchListRow, MatchView, PlayerRow, TeammateRow, WindowAnchor,
-    WindowKey,
+    Counts, ErrorRow, ListFilter, MatchListRow, MatchView, PlayerRow, SummaryLine, TeammateRow,
+    WindowAnchor, WindowKey,
 };
 pub use watch::ChangeWatch;
 pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome, Pending};

@@ -110,6 +110,18 @@ pub struct MatchListRow {
     /// The tracked player's GPM and inventory (wide screens show them).
     pub gold_per_min: Option<i64>,
     pub items: [Option<i64>; 6],
+    /// A match without details: what its summary knows, if it has one.
+    pub summary: Option<SummaryLine>,
+}
+
+/// What the list shows of a stub's summary (DESIGN.md, "Summaries").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SummaryLine {
+    /// Whether the tracked player won; `None` when the summary has no result.
+    pub won: Option<bool>,
+    pub kills: Option<i64>,
+    pub deaths: Option<i64>,
+    pub assists: Option<i64>,
 }
 
 impl MatchListRow {
@@ -130,14 +142,21 @@ impl MatchListRow {
     }
 }
 
-const LIST_COLUMNS: &str = "am.match_id, am.start_time, coalesce(mp.hero_id, am.hero_id),
+const LIST_COLUMNS: &str = "am.match_id, am.start_time,
+    coalesce(mp.hero_id, am.hero_id, ms.hero_id),
     am.player_slot, m.has_details, m.retry_count, m.fetch_error, m.duration, m.game_mode,
     m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists, mp.gold_per_min,
-    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5, m.last_fetch_attempt";
+    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5, m.last_fetch_attempt,
+    ms.match_id IS NOT NULL, ms.radiant_win = (coalesce(ms.player_slot, am.player_slot) < 128),
+    ms.kills, ms.deaths, ms.assists";
 
+/// The summary only for a match without details: details always win.
 const LIST_FROM: &str = "FROM account_matches am
     JOIN matches m ON m.match_id = am.match_id
-    LEFT JOIN match_players mp ON mp.match_id = am.match_id AND mp.player_slot = am.player_slot";
+    LEFT JOIN match_players mp ON mp.match_id = am.match_id AND mp.player_slot = am.player_slot
+    LEFT JOIN match_summaries ms
+           ON ms.account_id = am.account_id AND ms.match_id = am.match_id
+          AND m.has_details IS NOT 1";
 
 fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
     Ok(MatchListRow {
@@ -158,6 +177,16 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
         gold_per_min: r.get(14)?,
         items: consecutive(r, 15)?,
         last_fetch_attempt: r.get(21)?,
+        summary: if r.get(22)? {
+            Some(SummaryLine {
+                won: r.get(23)?,
+                kills: r.get(24)?,
+                deaths: r.get(25)?,
+                assists: r.get(26)?,
+            })
+        } else {
+            None
+        },
     })
 }
 

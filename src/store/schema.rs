@@ -180,12 +180,17 @@ pub fn migrations() -> Migrations<'static> {
         // (ARCHITECTURE.md, "TUI statistics").
         M::up_with_hook(games::CREATE, |tx: &Transaction| Ok(games::backfill(tx)?)),
         M::up(V6),
+        // V7: `account_games` rows from summaries, for matches without
+        // details (ARCHITECTURE.md, "TUI statistics").
+        M::up_with_hook(games::ADD_FROM_SUMMARY, |tx: &Transaction| {
+            Ok(games::backfill_summaries(tx)?)
+        }),
     ])
 }
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    6
+    7
 }
 
 /// Compacts every `raw_data`, a batch of rows at a time in match ID order.

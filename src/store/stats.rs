@@ -3,9 +3,10 @@
 //! read these and only draw or print them.
 //!
 //! Every statistic starts from the same set of games: the account's rows of
-//! `account_games` (its detailed matches with a known winner, one row per
-//! match with the tracked player's line, see `games.rs`), narrowed by a
-//! [`MatchFilter`].
+//! `account_games` (its matches with a known winner, one row per match with
+//! the tracked player's line from the details, else from the summary, see
+//! `games.rs`), narrowed by a [`MatchFilter`]. Each answer says how many of
+//! its games came from summaries (`from_summaries`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -99,6 +100,8 @@ pub struct Overview {
     /// (day as Unix time of its midnight, games) for every day with games
     /// up to `now`'s day (the whole history), oldest first.
     pub activity: Vec<(i64, u64)>,
+    /// Games of `record` counted from their summary (no details yet).
+    pub from_summaries: u64,
 }
 
 /// A hero met in the account's games: on the tracked player's team
@@ -179,6 +182,8 @@ pub struct HeroStats {
     pub gold_per_min: f64,
     pub xp_per_min: f64,
     pub last_played: i64,
+    /// Games of `record` counted from their summary (no details yet).
+    pub from_summaries: u64,
 }
 
 /// One row of the Teammates tab: a player met, with and against.
@@ -194,6 +199,9 @@ pub struct PeerStats {
     pub tracked: bool,
     /// From the player-names cache, when known.
     pub name: Option<String>,
+    /// Games of `with` and `against` counted from the tracked player's
+    /// summary (its `heroes`), no details yet.
+    pub from_summaries: u64,
 }
 
 /// What a record is of.
@@ -253,6 +261,8 @@ pub struct RecordRow {
     pub start_time: i64,
     pub hero_id: Option<i64>,
     pub won: bool,
+    /// The value is the summary's (the match has no details yet).
+    pub from_summary: bool,
 }
 
 /// One game of the account's, as the one scan reads it.
@@ -273,6 +283,7 @@ struct Game {
     duration: Option<i64>,
     lobby_type: Option<i64>,
     game_mode: Option<i64>,
+    from_summary: bool,
 }
 
 impl Game {
@@ -373,7 +384,7 @@ impl Store {
             &format!(
                 "SELECT match_id, start_time, hero_id, player_slot, radiant_win, kills, deaths,
                         assists, gold_per_min, xp_per_min, hero_damage, last_hits, duration,
-                        lobby_type, game_mode
+                        lobby_type, game_mode, from_summary
                    FROM account_games ag
                   WHERE ag.account_id = ?{condition}"
             ),
@@ -396,6 +407,7 @@ impl Store {
                     duration: int(r, 12)?,
                     lobby_type: int(r, 13)?,
                     game_mode: int(r, 14)?,
+                    from_summary: int(r, 15)? == Some(1),
                 })
             },
         )?;
@@ -431,6 +443,17 @@ impl Store {
         filter: &MatchFilter,
     ) -> Result<Vec<RecordRow>, StoreError> {
         Ok(self.summary(account_id, filter, None)?.records.clone())
+    }
+
+    /// How many of the filtered games are counted from their summary (no
+    /// details yet): the note the Overview, Heroes, Records and When views
+    /// show. The same scan as theirs, so the same cache.
+    pub fn games_from_summaries(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+    ) -> Result<u64, StoreError> {
+        Ok(self.summary(account_id, filter, None)?.from_summaries)
     }
 
     /// Win rate by hour of day and day of week, on `zone`'s clock.
@@ -476,6 +499,7 @@ impl Store {
                 now,
                 overview: now.map(|now| overview_of(&games, now)),
                 heroes: heroes_of(&games),
+                from_summaries: games.iter().filter(|g| g.from_summary).count() as u64,
                 records: records_of(&games),
                 when_utc: when_of(&games, Zone::Utc),
                 when_local: when_of(&games, Zone::Local),
@@ -562,25 +586,31 @@ impl Store {
         let mut values = vec![Value::Integer(i64::from(account_id))];
         let condition = filter.sql_over(&mut values, "ag", "ag");
         // Anonymous players too: their heroes count, their accounts do not.
-        let sql = format!(
+        let details_sql = format!(
             "SELECT ag.player_slot, ag.radiant_win, ag.start_time, o.player_slot, o.account_id,
                     o.hero_id
                FROM account_games ag JOIN match_players o ON o.match_id = ag.match_id
               WHERE ag.account_id = ?{condition}
-                AND o.player_slot != ag.player_slot"
+                AND ag.from_summary = 0 AND o.player_slot != ag.player_slot"
+        );
+        // A game without details: the other nine from its summary's `heroes`.
+        let summaries_sql = format!(
+            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, s.heroes
+               FROM account_games ag
+               JOIN match_summaries s ON s.account_id = ag.account_id AND s.match_id = ag.match_id
+              WHERE ag.account_id = ?{condition} AND ag.from_summary = 1"
         );
         let me = i64::from(account_id);
         let mut met: HashMap<i64, PeerStats> = HashMap::new();
         let mut heroes: HashMap<i64, HeroMatchup> = HashMap::new();
-        let mut tally_rows = || -> rusqlite::Result<()> {
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
-            while let Some(r) = rows.next()? {
-                let int = |i: usize| r.get_ref_unwrap(i).as_i64().unwrap_or_default();
-                let radiant = is_radiant_slot(int(0));
-                let won = (int(1) != 0) == radiant;
-                let same_team = is_radiant_slot(int(3)) == radiant;
-                if let Some(hero) = r.get_ref_unwrap(5).as_i64_or_null().ok().flatten() {
+        // One other player of one game: my slot, the winner, when, theirs.
+        let mut tally_one =
+            |mine: Slot, other: Slot, radiant_win: bool, start_time: i64, summary| {
+                let radiant = is_radiant_slot(mine.slot);
+                let won = radiant_win == radiant;
+                // Same team: both slots below 128 (Radiant) or both 128 and above.
+                let same_team = is_radiant_slot(other.slot) == radiant;
+                if let Some(hero) = other.hero_id {
                     let matchup = heroes.entry(hero).or_insert_with(|| HeroMatchup {
                         hero_id: hero,
                         ..HeroMatchup::default()
@@ -594,20 +624,16 @@ impl Store {
                         won,
                     );
                 }
-                let Some(other) = r.get_ref_unwrap(4).as_i64_or_null().ok().flatten() else {
-                    continue;
+                let Some(other) = other.account_id else {
+                    return;
                 };
                 if other == me {
-                    continue;
+                    return;
                 }
-                let start_time = int(2);
                 let peer = met.entry(other).or_insert_with(|| PeerStats {
                     account_id: other,
-                    with: Record::default(),
-                    against: Record::default(),
                     last_played: start_time,
-                    tracked: false,
-                    name: None,
+                    ..PeerStats::default()
                 });
                 let side = if same_team {
                     &mut peer.with
@@ -615,7 +641,37 @@ impl Store {
                     &mut peer.against
                 };
                 tally(side, won);
+                peer.from_summaries += u64::from(summary);
                 peer.last_played = peer.last_played.max(start_time);
+            };
+        let mut tally_rows = || -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare_cached(&details_sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+            while let Some(r) = rows.next()? {
+                let int = |i: usize| r.get_ref_unwrap(i).as_i64_or_null().ok().flatten();
+                let mine = Slot::mine(int(0).unwrap_or_default());
+                let other = Slot {
+                    slot: int(3).unwrap_or_default(),
+                    account_id: int(4),
+                    hero_id: int(5),
+                };
+                let radiant_win = int(1).unwrap_or_default() != 0;
+                tally_one(mine, other, radiant_win, int(2).unwrap_or_default(), false);
+            }
+            drop(rows);
+            let mut stmt = self.conn.prepare_cached(&summaries_sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+            while let Some(r) = rows.next()? {
+                let int = |i: usize| r.get_ref_unwrap(i).as_i64_or_null().ok().flatten();
+                let mine = Slot::mine(int(0).unwrap_or_default());
+                let radiant_win = int(1).unwrap_or_default() != 0;
+                let start_time = int(2).unwrap_or_default();
+                let text = r.get_ref_unwrap(3).as_str_or_null().ok().flatten();
+                for other in slots_of(text.unwrap_or_default()) {
+                    if other.slot != mine.slot {
+                        tally_one(mine, other, radiant_win, start_time, true);
+                    }
+                }
             }
             Ok(())
         };
@@ -656,6 +712,46 @@ impl Store {
     }
 }
 
+/// One player of a game, as the details or a summary's `heroes` list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    slot: i64,
+    account_id: Option<i64>,
+    hero_id: Option<i64>,
+}
+
+impl Slot {
+    fn mine(slot: i64) -> Slot {
+        Slot {
+            slot,
+            account_id: None,
+            hero_id: None,
+        }
+    }
+}
+
+/// The players of a summary's `heroes`, `{"0":{"account_id":..,"hero_id":..},
+/// ...}` as OpenDota sent it (bounded when saved). A key that is no slot, or
+/// a value that is no object, is left out: a game is never lost for it, only
+/// that player. Not JSON at all: no players.
+fn slots_of(heroes: &str) -> Vec<Slot> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(heroes) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(key, player)| {
+            let slot = key.parse::<i64>().ok().filter(|s| (0..=255).contains(s))?;
+            let player = player.as_object()?;
+            let field = |name: &str| player.get(name).and_then(serde_json::Value::as_i64);
+            Some(Slot {
+                slot,
+                account_id: field("account_id"),
+                hero_id: field("hero_id"),
+            })
+        })
+        .collect()
+}
+
 /// The last scan's statistics; `Store` keeps one.
 #[derive(Default)]
 pub(super) struct StatsCache(
@@ -687,6 +783,8 @@ struct Summary {
     /// By zone: computed on the first question, for the scan's games.
     when_utc: WhenStats,
     when_local: WhenStats,
+    /// Games of the scan counted from their summary.
+    from_summaries: u64,
 }
 
 /// Midnight (UTC) of the day `now` is in.
@@ -709,6 +807,7 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
     let mut activity: BTreeMap<i64, u64> = BTreeMap::new();
     for game in games {
         tally(&mut overview.record, game.won);
+        overview.from_summaries += u64::from(game.from_summary);
         kills.add(game.kills);
         deaths.add(game.deaths);
         assists.add(game.assists);
@@ -904,6 +1003,7 @@ fn heroes_of(games: &[Game]) -> Vec<HeroStats> {
         gpm: Mean,
         xpm: Mean,
         last_played: Option<i64>,
+        from_summaries: u64,
     }
     let mut heroes: BTreeMap<i64, Acc> = BTreeMap::new();
     for game in games {
@@ -916,6 +1016,7 @@ fn heroes_of(games: &[Game]) -> Vec<HeroStats> {
         acc.gpm.add(game.gpm);
         acc.xpm.add(game.xpm);
         acc.last_played = acc.last_played.max(game.start_time);
+        acc.from_summaries += u64::from(game.from_summary);
     }
     let mut stats: Vec<HeroStats> = heroes
         .into_iter()
@@ -928,6 +1029,7 @@ fn heroes_of(games: &[Game]) -> Vec<HeroStats> {
             gold_per_min: acc.gpm.get(),
             xp_per_min: acc.xpm.get(),
             last_played: acc.last_played.unwrap_or_default(),
+            from_summaries: acc.from_summaries,
         })
         .collect();
     // Stable: ties keep the hero order of the map.
@@ -962,6 +1064,7 @@ fn records_of(games: &[Game]) -> Vec<RecordRow> {
                 start_time: game.start_time.unwrap_or_default(),
                 hero_id: game.hero_id,
                 won: game.won,
+                from_summary: game.from_summary,
             })
         })
         .collect()
@@ -970,3 +1073,7 @@ fn records_of(games: &[Game]) -> Vec<RecordRow> {
 #[cfg(test)]
 #[path = "stats_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "stats_summary_tests.rs"]
+mod summary_tests;

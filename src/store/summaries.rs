@@ -73,14 +73,16 @@ static UPSERT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Saves `summary` as `account_id`'s line of its match, from `source`.
+/// Saves `summary` as `account_id`'s line of its match, from `source`;
+/// whether a row was written (then the match's `account_games` rows may
+/// change).
 pub(super) fn upsert(
     tx: &Transaction<'_>,
     account_id: u32,
     source: &str,
     s: &MatchSummary,
-) -> rusqlite::Result<()> {
-    tx.prepare_cached(&UPSERT)?.execute(params![
+) -> rusqlite::Result<bool> {
+    let written = tx.prepare_cached(&UPSERT)?.execute(params![
         account_id,
         s.match_id,
         source,
@@ -116,5 +118,5 @@ pub(super) fn upsert(
         s.item_neutral,
         s.heroes,
     ])?;
-    Ok(())
+    Ok(written == 1)
 }

@@ -152,7 +152,9 @@ impl Store {
         let save = || -> rusqlite::Result<usize> {
             let new = insert_stubs(&tx, account_id, entries)?;
             for summary in summaries {
-                summaries::upsert(&tx, account_id, source, summary)?;
+                if summaries::upsert(&tx, account_id, source, summary)? {
+                    games::refresh(&tx, summary.match_id)?;
+                }
             }
             Ok(new)
         };

@@ -20,6 +20,10 @@ pub const SUMMARY_ROWS_SHORT: u16 = 3;
 /// The Overview's newest matches: a title, the column header and at least
 /// this many rows, before the charts get any room.
 pub const RECENT_MIN_ROWS: u16 = 4;
+/// The least body under which the first screen still shows the Overview's
+/// short summary and its newest matches (title, header, rows): an optional
+/// line of the sync block is drawn only when this much is left.
+pub const FIRST_SCREEN_BODY: u16 = SUMMARY_ROWS_SHORT + RECENT_MIN_ROWS + 2;
 /// Rows the Overview's charts need to be worth drawing, and the most they take.
 pub const CHARTS_MIN: u16 = 9;
 pub const CHARTS_MAX: u16 = 18;

@@ -184,7 +184,7 @@ fn heroes_and_teammates_export_their_statistics() {
         .find(|l| l.starts_with("555,"))
         .expect("player 555");
     // Radiant slot 0 while the tracked player was on Dire: against, and won.
-    assert_eq!(mate, "555,,no,0,0,1,1,1770259200", "{csv}");
+    assert_eq!(mate, "555,,no,0,0,1,1,1770259200,0", "{csv}");
 }
 
 #[test]

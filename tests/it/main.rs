@@ -23,5 +23,6 @@ mod store;
 mod stratz;
 mod stratz_sync;
 mod summaries;
+mod summaries_stats;
 mod tui_e2e;
 mod tui_views;

@@ -106,7 +106,27 @@ async fn a_history_call_alone_brings_every_summary_and_leaves_stubs_stubs() {
         ),
         0
     );
-    for table in ["match_players", "players_encountered", "account_games"] {
+    // The statistics are whole all the same: every listed match with a
+    // result is a game, counted from its summary (issue 19).
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM account_games WHERE from_summary = 1"
+        ),
+        count(
+            &db,
+            "SELECT count(*) FROM match_summaries WHERE radiant_win IS NOT NULL"
+        )
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM account_games WHERE from_summary = 0"
+        ),
+        0
+    );
+    assert!(count(&db, "SELECT count(*) FROM account_games") > listed / 2);
+    for table in ["match_players", "players_encountered"] {
         assert_eq!(
             count(&db, &format!("SELECT count(*) FROM {table}")),
             0,

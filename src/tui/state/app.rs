@@ -482,10 +482,22 @@ impl App {
     /// source when a run draws from several.
     pub fn sync_rows(&self) -> u16 {
         if has_run(&self.progress) {
-            layout::PROGRESS_HEIGHT + self.source_lines()
+            layout::PROGRESS_HEIGHT + self.source_lines() + self.summary_lines()
         } else {
             layout::IDLE_SYNC_HEIGHT + u16::from(self.notice.is_some() || self.error.is_some())
         }
+    }
+
+    /// The sync block's `Summaries: ...` line (1) once phase 1 has brought
+    /// summaries, when the screen keeps the first-screen rule with it: the
+    /// body still holds the Overview's short summary and newest matches.
+    pub fn summary_lines(&self) -> u16 {
+        if self.progress.summaries_line().is_none() {
+            return 0;
+        }
+        let without = layout::PROGRESS_HEIGHT + self.source_lines();
+        let body = layout::screen_with(self.screen, without + 1).body.height;
+        u16::from(body >= layout::FIRST_SCREEN_BODY)
     }
 
     /// Rows the sync block gives to per-source lines (0 with one source).

@@ -87,6 +87,7 @@ mod tests {
             last_played: id,
             tracked: false,
             name: name.map(str::to_string),
+            from_summaries: 0,
         }
     }
 

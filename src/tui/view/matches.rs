@@ -3,12 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::{scrollbar, theme};
 use crate::assets;
-use crate::store::{MAX_ATTEMPTS, MatchListRow};
+use crate::store::{MAX_ATTEMPTS, MatchListRow, SummaryLine};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
 
@@ -156,7 +157,10 @@ fn match_row(
 fn outcome(row: &MatchListRow, clock: &Clock, wide: bool, width: usize) -> Line<'static> {
     match row.has_details {
         None => match &row.fetch_error {
-            None => Line::styled("No data available yet", theme::dim()),
+            None => match &row.summary {
+                None => Line::styled("No data available yet", theme::dim()),
+                Some(summary) => with_summary(summary, width),
+            },
             Some(reason) => api_error(row, reason, clock, width),
         },
         Some(false) => {
@@ -223,6 +227,33 @@ fn outcome(row: &MatchListRow, clock: &Clock, wide: bool, width: usize) -> Line<
             ])
         }
     }
+}
+
+/// A stub with a summary: still `No data available yet`, then what the
+/// summary knows, dimmed and marked `summary` (`sum` where the column is
+/// too narrow), so it is never taken for details.
+fn with_summary(summary: &SummaryLine, width: usize) -> Line<'static> {
+    const STUB: &str = "No data available yet · ";
+    let (wl, style) = match summary.won {
+        Some(true) => ("W", theme::win()),
+        Some(false) => ("L", theme::loss()),
+        None => ("-", theme::dim()),
+    };
+    let kda = format!(
+        " {}/{}/{}",
+        format::opt(summary.kills),
+        format::opt(summary.deaths),
+        format::opt(summary.assists)
+    );
+    let fits = |marker: &str| STUB.chars().count() + marker.len() + 1 + kda.len() <= width;
+    let marker = if fits("summary ") { "summary " } else { "sum " };
+    let faint = theme::dim().add_modifier(Modifier::ITALIC);
+    Line::from(vec![
+        Span::styled(STUB, theme::dim()),
+        Span::styled(marker, faint),
+        Span::styled(wl, style.add_modifier(Modifier::DIM)),
+        Span::styled(kda, faint),
+    ])
 }
 
 /// A stub the API failed to serve (5xx, no answer): its row stays a stub,

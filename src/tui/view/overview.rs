@@ -128,6 +128,15 @@ fn summary_lines(o: &Overview, width: usize) -> Vec<Line<'static>> {
         first.push(Span::styled("   streak ", theme::dim()));
         first.push(Span::styled(text, style));
     }
+    // Games without details yet, counted from their summary (the tab row
+    // says so too when it has room).
+    if o.from_summaries > 0 {
+        let note = format!("   {} from summaries", o.from_summaries);
+        let used: usize = first.iter().map(|s| s.content.chars().count()).sum();
+        if used + note.chars().count() <= width {
+            first.push(Span::styled(note, theme::dim()));
+        }
+    }
     let mut strip = vec![label("Last 20")];
     // Oldest on the left, so the strip reads like a timeline.
     for &won in o.recent.iter().rev() {

@@ -21,14 +21,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = Layout::vertical(vec![
+    let summary = usize::from(app.summary_lines());
+    let all = Layout::vertical(vec![
         Constraint::Length(1);
-        5 + usize::from(app.source_lines())
+        5 + summary + usize::from(app.source_lines())
     ])
     .split(inner);
 
     let progress = &app.progress;
-    frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);
+    frame.render_widget(Paragraph::new(phase1_line(progress)), all[0]);
+    // `Summaries: ...` on its own line under phase 1's, when it fits.
+    if let (1, Some(line)) = (summary, progress.summaries_line()) {
+        frame.render_widget(Paragraph::new(Line::styled(line, theme::win())), all[1]);
+    }
+    let rows = &all[summary..];
     frame.render_widget(phase2_gauge(progress), rows[1]);
     frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
     let lines = usize::from(app.source_lines());

@@ -84,6 +84,14 @@ fn record_row(r: &RecordRow, clock: &Clock) -> Row<'static> {
         Cell::from(hero),
         Cell::from(result),
         Cell::from(r.match_id.to_string()),
-        Cell::from(format::when(r.start_time, clock)),
+        Cell::from(if r.from_summary {
+            // A game without details yet: the value is its summary's.
+            Line::from(vec![
+                Span::raw(format::when(r.start_time, clock)),
+                Span::styled("  summary", theme::dim()),
+            ])
+        } else {
+            Line::from(format::when(r.start_time, clock))
+        }),
     ])
 }
