@@ -487,7 +487,13 @@ mod tests {
         assert_eq!(d.take_for(STEAM, |_| true).unwrap().wanted.match_id, 4);
         let task = d.take_for(OPENDOTA, |_| true).unwrap();
         assert_eq!(task.wanted.match_id, 5);
-        let effects = d.on_answer(OPENDOTA, task, Ok(match_details(5, 50, 0, true, Vec::new())), now, &everyone);
+        let effects = d.on_answer(
+            OPENDOTA,
+            task,
+            Ok(match_details(5, 50, 0, true, Vec::new())),
+            now,
+            &everyone,
+        );
         assert!(matches!(effects.rows[0].1, RowChange::Save(_, OPENDOTA)));
     }
 
