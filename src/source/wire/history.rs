@@ -425,9 +425,10 @@ mod tests {
         assert!(deep.len() <= MAX_HEROES_TEXT);
         let body = format!(r#"[{{"match_id":1,"heroes":{deep}}}]"#);
         let mut rows = Vec::new();
-        opendota_history_stream(std::iter::once(Ok::<_, FetchError>(body.as_bytes())), |row| {
-            rows.push(row)
-        })
+        opendota_history_stream(
+            std::iter::once(Ok::<_, FetchError>(body.as_bytes())),
+            |row| rows.push(row),
+        )
         .unwrap();
         assert_eq!(rows[0].summary.as_ref().unwrap().heroes, None);
     }
