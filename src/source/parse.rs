@@ -1,5 +1,5 @@
 //! Pure functions from the API bodies to the normalized model. Every
-//! body's reader lives under [`super::wire`] (Steam's history pages and
+//! body's reader lives under `source::wire` (Steam's history pages and
 //! vanity lookups in `wire/steam.rs`, match details in `wire.rs`, OpenDota's
 //! history in `wire/history.rs`); they are re-exported here so that this
 //! path keeps working.
