@@ -7,6 +7,15 @@
 //! - Two sources at once: Steam at 2/s and OpenDota at 3/s, 100 ms latency,
 //!   500 matches: the bound is 500 / 5 = 100 s; within 5% of it, each source
 //!   within its own rate, no 429.
+//! - STRATZ alone, a 5,000-match first sync at a default token's limits
+//!   (20/s, 250/min, 2,000/h, 10,000/day) and 100 ms latency: 50 pages of
+//!   whole matches and the short one that ends paging. Pages go one after
+//!   another at STRATZ's start rate (5/s), so the bound is calls / 5 s
+//!   (the limits alone would allow calls / 20 s); no 429, every match
+//!   detailed.
+//!
+//! `cargo bench --bench paced -- stratz` runs only the rows whose name
+//! holds `stratz`.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -14,8 +23,8 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use dota_sync::sim::{FaultPlan, OpenDotaLimits, TokenBucket};
-use dota_sync::source::{AnySource, SourceKind};
+use dota_sync::sim::{FaultPlan, OpenDotaLimits, StratzLimits, StratzPlan, TokenBucket};
+use dota_sync::source::{AnySource, ApiKey, SourceConfig, SourceKind, stratz};
 use dota_sync::store::Store;
 use dota_sync::sync::{self, Channels, SyncMode, SyncOptions};
 
@@ -31,8 +40,92 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    one_source(&runtime);
-    two_sources(&runtime);
+    // A name after `--` (not a flag) picks the rows that hold it.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    if wanted("rate_20_latency_100ms") {
+        one_source(&runtime);
+    }
+    if wanted("two_sources") {
+        two_sources(&runtime);
+    }
+    if wanted("stratz_5000_default_token") {
+        stratz_history(&runtime);
+    }
+}
+
+const STRATZ_MATCHES: usize = 5_000;
+
+fn stratz_history(runtime: &tokio::runtime::Runtime) {
+    let limits = StratzLimits::default();
+    let faults = FaultPlan {
+        latency_ms: Some([100, 100]),
+        stratz: StratzPlan {
+            limits: Some(limits.clone()),
+            ..StratzPlan::default()
+        },
+        ..FaultPlan::default()
+    };
+    let sim = support::start_sim(runtime, STRATZ_MATCHES, faults);
+    let account_id = sim.dataset().accounts()[0].account_id;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("paced-stratz.db");
+    let config = SourceConfig::new(
+        SourceKind::Stratz,
+        Some(sim.base_url()),
+        ApiKey::new("bench-token"),
+    );
+    let source = AnySource::new(&config).unwrap();
+    let store = Arc::new(Mutex::new(Store::open(&path).unwrap()));
+    let mut options = SyncOptions::new(account_id, stratz::DEFAULT_RATE);
+    options.source_rates = vec![(SourceKind::Stratz, stratz::DEFAULT_RATE)];
+    let (channels, _progress) = Channels::detached();
+
+    let started = Instant::now();
+    let summary = runtime
+        .block_on(sync::run(
+            std::slice::from_ref(&source),
+            &store,
+            &options,
+            &channels,
+        ))
+        .unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let stats = sim.stats();
+    let calls = stats.by_api["stratz"].requests as f64;
+    let bound = calls / stratz::DEFAULT_RATE;
+    let limits_bound = calls / f64::from(limits.per_second);
+    let rate_limited: u64 = stats
+        .by_endpoint
+        .values()
+        .filter_map(|outcomes| outcomes.get("429"))
+        .sum();
+    println!("paced/stratz_5000_default_token_latency_100ms");
+    println!("  matches detailed     {}", summary.details_fetched);
+    println!("  calls                {calls}");
+    println!("  elapsed              {elapsed:.2} s");
+    println!("  bound (calls/5 s)    {bound:.2} s");
+    println!("  limits' bound (/20)  {limits_bound:.2} s");
+    println!(
+        "  over the bound       {:+.2}%",
+        (elapsed / bound - 1.0) * 100.0
+    );
+    println!(
+        "  peak requests in 1 s {}",
+        stats.by_api["stratz"].peak_per_second
+    );
+    println!("  429 answers          {rate_limited}");
+    assert_eq!(summary.details_fetched, STRATZ_MATCHES as u64);
+    assert!(calls <= 60.0, "{calls} calls");
+    assert_eq!(rate_limited, 0, "the simulator had to refuse requests");
+    assert!(
+        stats.by_api["stratz"].peak_per_second <= u64::from(limits.per_second),
+        "the per-second window was exceeded"
+    );
+    assert!(
+        elapsed <= bound * 1.05,
+        "{elapsed:.1} s is more than 5% over {bound:.1} s"
+    );
 }
 
 fn one_source(runtime: &tokio::runtime::Runtime) {

@@ -1,8 +1,8 @@
 //! The TUI against a database of 100,000 matches: one frame of the matches
 //! view at 200x50 (target: at most 2 ms, window query included), the time
-//! from nothing to the first frame, and the Overview and Heroes tabs: their
-//! first load (the loader's SQL, then the frame; target 100 ms) and a frame
-//! after it (target 2 ms).
+//! from nothing to the first frame, and the statistics tabs (Overview,
+//! Heroes, Teammates, Records, When): their first load (the loader's SQL,
+//! then the frame; target 100 ms) and a frame after it (target 2 ms).
 
 #[path = "../tests/support/builders.rs"]
 mod builders;
@@ -137,6 +137,7 @@ fn benches(c: &mut Criterion) {
         ("heroes", '3'),
         ("teammates", '4'),
         ("records", '5'),
+        ("when", '7'),
     ] {
         c.bench_function(
             &format!("{name} 200x50: first load after a commit (scan + frame)"),

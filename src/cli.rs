@@ -50,7 +50,7 @@ pub enum Command {
 /// Where matches come from.
 #[derive(Debug, Clone, Args, Default)]
 pub struct SourceArgs {
-    /// auto (Steam when STEAM_API_KEY is set, and OpenDota), steam, opendota or steam,opendota
+    /// auto (Steam when STEAM_API_KEY is set, STRATZ when STRATZ_API_TOKEN is set, and OpenDota), steam, opendota, stratz or a list such as steam,opendota
     #[arg(long, value_name = "SOURCES")]
     pub source: Option<SourceChoice>,
     /// Base URL of every chosen source (default: the public APIs)
@@ -62,6 +62,9 @@ pub struct SourceArgs {
     /// Base URL of OpenDota alone
     #[arg(long, value_name = "URL")]
     pub opendota_api_base: Option<String>,
+    /// Base URL of STRATZ alone
+    #[arg(long, value_name = "URL")]
+    pub stratz_api_base: Option<String>,
     /// At most R requests in any one-second window per source, or steam=R1,opendota=R2
     #[arg(long, value_name = "R")]
     pub rate: Option<RateSpec>,
@@ -230,7 +233,7 @@ pub struct SimulateArgs {
     /// Matches per account
     #[arg(long, default_value_t = 600)]
     pub matches: usize,
-    /// Fault preset (none, demo, flaky, outage, ratelimit) or a TOML file
+    /// Fault preset (none, ideal, today, demo, flaky, outage, ratelimit) or a TOML/JSON file
     #[arg(long, value_name = "FILE|PRESET")]
     pub faults: Option<String>,
     /// Seed of the dataset and the faults

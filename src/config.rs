@@ -16,19 +16,22 @@ pub struct FileConfig {
     /// `account = 86745912` or `account = "86745912"` (or any ID form, quoted).
     #[serde(default, deserialize_with = "account_text")]
     pub account: Option<String>,
-    /// As `--source`: `auto`, `steam`, `opendota`, `steam,opendota`.
+    /// As `--source`: `auto`, `steam`, `opendota`, `stratz` or a list.
     pub source: Option<String>,
     /// As `--rate`: a number, or `"steam=2,opendota=1"`.
     pub rate: Option<RateValue>,
     pub api_base: Option<String>,
     pub steam_api_base: Option<String>,
     pub opendota_api_base: Option<String>,
+    pub stratz_api_base: Option<String>,
     pub db: Option<PathBuf>,
     /// The TUI syncs on opening and again, new matches only, this often:
     /// `true` (every 10 minutes) or an interval (`"30m"`). Off by default.
     pub auto_sync: Option<AutoSync>,
     pub steam_api_key: Option<String>,
     pub opendota_api_key: Option<String>,
+    /// The user's own STRATZ token (stratz.com/api); a secret like the keys.
+    pub stratz_token: Option<String>,
 }
 
 /// `rate = 4` or `rate = "steam=2,opendota=1"`.
@@ -114,7 +117,10 @@ pub fn load_file(path: Option<&Path>) -> Result<FileConfig, ConfigError> {
             e.message().lines().next().unwrap_or("parse error")
         ))
     })?;
-    if config.steam_api_key.is_some() || config.opendota_api_key.is_some() {
+    if config.steam_api_key.is_some()
+        || config.opendota_api_key.is_some()
+        || config.stratz_token.is_some()
+    {
         warn_if_readable_by_others(path);
     }
     Ok(config)
@@ -172,6 +178,7 @@ pub fn api_key(kind: SourceKind, file: &FileConfig) -> Option<ApiKey> {
     let (var, from_file) = match kind {
         SourceKind::Steam => ("STEAM_API_KEY", &file.steam_api_key),
         SourceKind::OpenDota => ("OPENDOTA_API_KEY", &file.opendota_api_key),
+        SourceKind::Stratz => ("STRATZ_API_TOKEN", &file.stratz_token),
     };
     std::env::var(var)
         .ok()

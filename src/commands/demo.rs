@@ -14,15 +14,20 @@ use crate::tui::{self, TuiContext};
 
 /// Requests per second in the demo, per source: ~1,500 matches in about a
 /// minute between them (the simulator's demo limits are 5/s for Steam's
-/// sequence endpoint and 1,200 a minute for OpenDota; a little under both).
+/// sequence endpoint, 1,200 a minute for OpenDota and 2/s for STRATZ; a
+/// little under each).
 const DEMO_STEAM_RATE: f64 = 4.5;
 const DEMO_OPENDOTA_RATE: f64 = 18.0;
+const DEMO_STRATZ_RATE: f64 = 1.8;
 const DEMO_MATCHES: usize = 1_500;
 
 pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
     let temp;
     let db_path = match db {
-        Some(path) => path,
+        Some(path) => {
+            super::settings::require_db_dir(&path)?;
+            path
+        }
         None => {
             temp = tempfile::Builder::new()
                 .prefix("dota-sync-demo-")
@@ -31,8 +36,9 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
             temp.path().join("demo.db")
         }
     };
-    // Today's APIs, scaled to a one-minute sync from both sources: Steam's
-    // newest 500 (Immortal Draft left out of its sequence endpoint), and
+    // Today's APIs, scaled to a one-minute sync from every source: Steam's
+    // newest 500 (Immortal Draft left out of its sequence endpoint),
+    // STRATZ's pages of whole matches with the simulator's demo token, and
     // OpenDota's whole history under its per-minute limit.
     let config = SimConfig {
         seed: 7,
@@ -49,13 +55,18 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
     let account_id = sim.dataset().accounts()[0].account_id;
     let store = Store::open(&db_path)?;
     let mut sources = Vec::new();
-    for kind in [SourceKind::Steam, SourceKind::OpenDota] {
-        let config = SourceConfig::new(kind, Some(sim.base_url()), ApiKey::new("demo"));
+    for kind in [SourceKind::Steam, SourceKind::Stratz, SourceKind::OpenDota] {
+        let key = match kind {
+            SourceKind::Stratz => crate::sim::STRATZ_DEMO_TOKEN,
+            _ => "demo",
+        };
+        let config = SourceConfig::new(kind, Some(sim.base_url()), ApiKey::new(key));
         sources.push(AnySource::new(&config).map_err(super::account::fetch_failure)?);
     }
     let mut options = SyncOptions::new(account_id, DEMO_STEAM_RATE);
     options.source_rates = vec![
         (SourceKind::Steam, DEMO_STEAM_RATE),
+        (SourceKind::Stratz, DEMO_STRATZ_RATE),
         (SourceKind::OpenDota, DEMO_OPENDOTA_RATE),
     ];
     let handle = controller::spawn(
@@ -72,6 +83,7 @@ pub async fn run(db: Option<PathBuf>) -> Result<u8, Failure> {
         commands: handle.commands,
         progress: handle.progress,
         events: handle.events,
+        read_only: false,
         autostart: true,
     };
     let result = tui::run(context).await;

@@ -53,7 +53,13 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
                     .try_for_each(|p| writer.row(&peer_columns(p)).map_err(ExportError::Io))
             }),
     };
-    match result.and_then(|()| writer.finish().map_err(ExportError::Io)) {
+    // An export with no row still names its columns (a CSV header).
+    let columns = match args.what {
+        ExportWhat::Matches => match_columns(&ExportMatch::default()),
+        ExportWhat::Heroes => hero_columns(&HeroStats::default()),
+        ExportWhat::Teammates => peer_columns(&PeerStats::default()),
+    };
+    match result.and_then(|()| writer.finish(&columns).map_err(ExportError::Io)) {
         Ok(()) => Ok(EXIT_OK),
         Err(ExportError::Store(e)) => Err(Failure::from(e)),
         // A closed pipe (`| head`) is the reader's choice, not a failure.
@@ -151,11 +157,14 @@ pub fn filter_from(args: &ExportArgs, now: i64) -> Result<MatchFilter, Failure> 
             SideArg::Radiant => Side::Radiant,
             SideArg::Dire => Side::Dire,
         }),
-        with_player: args
+        // In the match, either team, as `--with` always meant.
+        met_player: args
             .with
             .as_deref()
             .map(|w| super::status::offline_account(w).map(i64::from))
             .transpose()?,
+        with_player: None,
+        against_player: None,
         match_id_prefix: None,
     })
 }
@@ -295,7 +304,8 @@ fn peer_columns(p: &PeerStats) -> Columns {
 }
 
 /// Writes rows in the chosen format; the CSV header and the JSON brackets
-/// come with the first row and `finish`.
+/// come with the first row and `finish` (which writes the header of an
+/// export with no row).
 struct RowWriter<W: Write> {
     out: W,
     format: ExportFormat,
@@ -336,7 +346,11 @@ impl<W: Write> RowWriter<W> {
         Ok(())
     }
 
-    fn finish(mut self) -> io::Result<()> {
+    fn finish(mut self, columns: &Columns) -> io::Result<()> {
+        if self.format == ExportFormat::Csv && self.rows == 0 {
+            let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+            writeln!(self.out, "{}", names.join(","))?;
+        }
         if self.format == ExportFormat::Json {
             self.out
                 .write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;

@@ -179,6 +179,12 @@ pub fn print_summary(s: &Summary) {
             ));
         }
     }
+    if s.sources
+        .iter()
+        .any(|source| source.source == crate::source::SourceKind::Stratz)
+    {
+        out::err_line(crate::source::stratz::CREDIT);
+    }
     if s.names_fetched > 0 {
         out::err_line(&format!(
             "player names: {} accounts looked up",

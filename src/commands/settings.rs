@@ -44,6 +44,9 @@ impl Resolved {
     }
 }
 
+/// `--source stratz` without a token: what to do, in one line.
+pub const STRATZ_TOKEN_MISSING: &str = "STRATZ needs your own API token: get one free at stratz.com/api and set STRATZ_API_TOKEN (or stratz_token in the config file)";
+
 fn check_base(flag: &str, base: &Option<String>) -> Result<(), Failure> {
     match base {
         Some(base) if !(base.starts_with("http://") || base.starts_with("https://")) => {
@@ -55,6 +58,23 @@ fn check_base(flag: &str, base: &Option<String>) -> Result<(), Failure> {
     }
 }
 
+/// A database path whose directory does not exist is a typo, not a request
+/// to create directories: one line says which part is missing.
+pub fn require_db_dir(db: &std::path::Path) -> Result<(), Failure> {
+    let dir = match db.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => return Ok(()),
+    };
+    if db.exists() || dir.is_dir() {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "{}: the directory {} does not exist; create it, or check the --db path",
+        db.display(),
+        dir.display()
+    )))
+}
+
 pub fn resolve(
     db_flag: Option<PathBuf>,
     account_flag: Option<String>,
@@ -62,7 +82,16 @@ pub fn resolve(
 ) -> Result<Resolved, Failure> {
     let config_path = config::config_path();
     let file = config::load_file(config_path.as_deref())?;
+    // A path the user chose (flag, environment, config file) must be in a
+    // directory that exists: a mistyped one is refused, not created. Only
+    // the platform's data directory is made on first use.
+    let db_chosen = db_flag.is_some()
+        || std::env::var_os("DOTA_SYNC_DB").is_some_and(|p| !p.is_empty())
+        || file.db.is_some();
     let db = config::db_path(db_flag.as_deref(), &file)?;
+    if db_chosen {
+        require_db_dir(&db)?;
+    }
     let choice = match (&args.source, &file.source) {
         (Some(choice), _) => choice.clone(),
         (None, Some(text)) => text
@@ -101,17 +130,27 @@ pub fn resolve(
             .clone()
             .or_else(|| file.opendota_api_base.clone())
             .or_else(|| api_base.clone()),
+        SourceKind::Stratz => args
+            .stratz_api_base
+            .clone()
+            .or_else(|| file.stratz_api_base.clone())
+            .or_else(|| api_base.clone()),
     };
     check_base("--api-base", &api_base)?;
     check_base("--steam-api-base", &base_for(SourceKind::Steam))?;
     check_base("--opendota-api-base", &base_for(SourceKind::OpenDota))?;
+    check_base("--stratz-api-base", &base_for(SourceKind::Stratz))?;
 
     let steam = SourceConfig::new(
         SourceKind::Steam,
         base_for(SourceKind::Steam),
         config::api_key(SourceKind::Steam, &file),
     );
-    let kinds = choice.resolve(steam.key.is_some());
+    let stratz_token = config::api_key(SourceKind::Stratz, &file);
+    if choice.names_stratz() && stratz_token.is_none() {
+        return Err(Failure::usage(STRATZ_TOKEN_MISSING));
+    }
+    let kinds = choice.resolve(steam.key.is_some(), stratz_token.is_some());
     let sources: Vec<SourceConfig> = kinds
         .iter()
         .map(|&kind| SourceConfig::new(kind, base_for(kind), config::api_key(kind, &file)))

@@ -7,8 +7,9 @@ use super::settings::resolve;
 use super::{EXIT_OK, Failure};
 use crate::cli::SourceArgs;
 use crate::source::AnySource;
+use crate::source::SourceKind;
 use crate::steam_id::{AccountInput, parse_account};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::sync::controller;
 use crate::tui::{self, TuiContext};
 
@@ -29,7 +30,15 @@ pub async fn run(
         }
         Some(Err(error)) => return Err(Failure::usage(error.to_string())),
     };
-    let store = Store::open(&resolved.db)?;
+    // A database that cannot be written is still browsed, as `status` and
+    // `export` read it; only syncing is off.
+    let store = match Store::open(&resolved.db) {
+        Ok(store) => store,
+        Err(StoreError::ReadOnly { .. }) => {
+            return browse_read_only(resolved.db.clone(), account_id, resolved.primary()).await;
+        }
+        Err(error) => return Err(error.into()),
+    };
     let sources = resolved
         .sources
         .iter()
@@ -63,10 +72,41 @@ pub async fn run(
         progress: handle.progress,
         events: handle.events,
         autostart,
+        read_only: false,
     };
     tui::run(context)
         .await
         .map_err(|e| Failure::fatal(format!("terminal UI failed: {e}")))?;
     handle.task.abort();
+    Ok(EXIT_OK)
+}
+
+/// The UI over a database it cannot write: no engine, so the command
+/// channel has no receiver and the UI says so when asked to sync.
+async fn browse_read_only(
+    db_path: PathBuf,
+    account_id: Option<u32>,
+    kind: SourceKind,
+) -> Result<u8, Failure> {
+    // An older file must be migrated before it can be read; that needs a
+    // write, so say so plainly rather than fail on a missing table.
+    Store::open_read_only(&db_path)?;
+    let (commands, _) = tokio::sync::mpsc::unbounded_channel();
+    let (_progress_tx, progress) = tokio::sync::watch::channel(crate::sync::Progress::default());
+    let (_events_tx, events) = tokio::sync::mpsc::unbounded_channel();
+    let context = TuiContext {
+        db_path,
+        account_id,
+        source: Some(kind),
+        label: Some("read-only".into()),
+        commands,
+        progress,
+        events,
+        autostart: false,
+        read_only: true,
+    };
+    tui::run(context)
+        .await
+        .map_err(|e| Failure::fatal(format!("terminal UI failed: {e}")))?;
     Ok(EXIT_OK)
 }

@@ -322,11 +322,16 @@ pub(crate) fn sketch(
     let heroes = distinct_heroes(&mut rng);
     let era = Era::of(start_time);
 
+    // The accounts already placed: one account plays one slot of a match.
+    let mut taken: Vec<u32> = Vec::with_capacity(10);
     let players: Vec<PlayerSketch> = SLOTS
         .iter()
         .zip(heroes)
         .map(|(slot, hero_id)| {
-            let identity = identity_for(&mut rng, *slot, record, friends);
+            let identity = identity_for(&mut rng, *slot, record, friends, &taken);
+            if let Identity::Public(id) | Identity::HiddenInDetails(id) = identity {
+                taken.push(id);
+            }
             let won = (*slot < 128) == radiant_win;
             player(&mut rng, identity, *slot, hero_id, won, duration, era)
         })
@@ -444,6 +449,7 @@ fn identity_for(
     slot: u8,
     record: &MatchRecord,
     friends: &HashMap<u32, Vec<u32>>,
+    taken: &[u32],
 ) -> Identity {
     // Draw the same number of values whatever the branch, so that one
     // player's identity does not shift the stats of all the others.
@@ -471,12 +477,12 @@ fn identity_for(
         && !pool.is_empty()
     {
         let friend = pool[pick % pool.len()];
-        if record.members.iter().all(|m| m.account_id != friend) {
+        if record.members.iter().all(|m| m.account_id != friend) && !taken.contains(&friend) {
             return Identity::Public(friend);
         }
     }
     let stranger = 10_000_000 + (pick % 390_000_000) as u32;
-    if record.members.iter().any(|m| m.account_id == stranger) {
+    if record.members.iter().any(|m| m.account_id == stranger) || taken.contains(&stranger) {
         return Identity::Anonymous;
     }
     Identity::Public(stranger)
@@ -602,4 +608,34 @@ fn picks_bans(rng: &mut fastrand::Rng, players: &[PlayerSketch]) -> Vec<(bool, i
         order += 1;
     }
     entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::dataset::Dataset;
+
+    /// Issue 18: a recurring friend of the tracked player could be drawn
+    /// for two slots of one match (impossible in Dota); never again.
+    #[test]
+    fn no_account_plays_two_slots_of_a_match() {
+        let dataset = Dataset::generate(4, 2, 1_500);
+        for account in dataset.accounts() {
+            for &match_id in &account.match_ids {
+                let sketch = dataset.sketch(match_id).unwrap();
+                let mut ids: Vec<u32> = sketch
+                    .players
+                    .iter()
+                    .filter_map(|p| match p.identity {
+                        Identity::Public(id) | Identity::HiddenInDetails(id) => Some(id),
+                        Identity::Anonymous | Identity::Bot => None,
+                    })
+                    .collect();
+                let named = ids.len();
+                ids.sort_unstable();
+                ids.dedup();
+                assert_eq!(ids.len(), named, "match {match_id}");
+            }
+        }
+    }
 }

@@ -7,12 +7,15 @@
 //!   its sequence endpoint at one per 5 s, OpenDota at 60 a minute and
 //!   3,000 a day.
 //! - `demo`: today's limits scaled so that the demo's 1,500 matches sync in
-//!   about a minute from both sources, plus a little trouble to show.
+//!   about a minute from every source, plus a little trouble to show;
+//!   STRATZ takes only its demo token, at modest limits, and lacks some
+//!   matches so that the others still have work in phase 2.
 //! - `flaky`, `outage`, `ratelimit`: one kind of trouble each.
 
 use std::path::Path;
 
-use super::faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
+use super::faults::{DownWindow, FaultPlan, OpenDotaLimits, StratzLimits, StratzPlan, TokenBucket};
+use super::stratz_routes::STRATZ_DEMO_TOKEN;
 
 pub(crate) const PRESET_NAMES: [&str; 7] = [
     "none",
@@ -28,6 +31,9 @@ pub(crate) const PRESET_NAMES: [&str; 7] = [
 pub(crate) const DEMO_SEQUENCE_PER_SECOND: f64 = 5.0;
 /// The demo's OpenDota: 20 a second, counted in clock minutes like the real one.
 pub(crate) const DEMO_OPENDOTA_PER_MINUTE: u32 = 1_200;
+
+/// The demo's STRATZ: a tenth of a default token's calls a second.
+pub(crate) const DEMO_STRATZ_PER_SECOND: u32 = 2;
 
 pub(crate) fn preset(name: &str) -> Option<FaultPlan> {
     let plan = match name {
@@ -108,6 +114,17 @@ fn demo() -> FaultPlan {
             per_minute_with_key: DEMO_OPENDOTA_PER_MINUTE * 5,
             ..OpenDotaLimits::default()
         }),
+        stratz: StratzPlan {
+            token: Some(STRATZ_DEMO_TOKEN.to_string()),
+            lacks: 0.4,
+            limits: Some(StratzLimits {
+                per_second: DEMO_STRATZ_PER_SECOND,
+                per_minute: 60,
+                per_hour: 600,
+                per_day: 3_000,
+            }),
+            ..StratzPlan::default()
+        },
         ..FaultPlan::default()
     };
     let scripted: [(&str, &[&str]); 8] = [

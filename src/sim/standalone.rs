@@ -41,6 +41,8 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
         Some(arg) => FaultPlan::parse_arg(arg)?,
         None => FaultPlan::default(),
     };
+    // A plan that names STRATZ's one token (the demo's) must be told.
+    let stratz_token = faults.stratz.token.clone().unwrap_or_else(|| "any".into());
     if options.accounts < 2 {
         return Err("--accounts must be at least 2".into());
     }
@@ -61,7 +63,7 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
                 options.port
             )
         })?;
-    println!("{}", banner(&server, options.key.is_some()));
+    println!("{}", banner(&server, options.key.is_some(), &stratz_token));
     wait_for_stop_signal().await;
     println!("stopping the simulator");
     server.shutdown().await;
@@ -69,11 +71,11 @@ pub async fn run_standalone(options: SimulateOptions) -> Result<(), String> {
 }
 
 /// What `simulate` prints: the accounts, the URL and how to use them.
-fn banner(server: &SimServer, key_required: bool) -> String {
+fn banner(server: &SimServer, key_required: bool, stratz_token: &str) -> String {
     let dataset = server.dataset();
     let url = server.base_url();
     let mut lines = vec![
-        format!("Simulated Steam and OpenDota API at {url}"),
+        format!("Simulated Steam, OpenDota and STRATZ API at {url}"),
         String::new(),
     ];
     lines.push(format!(
@@ -120,6 +122,9 @@ fn banner(server: &SimServer, key_required: bool) -> String {
     lines.push(format!(
         "  dota-sync sync --source opendota --account {first} --api-base {url}"
     ));
+    lines.push(format!(
+        "  STRATZ_API_TOKEN={stratz_token} dota-sync sync --source stratz --account {first} --api-base {url}"
+    ));
     lines.push(format!("Stats: {url}/sim/stats    Stop: Ctrl-C"));
     lines.join("\n")
 }
@@ -158,7 +163,7 @@ mod tests {
             ..SimConfig::default()
         };
         let server = SimServer::start(config).await.unwrap();
-        let text = banner(&server, false);
+        let text = banner(&server, false, "any");
         let dataset = server.dataset();
         for account in dataset.accounts() {
             assert!(text.contains(&account.account_id.to_string()));
@@ -171,12 +176,20 @@ mod tests {
             server.base_url()
         )));
         assert!(text.contains("--source opendota"));
+        assert!(text.contains(&format!(
+            "STRATZ_API_TOKEN=any dota-sync sync --source stratz --account {first} --api-base {}",
+            server.base_url()
+        )));
+        assert!(
+            banner(&server, false, "demo-stratz-token")
+                .contains("STRATZ_API_TOKEN=demo-stratz-token")
+        );
         assert!(
             text.lines().any(|line| line.contains("yes")),
             "the private account is marked"
         );
         assert!(text.contains("opendota") && text.contains("immortal"));
-        assert!(banner(&server, true).contains("<the --key value>"));
+        assert!(banner(&server, true, "any").contains("<the --key value>"));
     }
 
     #[tokio::test]

@@ -1,6 +1,6 @@
 //! Which sources a run uses and at what rate, as the command line and the
-//! config file spell them: `--source auto|steam|opendota|steam,opendota`,
-//! `--rate R` or `--rate steam=R1,opendota=R2`.
+//! config file spell them: `--source auto|steam|opendota|stratz|LIST`,
+//! `--rate R` or `--rate steam=R1,opendota=R2,stratz=R3`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,7 +10,7 @@ use super::SourceKind;
 /// `--source`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SourceChoice {
-    /// Steam when a key is set, and OpenDota.
+    /// Steam when a key is set, STRATZ when a token is set, and OpenDota.
     #[default]
     Auto,
     /// These, in this order, each once.
@@ -18,13 +18,26 @@ pub enum SourceChoice {
 }
 
 impl SourceChoice {
-    /// The sources of a run; `steam_key`: whether a Steam key is set.
-    pub fn resolve(&self, steam_key: bool) -> Vec<SourceKind> {
+    /// The sources of a run; `steam_key`, `stratz_token`: whether a Steam
+    /// key and a STRATZ token are set. Steam first (its `match_seq_num`),
+    /// then STRATZ (whole matches), then OpenDota.
+    pub fn resolve(&self, steam_key: bool, stratz_token: bool) -> Vec<SourceKind> {
         match self {
-            SourceChoice::Auto if steam_key => vec![SourceKind::Steam, SourceKind::OpenDota],
-            SourceChoice::Auto => vec![SourceKind::OpenDota],
+            SourceChoice::Auto => [
+                (steam_key, SourceKind::Steam),
+                (stratz_token, SourceKind::Stratz),
+                (true, SourceKind::OpenDota),
+            ]
+            .into_iter()
+            .filter_map(|(on, kind)| on.then_some(kind))
+            .collect(),
             SourceChoice::Only(kinds) => kinds.clone(),
         }
+    }
+
+    /// Whether the user named STRATZ themselves (so a missing token is an error).
+    pub fn names_stratz(&self) -> bool {
+        matches!(self, SourceChoice::Only(kinds) if kinds.contains(&SourceKind::Stratz))
     }
 
     /// Whether the user named Steam themselves (so a missing key is an error).
@@ -37,6 +50,7 @@ fn kind_named(name: &str) -> Option<SourceKind> {
     match name.trim().to_ascii_lowercase().as_str() {
         "steam" => Some(SourceKind::Steam),
         "opendota" => Some(SourceKind::OpenDota),
+        "stratz" => Some(SourceKind::Stratz),
         _ => None,
     }
 }
@@ -51,7 +65,9 @@ impl FromStr for SourceChoice {
         let mut kinds = Vec::new();
         for name in text.split(',') {
             let kind = kind_named(name).ok_or_else(|| {
-                format!("unknown source {name:?}: use auto, steam, opendota or steam,opendota")
+                format!(
+                    "unknown source {name:?}: use auto, steam, opendota, stratz or a list such as steam,opendota"
+                )
             })?;
             if !kinds.contains(&kind) {
                 kinds.push(kind);
@@ -108,7 +124,9 @@ impl FromStr for RateSpec {
             let (kind, value) = match part.split_once('=') {
                 Some((name, value)) => (
                     Some(kind_named(name).ok_or_else(|| {
-                        format!("unknown source {name:?} in --rate: use steam=R or opendota=R")
+                        format!(
+                            "unknown source {name:?} in --rate: use steam=R, opendota=R or stratz=R"
+                        )
                     })?),
                     value,
                 ),
@@ -129,7 +147,7 @@ impl FromStr for RateSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use SourceKind::{OpenDota, Steam};
+    use SourceKind::{OpenDota, Steam, Stratz};
 
     #[test]
     fn source_choices() {
@@ -140,8 +158,27 @@ mod tests {
             Ok(SourceChoice::Only(vec![Steam, OpenDota]))
         );
         assert!("stem".parse::<SourceChoice>().is_err());
-        assert_eq!(SourceChoice::Auto.resolve(true), [Steam, OpenDota]);
-        assert_eq!(SourceChoice::Auto.resolve(false), [OpenDota]);
+        assert_eq!(SourceChoice::Auto.resolve(true, false), [Steam, OpenDota]);
+        assert_eq!(SourceChoice::Auto.resolve(false, false), [OpenDota]);
+        assert_eq!(
+            SourceChoice::Auto.resolve(true, true),
+            [Steam, Stratz, OpenDota]
+        );
+        assert_eq!(SourceChoice::Auto.resolve(false, true), [Stratz, OpenDota]);
+        assert_eq!("STRATZ".parse(), Ok(SourceChoice::Only(vec![Stratz])));
+        assert!(
+            "stratz,opendota"
+                .parse::<SourceChoice>()
+                .unwrap()
+                .names_stratz()
+        );
+        assert!(!SourceChoice::Auto.names_stratz());
+        assert!(
+            "stem"
+                .parse::<SourceChoice>()
+                .unwrap_err()
+                .contains("stratz")
+        );
         assert!(
             "opendota,steam"
                 .parse::<SourceChoice>()
@@ -162,6 +199,8 @@ mod tests {
             (spec.for_kind(Steam), spec.for_kind(OpenDota)),
             (Some(1.0), Some(3.0))
         );
+        let spec: RateSpec = "stratz=8".parse().unwrap();
+        assert_eq!(spec.for_kind(Stratz), Some(8.0));
         assert!("dota=1".parse::<RateSpec>().is_err());
         assert!("fast".parse::<RateSpec>().is_err());
     }

@@ -76,6 +76,13 @@ pub enum StratzDrop {
 }
 
 impl StratzDrop {
+    /// The line for a run STRATZ had alone: nothing goes on without it.
+    pub fn message_alone(self) -> String {
+        self.message()
+            .trim_end_matches("; syncing from the other sources")
+            .to_string()
+    }
+
     pub fn message(self) -> String {
         match self {
             StratzDrop::Challenge => {
@@ -121,7 +128,8 @@ impl FetchError {
     }
 
     /// Errors that end the whole run: nothing more can be fetched with this key
-    /// or for this account.
+    /// or for this account. STRATZ unavailable ends STRATZ's part, and the
+    /// run only when it was the last source (the engine decides).
     pub fn is_fatal(&self) -> bool {
         matches!(
             self,
@@ -130,6 +138,7 @@ impl FetchError {
                 | FetchError::NoHistory
                 | FetchError::Redirected { .. }
                 | FetchError::RateLimited { daily: true, .. }
+                | FetchError::StratzUnavailable { .. }
         )
     }
 

@@ -1,5 +1,5 @@
-//! Match sources: the `MatchSource` trait, its typed errors, the Steam and
-//! OpenDota clients and the normalized model they both produce.
+//! Match sources: the `MatchSource` trait, its typed errors, the Steam,
+//! OpenDota and STRATZ clients and the normalized model they all produce.
 
 pub mod choice;
 pub mod client;
@@ -30,6 +30,9 @@ pub use model::{
 /// ([`MatchSource::history_page_streamed`]).
 pub type RowSender = tokio::sync::mpsc::Sender<Vec<HistoryRow>>;
 
+/// A batch call's answer: one outcome per match asked, by match ID.
+pub type BatchOutcomes = Vec<(i64, Result<MatchDetails, FetchError>)>;
+
 /// Which API a sync talks to.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize,
@@ -40,6 +43,7 @@ pub enum SourceKind {
     #[value(name = "opendota")]
     #[serde(rename = "opendota")]
     OpenDota,
+    Stratz,
 }
 
 impl SourceKind {
@@ -47,6 +51,7 @@ impl SourceKind {
         match self {
             SourceKind::Steam => "steam",
             SourceKind::OpenDota => "opendota",
+            SourceKind::Stratz => "stratz",
         }
     }
 
@@ -55,6 +60,7 @@ impl SourceKind {
         match self {
             SourceKind::Steam => steam::DEFAULT_BASE,
             SourceKind::OpenDota => opendota::DEFAULT_BASE,
+            SourceKind::Stratz => stratz::DEFAULT_BASE,
         }
     }
 
@@ -66,6 +72,8 @@ impl SourceKind {
             // 60 a minute without a key, 300 with one.
             SourceKind::OpenDota if keyed => 4.5,
             SourceKind::OpenDota => 1.0,
+            // Its rate headers hold it back from there (DESIGN.md, "STRATZ").
+            SourceKind::Stratz => stratz::DEFAULT_RATE,
         }
     }
 }
@@ -186,6 +194,29 @@ pub trait MatchSource: Send + Sync {
         wanted: MatchRef,
     ) -> impl Future<Output = Result<MatchDetails, FetchError>> + Send;
 
+    /// Matches one [`Self::match_batch`] call asks for; 1: one a call
+    /// through [`Self::match_details`].
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    /// The details of `wanted` (at most [`Self::batch_size`]) in one call:
+    /// an outcome per match, in the order asked. `Err`: the whole call
+    /// failed and none was tried.
+    fn match_batch(
+        &self,
+        wanted: &[MatchRef],
+    ) -> impl Future<Output = Result<BatchOutcomes, FetchError>> + Send {
+        let wanted = wanted.to_vec();
+        async move {
+            let mut outcomes = Vec::with_capacity(wanted.len());
+            for one in wanted {
+                outcomes.push((one.match_id, self.match_details(one).await));
+            }
+            Ok(outcomes)
+        }
+    }
+
     /// Accounts one [`Self::player_names`] call can ask about; 0: this
     /// source serves no names (ARCHITECTURE.md, "Player names").
     fn names_per_call(&self) -> usize {
@@ -208,6 +239,7 @@ pub trait MatchSource: Send + Sync {
 pub enum AnySource {
     Steam(steam::SteamClient),
     OpenDota(opendota::OpenDotaClient),
+    Stratz(stratz::StratzClient),
 }
 
 impl AnySource {
@@ -215,6 +247,7 @@ impl AnySource {
         Ok(match config.kind {
             SourceKind::Steam => AnySource::Steam(steam::SteamClient::new(config)?),
             SourceKind::OpenDota => AnySource::OpenDota(opendota::OpenDotaClient::new(config)?),
+            SourceKind::Stratz => AnySource::Stratz(stratz::StratzClient::new(config)?),
         })
     }
 }
@@ -224,6 +257,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.kind(),
             AnySource::OpenDota(s) => s.kind(),
+            AnySource::Stratz(s) => s.kind(),
         }
     }
 
@@ -231,6 +265,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.pacer(),
             AnySource::OpenDota(s) => s.pacer(),
+            AnySource::Stratz(s) => s.pacer(),
         }
     }
 
@@ -238,6 +273,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.reset(rate),
             AnySource::OpenDota(s) => s.reset(rate),
+            AnySource::Stratz(s) => s.reset(rate),
         }
     }
 
@@ -245,6 +281,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.set_open(open),
             AnySource::OpenDota(s) => s.set_open(open),
+            AnySource::Stratz(s) => s.set_open(open),
         }
     }
 
@@ -252,6 +289,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.can_serve(wanted),
             AnySource::OpenDota(s) => s.can_serve(wanted),
+            AnySource::Stratz(s) => s.can_serve(wanted),
         }
     }
 
@@ -259,6 +297,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.slow_down(),
             AnySource::OpenDota(s) => s.slow_down(),
+            AnySource::Stratz(s) => s.slow_down(),
         }
     }
 
@@ -270,6 +309,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.history_page(account_id, cursor).await,
             AnySource::OpenDota(s) => s.history_page(account_id, cursor).await,
+            AnySource::Stratz(s) => s.history_page(account_id, cursor).await,
         }
     }
 
@@ -282,6 +322,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.history_page_streamed(account_id, cursor, rows).await,
             AnySource::OpenDota(s) => s.history_page_streamed(account_id, cursor, rows).await,
+            AnySource::Stratz(s) => s.history_page_streamed(account_id, cursor, rows).await,
         }
     }
 
@@ -289,6 +330,23 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.match_details(wanted).await,
             AnySource::OpenDota(s) => s.match_details(wanted).await,
+            AnySource::Stratz(s) => s.match_details(wanted).await,
+        }
+    }
+
+    fn batch_size(&self) -> usize {
+        match self {
+            AnySource::Steam(s) => s.batch_size(),
+            AnySource::OpenDota(s) => s.batch_size(),
+            AnySource::Stratz(s) => s.batch_size(),
+        }
+    }
+
+    async fn match_batch(&self, wanted: &[MatchRef]) -> Result<BatchOutcomes, FetchError> {
+        match self {
+            AnySource::Steam(s) => s.match_batch(wanted).await,
+            AnySource::OpenDota(s) => s.match_batch(wanted).await,
+            AnySource::Stratz(s) => s.match_batch(wanted).await,
         }
     }
 
@@ -296,6 +354,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.names_per_call(),
             AnySource::OpenDota(s) => s.names_per_call(),
+            AnySource::Stratz(s) => s.names_per_call(),
         }
     }
 
@@ -303,6 +362,7 @@ impl MatchSource for AnySource {
         match self {
             AnySource::Steam(s) => s.player_names(accounts).await,
             AnySource::OpenDota(s) => s.player_names(accounts).await,
+            AnySource::Stratz(s) => s.player_names(accounts).await,
         }
     }
 }

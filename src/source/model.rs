@@ -31,10 +31,12 @@ pub struct HistoryEntry {
 pub enum HistoryCursor {
     /// Steam's inclusive `start_at_match_id`.
     StartAtMatchId(i64),
+    /// STRATZ's `skip`: how many matches, newest first, to pass over.
+    Skip(usize),
 }
 
 /// One page of a player's match history.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HistoryPage {
     pub entries: Vec<HistoryEntry>,
     /// Where the next page starts; `None` when the history is exhausted.
@@ -45,6 +47,9 @@ pub struct HistoryPage {
     /// How many matches the source says the history holds (Steam's
     /// `total_results`): bounds how many pages phase 1 will ask for.
     pub total: Option<u64>,
+    /// Matches that came whole with the page (STRATZ lists all ten players'
+    /// lines): phase 1 saves them as details, with no per-match call.
+    pub whole: Vec<MatchDetails>,
 }
 
 /// What phase 2 needs to fetch one match.

@@ -258,6 +258,7 @@ impl OpenDotaClient {
             next: None,
             capped: false,
             total: None,
+            whole: Vec::new(),
         })
     }
 

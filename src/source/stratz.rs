@@ -26,9 +26,15 @@ use super::error::StratzDrop;
 use super::http::{self, BodyLimit};
 use super::pacer::Pacer;
 use super::wire::stratz as wire;
-use super::{ApiKey, FetchError, MatchDetails, SourceConfig, SourceKind};
+use super::{
+    ApiKey, BatchOutcomes, FetchError, HistoryCursor, HistoryPage, MatchDetails, MatchRef,
+    MatchSource, SourceConfig, SourceKind,
+};
 
 pub const DEFAULT_BASE: &str = "https://api.stratz.com";
+
+/// The credit STRATZ asks for wherever its data shows.
+pub const CREDIT: &str = "Data provided by STRATZ";
 
 /// Requests a second at the start of a run; the rate headers hold it back
 /// from there (a default token allows about 20/s, 250/min, 2,000/h).
@@ -77,10 +83,7 @@ const CF_MITIGATED: &str = "cf-mitigated";
 
 /// A STRATZ source `config` with STRATZ's own base when none is given.
 pub fn config(api_base: Option<String>, token: ApiKey) -> SourceConfig {
-    let base = api_base.unwrap_or_else(|| DEFAULT_BASE.to_string());
-    // `kind` is not read by the HTTP client; STRATZ joins `SourceKind`
-    // when the engine learns to use it.
-    SourceConfig::new(SourceKind::OpenDota, Some(base), Some(token))
+    SourceConfig::new(SourceKind::Stratz, api_base, Some(token))
 }
 
 pub struct StratzClient {
@@ -131,7 +134,7 @@ impl StratzClient {
     /// The page of `account_id`'s history that starts `skip` matches in.
     /// A first page with no match at all is a private or unknown profile,
     /// as `"player": null` is.
-    pub async fn history_page(
+    pub async fn page_at(
         &self,
         account_id: u32,
         skip: usize,
@@ -159,10 +162,7 @@ impl StratzClient {
     /// The matches of `ids` (at most [`BATCH_SIZE`]; more is a caller's
     /// bug and only the first ones are asked): one outcome per ID, in
     /// order. `Err` is a failure of the whole call (none of them tried).
-    pub async fn matches(
-        &self,
-        ids: &[i64],
-    ) -> Result<Vec<(i64, Result<MatchDetails, FetchError>)>, FetchError> {
+    pub async fn matches(&self, ids: &[i64]) -> Result<BatchOutcomes, FetchError> {
         let ids = &ids[..ids.len().min(BATCH_SIZE)];
         if !self.one_at_a_time() {
             let outcome = match self
@@ -189,7 +189,7 @@ impl StratzClient {
         }
         let mut outcomes = Vec::with_capacity(ids.len());
         for &id in ids {
-            let outcome = self.match_details(id).await;
+            let outcome = self.one_match(id).await;
             if outcome.as_ref().is_err_and(|error| !is_per_match(error)) {
                 return outcome.map(|_| Vec::new());
             }
@@ -199,7 +199,7 @@ impl StratzClient {
     }
 
     /// One match by `match(id:)`.
-    pub async fn match_details(&self, match_id: i64) -> Result<MatchDetails, FetchError> {
+    pub async fn one_match(&self, match_id: i64) -> Result<MatchDetails, FetchError> {
         let outcome = match self
             .post("match", match_query(), json!({"id": match_id}))
             .await
@@ -280,6 +280,55 @@ impl StratzClient {
                 .pacer()
                 .hold_until(Instant::now() + until_next(window));
         }
+    }
+}
+
+impl MatchSource for StratzClient {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Stratz
+    }
+
+    fn pacer(&self) -> &Pacer {
+        self.api.pacer()
+    }
+
+    fn reset(&self, rate: f64) {
+        StratzClient::reset(self, rate);
+    }
+
+    /// Pages by `skip`; a full page means another may follow. Each match
+    /// that came whole rides along for phase 1 to save as its details.
+    async fn history_page(
+        &self,
+        account_id: u32,
+        cursor: Option<HistoryCursor>,
+    ) -> Result<HistoryPage, FetchError> {
+        let skip = match cursor {
+            Some(HistoryCursor::Skip(skip)) => skip,
+            // Another source's cursor means nothing here: start at the top.
+            _ => 0,
+        };
+        let page = self.page_at(account_id, skip).await?;
+        Ok(HistoryPage {
+            next: (page.listed >= PAGE_SIZE).then_some(HistoryCursor::Skip(skip + page.listed)),
+            capped: false,
+            total: page.match_count.and_then(|count| u64::try_from(count).ok()),
+            entries: page.entries,
+            whole: page.details,
+        })
+    }
+
+    async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
+        self.one_match(wanted.match_id).await
+    }
+
+    fn batch_size(&self) -> usize {
+        BATCH_SIZE
+    }
+
+    async fn match_batch(&self, wanted: &[MatchRef]) -> Result<BatchOutcomes, FetchError> {
+        let ids: Vec<i64> = wanted.iter().map(|m| m.match_id).collect();
+        self.matches(&ids).await
     }
 }
 
@@ -369,7 +418,7 @@ mod tests {
         let token = ApiKey::new("T0KEN-secret").unwrap();
         let client = StratzClient::new(&config(Some(server.base.clone()), token)).unwrap();
         client.reset(1_000.0);
-        let error = client.match_details(5).await.unwrap_err();
+        let error = client.one_match(5).await.unwrap_err();
         assert!(
             matches!(error, FetchError::Redirected { status: 302, .. }),
             "{error:?}"

@@ -14,13 +14,14 @@ use super::read::consecutive;
 use super::{Store, StoreError};
 
 /// Where an exported row's line comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RowFrom {
     /// The match's details.
     Details,
     /// No details: the summary the history call brought.
     Summary,
     /// Neither: what phase 1 knows.
+    #[default]
     Stub,
 }
 
@@ -36,7 +37,7 @@ impl RowFrom {
 }
 
 /// One exported match.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportMatch {
     pub match_id: i64,
     pub from: RowFrom,

@@ -25,8 +25,14 @@ pub struct MatchFilter {
     pub modes: Option<Vec<i64>>,
     pub result: Option<Outcome>,
     pub side: Option<Side>,
-    /// Another player (32-bit account ID) was in the match, on either team.
+    /// Another player (32-bit account ID) was on the tracked player's team
+    /// (`with:`; the Teammates tab's "with").
     pub with_player: Option<i64>,
+    /// Another player was on the other team (`against:`).
+    pub against_player: Option<i64>,
+    /// Another player was in the match, on either team (`export --with`,
+    /// as it always was: scripts rely on it).
+    pub met_player: Option<i64>,
     /// Digits the match ID starts with.
     pub match_id_prefix: Option<String>,
 }
@@ -125,6 +131,8 @@ impl MatchFilter {
             || self.modes.is_some()
             || self.result.is_some()
             || self.with_player.is_some()
+            || self.against_player.is_some()
+            || self.met_player.is_some()
     }
 
     /// The condition as `AND ...` clauses over `am` and `m`, pushing one value
@@ -191,7 +199,17 @@ impl MatchFilter {
                 " AND {m}.radiant_win = ({am}.player_slot >= 128)"
             )),
         }
-        if let Some(player) = self.with_player {
+        // Same team: both slots below 128 (Radiant) or both 128 and above.
+        for (player, same) in [(self.with_player, "="), (self.against_player, "<>")] {
+            let Some(player) = player else { continue };
+            add(format_args!(
+                " AND EXISTS (SELECT 1 FROM match_players wp
+                               WHERE wp.match_id = {am}.match_id AND wp.account_id = ?
+                                 AND (wp.player_slot >= 128) {same} ({am}.player_slot >= 128))"
+            ));
+            values.push(Value::Integer(player));
+        }
+        if let Some(player) = self.met_player {
             add(format_args!(
                 " AND EXISTS (SELECT 1 FROM match_players wp
                                WHERE wp.match_id = {am}.match_id AND wp.account_id = ?)"
@@ -264,6 +282,12 @@ impl MatchFilter {
         }
         if let Some(player) = self.with_player {
             parts.push(format!("with {player}"));
+        }
+        if let Some(player) = self.against_player {
+            parts.push(format!("against {player}"));
+        }
+        if let Some(player) = self.met_player {
+            parts.push(format!("met {player}"));
         }
         if let Some(prefix) = &self.match_id_prefix {
             parts.push(format!("ID {prefix}…"));
@@ -465,9 +489,14 @@ pub fn parse_query(text: &str, now: i64) -> Result<MatchFilter, FilterError> {
                         FilterError(format!("with: needs an account ID, not {value:?}"))
                     })?)
                 }
+                "against" | "vs" => {
+                    filter.against_player = Some(value.parse().map_err(|_| {
+                        FilterError(format!("against: needs an account ID, not {value:?}"))
+                    })?)
+                }
                 _ => {
                     return Err(FilterError(format!(
-                        "unknown filter {key:?}: use hero:, lobby:, mode:, since:, until:, result:, side:, with:"
+                        "unknown filter {key:?}: use hero:, lobby:, mode:, since:, until:, result:, side:, with:, against:"
                     )));
                 }
             }

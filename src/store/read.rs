@@ -20,6 +20,10 @@ pub struct Counts {
     pub failed: u64,
     /// Failed `MAX_ATTEMPTS` times: left alone until retried by hand.
     pub given_up: u64,
+    /// Stubs an API error left (5xx, no answer): counted among `stubs` too.
+    /// Not in `status --json`, whose fields are a public contract.
+    #[serde(skip)]
+    pub api_errors: u64,
 }
 
 /// A position in an account's match list (newest first).
@@ -94,6 +98,8 @@ pub struct MatchListRow {
     pub has_details: Option<bool>,
     pub retry_count: i64,
     pub fetch_error: Option<String>,
+    /// When details were last asked for (`matches.last_fetch_attempt`).
+    pub last_fetch_attempt: Option<String>,
     pub duration: Option<i64>,
     pub game_mode: Option<i64>,
     pub lobby_type: Option<i64>,
@@ -127,7 +133,7 @@ impl MatchListRow {
 const LIST_COLUMNS: &str = "am.match_id, am.start_time, coalesce(mp.hero_id, am.hero_id),
     am.player_slot, m.has_details, m.retry_count, m.fetch_error, m.duration, m.game_mode,
     m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists, mp.gold_per_min,
-    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5";
+    mp.item_0, mp.item_1, mp.item_2, mp.item_3, mp.item_4, mp.item_5, m.last_fetch_attempt";
 
 const LIST_FROM: &str = "FROM account_matches am
     JOIN matches m ON m.match_id = am.match_id
@@ -151,6 +157,7 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
         assists: r.get(13)?,
         gold_per_min: r.get(14)?,
         items: consecutive(r, 15)?,
+        last_fetch_attempt: r.get(21)?,
     })
 }
 
@@ -182,6 +189,8 @@ pub struct MatchView {
     pub radiant_win: Option<bool>,
     pub radiant_score: Option<i64>,
     pub dire_score: Option<i64>,
+    /// Which source supplied the details (`steam`, `opendota`, `stratz`).
+    pub details_source: Option<String>,
     /// Radiant first, by slot.
     pub players: Vec<PlayerRow>,
 }
@@ -189,7 +198,8 @@ pub struct MatchView {
 /// One player line of the details view: the model the sources produce.
 pub type PlayerRow = PlayerDetails;
 
-/// A failed or given-up match, for the errors view.
+/// A failed or given-up match, or a stub an API error left, for the
+/// errors view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRow {
     pub match_id: i64,
@@ -197,11 +207,14 @@ pub struct ErrorRow {
     pub fetch_error: Option<String>,
     pub retry_count: i64,
     pub last_fetch_attempt: Option<String>,
+    /// Still a stub: the API failed (5xx, no answer), nothing was counted,
+    /// and the next sync asks again.
+    pub api_error: bool,
 }
 
 impl ErrorRow {
     pub fn given_up(&self) -> bool {
-        self.retry_count >= MAX_ATTEMPTS
+        !self.api_error && self.retry_count >= MAX_ATTEMPTS
     }
 }
 
@@ -220,7 +233,8 @@ impl Store {
                           coalesce(sum(m.has_details IS 1), 0),
                           coalesce(sum(m.has_details IS NULL), 0),
                           coalesce(sum(m.has_details = 0 AND m.retry_count < ?1), 0),
-                          coalesce(sum(m.has_details = 0 AND m.retry_count >= ?1), 0)";
+                          coalesce(sum(m.has_details = 0 AND m.retry_count >= ?1), 0),
+                          coalesce(sum(m.has_details IS NULL AND m.fetch_error IS NOT NULL), 0)";
         // A join beats `match_id IN (subquery)` by a third on 100k matches.
         let sql = match account_id {
             None => format!("SELECT {STATES} FROM matches m"),
@@ -236,6 +250,7 @@ impl Store {
                 stubs: r.get::<_, i64>(2)? as u64,
                 failed: r.get::<_, i64>(3)? as u64,
                 given_up: r.get::<_, i64>(4)? as u64,
+                api_errors: r.get::<_, i64>(5)? as u64,
             })
         };
         let mut stmt = self
@@ -312,6 +327,41 @@ impl Store {
         self.count(&sql, &values)
     }
 
+    /// The newest match of the (filtered) list still without data whose
+    /// details were never asked for, at or older than `from`: where phase 2
+    /// (newest first) is at work. Stops at the first such row.
+    pub fn fetch_frontier(
+        &self,
+        account_id: u32,
+        filter: &ListFilter,
+        from: Option<WindowKey>,
+    ) -> Result<Option<WindowKey>, StoreError> {
+        let mut values = vec![Value::Integer(i64::from(account_id))];
+        let filter_sql = filter.sql(&mut values);
+        let condition = match from {
+            Some(k) => {
+                values.push(Value::Integer(k.start_time));
+                values.push(Value::Integer(k.match_id));
+                " AND (am.start_time, am.match_id) <= (?, ?)"
+            }
+            None => "",
+        };
+        let sql = format!(
+            "SELECT am.start_time, am.match_id
+               FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+              WHERE am.account_id = ?{filter_sql}{condition}
+                AND m.has_details IS NULL AND m.last_fetch_attempt IS NULL
+              ORDER BY am.start_time DESC, am.match_id DESC LIMIT 1"
+        );
+        let rows = self.rows(&sql, params_from_iter(values.iter()), |r| {
+            Ok(WindowKey {
+                start_time: r.get(0)?,
+                match_id: r.get(1)?,
+            })
+        })?;
+        Ok(rows.into_iter().next())
+    }
+
     /// How many rows the (filtered) list has.
     pub fn match_count(&self, account_id: u32, filter: &ListFilter) -> Result<u64, StoreError> {
         let mut values = vec![Value::Integer(i64::from(account_id))];
@@ -338,7 +388,7 @@ impl Store {
             .query_row(
                 "SELECT match_id, match_seq_num, has_details, retry_count, last_fetch_attempt,
                         fetch_error, start_time, duration, game_mode, lobby_type, radiant_win,
-                        radiant_score, dire_score
+                        radiant_score, dire_score, details_source
                    FROM matches WHERE match_id = ?1",
                 params![match_id],
                 |r| {
@@ -356,6 +406,7 @@ impl Store {
                         radiant_win: r.get(10)?,
                         radiant_score: r.get(11)?,
                         dire_score: r.get(12)?,
+                        details_source: r.get(13)?,
                         players: Vec::new(),
                     })
                 },
@@ -411,12 +462,14 @@ impl Store {
             .map_err(|e| self.sqlite_error(e))
     }
 
-    /// Failed and given-up matches, most recently attempted first.
+    /// Failed and given-up matches, and stubs an API error left, by reason.
     pub fn errors(&self, account_id: u32, limit: usize) -> Result<Vec<ErrorRow>, StoreError> {
         self.rows(
-            "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt
+            "SELECT m.match_id, m.start_time, m.fetch_error, m.retry_count, m.last_fetch_attempt,
+                    m.has_details IS NULL
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
-              WHERE am.account_id = ?1 AND m.has_details = 0
+              WHERE am.account_id = ?1
+                AND (m.has_details = 0 OR (m.has_details IS NULL AND m.fetch_error IS NOT NULL))
               ORDER BY m.fetch_error, m.match_id DESC LIMIT ?2",
             params![account_id, limit as i64],
             |r| {
@@ -426,6 +479,7 @@ impl Store {
                     fetch_error: r.get(2)?,
                     retry_count: r.get(3)?,
                     last_fetch_attempt: r.get(4)?,
+                    api_error: r.get(5)?,
                 })
             },
         )

@@ -21,7 +21,8 @@ pub const STRIP_GAMES: usize = 20;
 pub const ROLLING_GAMES: i64 = 20;
 /// At most this many points of the rolling win rate are returned.
 pub const ROLLING_POINTS: i64 = 200;
-/// How far back the activity heatmap reaches.
+/// A year of weeks: the heatmap's span when the screen gives each week a
+/// column (longer histories put several weeks in a column).
 pub const ACTIVITY_DAYS: i64 = 53 * 7;
 
 const DAY: i64 = 86_400;
@@ -85,16 +86,89 @@ pub struct Overview {
     pub by_mode: Vec<Split>,
     /// Radiant, Dire.
     pub by_side: Vec<Split>,
-    /// (start time, win rate in percent of the `ROLLING_GAMES` games ending
-    /// there), oldest first, at most `ROLLING_POINTS`.
+    /// (start time, win rate in percent of the `rolling_window` games
+    /// ending there), oldest first, at most `ROLLING_POINTS`.
     pub rolling: Vec<(i64, f64)>,
-    /// (day as Unix time of its midnight, games) for days with games in the
-    /// `ACTIVITY_DAYS` up to `now`, oldest first.
+    /// Games each rolling point sums up: `ROLLING_GAMES`, or more when the
+    /// history is so long that points would otherwise skip games (each
+    /// point then covers exactly the games since the one before).
+    pub rolling_window: u64,
+    /// The same window's mean of K/D/A ratio, GPM and XPM at the same
+    /// points (games without the value left out of a mean).
+    pub trends: Vec<Trend>,
+    /// (day as Unix time of its midnight, games) for every day with games
+    /// up to `now`'s day (the whole history), oldest first.
     pub activity: Vec<(i64, u64)>,
 }
 
+/// A hero met in the account's games: on the tracked player's team
+/// (`with`) or on the other (`against`), and the tracked player's record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HeroMatchup {
+    pub hero_id: i64,
+    pub with: Record,
+    pub against: Record,
+}
+
+/// What a trend line shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum TrendMetric {
+    #[default]
+    WinRate,
+    /// (kills + assists) / deaths, deaths counted as at least one.
+    Kda,
+    GoldPerMin,
+    XpPerMin,
+}
+
+impl TrendMetric {
+    pub const ALL: [TrendMetric; 4] = [
+        TrendMetric::WinRate,
+        TrendMetric::Kda,
+        TrendMetric::GoldPerMin,
+        TrendMetric::XpPerMin,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TrendMetric::WinRate => "Win rate",
+            TrendMetric::Kda => "K/D/A ratio",
+            TrendMetric::GoldPerMin => "GPM",
+            TrendMetric::XpPerMin => "XPM",
+        }
+    }
+}
+
+/// One metric's rolling mean over the Overview's window, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Trend {
+    pub metric: TrendMetric,
+    /// (start time, mean of the window ending there).
+    pub points: Vec<(i64, f64)>,
+}
+
+/// "When do I win?": the record by the hour of the day and by the day of
+/// the week the game started, in one time zone.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct WhenStats {
+    /// Hour 0 (midnight to 1 am) to 23.
+    pub by_hour: [Record; 24],
+    /// Monday first.
+    pub by_weekday: [Record; 7],
+    /// Games without a start time (in no bucket).
+    pub undated: u64,
+}
+
+/// Which clock the hours of [`WhenStats`] are read on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Zone {
+    Utc,
+    /// The machine's time zone (each game with the offset of its own day).
+    Local,
+}
+
 /// One row of the Heroes tab.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct HeroStats {
     pub hero_id: i64,
     #[serde(flatten)]
@@ -108,7 +182,7 @@ pub struct HeroStats {
 }
 
 /// One row of the Teammates tab: a player met, with and against.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PeerStats {
     pub account_id: i64,
     /// Games on the tracked player's team, and those won.
@@ -359,6 +433,20 @@ impl Store {
         Ok(self.summary(account_id, filter, None)?.records.clone())
     }
 
+    /// Win rate by hour of day and day of week, on `zone`'s clock.
+    pub fn when_stats(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        zone: Zone,
+    ) -> Result<WhenStats, StoreError> {
+        let summary = self.summary(account_id, filter, None)?;
+        Ok(match zone {
+            Zone::Utc => summary.when_utc.clone(),
+            Zone::Local => summary.when_local.clone(),
+        })
+    }
+
     /// The three views' statistics of one scan, from the cache while neither
     /// the database nor the question has changed. `now` is the Overview's;
     /// without it an earlier one is reused, or the Overview left out.
@@ -389,6 +477,8 @@ impl Store {
                 overview: now.map(|now| overview_of(&games, now)),
                 heroes: heroes_of(&games),
                 records: records_of(&games),
+                when_utc: when_of(&games, Zone::Utc),
+                when_local: when_of(&games, Zone::Local),
             };
             *self.stats_cache.0.borrow_mut() = Some(summary);
         }
@@ -410,6 +500,28 @@ impl Store {
         filter: &MatchFilter,
         limit: usize,
     ) -> Result<Vec<PeerStats>, StoreError> {
+        self.peers_answer(account_id, filter, limit, |a| a.peers.clone())
+    }
+
+    /// Every hero met in the filtered games, with and against the tracked
+    /// player, most games first: the same pass as [`Store::peer_stats`]
+    /// (and its cache, for the same `limit`).
+    pub fn hero_matchups(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        limit: usize,
+    ) -> Result<Vec<HeroMatchup>, StoreError> {
+        self.peers_answer(account_id, filter, limit, |a| a.matchups.clone())
+    }
+
+    fn peers_answer<T>(
+        &self,
+        account_id: u32,
+        filter: &MatchFilter,
+        limit: usize,
+        take: impl Fn(&PeersAnswer) -> T,
+    ) -> Result<T, StoreError> {
         // As the summary: kept until a commit, so that coming back to the
         // tab costs a frame, not the pass.
         let state = self.cache_state()?;
@@ -419,17 +531,20 @@ impl Store {
             && cached.limit == limit
             && cached.state == state
         {
-            return Ok(cached.peers.clone());
+            return Ok(take(cached));
         }
-        let peers = self.tally_peers(account_id, filter, limit)?;
-        *self.stats_cache.1.borrow_mut() = Some(PeersAnswer {
+        let (peers, matchups) = self.tally_peers(account_id, filter, limit)?;
+        let answer = PeersAnswer {
             account_id,
             filter: filter.clone(),
             limit,
             state,
-            peers: peers.clone(),
-        });
-        Ok(peers)
+            peers,
+            matchups,
+        };
+        let result = take(&answer);
+        *self.stats_cache.1.borrow_mut() = Some(answer);
+        Ok(result)
     }
 
     /// What a cached answer must still match: another connection's commits
@@ -443,28 +558,48 @@ impl Store {
         account_id: u32,
         filter: &MatchFilter,
         limit: usize,
-    ) -> Result<Vec<PeerStats>, StoreError> {
+    ) -> Result<(Vec<PeerStats>, Vec<HeroMatchup>), StoreError> {
         let mut values = vec![Value::Integer(i64::from(account_id))];
         let condition = filter.sql_over(&mut values, "ag", "ag");
+        // Anonymous players too: their heroes count, their accounts do not.
         let sql = format!(
-            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, o.player_slot, o.account_id
+            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, o.player_slot, o.account_id,
+                    o.hero_id
                FROM account_games ag JOIN match_players o ON o.match_id = ag.match_id
               WHERE ag.account_id = ?{condition}
-                AND o.player_slot != ag.player_slot AND o.account_id IS NOT NULL"
+                AND o.player_slot != ag.player_slot"
         );
         let me = i64::from(account_id);
         let mut met: HashMap<i64, PeerStats> = HashMap::new();
+        let mut heroes: HashMap<i64, HeroMatchup> = HashMap::new();
         let mut tally_rows = || -> rusqlite::Result<()> {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
             while let Some(r) = rows.next()? {
                 let int = |i: usize| r.get_ref_unwrap(i).as_i64().unwrap_or_default();
-                let other = int(4);
+                let radiant = is_radiant_slot(int(0));
+                let won = (int(1) != 0) == radiant;
+                let same_team = is_radiant_slot(int(3)) == radiant;
+                if let Some(hero) = r.get_ref_unwrap(5).as_i64_or_null().ok().flatten() {
+                    let matchup = heroes.entry(hero).or_insert_with(|| HeroMatchup {
+                        hero_id: hero,
+                        ..HeroMatchup::default()
+                    });
+                    tally(
+                        if same_team {
+                            &mut matchup.with
+                        } else {
+                            &mut matchup.against
+                        },
+                        won,
+                    );
+                }
+                let Some(other) = r.get_ref_unwrap(4).as_i64_or_null().ok().flatten() else {
+                    continue;
+                };
                 if other == me {
                     continue;
                 }
-                let radiant = is_radiant_slot(int(0));
-                let won = (int(1) != 0) == radiant;
                 let start_time = int(2);
                 let peer = met.entry(other).or_insert_with(|| PeerStats {
                     account_id: other,
@@ -474,7 +609,7 @@ impl Store {
                     tracked: false,
                     name: None,
                 });
-                let side = if is_radiant_slot(int(3)) == radiant {
+                let side = if same_team {
                     &mut peer.with
                 } else {
                     &mut peer.against
@@ -513,7 +648,11 @@ impl Store {
             Ok(())
         };
         tracked().map_err(|e| self.sqlite_error(e))?;
-        Ok(peers)
+        let mut matchups: Vec<HeroMatchup> = heroes.into_values().collect();
+        matchups.sort_unstable_by_key(|m| {
+            (std::cmp::Reverse(m.with.games + m.against.games), m.hero_id)
+        });
+        Ok((peers, matchups))
     }
 }
 
@@ -532,6 +671,7 @@ struct PeersAnswer {
     limit: usize,
     state: (i64, u64),
     peers: Vec<PeerStats>,
+    matchups: Vec<HeroMatchup>,
 }
 
 /// What one scan of the games gives the Overview, Heroes and Records tabs.
@@ -544,6 +684,9 @@ struct Summary {
     overview: Option<Overview>,
     heroes: Vec<HeroStats>,
     records: Vec<RecordRow>,
+    /// By zone: computed on the first question, for the scan's games.
+    when_utc: WhenStats,
+    when_local: WhenStats,
 }
 
 /// Midnight (UTC) of the day `now` is in.
@@ -563,7 +706,6 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
     let mut by_mode: BTreeMap<Option<i64>, Record> = BTreeMap::new();
     let (mut radiant, mut dire) = (Record::default(), Record::default());
     let today = day_of(now);
-    let activity_from = today - (ACTIVITY_DAYS - 1) * DAY;
     let mut activity: BTreeMap<i64, u64> = BTreeMap::new();
     for game in games {
         tally(&mut overview.record, game.won);
@@ -583,8 +725,9 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
             },
             game.won,
         );
+        // A start time in the future (a skewed clock) is no day played yet.
         if let Some(start) = game.start_time
-            && (activity_from..today + DAY).contains(&start)
+            && start < today + DAY
         {
             *activity.entry(start.div_euclid(DAY) * DAY).or_default() += 1;
         }
@@ -640,31 +783,111 @@ fn overview_of(games: &[Game], now: i64) -> Overview {
             record,
         })
         .collect();
-    overview.rolling = rolling_win_rate(games);
+    (overview.rolling, overview.rolling_window) = rolling_win_rate(games);
+    let window = overview.rolling_window as usize;
+    overview.trends = TrendMetric::ALL[1..]
+        .iter()
+        .map(|&metric| Trend {
+            metric,
+            points: rolling_mean(games, window, |g| match metric {
+                TrendMetric::Kda => Some((g.kills? + g.assists?) as f64 / g.deaths?.max(1) as f64),
+                TrendMetric::GoldPerMin => g.gpm.map(|v| v as f64),
+                TrendMetric::XpPerMin => g.xpm.map(|v| v as f64),
+                TrendMetric::WinRate => Some(if g.won { 100.0 } else { 0.0 }),
+            }),
+        })
+        .collect();
     overview.activity = activity.into_iter().collect();
     overview
 }
 
-/// The win rate of the `ROLLING_GAMES` games ending at each game, sampled so
-/// that at most `ROLLING_POINTS` remain and the newest game is always one.
-fn rolling_win_rate(games: &[Game]) -> Vec<(i64, f64)> {
+/// The win rate of the games ending at each game, sampled so that at most
+/// `ROLLING_POINTS` remain and the newest game is always one; and the
+/// window, in games. The window is `ROLLING_GAMES`, or the step between two
+/// points when that is longer, so that no game falls between two points.
+fn rolling_win_rate(games: &[Game]) -> (Vec<(i64, f64)>, u64) {
     let total = games.len() as i64;
     let step = ((total + ROLLING_POINTS - 1) / ROLLING_POINTS).max(1);
-    let first = ROLLING_GAMES.min(total);
+    let size = ROLLING_GAMES.max(step);
+    let first = size.min(total);
     let mut wins_in_window = 0_i64;
     let mut points = Vec::new();
     for (index, game) in games.iter().enumerate() {
         wins_in_window += i64::from(game.won);
         let n = index as i64 + 1;
-        if n > ROLLING_GAMES {
-            wins_in_window -= i64::from(games[index - ROLLING_GAMES as usize].won);
+        if n > size {
+            wins_in_window -= i64::from(games[index - size as usize].won);
         }
         if n >= first && (total - n) % step == 0 {
-            let window = n.min(ROLLING_GAMES);
+            let window = n.min(size);
             points.push((
                 game.start_time.unwrap_or_default(),
                 100.0 * (wins_in_window as f64 / window as f64),
             ));
+        }
+    }
+    (points, size as u64)
+}
+
+/// The record of `games` by start hour and weekday on `zone`'s clock.
+fn when_of(games: &[Game], zone: Zone) -> WhenStats {
+    use chrono::{Datelike, TimeZone, Timelike};
+    let mut when = WhenStats::default();
+    for game in games {
+        let Some(start) = game.start_time else {
+            when.undated += 1;
+            continue;
+        };
+        let (hour, weekday) = match zone {
+            Zone::Utc => (
+                start.rem_euclid(DAY) / 3_600,
+                // 1970-01-01 was a Thursday (3 days after a Monday).
+                (start.div_euclid(DAY) + 3).rem_euclid(7),
+            ),
+            Zone::Local => match chrono::Local.timestamp_opt(start, 0).single() {
+                Some(t) => (
+                    i64::from(t.hour()),
+                    i64::from(t.weekday().num_days_from_monday()),
+                ),
+                None => {
+                    when.undated += 1;
+                    continue;
+                }
+            },
+        };
+        tally(&mut when.by_hour[hour as usize], game.won);
+        tally(&mut when.by_weekday[weekday as usize], game.won);
+    }
+    when
+}
+
+/// The mean of `value` over the `window` games ending at each game, at the
+/// same points as [`rolling_win_rate`] (games without the value are left
+/// out of a mean; a window with none gives no point).
+fn rolling_mean(
+    games: &[Game],
+    window: usize,
+    value: impl Fn(&Game) -> Option<f64>,
+) -> Vec<(i64, f64)> {
+    let total = games.len() as i64;
+    let step = ((total + ROLLING_POINTS - 1) / ROLLING_POINTS).max(1);
+    let first = (window as i64).min(total);
+    let (mut sum, mut count) = (0.0_f64, 0_u64);
+    let mut points = Vec::new();
+    for (index, game) in games.iter().enumerate() {
+        if let Some(v) = value(game) {
+            sum += v;
+            count += 1;
+        }
+        if index >= window
+            && let Some(v) = value(&games[index - window])
+        {
+            sum -= v;
+            count -= 1;
+        }
+        let n = index as i64 + 1;
+        if n >= first && (total - n) % step == 0 && count > 0 {
+            points.push((game.start_time.unwrap_or_default(), sum / count as f64));
         }
     }
     points

@@ -243,17 +243,24 @@ fn check_overview(store: &Store, games: &[Game], filter: &MatchFilter) {
         .collect();
     assert_eq!(got, lobbies);
 
-    // The last rolling point is the win rate of the newest 20 games.
-    let last20 = &sorted[..sorted.len().min(ROLLING_GAMES as usize)];
+    // The last rolling point is the win rate of the newest games of its
+    // window: 20, or more when points would otherwise skip games.
+    let step = ((sorted.len() as i64 + ROLLING_POINTS - 1) / ROLLING_POINTS).max(1);
+    assert_eq!(overview.rolling_window as i64, ROLLING_GAMES.max(step));
+    let last20 = &sorted[..sorted.len().min(overview.rolling_window as usize)];
     let rate = 100.0 * last20.iter().filter(|g| g.won).count() as f64 / last20.len() as f64;
     let (at, got) = *overview.rolling.last().unwrap();
     assert_eq!(at, sorted[0].start_time);
     assert!(close(got, rate), "{got} vs {rate}");
     assert!(overview.rolling.len() as i64 <= ROLLING_POINTS);
 
-    let from = NOW.div_euclid(86_400) * 86_400 - (ACTIVITY_DAYS - 1) * 86_400;
+    // Every day of the history (issue 18: a year back from today left older
+    // histories blank).
     let mut days: BTreeMap<i64, u64> = BTreeMap::new();
-    for g in games.iter().filter(|g| g.start_time >= from) {
+    for g in games
+        .iter()
+        .filter(|g| g.start_time < NOW.div_euclid(86_400) * 86_400 + 86_400)
+    {
         *days
             .entry(g.start_time.div_euclid(86_400) * 86_400)
             .or_default() += 1;
@@ -414,9 +421,22 @@ fn peers_agree_with_a_recomputation() {
         with_player: Some(mate),
         ..MatchFilter::default()
     };
+    // `with:` is the same team, `against:` the other (issue 18: Teammates,
+    // Enter listed both, 123 with + 104 against = 227).
     let overview = store.overview(ACCOUNT, &with_mate, NOW).unwrap();
     let (with, against, _) = expected[&mate];
-    assert_eq!(overview.record.games, with.games + against.games);
+    assert!(
+        with.games > 0 && against.games > 0,
+        "a mate met on both sides"
+    );
+    assert_eq!(overview.record, with);
+    assert_eq!(store.match_count(ACCOUNT, &with_mate).unwrap(), with.games);
+    let against_mate = MatchFilter {
+        against_player: Some(mate),
+        ..MatchFilter::default()
+    };
+    let overview = store.overview(ACCOUNT, &against_mate, NOW).unwrap();
+    assert_eq!(overview.record, against);
 }
 
 #[test]
@@ -540,7 +560,10 @@ fn the_overview_follows_the_day_and_the_filter() {
     let today = store.overview(ACCOUNT, &all, NOW).unwrap();
     let later = store.overview(ACCOUNT, &all, NOW + 400 * 86_400).unwrap();
     assert!(!today.activity.is_empty());
-    assert!(later.activity.is_empty(), "a year on, no day has games");
+    assert_eq!(
+        later.activity, today.activity,
+        "a year on, the same history"
+    );
     let wins = MatchFilter {
         result: Some(Outcome::Win),
         ..MatchFilter::default()
@@ -580,4 +603,144 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
     detail_a_stub_with(&mut writer, &games, |i| Some(700_000 + i));
     let after = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
     assert_eq!(met(&after), met(&before) + 9);
+}
+
+/// "When do I win": every hour and weekday agrees with SQLite's own
+/// calendar (`strftime`) over the account's detailed matches, and the
+/// buckets hold every game once.
+#[test]
+fn when_stats_agree_with_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let all = MatchFilter::default();
+    let when = store.when_stats(ACCOUNT, &all, Zone::Utc).unwrap();
+    let sql = |part: &str| -> BTreeMap<i64, Record> {
+        let mut stmt = store
+            .connection()
+            .prepare(&format!(
+                "SELECT CAST(strftime('{part}', m.start_time, 'unixepoch') AS INTEGER), count(*),
+                        sum(m.radiant_win = (am.player_slot < 128))
+                   FROM account_matches am JOIN matches m ON m.match_id = am.match_id
+                  WHERE am.account_id = ?1 AND m.has_details = 1 AND m.radiant_win IS NOT NULL
+                  GROUP BY 1"
+            ))
+            .unwrap();
+        stmt.query_map([ACCOUNT], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Record {
+                    games: r.get::<_, i64>(1)? as u64,
+                    wins: r.get::<_, i64>(2)? as u64,
+                },
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let hours = sql("%H");
+    for (hour, record) in when.by_hour.iter().enumerate() {
+        let expected = hours.get(&(hour as i64)).copied().unwrap_or_default();
+        assert_eq!(*record, expected, "hour {hour}");
+    }
+    // strftime's %w counts from Sunday (0); ours from Monday.
+    let days = sql("%w");
+    for (day, record) in when.by_weekday.iter().enumerate() {
+        let sunday_first = (day as i64 + 1) % 7;
+        let expected = days.get(&sunday_first).copied().unwrap_or_default();
+        assert_eq!(*record, expected, "weekday {day}");
+    }
+    let total: u64 = when.by_hour.iter().map(|r| r.games).sum();
+    assert_eq!(total, games.len() as u64);
+    assert_eq!(when.by_weekday.iter().map(|r| r.games).sum::<u64>(), total);
+    // Local time buckets the same games (whatever the machine's zone).
+    let local = store.when_stats(ACCOUNT, &all, Zone::Local).unwrap();
+    assert_eq!(local.by_hour.iter().map(|r| r.games).sum::<u64>(), total);
+}
+
+/// Heroes with and against: every hero of the other nine players of each
+/// game, on the tracked player's team or the other, against a
+/// recomputation; and the peers of the same pass unchanged by it.
+#[test]
+fn hero_matchups_agree_with_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let all = MatchFilter::default();
+    let mut expected: BTreeMap<i64, (Record, Record)> = BTreeMap::new();
+    for g in &games {
+        for o in &g.others {
+            let Some(hero) = o.hero_id else { continue };
+            let entry = expected.entry(hero).or_default();
+            let side = if (o.player_slot >= 128) == (g.slot >= 128) {
+                &mut entry.0
+            } else {
+                &mut entry.1
+            };
+            side.games += 1;
+            side.wins += u64::from(g.won);
+        }
+    }
+    let got = store.hero_matchups(ACCOUNT, &all, 100).unwrap();
+    assert_eq!(got.len(), expected.len());
+    for m in &got {
+        assert_eq!(
+            (m.with, m.against),
+            expected[&m.hero_id],
+            "hero {}",
+            m.hero_id
+        );
+    }
+    let total = |m: &HeroMatchup| m.with.games + m.against.games;
+    assert!(got.windows(2).all(|w| total(&w[0]) >= total(&w[1])));
+    // Nine other players a game.
+    let sum: u64 = got.iter().map(total).sum();
+    assert_eq!(
+        sum,
+        games
+            .iter()
+            .map(|g| g.others.iter().filter(|o| o.hero_id.is_some()).count() as u64)
+            .sum::<u64>()
+    );
+}
+
+/// Trends: each metric's last point is the mean of the newest window of
+/// games, as recomputed here, at the win rate's points.
+#[test]
+fn trends_end_at_the_mean_of_the_newest_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, games) = generate(&dir);
+    let overview = store
+        .overview(ACCOUNT, &MatchFilter::default(), NOW)
+        .unwrap();
+    let mut newest: Vec<&Game> = games.iter().collect();
+    newest.sort_by_key(|g| std::cmp::Reverse((g.start_time, g.match_id)));
+    let window = &newest[..overview.rolling_window as usize];
+    let mean = |f: &dyn Fn(&Game) -> Option<f64>| {
+        let values: Vec<f64> = window.iter().filter_map(|g| f(g)).collect();
+        values.iter().sum::<f64>() / values.len() as f64
+    };
+    assert_eq!(overview.trends.len(), 3);
+    for trend in &overview.trends {
+        let expected = match trend.metric {
+            TrendMetric::GoldPerMin => mean(&|g| g.me.gold_per_min.map(|v| v as f64)),
+            TrendMetric::XpPerMin => mean(&|g| g.me.xp_per_min.map(|v| v as f64)),
+            TrendMetric::Kda => {
+                mean(&|g| Some((g.me.kills? + g.me.assists?) as f64 / g.me.deaths?.max(1) as f64))
+            }
+            TrendMetric::WinRate => unreachable!("the win rate is `rolling`"),
+        };
+        let (at, got) = *trend.points.last().unwrap();
+        assert_eq!(at, newest[0].start_time);
+        assert!(
+            close(got, expected),
+            "{:?}: {got} vs {expected}",
+            trend.metric
+        );
+        assert_eq!(
+            trend.points.len(),
+            overview.rolling.len(),
+            "{:?}",
+            trend.metric
+        );
+    }
 }

@@ -168,6 +168,42 @@ impl Store {
         self.apply_batch(&[Outcome::Saved(details)]).map(drop)
     }
 
+    /// Saves the matches a history page brought whole (STRATZ's) as their
+    /// details from `source`, in one transaction, through the same path as
+    /// phase 2's answers. A match already detailed is left as it is, so a
+    /// later sync that lists it again rewrites nothing. Returns the IDs saved.
+    pub fn save_whole(
+        &mut self,
+        whole: &[MatchDetails],
+        source: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let save = || -> rusqlite::Result<Vec<i64>> {
+            let now = now_text();
+            let mut saved = Vec::new();
+            for details in whole {
+                let detailed: Option<i64> = tx
+                    .query_row(
+                        "SELECT has_details FROM matches WHERE match_id = ?1",
+                        [details.match_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .flatten();
+                if detailed == Some(1) {
+                    continue;
+                }
+                upsert_details(&tx, details, Some(source), &now)?;
+                saved.push(details.match_id);
+            }
+            Ok(saved)
+        };
+        let saved = save().map_err(|e| StoreError::sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(saved)
+    }
+
     /// Records a failed attempt. A match that already has details is left
     /// alone: a later failure never takes data away.
     pub fn record_failure(
@@ -193,7 +229,9 @@ impl Store {
     }
 
     /// The account's matches in `set` that phase 2 should fetch, newest
-    /// first.
+    /// first. A retry (`Pending::Failed`) also takes the stubs an API error
+    /// left (5xx, no answer: a stub with a `fetch_error`): they failed too,
+    /// and `retry` / `R` are where a user asks for failures again.
     pub fn pending(&self, account_id: u32, set: Pending) -> Result<Vec<MatchRef>, StoreError> {
         let (include_stubs, include_given_up) = match set {
             Pending::Due => (true, false),
@@ -204,7 +242,7 @@ impl Store {
             "SELECT m.match_id, m.match_seq_num
                FROM account_matches am JOIN matches m ON m.match_id = am.match_id
               WHERE am.account_id = ?1
-                AND ((m.has_details IS NULL AND ?2)
+                AND ((m.has_details IS NULL AND (?2 OR m.fetch_error IS NOT NULL))
                   OR (m.has_details = 0 AND (m.retry_count < ?3 OR ?4)))
               ORDER BY am.start_time DESC, am.match_id DESC",
             params![account_id, include_stubs, MAX_ATTEMPTS, include_given_up],

@@ -24,6 +24,7 @@ use super::progress::{SyncEvent, wait_text};
 use super::run::{
     PhaseEnd, RunContext, RunCounters, SyncError, sleep_unless_cancelled, with_store,
 };
+use super::whole;
 use crate::source::{
     FetchError, HistoryCursor, HistoryPage, HistoryRow, MatchSource, RowSender, validate,
 };
@@ -75,14 +76,22 @@ pub(crate) async fn collect_ids<S: MatchSource>(
     let mut seen = HashSet::new();
     let mut listed = Vec::new();
     let mut dropped: Option<PhaseEnd> = None;
-    for source in run.sources {
+    for (index, source) in run.sources.iter().enumerate() {
         let mut capped = false;
         let mut count = 0;
-        let end = collect_from(run, source, &mut seen, counters, &mut count, &mut capped).await?;
+        let end = collect_from(run, index, &mut seen, counters, &mut count, &mut capped).await?;
         listed.push((count, capped));
         match end {
             PhaseEnd::Finished => {}
             PhaseEnd::Stopped => return Ok(PhaseEnd::Stopped),
+            // STRATZ blocked, its token rejected or no profile there: its
+            // own line, and it sits out phase 2 as well.
+            PhaseEnd::Fatal(FetchError::StratzUnavailable { reason }) if run.sources.len() > 1 => {
+                tracing::warn!(reason = %reason.message(), "STRATZ drops out of the run");
+                run.channels.emit(SyncEvent::Notice(reason.message()));
+                counters.dropped.push(index);
+                dropped = Some(end);
+            }
             // With another source in the run, these end only this source's part.
             PhaseEnd::ApiDown
             | PhaseEnd::Fatal(FetchError::NoHistory)
@@ -122,17 +131,20 @@ pub(crate) async fn collect_ids<S: MatchSource>(
     Ok(PhaseEnd::Finished)
 }
 
-/// Pages through one source's history. `seen`: the IDs of the run so far,
-/// every source's; `listed`: how many this source listed.
+/// Pages through the history of the source at `index`. `seen`: the IDs of
+/// the run so far, every source's; `listed`: how many this source listed.
+/// Matches a page brings whole (STRATZ's) are saved as their details once
+/// the page's stubs are.
 async fn collect_from<S: MatchSource>(
     run: &RunContext<'_, S>,
-    source: &S,
+    index: usize,
     seen: &mut HashSet<i64>,
     counters: &mut RunCounters,
     listed: &mut usize,
     capped: &mut bool,
 ) -> Result<PhaseEnd, SyncError> {
     let (options, channels) = (run.options, run.channels);
+    let source = &run.sources[index];
     let account_id = options.account_id;
     let mut cursor = None;
     let mut here = HashSet::new();
@@ -172,7 +184,7 @@ async fn collect_from<S: MatchSource>(
                 return Ok(end);
             }
         }
-        let page = match fetched {
+        let mut page = match fetched {
             Ok(page) => page,
             Err(end) => return Ok(end),
         };
@@ -188,6 +200,10 @@ async fn collect_from<S: MatchSource>(
             Ok(None) => break,
             Err(end) => return Ok(end),
         };
+        let whole = std::mem::take(&mut page.whole);
+        if !whole.is_empty() {
+            whole::save_whole(run, index, whole, counters).await?;
+        }
         let page_capped = *capped;
         channels.update(|p| p.collect.capped |= page_capped && run.sources.len() == 1);
         if options.new_only && new == 0 {

@@ -13,12 +13,17 @@
 //!   failed for a reason of the match's own, otherwise "the API is down".
 //! - Each source has its own breaker; one that stays down or runs out of
 //!   daily calls drops out and the others finish the run.
+//! - A source that serves several matches a call (STRATZ) takes a batch:
+//!   one call in flight, each match in it answered as if fetched alone; a
+//!   failure of the whole call feeds the breaker once. STRATZ that is
+//!   unavailable (a browser check, a rejected token) drops out with one
+//!   line; alone, that ends the run.
 
 use std::collections::{HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::breaker::{Breaker, BreakerPolicy, Verdict};
-use crate::source::{FetchError, MatchDetails, MatchRef};
+use crate::source::{BatchOutcomes, FetchError, MatchDetails, MatchRef};
 
 /// How long to hold off after a 429 that names no Retry-After.
 pub(crate) const RATE_LIMIT_PAUSE: Duration = Duration::from_secs(2);
@@ -125,6 +130,12 @@ impl Dispatch {
         }
     }
 
+    /// Takes `source` out of a run before anything is handed out (phase 1
+    /// already dropped it).
+    pub fn set_down(&mut self, source: usize) {
+        self.slots[source].standing = Standing::Down;
+    }
+
     pub fn standing(&self, source: usize) -> Standing {
         self.slots[source].standing
     }
@@ -186,6 +197,40 @@ impl Dispatch {
         let task = self.queue.remove(at)?;
         self.in_flight_ids.insert(task.wanted.match_id);
         Some(task)
+    }
+
+    /// Up to `max` matches for `source` to send in one call, queue order
+    /// (newest first), each one it has not tried and `can_serve` allows.
+    /// One call in flight, however many matches it carries.
+    pub fn take_batch_for(
+        &mut self,
+        source: usize,
+        max: usize,
+        can_serve: impl Fn(&MatchRef) -> bool,
+    ) -> Vec<Task> {
+        let slot = &self.slots[source];
+        if slot.standing != Standing::Live || slot.exhausted || max == 0 {
+            return Vec::new();
+        }
+        let bit = 1 << source;
+        let mut taken = Vec::new();
+        let mut at = 0;
+        while at < self.queue.len() && taken.len() < max {
+            let task = &self.queue[at];
+            if task.tried & bit == 0 && can_serve(&task.wanted) {
+                taken.extend(self.queue.remove(at));
+            } else {
+                at += 1;
+            }
+        }
+        if taken.is_empty() {
+            self.slots[source].exhausted = true;
+            return taken;
+        }
+        self.slots[source].in_flight += 1;
+        self.in_flight_ids
+            .extend(taken.iter().map(|task| task.wanted.match_id));
+        taken
     }
 
     /// Settles every match still queued when the run ends: a match some
@@ -314,7 +359,7 @@ impl Dispatch {
     pub fn on_answer(
         &mut self,
         source: usize,
-        mut task: Task,
+        task: Task,
         result: Result<MatchDetails, FetchError>,
         now: Instant,
         can_serve: &dyn Fn(usize, &MatchRef) -> bool,
@@ -322,25 +367,120 @@ impl Dispatch {
         let mut effects = Effects::default();
         self.slots[source].in_flight -= 1;
         self.in_flight_ids.remove(&task.wanted.match_id);
+        self.answer(source, task, result, now, can_serve, &mut effects);
+        effects
+    }
+
+    /// What the answer to a batch call does: each match's outcome as if it
+    /// had been fetched alone (one the answer left out is that match's
+    /// failure); a failed call feeds the breaker once, through its first
+    /// match, and then puts back or passes on the others as that error
+    /// would have each of them.
+    pub fn on_batch_answer(
+        &mut self,
+        source: usize,
+        tasks: Vec<Task>,
+        result: Result<BatchOutcomes, FetchError>,
+        now: Instant,
+        can_serve: &dyn Fn(usize, &MatchRef) -> bool,
+    ) -> Effects {
+        let mut effects = Effects::default();
+        self.slots[source].in_flight -= 1;
+        for task in &tasks {
+            self.in_flight_ids.remove(&task.wanted.match_id);
+        }
+        match result {
+            Ok(mut outcomes) => {
+                for task in tasks {
+                    let outcome = outcomes
+                        .iter()
+                        .position(|(id, _)| *id == task.wanted.match_id)
+                        .map(|at| outcomes.swap_remove(at).1)
+                        .unwrap_or_else(|| {
+                            Err(FetchError::MatchApi {
+                                message: "the answer left this match out".into(),
+                            })
+                        });
+                    self.answer(source, task, outcome, now, can_serve, &mut effects);
+                }
+            }
+            Err(error) => {
+                let mut tasks = tasks.into_iter();
+                if let Some(first) = tasks.next() {
+                    self.answer(
+                        source,
+                        first,
+                        Err(error.clone()),
+                        now,
+                        can_serve,
+                        &mut effects,
+                    );
+                }
+                let bit = 1 << source;
+                for mut task in tasks {
+                    match &error {
+                        FetchError::NotSent
+                        | FetchError::RateLimited { .. }
+                        | FetchError::StratzUnavailable { .. } => self.requeue(task),
+                        error if error.is_fatal() => self.requeue(task),
+                        error if error.is_outage() => {
+                            task.tried |= bit;
+                            task.outage = Some(Box::new(error.clone()));
+                            self.pass_on(task, can_serve, &mut effects);
+                        }
+                        error => {
+                            task.tried |= bit;
+                            task.failure = Some(Box::new(error.clone()));
+                            self.pass_on(task, can_serve, &mut effects);
+                        }
+                    }
+                }
+            }
+        }
+        effects
+    }
+
+    /// One match's outcome from `source`, its in-flight count already given back.
+    fn answer(
+        &mut self,
+        source: usize,
+        mut task: Task,
+        result: Result<MatchDetails, FetchError>,
+        now: Instant,
+        can_serve: &dyn Fn(usize, &MatchRef) -> bool,
+        effects: &mut Effects,
+    ) {
         let error = match result {
             Ok(details) => {
                 self.slots[source].breaker.record_success();
                 effects
                     .rows
                     .push((task.wanted, RowChange::Save(Box::new(details), source)));
-                return effects;
+                return;
             }
             Err(error) => error,
         };
         match &error {
             FetchError::NotSent => self.requeue(task),
+            FetchError::StratzUnavailable { .. } => {
+                // Not the match's fault: whoever is left may serve it.
+                self.requeue(task);
+                if self.slots[source].standing == Standing::Live {
+                    self.drop_source(source, Standing::Down, can_serve, effects);
+                    if self.all_out() {
+                        effects.fatal = Some(error.clone());
+                    } else {
+                        effects.notices.push(error.to_string());
+                    }
+                }
+            }
             FetchError::RateLimited { daily: true, .. } => {
                 self.requeue(task);
                 if self.slots[source].standing == Standing::Live {
                     effects
                         .notices
                         .push("daily API limit reached: this source stops until 00:00 UTC".into());
-                    self.drop_source(source, Standing::OutOfCalls, can_serve, &mut effects);
+                    self.drop_source(source, Standing::OutOfCalls, can_serve, effects);
                 }
             }
             FetchError::RateLimited { retry_after, .. } => {
@@ -356,8 +496,8 @@ impl Dispatch {
                         effects.notices.push(
                             "still rate limited after the breaker's wait: this source stops".into(),
                         );
-                        self.drop_source(source, Standing::Down, can_serve, &mut effects);
-                        return effects;
+                        self.drop_source(source, Standing::Down, can_serve, effects);
+                        return;
                     }
                 }
                 self.hold_source(source, now, wait, true);
@@ -374,7 +514,7 @@ impl Dispatch {
                 task.tried |= 1 << source;
                 task.outage = Some(Box::new(error.clone()));
                 let verdict = self.slots[source].breaker.record_outage(now);
-                self.pass_on(task, can_serve, &mut effects);
+                self.pass_on(task, can_serve, effects);
                 match verdict {
                     Verdict::Continue => {}
                     Verdict::Wait(wait) => {
@@ -385,7 +525,7 @@ impl Dispatch {
                         ));
                     }
                     Verdict::GiveUp => {
-                        self.drop_source(source, Standing::Down, can_serve, &mut effects);
+                        self.drop_source(source, Standing::Down, can_serve, effects);
                     }
                 }
             }
@@ -394,10 +534,9 @@ impl Dispatch {
                 self.slots[source].breaker.record_success();
                 task.tried |= 1 << source;
                 task.failure = Some(Box::new(error.clone()));
-                self.pass_on(task, can_serve, &mut effects);
+                self.pass_on(task, can_serve, effects);
             }
         }
-        effects
     }
 
     fn hold_source(&mut self, source: usize, now: Instant, wait: Duration, rate_limited: bool) {
@@ -617,5 +756,111 @@ mod tests {
             .map(|t| t.wanted.match_id)
             .collect();
         assert_eq!(order, [1, 8, 9]);
+    }
+
+    const STRATZ: usize = 1;
+
+    fn ids(tasks: &[Task]) -> Vec<i64> {
+        tasks.iter().map(|t| t.wanted.match_id).collect()
+    }
+
+    #[test]
+    fn a_batch_takes_the_newest_untried_matches_as_one_call() {
+        let now = Instant::now();
+        let mut d = Dispatch::new(queue(&[9, 8, 7, 6, 5]), 2, policy());
+        let task = d.take_for(STEAM, |_| true).unwrap();
+        d.on_answer(STEAM, task, Err(not_found()), now, &everyone);
+        // 9 failed on Steam and went back to the front: STRATZ gets it first.
+        let batch = d.take_batch_for(STRATZ, 3, |m| m.match_id != 8);
+        assert_eq!(ids(&batch), [9, 7, 6]);
+        assert_eq!(d.in_flight(STRATZ), 1, "one call, however many matches");
+        // Steam never gets 9 again; 8 is free for it.
+        assert_eq!(ids(&d.take_batch_for(STEAM, 10, |_| true)), [8, 5]);
+        assert!(d.take_batch_for(STRATZ, 3, |_| true).is_empty());
+    }
+
+    #[test]
+    fn each_match_of_a_batch_is_answered_as_if_alone() {
+        let now = Instant::now();
+        let mut d = Dispatch::new(queue(&[9, 8, 7]), 2, policy());
+        let batch = d.take_batch_for(STRATZ, 10, |_| true);
+        let lacked = FetchError::MatchApi {
+            message: "STRATZ does not have this match".into(),
+        };
+        // 7 is left out of the answer altogether.
+        let answer = vec![
+            (9, Ok(match_details(9, 90, 0, true, Vec::new()))),
+            (8, Err(lacked)),
+        ];
+        let effects = d.on_batch_answer(STRATZ, batch, Ok(answer), now, &everyone);
+        assert_eq!(effects.rows.len(), 1);
+        assert!(matches!(effects.rows[0].1, RowChange::Save(_, STRATZ)));
+        assert_eq!(d.in_flight(STRATZ), 0);
+        // 8 and 7 go on to Steam, in order, and count once Steam fails too.
+        let task = d.take_for(STEAM, |_| true).unwrap();
+        assert_eq!(task.wanted.match_id, 8);
+        let effects = d.on_answer(STEAM, task, Err(not_found()), now, &everyone);
+        assert!(matches!(effects.rows[0].1, RowChange::Counted(_)));
+        assert_eq!(d.take_for(STEAM, |_| true).unwrap().wanted.match_id, 7);
+    }
+
+    #[test]
+    fn a_failed_batch_call_feeds_the_breaker_once_and_passes_each_match_on() {
+        let now = Instant::now();
+        let mut d = Dispatch::new(queue(&[9, 8, 7]), 2, policy());
+        let batch = d.take_batch_for(STRATZ, 10, |_| true);
+        let down = FetchError::GraphQl {
+            message: "internal error".into(),
+        };
+        let effects = d.on_batch_answer(STRATZ, batch, Err(down.clone()), now, &everyone);
+        // The breaker's threshold is 2: one call is one outage, no hold yet.
+        assert!(d.hold(STRATZ).is_none(), "{:?}", effects.notices);
+        assert!(effects.rows.is_empty(), "Steam may still try them");
+        let order: Vec<i64> = std::iter::from_fn(|| d.take_for(STEAM, |_| true))
+            .map(|t| t.wanted.match_id)
+            .collect();
+        assert_eq!(order, [9, 8, 7]);
+
+        // Alone, each match gets the "API down" row, uncounted.
+        let mut d = Dispatch::new(queue(&[9, 8]), 1, policy());
+        let batch = d.take_batch_for(0, 10, |_| true);
+        let effects = d.on_batch_answer(0, batch, Err(down.clone()), now, &everyone);
+        assert_eq!(effects.rows.len(), 2);
+        assert!(
+            effects
+                .rows
+                .iter()
+                .all(|(_, change)| *change == RowChange::NotCounted(down.clone()))
+        );
+    }
+
+    #[test]
+    fn stratz_unavailable_drops_it_with_one_line_or_ends_a_run_it_had_alone() {
+        use crate::source::StratzDrop;
+        let now = Instant::now();
+        let challenge = FetchError::StratzUnavailable {
+            reason: StratzDrop::Challenge,
+        };
+        let mut d = Dispatch::new(queue(&[9, 8, 7]), 2, policy());
+        let batch = d.take_batch_for(STRATZ, 2, |_| true);
+        let effects = d.on_batch_answer(STRATZ, batch, Err(challenge.clone()), now, &everyone);
+        assert_eq!(effects.notices.len(), 1, "{:?}", effects.notices);
+        assert!(effects.fatal.is_none() && effects.rows.is_empty());
+        assert_eq!(d.standing(STRATZ), Standing::Down);
+        // Nothing lost: Steam gets every match, in order.
+        let order: Vec<i64> = std::iter::from_fn(|| d.take_for(STEAM, |_| true))
+            .map(|t| t.wanted.match_id)
+            .collect();
+        assert_eq!(order, [9, 8, 7]);
+
+        let mut d = Dispatch::new(queue(&[9, 8]), 1, policy());
+        let batch = d.take_batch_for(0, 10, |_| true);
+        let effects = d.on_batch_answer(0, batch, Err(challenge.clone()), now, &everyone);
+        assert_eq!(effects.fatal, Some(challenge));
+        assert!(effects.notices.is_empty() && effects.rows.is_empty());
+        assert!(
+            d.settle_rest(&everyone).is_empty(),
+            "untried rows stay as they were"
+        );
     }
 }

@@ -120,11 +120,22 @@ pub async fn run<S: MatchSource>(
         PhaseEnd::Fatal(FetchError::RateLimited { daily: true, .. }) => RunOutcome::DailyLimit {
             resets_at: next_utc_midnight(),
         },
+        // Ends the run only when STRATZ was its last source.
+        PhaseEnd::Fatal(FetchError::StratzUnavailable { reason }) => RunOutcome::Fatal {
+            message: reason.message_alone(),
+        },
         PhaseEnd::Fatal(error) => RunOutcome::Fatal {
             message: error.to_string(),
         },
     };
-    let per_source = |i: usize| counters.per_source.get(i).copied().unwrap_or_default();
+    // Phase 2 did not run: what phase 1 saved whole is all there is.
+    let per_source = |i: usize| {
+        counters
+            .per_source
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| (counters.whole.get(i).copied().unwrap_or(0), 0))
+    };
     let summary = Summary {
         account_id,
         source: label,

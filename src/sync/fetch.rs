@@ -18,28 +18,66 @@ use super::run::{
 };
 use super::throughput::Throughput;
 use super::writer::{Write, Writer, Written};
-use crate::source::{FetchError, MatchDetails, MatchRef, MatchSource, validate};
+use crate::source::{BatchOutcomes, FetchError, MatchDetails, MatchRef, MatchSource, validate};
 
-/// One match: the source's pacer admits each request it sends, or refuses
+/// What one call carries: a match, or a batch for a source that serves
+/// several a call.
+enum Work {
+    One(Task),
+    Batch(Vec<Task>),
+}
+
+/// The answer to one call.
+enum Answer {
+    One(Task, Result<MatchDetails, FetchError>),
+    Batch(Vec<Task>, Result<BatchOutcomes, FetchError>),
+}
+
+/// One call: the source's pacer admits each request it sends, or refuses
 /// when the gate is closed (`NotSent`). A wrong or impossible match is a
-/// failure of the match's own.
-async fn attempt<S: MatchSource>(
-    source: &S,
-    index: usize,
-    task: Task,
-) -> (usize, Task, Result<MatchDetails, FetchError>) {
-    let wanted = task.wanted;
-    let result = source.match_details(wanted).await.and_then(|details| {
-        if details.match_id == wanted.match_id {
-            validate::checked_details(details)
-        } else {
-            Err(FetchError::WrongMatch {
-                asked: wanted.match_id,
-                got: details.match_id,
-            })
+/// failure of the match's own, in a batch as alone.
+async fn attempt<S: MatchSource>(source: &S, index: usize, work: Work) -> (usize, Answer) {
+    let answer = match work {
+        Work::One(task) => {
+            let wanted = task.wanted;
+            let result = source
+                .match_details(wanted)
+                .await
+                .and_then(|details| checked(wanted.match_id, details));
+            Answer::One(task, result)
         }
-    });
-    (index, task, result)
+        Work::Batch(tasks) => {
+            let wanted: Vec<MatchRef> = tasks.iter().map(|t| t.wanted).collect();
+            let result = source.match_batch(&wanted).await.map(|outcomes| {
+                outcomes
+                    .into_iter()
+                    .map(|(id, outcome)| (id, outcome.and_then(|d| checked(id, d))))
+                    .collect()
+            });
+            Answer::Batch(tasks, result)
+        }
+    };
+    (index, answer)
+}
+
+/// The details of `asked`, if that is the match that came and it is possible.
+fn checked(asked: i64, details: MatchDetails) -> Result<MatchDetails, FetchError> {
+    if details.match_id == asked {
+        validate::checked_details(details)
+    } else {
+        Err(FetchError::WrongMatch {
+            asked,
+            got: details.match_id,
+        })
+    }
+}
+
+/// Whether a failed answer counts in the source's `failed` tally.
+fn tallied(error: &FetchError) -> bool {
+    !matches!(
+        error,
+        FetchError::NotSent | FetchError::RateLimited { .. } | FetchError::StratzUnavailable { .. }
+    )
 }
 
 /// One source's counts in this run.
@@ -80,15 +118,25 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let sources = run.sources;
     let channels = run.channels;
     let options = run.options;
+    // Whole matches phase 1 saved count as this phase's answers.
+    let whole = |i: usize| counters.whole.get(i).copied().unwrap_or(0);
     let mut tally = Tally {
-        sources: sources.iter().map(|_| SourceTally::default()).collect(),
+        sources: (0..sources.len())
+            .map(|i| SourceTally {
+                fetched: whole(i),
+                ..SourceTally::default()
+            })
+            .collect(),
         all: Throughput::default(),
-        total: queue.len() as u64,
+        total: queue.len() as u64 + counters.whole.iter().sum::<u64>(),
         started: Instant::now(),
         failed: Default::default(),
         uncounted: 0,
     };
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
+    for &source in &counters.dropped {
+        dispatch.set_down(source);
+    }
     let mut writer = Writer::start(
         run.store.clone(),
         sources.iter().map(|s| s.kind()).collect(),
@@ -132,13 +180,24 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 can_send_more |= end.is_none() && dispatch.standing(i) == Standing::Live;
                 continue;
             }
+            // The cap counts calls: a batch is one.
             let cap = in_flight_cap(source.pacer().rate(), options.max_in_flight);
+            let batch = source.batch_size();
             // Writes first: what is fetched must not pile up in memory.
             while dispatch.in_flight(i) < cap && !writer.is_behind() {
-                let Some(task) = dispatch.take_for(i, |m| source.can_serve(m)) else {
-                    break;
+                let work = if batch > 1 {
+                    let tasks = dispatch.take_batch_for(i, batch, |m| source.can_serve(m));
+                    if tasks.is_empty() {
+                        break;
+                    }
+                    Work::Batch(tasks)
+                } else {
+                    let Some(task) = dispatch.take_for(i, |m| source.can_serve(m)) else {
+                        break;
+                    };
+                    Work::One(task)
                 };
-                in_flight.push(attempt(source, i, task));
+                in_flight.push(attempt(source, i, work));
             }
             // Held back by the writer, not done: wait for it to catch up.
             can_send_more |= dispatch.in_flight(i) > 0 || writer.is_behind();
@@ -171,13 +230,26 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         }
 
         tokio::select! {
-            Some((i, task, result)) = in_flight.next(), if !in_flight.is_empty() => {
-                if let Err(error) = &result
-                    && !matches!(error, FetchError::NotSent | FetchError::RateLimited { .. })
-                {
-                    tally.sources[i].failed += 1;
-                }
-                let effects = dispatch.on_answer(i, task, result, Instant::now(), &can_serve);
+            Some((i, answer)) = in_flight.next(), if !in_flight.is_empty() => {
+                let effects = match answer {
+                    Answer::One(task, result) => {
+                        if result.as_ref().is_err_and(tallied) {
+                            tally.sources[i].failed += 1;
+                        }
+                        dispatch.on_answer(i, task, result, Instant::now(), &can_serve)
+                    }
+                    Answer::Batch(tasks, result) => {
+                        tally.sources[i].failed += match &result {
+                            Ok(outcomes) => outcomes
+                                .iter()
+                                .filter(|(_, o)| o.as_ref().is_err_and(tallied))
+                                .count() as u64,
+                            Err(error) if tallied(error) => tasks.len() as u64,
+                            Err(_) => 0,
+                        };
+                        dispatch.on_batch_answer(i, tasks, result, Instant::now(), &can_serve)
+                    }
+                };
                 apply(run, &writer, &mut end, effects, i);
             }
             done = writer.done.recv(), if writer_alive => match done {

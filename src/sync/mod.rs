@@ -22,6 +22,7 @@ pub mod options;
 mod outcome;
 pub(crate) mod run;
 mod throughput;
+mod whole;
 mod writer;
 
 pub use engine::run;

@@ -59,6 +59,12 @@ pub(crate) struct RunCounters {
     pub failed: u64,
     pub server_errors: u64,
     pub given_up: u64,
+    /// Details saved in phase 1 from whole matches, per source index
+    /// (STRATZ's pages): phase-2 answers of the run without a call.
+    pub whole: Vec<u64>,
+    /// Sources phase 1 dropped for the run (STRATZ unavailable): phase 2
+    /// does not ask them.
+    pub dropped: Vec<usize>,
     /// Phase 1's soft anomaly, if any (`collect.rs`): shown once, the run goes on.
     pub history_warning: Option<String>,
 }

@@ -9,6 +9,20 @@ pub const MIN_HEIGHT: u16 = 24;
 
 /// Rows of the sync progress block, borders included.
 pub const PROGRESS_HEIGHT: u16 = 7;
+/// Rows of the sync block before any run of this session: one line saying
+/// so beside what the database holds (a notice adds one below it).
+pub const IDLE_SYNC_HEIGHT: u16 = 1;
+
+/// The Overview's summary text: in full, or its first three lines when the
+/// screen is short.
+pub const SUMMARY_ROWS: u16 = 6;
+pub const SUMMARY_ROWS_SHORT: u16 = 3;
+/// The Overview's newest matches: a title, the column header and at least
+/// this many rows, before the charts get any room.
+pub const RECENT_MIN_ROWS: u16 = 4;
+/// Rows the Overview's charts need to be worth drawing, and the most they take.
+pub const CHARTS_MIN: u16 = 9;
+pub const CHARTS_MAX: u16 = 18;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Screen {
@@ -24,16 +38,18 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
+/// The screen under a full sync block of one source.
 pub fn screen(area: Rect) -> Screen {
-    screen_with(area, 0)
+    screen_with(area, PROGRESS_HEIGHT)
 }
 
-/// [`screen`] with `source_lines` more rows in the sync block: one per
-/// source when a run draws from several.
-pub fn screen_with(area: Rect, source_lines: u16) -> Screen {
+/// [`screen`] with a sync block of `sync_rows` rows (see
+/// `App::sync_rows`: one line when idle, one more per source when a run
+/// draws from several).
+pub fn screen_with(area: Rect, sync_rows: u16) -> Screen {
     let [header, progress, tabs, body, hints] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(PROGRESS_HEIGHT + source_lines),
+        Constraint::Length(sync_rows),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
@@ -50,16 +66,60 @@ pub fn screen_with(area: Rect, source_lines: u16) -> Screen {
 
 /// Data rows a list shows at once: the body minus its column header.
 pub fn list_rows(area: Rect) -> u16 {
-    list_rows_with(area, 0)
+    list_rows_with(area, PROGRESS_HEIGHT)
 }
 
-/// [`list_rows`] under a sync block with `source_lines` more rows.
-pub fn list_rows_with(area: Rect, source_lines: u16) -> u16 {
-    screen_with(area, source_lines)
+/// [`list_rows`] under a sync block of `sync_rows` rows.
+pub fn list_rows_with(area: Rect, sync_rows: u16) -> u16 {
+    screen_with(area, sync_rows)
         .body
         .height
         .saturating_sub(1)
         .max(1)
+}
+
+/// The Overview's regions, top to bottom: the summary, the charts (height
+/// 0 when they do not fit) and the newest matches. The newest matches come
+/// before the charts: they are the product's promise (DESIGN.md, progress
+/// wording), visible on the first screen at every size from 80x24.
+///
+/// `stats`: some game has details. Without, the summary is one line (it
+/// says so) and no chart is drawn: the rows go to the matches.
+pub fn overview(body: Rect, stats: bool) -> [Rect; 3] {
+    let recent_min = RECENT_MIN_ROWS + 2;
+    if !stats {
+        return Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(0),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+    }
+    let summary = if body.height >= SUMMARY_ROWS + recent_min {
+        SUMMARY_ROWS
+    } else {
+        SUMMARY_ROWS_SHORT
+    };
+    let spare = body.height.saturating_sub(summary + recent_min);
+    // Charts take what is left over a minimum list, but not the whole
+    // screen: a tall one gives the list the rest.
+    let charts = if spare >= CHARTS_MIN {
+        (spare).min(CHARTS_MAX)
+    } else {
+        0
+    };
+    Layout::vertical([
+        Constraint::Length(summary),
+        Constraint::Length(charts),
+        Constraint::Min(0),
+    ])
+    .areas(body)
+}
+
+/// Rows of matches the Overview's list shows (its title and column header
+/// excluded).
+pub fn overview_recent_rows(body: Rect, stats: bool) -> u16 {
+    overview(body, stats)[2].height.saturating_sub(2)
 }
 
 /// A rectangle of at most `width` x `height`, centred in `area`.

@@ -58,6 +58,9 @@ pub struct TuiContext {
     pub events: mpsc::UnboundedReceiver<SyncEvent>,
     /// Send `SyncCommand::Start` at launch (the demo).
     pub autostart: bool,
+    /// The database cannot be written: browse it, sync nothing (no engine
+    /// behind `commands`).
+    pub read_only: bool,
 }
 
 /// Runs the TUI until the user quits. The terminal is restored on every
@@ -75,6 +78,9 @@ pub async fn run(ctx: TuiContext) -> color_eyre::Result<()> {
         config_path: crate::config::config_path(),
     };
     let mut app = App::new(settings)?;
+    if ctx.read_only {
+        app.set_read_only();
+    }
     let slow_results = app.take_slow_results();
     // Like `ratatui::init()` (raw mode, alternate screen, a panic hook that
     // restores both), but an error (no terminal) is returned, not a panic.

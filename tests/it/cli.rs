@@ -129,6 +129,51 @@ fn a_newer_or_read_only_database_is_refused_in_one_line_and_left_alone() {
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
 }
 
+/// Issue 18, item 7: `simulate --help` and README list every fault preset
+/// the simulator knows.
+#[test]
+fn the_fault_presets_are_listed_where_users_look() {
+    let env = Env::new();
+    let help = stdout(&env.run(&["simulate", "--help"]));
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for preset in [
+        "none",
+        "ideal",
+        "today",
+        "demo",
+        "flaky",
+        "outage",
+        "ratelimit",
+    ] {
+        assert!(
+            dota_sync::sim::FaultPlan::preset(preset).is_some(),
+            "{preset}"
+        );
+        assert!(help.contains(preset), "{preset} not in:\n{help}");
+        assert!(
+            readme.contains(&format!("`{preset}`")),
+            "{preset} not in README"
+        );
+    }
+}
+
+/// Issue 18, item 7: a mistyped `--db` (its directory missing) is refused
+/// in one line; no directory is created.
+#[test]
+fn a_db_path_in_a_missing_directory_is_refused_and_nothing_is_created() {
+    let env = Env::new();
+    let typo = env.db().parent().unwrap().join("dta-sync/data/sync.db");
+    let typo_text = typo.to_str().unwrap();
+    let mut sync = vec!["--db", typo_text];
+    sync.extend(OFFLINE_SYNC);
+    for args in [sync, vec!["--db", typo_text, "demo"]] {
+        let out = env.run(&args);
+        assert_one_line_error(&out, 2, "does not exist; create it, or check the --db path");
+    }
+    assert!(!typo.parent().unwrap().parent().unwrap().exists());
+}
+
 #[tokio::test]
 async fn private_profile_and_rejected_key_are_fatal_one_liners_without_the_key() {
     let mut cfg = config(2, 30, FaultPlan::default());

@@ -226,6 +226,7 @@ impl Env {
             .env("DOTA_SYNC_LOG", self.log())
             .env("STEAM_API_KEY", KEY)
             .env_remove("OPENDOTA_API_KEY")
+            .env_remove("STRATZ_API_TOKEN")
             .env_remove("RUST_BACKTRACE")
             .stdin(std::process::Stdio::null());
         cmd

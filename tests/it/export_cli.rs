@@ -269,6 +269,38 @@ fn completions_know_every_command() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Issue 18, item 7: an export that keeps no row still names its columns,
+/// so a script reading the CSV sees the same header as with rows.
+#[test]
+fn an_empty_csv_export_still_has_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let account = ACCOUNT.to_string();
+    for (what, first) in [
+        ("matches", "match_id,start_time,date,status,"),
+        ("heroes", "hero_id,hero,games,"),
+        ("teammates", "account_id,name,tracked,"),
+    ] {
+        let out = run(
+            dir.path(),
+            &db,
+            &[
+                "export",
+                "--account",
+                &account,
+                "--what",
+                what,
+                "--hero",
+                "tinker",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{what}: {text}");
+        assert!(text.starts_with(first), "{what}: {text}");
+    }
+}
+
 /// The database of [`database`], plus match 1005, a stub with a summary
 /// (a Dire win on Juggernaut, 12/1/9), and a summary for match 1001 that
 /// disagrees with its details (which win).

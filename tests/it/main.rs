@@ -23,6 +23,7 @@ mod sim;
 mod sources;
 mod store;
 mod stratz;
+mod stratz_sync;
 mod summaries;
 mod tui_e2e;
 mod tui_views;

@@ -155,6 +155,7 @@ async fn failing_names_change_nothing(kind: SourceKind, words: &[&str]) {
     let source = |sim: &SimServer| match kind {
         SourceKind::Steam => steam(sim),
         SourceKind::OpenDota => opendota(sim),
+        SourceKind::Stratz => unreachable!("STRATZ serves no names"),
     };
     let healthy = start(config(2, 40, FaultPlan::default())).await;
     let account = healthy.dataset().accounts()[0].account_id;
@@ -181,6 +182,7 @@ async fn failing_names_change_nothing(kind: SourceKind, words: &[&str]) {
     let endpoint = match kind {
         SourceKind::Steam => "GetPlayerSummaries",
         SourceKind::OpenDota => "od_player",
+        SourceKind::Stratz => unreachable!("STRATZ serves no names"),
     };
     assert!(requests(&failing, endpoint) >= 1, "{words:?}");
     assert!(
@@ -247,6 +249,7 @@ async fn hostile_names_are_stored_clean_and_without_the_key() {
         let source: AnySource = match kind {
             SourceKind::Steam => steam(&sim),
             SourceKind::OpenDota => opendota(&sim),
+            SourceKind::Stratz => unreachable!("STRATZ serves no names"),
         };
         let summary = run(&path, &source, &options(account)).await;
         assert_eq!(summary.outcome, RunOutcome::Completed);

@@ -295,7 +295,7 @@ async fn an_outside_reader_during_a_tui_sync_loses_nothing() {
     wait_for(
         &mut parser,
         &mut screen,
-        "No sync running",
+        "Sync idle",
         Duration::from_secs(20),
     );
     // From here until `q` the TUI has its connections open.

@@ -231,6 +231,16 @@ fn failures_count_attempts_give_up_and_never_undo_details() {
         store.errors(1, 10).unwrap()[0].fetch_error.as_deref(),
         Some("HTTP 500")
     );
+    // A stub an API error left is a failure a retry takes (issue 18); a
+    // stub never tried is not.
+    store.record_outage(31, "HTTP 503 (server error)").unwrap();
+    let retry: Vec<i64> = store
+        .pending(1, Pending::Failed { given_up: false })
+        .unwrap()
+        .iter()
+        .map(|m| m.match_id)
+        .collect();
+    assert_eq!(retry, [31]);
     assert_eq!(store.reset_attempts(1, None).unwrap(), 1);
     assert_eq!(store.counts(Some(1)).unwrap().failed, 1);
 

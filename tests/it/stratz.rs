@@ -67,7 +67,7 @@ async fn a_whole_history_in_pages_with_every_player_equal_to_the_truth() {
     let (mut entries, mut details) = (Vec::new(), Vec::new());
     let mut skip = 0;
     loop {
-        let page = stratz.history_page(account.account_id, skip).await.unwrap();
+        let page = stratz.page_at(account.account_id, skip).await.unwrap();
         assert_eq!(page.match_count, Some(account.match_ids.len() as i64));
         entries.extend(page.entries);
         details.extend(page.details);
@@ -156,7 +156,7 @@ async fn matches_by_id_ten_a_call_with_nulls_for_what_stratz_lacks() {
     }
     // A single match the same way.
     let (id, _) = outcomes.iter().find(|(_, o)| o.is_ok()).unwrap();
-    assert_eq!(stratz.match_details(*id).await.unwrap().match_id, *id);
+    assert_eq!(stratz.one_match(*id).await.unwrap().match_id, *id);
 }
 
 #[tokio::test]
@@ -208,7 +208,7 @@ async fn the_request_contract_is_enforced_by_the_simulator() {
     assert_eq!(refused.status(), 400);
     // The client itself meets every rule.
     let id = sim.dataset().accounts()[0].match_ids[0];
-    let one = client(&sim).match_details(id).await.unwrap();
+    let one = client(&sim).one_match(id).await.unwrap();
     let raw: serde_json::Value = serde_json::from_str(&one.raw_json).unwrap();
     let fields: Vec<&str> = raw
         .as_object()
@@ -276,7 +276,7 @@ async fn each_fault_is_its_typed_error_and_never_shows_the_token() {
     for (plan, expected) in cases {
         let sim = start(with_plan(20, plan.clone())).await;
         let account = sim.dataset().accounts()[0].account_id;
-        let error = client(&sim).history_page(account, 0).await.unwrap_err();
+        let error = client(&sim).page_at(account, 0).await.unwrap_err();
         assert_eq!(error, expected, "{plan:?}");
         shown(&error);
     }
@@ -298,18 +298,12 @@ async fn each_fault_is_its_typed_error_and_never_shows_the_token() {
     .await;
     let account = sim.dataset().accounts()[0].account_id;
     let stratz = client(&sim);
-    assert!(
-        stratz
-            .history_page(account, 0)
-            .await
-            .unwrap_err()
-            .is_outage()
-    );
-    assert_eq!(stratz.history_page(account, 0).await.unwrap().listed, 20);
+    assert!(stratz.page_at(account, 0).await.unwrap_err().is_outage());
+    assert_eq!(stratz.page_at(account, 0).await.unwrap().listed, 20);
     // The private account of the dataset: `"player": null` too.
     let private = sim.dataset().private_account_id();
     assert_eq!(
-        stratz.history_page(private, 0).await.unwrap_err(),
+        stratz.page_at(private, 0).await.unwrap_err(),
         FetchError::StratzUnavailable {
             reason: StratzDrop::NoProfile
         }
@@ -342,7 +336,7 @@ async fn errors_naming_single_matches_fail_those_matches_only() {
         }
     }
     // In a history page the named match is listed (a stub) but not whole.
-    let page = stratz.history_page(account, 0).await.unwrap();
+    let page = stratz.page_at(account, 0).await.unwrap();
     assert_eq!(page.entries.len(), 30);
     assert_eq!(page.details.len(), 28);
     assert!(!page.details.iter().any(|d| d.match_id == ids[2]));
@@ -380,7 +374,7 @@ async fn the_rate_headers_hold_the_client_inside_the_windows() {
     let stratz = client(&sim);
     let started = Instant::now();
     for _ in 0..10 {
-        stratz.match_details(id).await.unwrap();
+        stratz.one_match(id).await.unwrap();
     }
     // Ten calls at four a second span at least two second boundaries.
     assert!(started.elapsed() >= Duration::from_millis(1_000));
@@ -401,10 +395,10 @@ async fn a_429_carries_its_wait_and_a_spent_day_sends_nothing_more() {
     };
     let sim = start(with_plan(20, plan)).await;
     let id = sim.dataset().accounts()[0].match_ids[0];
-    client(&sim).match_details(id).await.unwrap();
-    client(&sim).match_details(id).await.unwrap();
+    client(&sim).one_match(id).await.unwrap();
+    client(&sim).one_match(id).await.unwrap();
     // A client that has not seen the headers meets the 429.
-    let error = client(&sim).match_details(id).await.unwrap_err();
+    let error = client(&sim).one_match(id).await.unwrap_err();
     let FetchError::RateLimited {
         retry_after: Some(wait),
         daily: false,
@@ -423,11 +417,11 @@ async fn a_429_carries_its_wait_and_a_spent_day_sends_nothing_more() {
     };
     let sim = start(with_plan(20, plan)).await;
     let stratz = client(&sim);
-    stratz.match_details(id).await.unwrap();
-    stratz.match_details(id).await.unwrap();
+    stratz.one_match(id).await.unwrap();
+    stratz.one_match(id).await.unwrap();
     // `-Day: 0` came with the second answer: the third is not sent.
     assert_eq!(
-        stratz.match_details(id).await.unwrap_err(),
+        stratz.one_match(id).await.unwrap_err(),
         FetchError::RateLimited {
             retry_after: None,
             daily: true
@@ -441,7 +435,7 @@ async fn a_history_page_fits_its_cap_and_the_token_goes_nowhere_else() {
     let sim = start(with_plan(300, StratzPlan::default())).await;
     let account = sim.dataset().accounts()[0].account_id;
     let stratz = client(&sim);
-    let page = stratz.history_page(account, 100).await.unwrap();
+    let page = stratz.page_at(account, 100).await.unwrap();
     assert_eq!(page.listed, 100);
     let raw: usize = page.details.iter().map(|d| d.raw_json.len()).sum();
     // About half a megabyte as STRATZ sends it; far under the 8 MB cap.

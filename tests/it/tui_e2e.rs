@@ -79,12 +79,17 @@ struct Demo {
 
 /// `dota-sync demo` in a 110x30 pseudo-terminal, its output drained on a thread.
 fn spawn_demo() -> Demo {
+    spawn_demo_sized(110, 30)
+}
+
+/// `dota-sync demo` in a `cols` x `rows` pseudo-terminal.
+fn spawn_demo_sized(cols: u16, rows: u16) -> Demo {
     let dir = tempfile::tempdir().unwrap();
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
-            rows: 30,
-            cols: 110,
+            rows,
+            cols,
             pixel_width: 0,
             pixel_height: 0,
         })
@@ -103,7 +108,7 @@ fn spawn_demo() -> Demo {
     let rx = drain(&*pair.master);
     let writer = pair.master.take_writer().unwrap();
     let screen = Screen {
-        parser: vt100::Parser::new(30.try_into().unwrap(), 110.try_into().unwrap(), 0),
+        parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
         bytes: rx,
     };
     Demo {
@@ -150,6 +155,35 @@ impl Demo {
     }
 }
 
+/// The product's promise on the first screen (DESIGN.md, progress
+/// wording): at the smallest size, with no key pressed, both phases and
+/// stubs reading `No data available yet`, while details arrive.
+#[test]
+fn demo_at_80x24_shows_both_phases_and_stubs_without_a_keypress() {
+    let mut demo = spawn_demo_sized(80, 24);
+    let text = demo.screen.wait_until(
+        "phase 2 under way beside stubs",
+        Duration::from_secs(60),
+        |text| {
+            fetched_some(text)
+                && text.contains("Collecting match IDs")
+                && text.contains("No data available yet")
+        },
+    );
+    // Rows with details beside the stubs: the promise being kept.
+    assert!(text.contains("Matches "), "{text}");
+    // Still so a few seconds later: the rows follow the details arriving.
+    thread::sleep(Duration::from_secs(3));
+    let later = demo
+        .screen
+        .wait_until("stubs", Duration::from_secs(5), |text| {
+            fetched_some(text) && text.contains("No data available yet")
+        });
+    assert_ne!(text, later, "the screen moves with the sync");
+    demo.press(b"q");
+    demo.assert_clean_exit();
+}
+
 #[test]
 fn demo_runs_in_a_terminal_and_quits_cleanly() {
     let mut demo = spawn_demo();
@@ -172,6 +206,7 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
         (b"\t", "Against"),
         (b"\t", "Most kills"),
         (b"\t", "Attempts"),
+        (b"\t", "When do I win"),
         (b"\t", "Last 20"),
     ] {
         demo.press(key);
@@ -347,4 +382,88 @@ fn ctrl_z_suspends_and_fg_resumes_with_the_screen_redrawn() {
         thread::sleep(Duration::from_millis(50));
     }
     drop(pair.master);
+}
+
+/// Issue 18, item 7: a database that cannot be written opens for browsing
+/// (as `status` and `export` read it), says it is read-only, and `s` says
+/// why it cannot sync instead of doing nothing.
+#[test]
+fn a_read_only_database_is_browsed_and_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("ro.db");
+    {
+        let mut store = dota_sync::store::Store::open(&db).unwrap();
+        store
+            .save_stubs(
+                4242,
+                &[crate::builders::history_entry(
+                    7_000_000_001,
+                    7_000_001_001,
+                    1_700_000_000,
+                    1,
+                    5,
+                )],
+            )
+            .unwrap();
+        store.checkpoint().unwrap();
+    }
+    for leftover in ["ro.db-wal", "ro.db-shm"] {
+        let _ = std::fs::remove_file(data.join(leftover));
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
+
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dota-sync"));
+    cmd.args([
+        "--db",
+        db.to_str().unwrap(),
+        "--account",
+        "4242",
+        "--source",
+        "opendota",
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("DOTA_SYNC_CONFIG", dir.path().join("config.toml"));
+    cmd.env("DOTA_SYNC_LOG", dir.path().join("tui.log"));
+    cmd.cwd(dir.path());
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut screen = Screen {
+        parser: vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0),
+        bytes: drain(&*pair.master),
+    };
+    let mut writer = pair.master.take_writer().unwrap();
+    let text = screen.wait_for("7000000001", Duration::from_secs(10));
+    assert!(text.contains("Read-only database: browsing only"), "{text}");
+    // Another notice first, so that `s` visibly brings the reason back.
+    writer.write_all(b"2y").unwrap();
+    writer.flush().unwrap();
+    screen.wait_for("Copied match ID", Duration::from_secs(5));
+    writer.write_all(b"s").unwrap();
+    writer.flush().unwrap();
+    let text = screen.wait_for("a sync needs write access", Duration::from_secs(5));
+    assert!(text.contains("Read-only database: browsing only"), "{text}");
+    writer.write_all(b"q").unwrap();
+    writer.flush().unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "did not quit");
+        thread::sleep(Duration::from_millis(50));
+    };
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(status.success(), "{status:?}");
 }

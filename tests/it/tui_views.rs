@@ -576,9 +576,10 @@ fn long_list_scrolled_with_a_scrollbar() {
     press(&mut app, KeyCode::Down);
     let terminal = render(&mut app, 80, 24);
     let screen = text(&terminal);
-    // 13 rows a page: two pages and one row down is the 28th newest.
+    // 19 rows a page under the idle sync line: two pages and one row down
+    // is the 40th newest.
     let selected = screen.lines().find(|l| l.starts_with('▶')).unwrap();
-    assert!(selected.contains("7000000173"), "{selected}");
+    assert!(selected.contains("7000000161"), "{selected}");
     insta::assert_snapshot!("long_list_80x24", screen);
     press(&mut app, KeyCode::End);
     let terminal = render(&mut app, 80, 24);
@@ -700,10 +701,17 @@ fn teammates_tab_with_and_against() {
     let mut app = fixture.app(Some(ACCOUNT));
     press(&mut app, KeyCode::Char('4'));
     snapshot_tab(&mut app, "teammates_extended");
+    let mate = app.teammates()[0].clone();
+    assert!(
+        mate.with.games > 0 && mate.against.games > 0,
+        "met on both sides: {mate:?}"
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.view(), dota_sync::tui::View::Matches);
     let screen = text(&render(&mut app, 80, 24));
     assert!(screen.contains("/with:1000"), "{screen}");
+    // Issue 18: the games *with* them (same team), not with and against.
+    assert_eq!(app.matches().unwrap().total(), mate.with.games);
 }
 
 #[test]
@@ -1056,7 +1064,8 @@ async fn the_sync_box_counts_agree_with_the_database_after_failures_and_a_retry(
             .contains("In database: 20 matches, 18 detailed, 1 without data, 1 failed, 0 given up"),
         "{screen}"
     );
-    assert!(screen.contains("6 Errors (1)"), "{screen}");
+    // The failure and the API error's stub (issue 18: listed, not hidden).
+    assert!(screen.contains("6 Errors (2)"), "{screen}");
 }
 
 /// Issue 10: the errors view sorted by the last attempt to the second but
@@ -1262,4 +1271,572 @@ fn cached_player_names_show_in_details_and_teammates() {
     app.settle();
     let screen = text(&render(&mut app, 120, 40));
     assert!(screen.contains(&format!("Mate {mate}")), "{screen}");
+}
+
+/// 40 matches an hour apart, newest first: the newest 15 detailed, the
+/// third newest (`...38`) left a stub by an API error, the rest stubs
+/// never tried. Phase 2 is at work at the 16th newest (`...25`).
+fn mid_sync_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let base = 8_100_000_000;
+    let start = |n: i64| NOW - (41 - n) * HOUR;
+    let entries: Vec<HistoryEntry> = (1..=40).map(|n| entry(base + n, start(n), 1, n)).collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    for n in 26..=40 {
+        if n == 38 {
+            store
+                .record_outage(base + n, "HTTP 500 (server error)")
+                .unwrap();
+        } else {
+            store
+                .save_details(&details(base + n, start(n), 1, false, n % 2 == 0))
+                .unwrap();
+        }
+    }
+    store
+        .connection()
+        .execute(
+            "UPDATE matches SET last_fetch_attempt = '2026-03-10T11:59:30Z'
+              WHERE fetch_error IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    fixture
+}
+
+/// Issue 18, item 1: the first screen, with no key pressed, shows the sync
+/// block and the rows where details are arriving, stubs reading `No data
+/// available yet` among them, at 80x24 and wide.
+#[test]
+fn the_first_screen_shows_the_sync_and_the_stubs_where_details_arrive() {
+    let fixture = mid_sync_fixture();
+    for (width, height) in [(80, 24), (160, 50)] {
+        let mut app = fixture.app_on_start(Some(ACCOUNT));
+        app.set_progress(fetching());
+        render(&mut app, width, height);
+        let screen = text(&render(&mut app, width, height));
+        assert!(
+            screen.contains("Fetching match details: 230/450"),
+            "{screen}"
+        );
+        assert!(screen.contains("Collecting match IDs"), "{screen}");
+        // The last detailed matches above the frontier, stubs below it.
+        assert!(
+            line_with(&screen, "8100000026").contains(" W   "),
+            "{screen}"
+        );
+        assert!(
+            line_with(&screen, "8100000025").contains("No data available yet"),
+            "{screen}"
+        );
+        assert!(screen.contains("where details are arriving"), "{screen}");
+        insta::assert_snapshot!(format!("first_screen_mid_sync_{width}x{height}"), screen);
+    }
+    // Idle, the same place shows the newest matches, the API error among them.
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Newest matches"), "{screen}");
+    assert!(screen.contains("8100000040"), "{screen}");
+    // The idle sync block is one line: the list gets the rows.
+    assert!(
+        line_with(&screen, "Sync idle").contains("In database: 40"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("first_screen_idle_80x24", screen);
+}
+
+/// Issue 18, item 2: a stub the API failed to serve reads as such (the
+/// reason, when, and that it will be tried again), not as a never-tried stub.
+#[test]
+fn a_stub_left_by_an_api_error_says_so() {
+    let fixture = mid_sync_fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    for (width, height) in [(80, 24), (160, 40)] {
+        let screen = text(&render(&mut app, width, height));
+        let row = line_with(&screen, "8100000038");
+        assert!(!row.contains("No data available yet"), "{row}");
+        assert!(row.contains("30 s ago"), "{row}");
+        if width >= 160 {
+            assert!(row.contains("HTTP 500 (server error)"), "{row}");
+            assert!(row.contains("will be tried again"), "{row}");
+        } else {
+            assert!(row.contains("API error 30 s ago, will retry"), "{row}");
+        }
+        insta::assert_snapshot!(format!("api_error_stub_{width}x{height}"), screen);
+    }
+}
+
+/// Issue 18, items 2 and 3: `R` names what it retries, API errors
+/// included, and with nothing to retry says so and asks the engine nothing.
+/// The errors view lists the API-error stub, and its tab counts it, at 80
+/// columns too.
+#[test]
+fn retry_all_names_what_it_takes_and_the_errors_tab_lists_api_errors() {
+    use dota_sync::sync::SyncCommand;
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let fixture = mid_sync_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    render(&mut app, 80, 24);
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('R'))),
+        Some(SyncCommand::RetryAllFailed)
+    );
+    assert_eq!(app.notice(), Some("Retrying 1 API error now"));
+    press(&mut app, KeyCode::Char('6'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("6 Errors (1)"), "{screen}");
+    assert!(
+        line_with(&screen, "8100000038").contains("API error"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("errors_with_an_api_error_80x24", screen);
+
+    let dir = tempfile::tempdir().unwrap();
+    let clean = Fixture { dir };
+    let mut store = Store::open(&clean.db_path()).unwrap();
+    store
+        .save_stubs(ACCOUNT, &[entry(8_200_000_001, NOW - HOUR, 1, 5)])
+        .unwrap();
+    store
+        .save_details(&details(8_200_000_001, NOW - HOUR, 1, false, true))
+        .unwrap();
+    let mut app = clean.app_on_start(Some(ACCOUNT));
+    render(&mut app, 80, 24);
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('R'))),
+        None
+    );
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.contains("Nothing to retry: no failed matches, no API errors"),
+        "{screen}"
+    );
+}
+
+/// Issue 18, item 5: the help is read whole. At 80x24 it scrolls to its
+/// end, where the filter's words are; wide, no entry is cut.
+#[test]
+fn help_scrolls_to_the_filter_words_and_wraps_between_words() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    render(&mut app, 80, 24);
+    press(&mut app, KeyCode::Char('?'));
+    let top = text(&render(&mut app, 80, 24));
+    assert!(!top.contains("Filter words"), "{top}");
+    press(&mut app, KeyCode::Char('G'));
+    let end = text(&render(&mut app, 80, 24));
+    for word in [
+        "Filter words",
+        "hero:NAME",
+        "since:WHEN",
+        "with:ID",
+        "NUMBER",
+    ] {
+        assert!(end.contains(word), "{word}:\n{end}");
+    }
+    insta::assert_snapshot!("help_end_80x24", end);
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(text(&render(&mut app, 80, 24)), top);
+
+    let wide = text(&render(&mut app, 160, 50));
+    assert!(
+        wide.contains(
+            "Filter every view (hero:am lobby:ranked since:30d win dire with:ID) (lists)"
+        ),
+        "{wide}"
+    );
+    assert!(wide.contains("Filter words"), "all of it fits: {wide}");
+    insta::assert_snapshot!("help_160x50", wide);
+}
+
+/// Issue 18, item 3: keys answer where the eye is. In the details, what
+/// `y` did and a running sync show on the overlay's border; the hint bar
+/// lists the details' own keys, `→ columns` only when columns are hidden,
+/// and `p resume` while paused; `s` during a sync says one is running.
+#[test]
+fn keys_in_the_details_and_during_a_sync_answer_visibly() {
+    use dota_sync::sync::SyncCommand;
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    app.set_progress(fetching());
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        line_with(&screen, "Match 8000000009").contains("Fetching match details: 230/450"),
+        "{screen}"
+    );
+    assert!(
+        line_with(&screen, "└").contains("› Copied match ID 8000000009"),
+        "{screen}"
+    );
+    let hints = screen.lines().last().unwrap();
+    for hint in ["j next", "k prev", "o open", "y copy", "→ columns"] {
+        assert!(hints.contains(hint), "{hint}: {hints}");
+    }
+    insta::assert_snapshot!("details_during_a_sync_80x24", screen);
+    // Wide enough for every column: nothing to scroll sideways.
+    let wide = text(&render(&mut app, 200, 60));
+    let hints = wide.lines().last().unwrap();
+    assert!(!hints.contains("columns"), "{hints}");
+    insta::assert_snapshot!("details_during_a_sync_200x60", wide);
+
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('s'))),
+        None
+    );
+    assert_eq!(
+        app.notice(),
+        Some("A sync is running already: p pauses it, q stops it")
+    );
+    app.set_progress(Progress {
+        state: SyncState::Paused,
+        ..fetching()
+    });
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        screen.lines().last().unwrap().contains("p resume"),
+        "{screen}"
+    );
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('s'))),
+        None
+    );
+    assert_eq!(app.notice(), Some("The sync is paused: p resumes it"));
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('p'))),
+        Some(SyncCommand::TogglePause)
+    );
+}
+
+/// 300 detailed matches from 2017 to 2019, none in the last year, in every
+/// lobby group and several modes.
+fn old_history_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let base = 8_300_000_000;
+    // 2017-01-02 (a Monday), a game about every 3.6 days.
+    let first = 1_483_315_200;
+    let start = |n: i64| first + n * 313_000;
+    let entries: Vec<HistoryEntry> = (0..300)
+        .map(|n| entry(base + n, start(n), 1, n % 40 + 1))
+        .collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    let lobbies = [(7, 22), (0, 1), (0, 23), (1, 2), (7, 3), (0, 18)];
+    for n in 0..300 {
+        let (lobby, mode) = lobbies[(n % 6) as usize];
+        store
+            .save_details(&MatchDetails {
+                lobby_type: Some(lobby),
+                game_mode: Some(mode),
+                radiant_score: Some(0),
+                dire_score: Some(0),
+                ..details(base + n, start(n), 1, false, n % 3 != 0)
+            })
+            .unwrap();
+    }
+    fixture
+}
+
+/// Issue 18, items 4 and 6: a history older than a year fills the games
+/// per day (months or years labelled, a legend), the trend chart says
+/// what each point is, the splits list what fits whole, a notice keeps its
+/// advice, and old matches show no `score 0 - 0`.
+#[test]
+fn an_old_history_fills_the_charts_and_nothing_is_cut_mid_number() {
+    let fixture = old_history_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    let wide = text(&render(&mut app, 200, 60));
+    let heat: Vec<&str> = wide
+        .lines()
+        .filter(|l| l.starts_with("M ") || l.starts_with("W ") || l.starts_with("F "))
+        .collect();
+    assert_eq!(heat.len(), 3, "{wide}");
+    assert!(
+        heat.iter().all(|l| l.chars().any(|c| "░▒▓█".contains(c))),
+        "{wide}"
+    );
+    assert!(wide.contains("Games per"), "{wide}");
+    // The history's span, not a year back from today (all blank).
+    assert!(wide.contains("2017-01 to 2019-12"), "{wide}");
+    for year in ["2018", "2019"] {
+        assert!(
+            wide.lines()
+                .any(|l| l.starts_with("  ") && l.contains(year)),
+            "{year}: {wide}"
+        );
+    }
+    assert!(
+        wide.contains("Win rate, each point the 20 games before it"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("overview_old_history_200x60", wide);
+
+    app.handle_sync_event(dota_sync::sync::SyncEvent::Notice(
+        "Sync ended, no answer from the API (down, or no network): 0 new IDs, 0 details fetched, 12 still without data; s tries again"
+            .into(),
+    ));
+    let small = text(&render(&mut app, 80, 24));
+    for label in [" Lobby ", " Mode "] {
+        let line = line_with(&small, label).trim_end();
+        assert!(
+            line.ends_with(')') || line.ends_with("more"),
+            "cut: {line}\n{small}"
+        );
+    }
+    assert!(
+        line_with(&small, "› ")
+            .trim_end()
+            .ends_with("…; s tries again"),
+        "{small}"
+    );
+    insta::assert_snapshot!("overview_old_history_80x24", small);
+
+    // Old matches come back with both scores 0: not a score.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Enter);
+    let details = text(&render(&mut app, 120, 40));
+    assert!(details.contains("Match 8300000299"), "{details}");
+    assert!(!details.contains("score 0 - 0"), "{details}");
+}
+
+/// Issue 18, "When do I win": tab 7 shows the record by weekday and by
+/// hour (UTC under the tests' fixed clock), hours grouped to fit 80x24.
+#[test]
+fn when_do_i_win_by_weekday_and_hour() {
+    use chrono::{Datelike, Timelike};
+    let fixture = old_history_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.view(), dota_sync::tui::View::When);
+    // The fixture's games: 2017-01-02 00:00 UTC + n * 313,000 s; won unless n % 3 == 0.
+    let starts: Vec<(chrono::DateTime<chrono::Utc>, bool)> = (0..300)
+        .map(|n: i64| {
+            let t = DateTime::from_timestamp(1_483_315_200 + n * 313_000, 0).unwrap();
+            (t, n % 3 != 0)
+        })
+        .collect();
+    let when = app.when().unwrap().clone();
+    for (day, record) in when.by_weekday.iter().enumerate() {
+        let games: Vec<_> = starts
+            .iter()
+            .filter(|(t, _)| t.weekday().num_days_from_monday() as usize == day)
+            .collect();
+        assert_eq!(record.games, games.len() as u64, "day {day}");
+        assert_eq!(record.wins, games.iter().filter(|(_, w)| *w).count() as u64);
+    }
+    for (hour, record) in when.by_hour.iter().enumerate() {
+        let games = starts
+            .iter()
+            .filter(|(t, _)| t.hour() as usize == hour)
+            .count();
+        assert_eq!(record.games, games as u64, "hour {hour}");
+    }
+    let small = text(&render(&mut app, 80, 24));
+    assert!(
+        small.contains("by start time, UTC · 300 games · │ 50%"),
+        "{small}"
+    );
+    assert!(small.contains("00-02"), "hours grouped at 80x24: {small}");
+    assert!(small.contains("6 Errors (0)"), "{small}");
+    let mon = when.by_weekday[0];
+    assert!(
+        line_with(&small, " Mon ").contains(&format!(" Mon  {:>7}", mon.games)),
+        "{small}"
+    );
+    insta::assert_snapshot!("when_80x24", small);
+    let wide = text(&render(&mut app, 200, 60));
+    assert!(wide.contains(" 23h "), "one hour a row: {wide}");
+    insta::assert_snapshot!("when_200x60", wide);
+}
+
+/// Issue 18: Teammates has a sort key like Heroes: `c` cycles the
+/// columns, the sorted one is marked, and the rows follow it.
+#[test]
+fn teammates_sort_cycles_with_c() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('4'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(line_with(&screen, "Player").contains("With▼"), "{screen}");
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('c'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(
+        line_with(&screen, "Player").contains("Against▼"),
+        "{screen}"
+    );
+    let against: Vec<u64> = app.teammates().iter().map(|p| p.against.games).collect();
+    assert!(against.windows(2).all(|w| w[0] >= w[1]), "{against:?}");
+    assert!(against[0] > 0);
+    insta::assert_snapshot!("teammates_sorted_by_against_80x24", screen);
+}
+
+/// Issue 18, "heroes with and against": in Heroes, `v` lists the heroes on
+/// the player's team, then those against them, with the player's record in
+/// those games; the numbers agree with SQL over the database.
+#[test]
+fn heroes_with_and_against_follow_v() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('v'));
+    let with = text(&render(&mut app, 80, 24));
+    assert!(with.contains("Heroes on your team"), "{with}");
+    let conn = rusqlite::Connection::open(fixture.db_path()).unwrap();
+    let sql = |same: &str| -> Vec<(String, u64, u64)> {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT o.hero_id, count(*), sum(m.radiant_win = (am.player_slot < 128))
+                   FROM account_matches am
+                   JOIN matches m ON m.match_id = am.match_id
+                   JOIN match_players o ON o.match_id = am.match_id
+                  WHERE am.account_id = ?1 AND m.has_details = 1 AND m.radiant_win IS NOT NULL
+                    AND o.player_slot != am.player_slot
+                    AND (o.player_slot >= 128) {same} (am.player_slot >= 128)
+                  GROUP BY o.hero_id ORDER BY count(*) DESC, o.hero_id"
+            ))
+            .unwrap();
+        stmt.query_map([ACCOUNT], |r| {
+            Ok((
+                dota_sync::assets::hero_name(r.get(0)?).into_owned(),
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let expected = sql("=");
+    assert!(!expected.is_empty());
+    for (hero, games, wins) in &expected {
+        let row = line_with(&with, hero);
+        let rate = format!("{:.1}%", 100.0 * *wins as f64 / *games as f64);
+        assert!(
+            row.contains(&format!(" {games} ")) && row.contains(&rate),
+            "{hero}: {row}"
+        );
+    }
+    insta::assert_snapshot!("heroes_with_80x24", with);
+    press(&mut app, KeyCode::Char('v'));
+    let against = text(&render(&mut app, 120, 40));
+    assert!(against.contains("Heroes against you"), "{against}");
+    for (hero, games, _) in sql("<>") {
+        assert!(
+            line_with(&against, &hero).contains(&format!(" {games} ")),
+            "{hero}"
+        );
+    }
+    insta::assert_snapshot!("heroes_against_120x40", against);
+    // Enter has no list to show for another player's hero: it says so.
+    press(&mut app, KeyCode::Enter);
+    assert!(app.notice().unwrap().contains("a hero you played"));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(text(&render(&mut app, 80, 24)).contains("Games▼"));
+}
+
+/// Issue 18, item 3: while another process syncs this database (it holds
+/// the lock; the TUI shows its progress), `s` and `p` are not queued to
+/// start a paused run of their own later: they say where to act.
+#[test]
+fn s_and_p_while_another_process_syncs_say_so_and_queue_nothing() {
+    use std::io::Write;
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    // Another process's lock: an exclusive lock on its own open file
+    // description, with a PID that is not ours.
+    let lock_path = dota_sync::store::lock_path(&fixture.db_path());
+    let mut lock = std::fs::File::create(&lock_path).unwrap();
+    lock.write_all(b"{\"pid\":1,\"since\":\"2026-03-10T11:00:00Z\"}\n")
+        .unwrap();
+    lock.lock().unwrap();
+    app.set_progress(fetching());
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    for (c, says) in [('s', "s and p act on it there"), ('p', "pause it there")] {
+        assert_eq!(
+            handle_terminal_event(&mut app, &key(KeyCode::Char(c))),
+            None
+        );
+        let notice = app.notice().unwrap();
+        assert!(
+            notice.contains("Another process is syncing this database (PID 1"),
+            "{notice}"
+        );
+        assert!(notice.contains(says), "{notice}");
+    }
+    // Once it is over, `s` starts a run here again.
+    drop(lock);
+    app.set_progress(Progress {
+        state: SyncState::Done,
+        ..fetching()
+    });
+    assert_eq!(
+        handle_terminal_event(&mut app, &key(KeyCode::Char('s'))),
+        Some(dota_sync::sync::SyncCommand::Start)
+    );
+}
+
+/// Issue 18, trends: `t` on the Overview moves the chart to the next
+/// metric (K/D/A ratio, GPM, XPM, back to the win rate), its title and
+/// axis saying which.
+#[test]
+fn t_cycles_the_trend_chart() {
+    let fixture = old_history_fixture();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    let titles = [
+        "Win rate, each point the 20 games before it",
+        "K/D/A ratio, each point the 20 games before it",
+        "GPM, each point the 20 games before it",
+        "XPM, each point the 20 games before it",
+        "Win rate, each point the 20 games before it",
+    ];
+    for (i, title) in titles.iter().enumerate() {
+        let screen = text(&render(&mut app, 200, 60));
+        assert!(screen.contains(title), "{title}: {screen}");
+        if i == 2 {
+            // The fixture's GPM is 425 in every game: the axis says so.
+            assert!(screen.contains("425"), "{screen}");
+            insta::assert_snapshot!("overview_trend_gpm_200x60", screen);
+        }
+        press(&mut app, KeyCode::Char('t'));
+    }
+    // At 80x24 the chart does not fit: `t` says so rather than nothing.
+    render(&mut app, 80, 24);
+    press(&mut app, KeyCode::Char('t'));
+    assert!(
+        app.notice()
+            .unwrap()
+            .contains("the chart needs a taller window"),
+        "{:?}",
+        app.notice()
+    );
+}
+
+/// Phase 1 of a first sync: no details yet, so the summary is one line and
+/// the rows go to the stubs being collected (at 80x24, 9 of them).
+#[test]
+fn before_any_details_the_first_screen_is_mostly_stubs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Fixture { dir };
+    let mut store = Store::open(&fixture.db_path()).unwrap();
+    let entries: Vec<HistoryEntry> = (1..=40)
+        .map(|n| entry(8_400_000_000 + n, NOW - (41 - n) * HOUR, 1, n))
+        .collect();
+    store.save_stubs(ACCOUNT, &entries).unwrap();
+    let mut app = fixture.app_on_start(Some(ACCOUNT));
+    app.set_progress(collecting());
+    render(&mut app, 80, 24);
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Collecting match IDs: 450/?"), "{screen}");
+    assert!(screen.contains("No match with details yet"), "{screen}");
+    let stubs = screen.matches("No data available yet").count();
+    assert!(stubs >= 9, "{stubs} stub rows:\n{screen}");
+    insta::assert_snapshot!("first_screen_phase1_80x24", screen);
 }

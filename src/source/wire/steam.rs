@@ -61,6 +61,7 @@ pub fn steam_history_page(value: &Value, account_id: u32) -> Result<HistoryPage,
         next,
         capped,
         total: int(result, "total_results").and_then(|total| u64::try_from(total).ok()),
+        whole: Vec::new(),
     })
 }
 

@@ -11,16 +11,19 @@ pub enum View {
     Teammates,
     Records,
     Errors,
+    /// "When do I win?": by hour of day and day of week.
+    When,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Overview,
         View::Matches,
         View::Heroes,
         View::Teammates,
         View::Records,
         View::Errors,
+        View::When,
     ];
 
     pub fn title(self) -> &'static str {
@@ -31,6 +34,7 @@ impl View {
             View::Teammates => "Teammates",
             View::Records => "Records",
             View::Errors => "Errors",
+            View::When => "When",
         }
     }
 
@@ -85,6 +89,10 @@ pub enum Action {
     FilterClear,
     /// Heroes: sort by the next column.
     CycleSort,
+    /// Heroes: the heroes played, with the player, against them.
+    CycleHeroMode,
+    /// Overview: the trend chart's next metric.
+    CycleTrend,
     /// Open the selected match on OpenDota (or show its address).
     OpenInBrowser,
     /// Copy the selected match's ID to the clipboard (OSC 52).

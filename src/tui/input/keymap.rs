@@ -62,8 +62,12 @@ pub enum Scope {
     Always,
     /// The three list views.
     Lists,
+    /// The views with a sort key (heroes, teammates).
+    Sortable,
     /// The heroes view only.
     HeroesOnly,
+    /// The overview only.
+    OverviewOnly,
     /// The views whose rows are matches (matches, records, errors).
     MatchLists,
     /// The views whose rows lead to matches (heroes, teammates).
@@ -76,6 +80,8 @@ pub enum Scope {
     MatchListsAndDetails,
     /// Closing things: details, help, a kept filter.
     Closing,
+    /// The help overlay (it scrolls).
+    HelpOnly,
     /// While typing a filter.
     Filter,
 }
@@ -86,7 +92,9 @@ impl Scope {
         match self {
             Scope::Always => !matches!(context, C::Filter | C::FirstRun),
             Scope::Lists => matches!(context, C::List(_)),
+            Scope::Sortable => matches!(context, C::List(View::Heroes | View::Teammates)),
             Scope::HeroesOnly => context == C::List(View::Heroes),
+            Scope::OverviewOnly => context == C::List(View::Overview),
             Scope::MatchLists => matches!(
                 context,
                 C::List(View::Matches | View::Errors | View::Records)
@@ -99,6 +107,7 @@ impl Scope {
                 C::List(View::Matches | View::Errors | View::Records) | C::Details
             ),
             Scope::Closing => matches!(context, C::Details | C::Help | C::List(_)),
+            Scope::HelpOnly => context == C::Help,
             Scope::Filter => context == C::Filter,
         }
     }
@@ -152,15 +161,17 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "Details of the selected match", Some("details"), Scope::MatchLists),
     bind(&[Key::plain(K::Enter)], "Enter", Action::OpenDetails, "The matches with the selected hero or player", Some("matches"), Scope::DrillLists),
     bind(&[Key::ch('/')], "/", Action::StartFilter, "Filter every view (hero:am lobby:ranked since:30d win dire with:ID)", Some("filter"), Scope::Lists),
-    bind(&[Key::ch('c')], "c", Action::CycleSort, "Sort by the next column", Some("sort"), Scope::HeroesOnly),
+    bind(&[Key::ch('c')], "c", Action::CycleSort, "Sort by the next column", Some("sort"), Scope::Sortable),
+    bind(&[Key::ch('t')], "t", Action::CycleTrend, "Trend chart: win rate, K/D/A, GPM, XPM", Some("trend"), Scope::OverviewOnly),
+    bind(&[Key::ch('v')], "v", Action::CycleHeroMode, "Heroes played, heroes with you, heroes against you", Some("with/against"), Scope::HeroesOnly),
     bind(&[Key::ch('s')], "s", Action::StartSync, "Start a sync", Some("sync"), Scope::ListsAndDetails),
     bind(&[Key::ch('p')], "p", Action::TogglePause, "Pause or resume fetching", Some("pause"), Scope::ListsAndDetails),
     bind(&[Key::ch('r')], "r", Action::RetrySelected, "Retry the selected match (even given up)", Some("retry"), Scope::MatchListsAndDetails),
     bind(&[Key::ch('R')], "R", Action::RetryAllFailed, "Retry all failed matches", Some("retry all"), Scope::ListsAndDetails),
-    bind(&[Key::ch('o')], "o", Action::OpenInBrowser, "Open the match on OpenDota", None, Scope::MatchListsAndDetails),
-    bind(&[Key::ch('y')], "y", Action::CopyId, "Copy the match ID", None, Scope::MatchListsAndDetails),
-    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Next match", None, Scope::DetailsOnly),
-    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Previous match", None, Scope::DetailsOnly),
+    bind(&[Key::ch('o')], "o", Action::OpenInBrowser, "Open the match on OpenDota", Some("open"), Scope::MatchListsAndDetails),
+    bind(&[Key::ch('y')], "y", Action::CopyId, "Copy the match ID", Some("copy"), Scope::MatchListsAndDetails),
+    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Next match", Some("next"), Scope::DetailsOnly),
+    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Previous match", Some("prev"), Scope::DetailsOnly),
     bind(&[Key::plain(K::Tab), Key::ch('l'), Key::ch(']')], "Tab/l/]", Action::NextView, "Next view", Some("view"), Scope::Lists),
     bind(&[Key::plain(K::BackTab), Key::ch('h'), Key::ch('[')], "S-Tab/h/[", Action::PrevView, "Previous view", None, Scope::Lists),
     bind(&[Key::ch('1')], "1", Action::ShowView(View::Overview), "Overview", None, Scope::Lists),
@@ -169,12 +180,19 @@ pub static KEYMAP: &[Binding] = &[
     bind(&[Key::ch('4')], "4", Action::ShowView(View::Teammates), "Teammates", None, Scope::Lists),
     bind(&[Key::ch('5')], "5", Action::ShowView(View::Records), "Records", None, Scope::Lists),
     bind(&[Key::ch('6')], "6", Action::ShowView(View::Errors), "Errors", None, Scope::Lists),
+    bind(&[Key::ch('7')], "7", Action::ShowView(View::When), "When do I win: by hour and weekday", None, Scope::Lists),
     bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Move down", None, Scope::Lists),
     bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Move up", None, Scope::Lists),
     bind(&[Key::plain(K::PageDown), Key::ctrl('d')], "PgDn/Ctrl-D", Action::PageDown, "Page down", None, Scope::Lists),
     bind(&[Key::plain(K::PageUp), Key::ctrl('u')], "PgUp/Ctrl-U", Action::PageUp, "Page up", None, Scope::Lists),
     bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Go to the first", None, Scope::Lists),
     bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Go to the last", None, Scope::Lists),
+    bind(&[Key::ch('j'), Key::plain(K::Down)], "j/↓", Action::Down, "Scroll down", Some("scroll"), Scope::HelpOnly),
+    bind(&[Key::ch('k'), Key::plain(K::Up)], "k/↑", Action::Up, "Scroll up", None, Scope::HelpOnly),
+    bind(&[Key::plain(K::PageDown), Key::ctrl('d'), Key::ch(' ')], "PgDn/Ctrl-D", Action::PageDown, "Scroll a page down", None, Scope::HelpOnly),
+    bind(&[Key::plain(K::PageUp), Key::ctrl('u')], "PgUp/Ctrl-U", Action::PageUp, "Scroll a page up", None, Scope::HelpOnly),
+    bind(&[Key::ch('g'), Key::plain(K::Home)], "g/Home", Action::Top, "Scroll to the top", None, Scope::HelpOnly),
+    bind(&[Key::ch('G'), Key::plain(K::End)], "G/End", Action::Bottom, "Scroll to the end", None, Scope::HelpOnly),
     bind(&[Key::ctrl('z')], "Ctrl-Z", Action::Suspend, "Suspend (fg resumes)", None, Scope::Always),
 ];
 

@@ -8,15 +8,20 @@ use std::path::PathBuf;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
+use super::hero_mode::HeroMode;
 use super::hero_sort::HeroSort;
 use super::loader::{Loader, QueryKind, SlowAnswer, SlowQuery, SlowResult};
 use super::match_list::{MatchList, WHEEL_STEP};
+use super::peer_sort::PeerSort;
+use super::recent::Recent;
 use super::short_list::ShortList;
 use crate::source::SourceKind;
 use crate::store::filter::parse_query;
-use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow};
+use crate::store::stats::{
+    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, TrendMetric, WhenStats, Zone,
+};
 use crate::store::{Counts, ErrorRow, MatchFilter, MatchView, Store, StoreError};
-use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent};
+use crate::sync::{Progress, RunOutcome, SyncCommand, SyncEvent, SyncState};
 use crate::tui::format::{Clock, sanitize};
 use crate::tui::input::action::{Action, View};
 use crate::tui::input::keymap::Context;
@@ -122,6 +127,8 @@ pub struct App {
     pub(in crate::tui) error: Option<String>,
     pub(in crate::tui) view: View,
     pub(in crate::tui) help_open: bool,
+    /// The help's first line shown.
+    pub(in crate::tui) help_scroll: usize,
     pub(in crate::tui) details: Option<Details>,
     pub(in crate::tui) filter: FilterInput,
     pub(in crate::tui) matches: Option<MatchList>,
@@ -130,15 +137,28 @@ pub struct App {
     pub(in crate::tui) overview: Option<Overview>,
     pub(in crate::tui) heroes: ShortList<HeroStats>,
     pub(in crate::tui) hero_sort: HeroSort,
+    /// The Overview's trend chart (`t`).
+    pub(in crate::tui) trend: TrendMetric,
+    /// Heroes played, with, or against (`v`).
+    pub(in crate::tui) hero_mode: HeroMode,
+    /// Every hero met, as the loader answered; `matchups` is the mode's list.
+    matchup_rows: Vec<HeroMatchup>,
+    pub(in crate::tui) matchups: ShortList<HeroMatchup>,
+    /// The matchup lists sorted by win rate (`c`), else by games.
+    pub(in crate::tui) matchups_by_rate: bool,
     pub(in crate::tui) teammates: ShortList<PeerStats>,
+    pub(in crate::tui) peer_sort: PeerSort,
     pub(in crate::tui) records: ShortList<RecordRow>,
     pub(in crate::tui) errors: ShortList<ErrorRow>,
+    /// "When do I win"; `None` until the loader first answers.
+    pub(in crate::tui) when: Option<WhenStats>,
     /// The source of the account's last sync (what the data came from).
     pub(in crate::tui) last_source: Option<String>,
     /// Rows a list shows at once (from the last screen size).
     list_page: u16,
-    /// Rows the sync block gives to per-source lines (0 with one source).
-    pub(in crate::tui) source_lines: u16,
+    /// The Overview's newest matches, and how many rows it shows.
+    pub(in crate::tui) recent: Recent,
+    recent_page: u16,
     pub(in crate::tui) screen: Rect,
     /// Something visible changed since the last draw.
     dirty: bool,
@@ -155,6 +175,8 @@ pub struct App {
     ticks: u64,
     slow_due_at_tick: u64,
     quitting: bool,
+    /// The database cannot be written: keys that would sync say so.
+    read_only: bool,
 }
 
 impl App {
@@ -181,6 +203,7 @@ impl App {
             error: None,
             view: View::Overview,
             help_open: false,
+            help_scroll: 0,
             details: None,
             filter: FilterInput::default(),
             matches,
@@ -188,12 +211,20 @@ impl App {
             overview: None,
             heroes: ShortList::default(),
             hero_sort: HeroSort::default(),
+            trend: TrendMetric::default(),
+            hero_mode: HeroMode::default(),
+            matchup_rows: Vec::new(),
+            matchups: ShortList::default(),
+            matchups_by_rate: false,
             teammates: ShortList::default(),
+            peer_sort: PeerSort::default(),
             records: ShortList::default(),
             errors: ShortList::default(),
+            when: None,
             last_source: None,
             list_page: 10,
-            source_lines: 0,
+            recent: Recent::default(),
+            recent_page: 0,
             screen: Rect::new(0, 0, layout::MIN_WIDTH, layout::MIN_HEIGHT),
             dirty: true,
             loader,
@@ -204,6 +235,7 @@ impl App {
             ticks: 0,
             slow_due_at_tick: 0,
             quitting: false,
+            read_only: false,
         };
         app.refresh();
         Ok(app)
@@ -278,6 +310,19 @@ impl App {
         &self.errors.rows
     }
 
+    pub fn when(&self) -> Option<&WhenStats> {
+        self.when.as_ref()
+    }
+
+    /// The clock "When do I win" reads hours on: the machine's time zone,
+    /// or UTC under a fixed clock (tests), as every date on screen.
+    pub fn zone(&self) -> Zone {
+        match self.settings.clock {
+            Clock::System => Zone::Local,
+            Clock::Fixed(_) => Zone::Utc,
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         self.counts
     }
@@ -320,6 +365,18 @@ impl App {
         self.dirty = true;
     }
 
+    /// The database cannot be written (`status` and `export` read such a
+    /// file too): the UI browses it, and the keys that would sync say why not.
+    pub fn set_read_only(&mut self) {
+        self.read_only = true;
+        self.set_notice(self.read_only_notice());
+    }
+
+    fn read_only_notice(&self) -> String {
+        // The header shows the path.
+        "Read-only database: browsing only; a sync needs write access".to_string()
+    }
+
     /// Called after a draw.
     pub fn mark_drawn(&mut self) {
         self.dirty = false;
@@ -343,16 +400,26 @@ impl App {
     /// The tab labels, in order: ` 2 Matches (1500) `; the counts only
     /// where the screen has room for them.
     pub fn tab_labels(&self) -> Vec<(View, String)> {
-        let counts = self.screen.width >= 100;
+        // Both counts, else the errors' alone (what needs a look), else none.
+        let fits = |labels: &Vec<(View, String)>| {
+            labels.iter().map(|(_, l)| l.chars().count()).sum::<usize>()
+                <= usize::from(self.screen.width)
+        };
+        [(true, true), (false, true)]
+            .into_iter()
+            .map(|(matches, errors)| self.tab_labels_with(matches, errors))
+            .find(fits)
+            .unwrap_or_else(|| self.tab_labels_with(false, false))
+    }
+
+    fn tab_labels_with(&self, matches: bool, errors: bool) -> Vec<(View, String)> {
         View::ALL
             .into_iter()
             .enumerate()
             .map(|(i, view)| {
                 let suffix = match view {
-                    View::Matches if counts => format!(" ({})", self.counts.matches),
-                    View::Errors if counts => {
-                        format!(" ({})", self.counts.failed + self.counts.given_up)
-                    }
+                    View::Matches if matches => format!(" ({})", self.counts.matches),
+                    View::Errors if errors => format!(" ({})", self.error_count()),
                     _ => String::new(),
                 };
                 (view, format!(" {} {}{suffix} ", i + 1, view.title()))
@@ -362,12 +429,21 @@ impl App {
 
     /// Fits the lists to a new screen size.
     pub fn resize(&mut self, screen: Rect) {
-        let rows = layout::list_rows_with(screen, self.source_lines);
-        if screen == self.screen && self.list_page == rows {
+        let sync_rows = self.sync_rows();
+        let rows = layout::list_rows_with(screen, sync_rows);
+        let recent_rows = layout::overview_recent_rows(
+            layout::screen_with(screen, sync_rows).body,
+            self.has_stats(),
+        );
+        if screen == self.screen && self.list_page == rows && self.recent_page == recent_rows {
             return;
         }
         self.screen = screen;
         self.list_page = rows;
+        if self.recent_page != recent_rows {
+            self.recent_page = recent_rows;
+            self.reload_recent(false);
+        }
         let page = self.page();
         let result = match self.matches.as_mut() {
             Some(list) => list.set_page(&self.store, self.list_page),
@@ -376,6 +452,7 @@ impl App {
         self.note_result(result);
         for scroll in [
             (&mut self.heroes.scroll, self.heroes.rows.len()),
+            (&mut self.matchups.scroll, self.matchups.rows.len()),
             (&mut self.teammates.scroll, self.teammates.rows.len()),
             (&mut self.records.scroll, self.records.rows.len()),
             (&mut self.errors.scroll, self.errors.rows.len()),
@@ -385,19 +462,66 @@ impl App {
         self.dirty = true;
     }
 
+    /// What the errors view lists: failures, given-up matches and the
+    /// stubs an API error left.
+    pub fn error_count(&self) -> u64 {
+        self.counts.failed + self.counts.given_up + self.counts.api_errors
+    }
+
     fn page(&self) -> usize {
         usize::from(self.list_page)
+    }
+
+    /// Whether the Overview has games to summarise (its layout follows).
+    pub fn has_stats(&self) -> bool {
+        self.overview.as_ref().is_some_and(|o| o.record.games > 0)
+    }
+
+    /// Rows the sync block takes: one line (and one for a notice) until a
+    /// run starts in this session; then the whole block, with a line per
+    /// source when a run draws from several.
+    pub fn sync_rows(&self) -> u16 {
+        if has_run(&self.progress) {
+            layout::PROGRESS_HEIGHT + self.source_lines()
+        } else {
+            layout::IDLE_SYNC_HEIGHT + u16::from(self.notice.is_some() || self.error.is_some())
+        }
+    }
+
+    /// Rows the sync block gives to per-source lines (0 with one source).
+    pub fn source_lines(&self) -> u16 {
+        match self.progress.sources.len() {
+            0 | 1 => 0,
+            n => u16::try_from(n).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// The Overview's newest matches, re-read when it is on screen.
+    /// `from_top`: the list changed shape (see [`Recent::load`]).
+    fn reload_recent(&mut self, from_top: bool) {
+        let Some(account) = self.settings.account_id else {
+            return;
+        };
+        if self.view != View::Overview || self.recent_page == 0 {
+            return;
+        }
+        let follow = self.progress.state.is_running();
+        let result = self.recent.load(
+            &self.store,
+            account,
+            &self.filter.applied,
+            self.recent_page,
+            follow,
+            from_top,
+        );
+        self.note_result(result);
+        self.dirty = true;
     }
 
     /// A new progress snapshot from the engine.
     pub fn set_progress(&mut self, progress: Progress) {
         if progress != self.progress {
-            // A run from several sources shows a line for each of them.
-            let source_lines = if progress.sources.len() > 1 {
-                progress.sources.len() as u16
-            } else {
-                0
-            };
+            let was_running = self.progress.state.is_running();
             // A new run: the last one's summary no longer describes it.
             if progress.state.is_running()
                 && !self.progress.state.is_running()
@@ -408,9 +532,11 @@ impl App {
             }
             self.progress = progress;
             self.dirty = true;
-            if source_lines != self.source_lines {
-                self.source_lines = source_lines;
-                self.resize(self.screen);
+            // The block's height may have changed (a run began, a source
+            // joined): the lists refit.
+            self.resize(self.screen);
+            if was_running != self.progress.state.is_running() {
+                self.reload_recent(true);
             }
         }
     }
@@ -463,6 +589,7 @@ impl App {
             if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
                 self.load_details(id);
             }
+            self.reload_recent(stale.total);
             self.stale.total = false;
             self.stale.rows = false;
             self.dirty = true;
@@ -487,6 +614,7 @@ impl App {
         if let Some(id) = self.details.as_ref().map(|d| d.match_id) {
             self.load_details(id);
         }
+        self.reload_recent(true);
         self.refresh_slow();
     }
 
@@ -541,8 +669,16 @@ impl App {
                 self.hero_sort.sort(&mut rows);
                 self.heroes.set(rows, page);
             }
-            SlowAnswer::Teammates(rows) => self.teammates.set(rows, page),
+            SlowAnswer::Teammates(mut rows) => {
+                self.peer_sort.sort(&mut rows);
+                self.teammates.set(rows, page);
+            }
             SlowAnswer::Records(rows) => self.records.set(rows, page),
+            SlowAnswer::When(when) => self.when = Some(*when),
+            SlowAnswer::HeroMatchups(rows) => {
+                self.matchup_rows = rows;
+                self.refill_matchups();
+            }
             SlowAnswer::Failed(message) => self.error = Some(message),
         }
         self.dirty = true;
@@ -551,22 +687,41 @@ impl App {
     /// Applies one action; returns the command for the engine, if any.
     pub fn update(&mut self, action: Action) -> Option<SyncCommand> {
         self.dirty = true;
+        if self.read_only
+            && matches!(
+                action,
+                Action::StartSync
+                    | Action::TogglePause
+                    | Action::RetrySelected
+                    | Action::RetryAllFailed
+            )
+        {
+            self.notice = Some(sanitize(&self.read_only_notice()));
+            return None;
+        }
         match action {
             Action::Quit => {
                 self.quitting = true;
                 self.notice = Some("Stopping the sync...".into());
                 return Some(SyncCommand::Stop);
             }
-            Action::StartSync => return self.settings.account_id.map(|_| SyncCommand::Start),
-            Action::TogglePause => return Some(SyncCommand::TogglePause),
+            Action::StartSync => return self.start_sync(),
+            Action::TogglePause => return self.toggle_pause(),
             Action::RetrySelected => {
                 let id = self.target_match()?;
                 self.notice = Some(format!("Retrying match {id}"));
                 return Some(SyncCommand::RetryMatch(id));
             }
-            Action::RetryAllFailed => {
-                self.notice = Some("Retrying all failed matches".into());
-                return Some(SyncCommand::RetryAllFailed);
+            Action::RetryAllFailed => return self.retry_all(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+                if self.help_open =>
+            {
+                self.scroll_help(action)
             }
             Action::NextView => self.show_view(self.view.next()),
             Action::PrevView => self.show_view(self.view.prev()),
@@ -597,7 +752,10 @@ impl App {
                     self.apply_filter();
                 }
             }
-            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleHelp => {
+                self.help_open = !self.help_open;
+                self.help_scroll = 0;
+            }
             Action::StartFilter => self.filter.editing = true,
             Action::FilterInput(c) => {
                 self.filter.text.push(c);
@@ -612,6 +770,44 @@ impl App {
                 self.filter.text.clear();
                 self.filter.editing = false;
                 self.apply_filter();
+            }
+            Action::CycleTrend => {
+                let all = TrendMetric::ALL;
+                let i = all.iter().position(|&m| m == self.trend).unwrap_or(0);
+                self.trend = all[(i + 1) % all.len()];
+                // Where the chart is left out, say why.
+                if !self.has_stats() {
+                    self.notice = Some(format!(
+                        "Trend: {} (the chart appears once matches have details)",
+                        self.trend.label()
+                    ));
+                } else if layout::overview(
+                    layout::screen_with(self.screen, self.sync_rows()).body,
+                    self.has_stats(),
+                )[1]
+                .height
+                    == 0
+                {
+                    self.notice = Some(format!(
+                        "Trend: {} (the chart needs a taller window)",
+                        self.trend.label()
+                    ));
+                }
+            }
+            Action::CycleHeroMode => {
+                self.hero_mode = self.hero_mode.next();
+                self.load_view_list();
+                self.refill_matchups();
+            }
+            Action::CycleSort
+                if self.view == View::Heroes && self.hero_mode != HeroMode::Played =>
+            {
+                self.matchups_by_rate = !self.matchups_by_rate;
+                self.refill_matchups();
+            }
+            Action::CycleSort if self.view == View::Teammates => {
+                self.peer_sort = self.peer_sort.next();
+                self.peer_sort.sort(&mut self.teammates.rows);
             }
             Action::CycleSort => {
                 self.hero_sort = self.hero_sort.next();
@@ -636,6 +832,106 @@ impl App {
         None
     }
 
+    /// Another process's sync this app is showing (it holds the lock), if
+    /// a sync is running at all.
+    fn other_sync(&self) -> Option<crate::store::Holder> {
+        if !self.progress.state.is_running() {
+            return None;
+        }
+        crate::store::SyncLock::holder(&self.settings.db_path)
+            .filter(|h| h.pid != std::process::id())
+    }
+
+    /// `s`: starts a sync, or says why not (one runs already, here or in
+    /// another process) rather than queueing a second one.
+    fn start_sync(&mut self) -> Option<SyncCommand> {
+        self.settings.account_id?;
+        if let Some(holder) = self.other_sync() {
+            self.notice = Some(format!(
+                "Another process is syncing this database ({}): s and p act on it there",
+                holder.describe()
+            ));
+            return None;
+        }
+        if self.progress.state == SyncState::Paused {
+            self.notice = Some("The sync is paused: p resumes it".into());
+            return None;
+        }
+        if self.progress.state.is_running() {
+            self.notice = Some("A sync is running already: p pauses it, q stops it".into());
+            return None;
+        }
+        Some(SyncCommand::Start)
+    }
+
+    /// `p`: pauses or resumes this app's sync; another process's sync is
+    /// not this app's to pause.
+    fn toggle_pause(&mut self) -> Option<SyncCommand> {
+        if let Some(holder) = self.other_sync() {
+            self.notice = Some(format!(
+                "Another process is syncing this database ({}): pause it there",
+                holder.describe()
+            ));
+            return None;
+        }
+        Some(SyncCommand::TogglePause)
+    }
+
+    /// Scrolls the help, within its length at this screen size.
+    fn scroll_help(&mut self, action: Action) {
+        let total = crate::tui::view::help::line_count(self.screen);
+        // The overlay's borders take two rows.
+        let page = usize::from(self.screen.height.saturating_sub(2)).max(1);
+        let last = total.saturating_sub(page);
+        let at = self.help_scroll.min(last);
+        self.help_scroll = match action {
+            Action::Up => at.saturating_sub(1),
+            Action::Down => at + 1,
+            Action::PageUp => at.saturating_sub(page),
+            Action::PageDown => at + page,
+            Action::Top => 0,
+            _ => last,
+        }
+        .min(last);
+    }
+
+    /// The mode's matchup list from the loader's last answer, the selection
+    /// kept at its index.
+    fn refill_matchups(&mut self) {
+        let rows = self
+            .hero_mode
+            .rows(&self.matchup_rows, self.matchups_by_rate);
+        let page = self.page();
+        self.matchups.set(rows, page);
+    }
+
+    /// `R`: every failure, given-up match and API-error stub is asked for
+    /// again, now or once the running sync ends; with none, says so.
+    fn retry_all(&mut self) -> Option<SyncCommand> {
+        let c = self.counts;
+        let failed = c.failed + c.given_up;
+        if failed + c.api_errors == 0 {
+            self.notice = Some("Nothing to retry: no failed matches, no API errors".into());
+            return None;
+        }
+        let what = match (failed, c.api_errors) {
+            (0, n) => plural(n, "API error"),
+            (n, 0) => plural(n, "failed match"),
+            (n, m) => format!(
+                "{} and {}",
+                plural(n, "failed match"),
+                plural(m, "API error")
+            ),
+        };
+        let when = if self.progress.state.is_running() {
+            "once this sync ends"
+        } else {
+            "now"
+        };
+        self.notice = Some(format!("Retrying {what} {when}"));
+        Some(SyncCommand::RetryAllFailed)
+    }
+
     /// The match `r`, `o` and `y` act on: the one in the details, else the
     /// selected row.
     fn target_match(&self) -> Option<i64> {
@@ -655,13 +951,19 @@ impl App {
                 .map(|r| r.match_id),
             View::Errors => self.errors.selected().map(|r| r.match_id),
             View::Records => self.records.selected().map(|r| r.match_id),
-            View::Overview | View::Heroes | View::Teammates => None,
+            View::Overview | View::Heroes | View::Teammates | View::When => None,
         }
     }
 
     /// Enter: a match opens its details; a hero or a player shows the
     /// matches with them.
     fn open_selected(&mut self) {
+        if self.view == View::Heroes && self.hero_mode != HeroMode::Played {
+            // No filter word names another player's hero: say so.
+            self.notice =
+                Some("Enter lists the matches of a hero you played: v shows those again".into());
+            return;
+        }
         let word = match self.view {
             View::Heroes => self.heroes.selected().map(|h| {
                 // The hero's name, spelled so the filter line reads it back.
@@ -695,6 +997,7 @@ impl App {
 
     fn show_view(&mut self, view: View) {
         self.view = view;
+        self.reload_recent(true);
         self.load_view_list();
     }
 
@@ -704,10 +1007,15 @@ impl App {
         let query = match self.view {
             View::Matches => return,
             View::Overview => return self.request_overview(),
+            View::Heroes if self.hero_mode != HeroMode::Played => SlowQuery::HeroMatchups(filter),
             View::Heroes => SlowQuery::Heroes(filter),
             View::Teammates => SlowQuery::Teammates(filter),
             View::Records => SlowQuery::Records(filter),
             View::Errors => SlowQuery::Errors,
+            View::When => SlowQuery::When {
+                filter,
+                zone: self.zone(),
+            },
         };
         self.request(query);
     }
@@ -715,11 +1023,14 @@ impl App {
     /// The short list on screen, if the view is one.
     fn short_list(&mut self) -> Option<(&mut crate::tui::state::scroll::Scroll, usize)> {
         Some(match self.view {
+            View::Heroes if self.hero_mode != HeroMode::Played => {
+                (&mut self.matchups.scroll, self.matchups.rows.len())
+            }
             View::Heroes => (&mut self.heroes.scroll, self.heroes.rows.len()),
             View::Teammates => (&mut self.teammates.scroll, self.teammates.rows.len()),
             View::Records => (&mut self.records.scroll, self.records.rows.len()),
             View::Errors => (&mut self.errors.scroll, self.errors.rows.len()),
-            View::Matches | View::Overview => return None,
+            View::Matches | View::Overview | View::When => return None,
         })
     }
 
@@ -772,7 +1083,7 @@ impl App {
         if self.details.is_some() || self.help_open {
             return;
         }
-        let screen = layout::screen_with(self.screen, self.source_lines);
+        let screen = layout::screen_with(self.screen, self.sync_rows());
         if row == screen.tabs.y {
             let mut x = screen.tabs.x;
             for (view, label) in self.tab_labels() {
@@ -809,11 +1120,12 @@ impl App {
                 };
                 self.note_result(result);
             }
+            View::Heroes if self.hero_mode != HeroMode::Played => self.matchups.click(line, page),
             View::Heroes => self.heroes.click(line, page),
             View::Teammates => self.teammates.click(line, page),
             View::Records => self.records.click(line, page),
             View::Errors => self.errors.click(line, page),
-            View::Overview => {}
+            View::Overview | View::When => {}
         }
     }
 
@@ -840,6 +1152,7 @@ impl App {
             None => Ok(()),
         };
         self.note_result(result);
+        self.reload_recent(true);
         self.request_overview();
         self.load_view_list();
     }
@@ -886,6 +1199,21 @@ impl App {
     fn note_error(&mut self, error: &StoreError) {
         self.error = Some(sanitize(&error.to_string()));
         self.dirty = true;
+    }
+}
+
+/// Whether this session has seen a run at all (the engine publishes a
+/// non-idle state as soon as one starts).
+pub fn has_run(progress: &Progress) -> bool {
+    progress.state != SyncState::Idle || progress.collect.collected > 0
+}
+
+/// `1 failed match`, `3 failed matches`.
+fn plural(n: u64, what: &str) -> String {
+    match (n, what.strip_suffix("match")) {
+        (1, _) => format!("1 {what}"),
+        (_, Some(stem)) => format!("{n} {stem}matches"),
+        (_, None) => format!("{n} {what}s"),
     }
 }
 
@@ -1104,8 +1432,16 @@ mod tests {
         // Most recently attempted first: both failures are loaded.
         assert_eq!(app.errors().len(), 2);
         press(&mut app, KeyCode::Tab);
+        app.settle();
+        assert_eq!(app.view(), View::When);
+        // "When do I win": the ten detailed games, all at the same hour.
+        let when = app.when().unwrap();
+        assert_eq!(when.by_weekday.iter().map(|r| r.games).sum::<u64>(), 10);
+        press(&mut app, KeyCode::Tab);
         assert_eq!(app.view(), View::Overview);
         press(&mut app, KeyCode::Char('h'));
+        assert_eq!(app.view(), View::When);
+        press(&mut app, KeyCode::BackTab);
         assert_eq!(app.view(), View::Errors);
         press(&mut app, KeyCode::BackTab);
         assert_eq!(app.view(), View::Records);
@@ -1217,16 +1553,16 @@ mod tests {
     fn a_click_selects_a_tab_or_a_row() {
         let (_dir, mut app) = app_with_data(Some(ACCOUNT));
         app.resize(Rect::new(0, 0, 80, 24));
-        let screen = layout::screen(Rect::new(0, 0, 80, 24));
+        let screen = layout::screen_with(Rect::new(0, 0, 80, 24), app.sync_rows());
         // The third row of the list (below the column header).
         app.update(Action::Click {
             column: 5,
             row: screen.body.y + 3,
         });
         assert_eq!(selected(&app), Some(48));
-        // " 1 Overview " is 12 wide: column 14 is in " 2 Matches ", 26 in Heroes.
+        // " 1 Overview " is 12 wide, " 2 Matches (50) " 16: column 30 is in Heroes.
         app.update(Action::Click {
-            column: 26,
+            column: 30,
             row: screen.tabs.y,
         });
         assert_eq!(app.view(), View::Heroes);
@@ -1236,7 +1572,10 @@ mod tests {
     fn navigation_moves_the_selection_through_the_whole_list() {
         let (_dir, mut app) = app_with_data(Some(ACCOUNT));
         app.resize(Rect::new(0, 0, 80, 24));
-        let page = i64::from(layout::list_rows(Rect::new(0, 0, 80, 24)));
+        let page = i64::from(layout::list_rows_with(
+            Rect::new(0, 0, 80, 24),
+            app.sync_rows(),
+        ));
         assert_eq!(selected(&app), Some(50));
         press(&mut app, KeyCode::Up);
         assert_eq!(selected(&app), Some(50), "stays at the top edge");

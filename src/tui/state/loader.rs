@@ -11,7 +11,9 @@ use std::thread;
 
 use tokio::sync::mpsc;
 
-use crate::store::stats::{HeroStats, Overview, PeerStats, RecordRow};
+use crate::store::stats::{
+    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone,
+};
 use crate::store::{Counts, ErrorRow, MatchFilter, Store, StoreError};
 use crate::tui::format::sanitize;
 
@@ -24,6 +26,8 @@ pub enum SlowQuery {
     Heroes(MatchFilter),
     Teammates(MatchFilter),
     Records(MatchFilter),
+    When { filter: MatchFilter, zone: Zone },
+    HeroMatchups(MatchFilter),
 }
 
 /// Which answer a query gets: a newer query of the same kind replaces an
@@ -36,6 +40,8 @@ pub enum QueryKind {
     Heroes,
     Teammates,
     Records,
+    When,
+    HeroMatchups,
 }
 
 impl SlowQuery {
@@ -47,6 +53,8 @@ impl SlowQuery {
             SlowQuery::Heroes(_) => QueryKind::Heroes,
             SlowQuery::Teammates(_) => QueryKind::Teammates,
             SlowQuery::Records(_) => QueryKind::Records,
+            SlowQuery::When { .. } => QueryKind::When,
+            SlowQuery::HeroMatchups(_) => QueryKind::HeroMatchups,
         }
     }
 }
@@ -60,6 +68,8 @@ pub enum SlowAnswer {
     Heroes(Vec<HeroStats>),
     Teammates(Vec<PeerStats>),
     Records(Vec<RecordRow>),
+    When(Box<WhenStats>),
+    HeroMatchups(Vec<HeroMatchup>),
     /// One line, safe to show.
     Failed(String),
 }
@@ -158,6 +168,12 @@ fn run_query(
             SlowAnswer::Teammates(store.peer_stats(account_id, &filter, list_limit)?)
         }
         SlowQuery::Records(filter) => SlowAnswer::Records(store.records(account_id, &filter)?),
+        SlowQuery::HeroMatchups(filter) => {
+            SlowAnswer::HeroMatchups(store.hero_matchups(account_id, &filter, list_limit)?)
+        }
+        SlowQuery::When { filter, zone } => {
+            SlowAnswer::When(Box::new(store.when_stats(account_id, &filter, zone)?))
+        }
     })
 }
 

@@ -2,8 +2,11 @@
 //! scroll positions, and the loader that answers slow queries off the UI task.
 
 pub mod app;
+pub mod hero_mode;
 pub mod hero_sort;
 pub mod loader;
 pub mod match_list;
+pub mod peer_sort;
+pub mod recent;
 pub mod scroll;
 pub mod short_list;

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
 use crate::assets;
 use crate::source::model::is_radiant_slot;
+use crate::source::stratz::CREDIT as STRATZ_CREDIT;
 use crate::store::{MAX_ATTEMPTS, MatchView, PlayerRow};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::{App, Details};
@@ -18,12 +19,23 @@ use crate::tui::view::theme;
 
 pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .title(Span::styled(
-            format!(" Match {} ", details.match_id),
-            theme::title(),
-        ))
-        .title_bottom(Line::styled(" Esc close · r retry ", theme::dim()).right_aligned());
+    let mut block = Block::bordered().title(Span::styled(
+        format!(" Match {} ", details.match_id),
+        theme::title(),
+    ));
+    // The overlay covers the sync block: a running sync stays in sight on
+    // the top border, and what a key just did (`y`, `o`, `r`) on the
+    // bottom one, where the eye is.
+    if let Some(sync) = sync_line(app) {
+        block = block.title(Line::styled(format!(" {sync} "), theme::dim()).right_aligned());
+    }
+    if let Some(notice) = app.error.as_ref().or(app.notice.as_ref()) {
+        let room = usize::from(area.width.saturating_sub(4));
+        block = block.title_bottom(Line::styled(
+            format!(" › {} ", format::ellipsize(notice, room.saturating_sub(4))),
+            theme::dim(),
+        ));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -37,6 +49,65 @@ pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
         render_without_data(view, &app.settings.clock, frame, inner);
     }
 }
+
+/// The running sync in one line: `Fetching match details: 230/1472 ·
+/// 4.2/s`, `Collecting match IDs: 400/?`, or `paused`.
+fn sync_line(app: &App) -> Option<String> {
+    let progress = &app.progress;
+    if !progress.state.is_running() {
+        return None;
+    }
+    if progress.state == crate::sync::SyncState::Paused {
+        return Some("Sync paused (p resumes)".into());
+    }
+    Some(if progress.fetch_started {
+        format!(
+            "{} · {}",
+            progress.fetch_line(),
+            format::rate(progress.fetch.per_second)
+        )
+    } else {
+        progress.collect_line()
+    })
+}
+
+/// Whether the team tables, `width` wide and scrolled `skip` columns,
+/// leave some columns out: only then do `←`/`→` have anything to show.
+pub fn columns_hidden(width: u16, skip: u16) -> bool {
+    let skip = usize::from(skip).min(COLUMNS.len() - 1);
+    skip > 0 || skip + shown_columns(width, skip) < COLUMNS.len()
+}
+
+/// How many columns after the hero's fit whole from `skip` on.
+fn shown_columns(width: u16, skip: usize) -> usize {
+    let (hero, player) = name_widths(width);
+    let mut room = width.saturating_sub(hero);
+    COLUMNS[skip..]
+        .iter()
+        .enumerate()
+        .take_while(|(i, (_, w, _))| {
+            let w = if skip + i == 0 { player } else { *w };
+            let need = 1 + if w == 0 { MIN_ITEMS_WIDTH } else { w };
+            let fits = need <= room;
+            room = room.saturating_sub(need);
+            fits
+        })
+        .count()
+        .max(1)
+}
+
+/// The hero's and the player's columns: wider where the screen has room
+/// for every column with them (names are cut at 16 and 10 otherwise).
+fn name_widths(width: u16) -> (u16, u16) {
+    if width >= WIDE_NAMES {
+        (22, 20)
+    } else {
+        (16, COLUMNS[0].1)
+    }
+}
+
+/// From this width the hero and player names get more room.
+const WIDE_NAMES: u16 = 150;
 
 fn render_without_data(view: &MatchView, clock: &Clock, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
@@ -187,6 +258,11 @@ fn summary_line(view: &MatchView, clock: &Clock, tracked_slot: Option<i64>) -> L
         None => Span::styled("Result unknown", theme::dim()),
     };
     let mut spans = vec![result];
+    // STRATZ's terms: its data is credited wherever it shows.
+    if view.details_source.as_deref() == Some("stratz") {
+        spans.push(sep());
+        spans.push(Span::styled(STRATZ_CREDIT, theme::dim()));
+    }
     if let Some(duration) = view.duration {
         spans.push(sep());
         spans.push(Span::raw(format::match_duration(duration)));
@@ -210,7 +286,10 @@ fn summary_line(view: &MatchView, clock: &Clock, tracked_slot: Option<i64>) -> L
             spans.push(Span::raw(format!("{relative} ({full})")));
         }
     }
-    if let (Some(radiant), Some(dire)) = (view.radiant_score, view.dire_score) {
+    // Old matches come back with both scores 0: unknown, not a 0 - 0 game.
+    if let (Some(radiant), Some(dire)) = (view.radiant_score, view.dire_score)
+        && (radiant, dire) != (0, 0)
+    {
         spans.push(sep());
         spans.push(Span::raw(format!("score {radiant} - {dire}")));
     }
@@ -255,21 +334,16 @@ fn team_table(
     // The hero's column stays; the others scroll sideways (`←`/`→`), and
     // only those that fit whole are shown (squeezed, they would be cut).
     let skip = skip.min(COLUMNS.len() - 1);
-    let mut room = width.saturating_sub(16);
-    let shown = COLUMNS[skip..]
-        .iter()
-        .take_while(|(_, w, _)| {
-            let need = 1 + if *w == 0 { MIN_ITEMS_WIDTH } else { *w };
-            let fits = need <= room;
-            room = room.saturating_sub(need);
-            fits
-        })
-        .count()
-        .max(1);
-    let columns = &COLUMNS[skip..skip + shown];
+    let shown = shown_columns(width, skip);
+    let (hero_width, player_width) = name_widths(width);
+    let mut columns = COLUMNS[skip..skip + shown].to_vec();
+    if skip == 0 {
+        columns[0].1 = player_width;
+    }
     // What the items column gets (its text ends with `…` when cut).
     let fixed: u16 = columns.iter().map(|(_, w, _)| 1 + w).sum();
-    let items_width = usize::from(width.saturating_sub(16 + fixed));
+    let items_width = usize::from(width.saturating_sub(hero_width + fixed));
+    let widths = (hero_width, player_width);
     let mut header = vec![Cell::from(Span::styled(
         if skip > 0 {
             format!("◀{title}")
@@ -288,14 +362,21 @@ fn team_table(
             if tracked.is(p, players) {
                 // The account is known even when the match hides it; the `▶`
                 // marks the row without colour (NO_COLOR).
-                player_row(p, tracked.account_id, names, (skip, shown), items_width)
-                    .style(theme::tracked_player())
+                player_row(
+                    p,
+                    tracked.account_id,
+                    names,
+                    (skip, shown),
+                    widths,
+                    items_width,
+                )
+                .style(theme::tracked_player())
             } else {
-                player_row(p, None, names, (skip, shown), items_width)
+                player_row(p, None, names, (skip, shown), widths, items_width)
             }
         })
         .collect();
-    let mut widths = vec![Constraint::Length(16)];
+    let mut widths = vec![Constraint::Length(hero_width)];
     widths.extend(columns.iter().map(|(_, width, _)| match width {
         0 => Constraint::Fill(1),
         w => Constraint::Length(*w),
@@ -328,20 +409,22 @@ fn player_row(
     tracked: Option<i64>,
     names: &HashMap<i64, String>,
     (skip, shown): (usize, usize),
+    (hero_width, player_width): (u16, u16),
     items_width: usize,
 ) -> Row<'static> {
     let hero = p
         .hero_id
         .map_or_else(|| "-".into(), |id| assets::hero_name(id).into_owned());
+    let hero_width = usize::from(hero_width);
     let hero = match tracked {
-        Some(_) => format!("▶{}", format::ellipsize(&hero, 15)),
-        None => format::ellipsize(&hero, 16),
+        Some(_) => format!("▶{}", format::ellipsize(&hero, hero_width - 1)),
+        None => format::ellipsize(&hero, hero_width),
     };
     // A name where the cache has one, else the account ID, as before names.
     let player = match p.account_id.or(tracked) {
         Some(id) => names.get(&id).map_or_else(
             || id.to_string(),
-            |name| format::ellipsize(name, usize::from(COLUMNS[0].1)),
+            |name| format::ellipsize(name, usize::from(player_width)),
         ),
         None => "Anonymous".into(),
     };

@@ -1,4 +1,5 @@
-//! Failed and given-up matches: what went wrong and how many attempts are left.
+//! Failed and given-up matches, and stubs an API error left: what went
+//! wrong and how many attempts are left.
 //! Sorted by what is shown: the reason, then the newest match first
 //! (ARCHITECTURE.md, "The TUI").
 
@@ -17,15 +18,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     if app.errors.is_empty() {
         frame.render_widget(
-            Paragraph::new(Line::styled(" No failed matches.", theme::dim())),
+            Paragraph::new(Line::styled(
+                " No failed matches, no API errors.",
+                theme::dim(),
+            )),
             table_area,
         );
         return;
     }
     let clock = &app.settings.clock;
+    // The reason gets what the marker, the fixed columns and the gaps leave.
+    let reason_width = usize::from(table_area.width.saturating_sub(2 + 42 + 4));
     let rows = app.errors.rows[scrollbar::window(app.errors.scroll, app.errors.len(), table_area)]
         .iter()
-        .map(|row| error_row(row, clock));
+        .map(|row| error_row(row, clock, reason_width));
     let header = Row::new(["Match ID", "Date", "Attempts", "Last try", "Reason"])
         .style(theme::column_header());
     let table = Table::new(
@@ -51,8 +57,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn error_row(row: &ErrorRow, clock: &format::Clock) -> Row<'static> {
-    let (attempts, style) = if row.given_up() {
+fn error_row(row: &ErrorRow, clock: &format::Clock, reason_width: usize) -> Row<'static> {
+    let (attempts, style) = if row.api_error {
+        ("API error".to_string(), theme::failed())
+    } else if row.given_up() {
         (
             format!("{}/{MAX_ATTEMPTS} gave up", row.retry_count),
             theme::given_up(),
@@ -70,10 +78,16 @@ fn error_row(row: &ErrorRow, clock: &format::Clock) -> Row<'static> {
         .last_fetch_attempt
         .as_deref()
         .map_or_else(|| "-".into(), |t| format::attempt_when(t, clock));
-    let reason = row
+    let mut reason = row
         .fetch_error
         .as_deref()
         .map_or_else(|| "unknown error".into(), format::sanitize);
+    // Nothing was counted: the row is still a stub (DESIGN.md, retry
+    // rules), and says so where the line has room.
+    const AGAIN: &str = ", will be tried again";
+    if row.api_error && reason.chars().count() + AGAIN.len() <= reason_width {
+        reason.push_str(AGAIN);
+    }
     Row::new([
         Cell::from(row.match_id.to_string()),
         Cell::from(date),

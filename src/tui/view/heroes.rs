@@ -1,5 +1,7 @@
 //! Per hero: games, wins, win rate (with a bar), K/D/A, GPM, XPM, last
-//! played; `c` cycles the sort, and the sorted column is marked.
+//! played; `c` cycles the sort, and the sorted column is marked. `v` shows
+//! instead the heroes on the player's team, then against them, with the
+//! player's record in those games.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,11 +13,15 @@ use crate::assets;
 use crate::store::stats::HeroStats;
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
+use crate::tui::state::hero_mode::{HeroMode, MIN_GAMES};
 
 /// Cells of the win-rate bar.
 const BAR: usize = 10;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    if app.hero_mode != HeroMode::Played {
+        return render_matchups(app, frame, area);
+    }
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     if app.heroes.is_empty() {
@@ -119,6 +125,95 @@ fn win_bar(rate: f64) -> Line<'static> {
         theme::loss()
     };
     Line::from(Span::styled(text, style))
+}
+
+/// The heroes with (or against) the player: a title saying which, then
+/// hero, games, the player's win rate in them, a bar.
+fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
+    let [title, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [table_area, bar_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(rest);
+    let (what, next) = match app.hero_mode {
+        HeroMode::With => ("Heroes on your team", "against"),
+        _ => ("Heroes against you", "played"),
+    };
+    let order = if app.matchups_by_rate {
+        format!("by your win rate ({MIN_GAMES}+ games first)")
+    } else {
+        "most met first".to_string()
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {what}"), theme::title()),
+            Span::styled(
+                format!(", your record in those games, {order} · v: {next}"),
+                theme::dim(),
+            ),
+        ])),
+        title,
+    );
+    if app.matchups.is_empty() {
+        let text = if app.is_loading() {
+            " Reading the statistics…"
+        } else {
+            " No match with details (that the filter keeps)."
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), table_area);
+        return;
+    }
+    let mark = |name: &'static str, marked: bool| {
+        if marked {
+            format!("{name}▼")
+        } else {
+            name.to_string()
+        }
+    };
+    let header = Row::new([
+        Cell::from("Hero"),
+        Cell::from(Line::from(mark("Games", !app.matchups_by_rate)).right_aligned()),
+        Cell::from(Line::from(mark("Win %", app.matchups_by_rate)).right_aligned()),
+        Cell::from(""),
+    ])
+    .style(theme::column_header());
+    let rows = app.matchups.rows
+        [scrollbar::window(app.matchups.scroll, app.matchups.len(), table_area)]
+    .iter()
+    .map(|m| {
+        let record = app.hero_mode.side(m).unwrap_or_default();
+        let rate = record.win_rate().unwrap_or(0.0);
+        let style = if rate >= 50.0 {
+            theme::win()
+        } else {
+            theme::loss()
+        };
+        Row::new([
+            Cell::from(format::ellipsize(&assets::hero_name(m.hero_id), 20)),
+            Cell::from(Line::from(record.games.to_string()).right_aligned()),
+            Cell::from(Line::styled(format!("{rate:.1}%"), style).right_aligned()),
+            Cell::from(win_bar(rate).style(style)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(20),
+            Constraint::Length(6),
+            Constraint::Length(7),
+            Constraint::Length(BAR as u16),
+        ],
+    )
+    .column_spacing(2)
+    .header(header)
+    .row_highlight_style(theme::selected_row())
+    .highlight_symbol("▶ ");
+    scrollbar::render_list(
+        frame,
+        table,
+        table_area,
+        bar_area,
+        app.matchups.scroll,
+        app.matchups.len(),
+    );
 }
 
 #[cfg(test)]

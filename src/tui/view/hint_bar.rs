@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::sync::SyncState;
 use crate::tui::input::action::Action;
 use crate::tui::input::keymap::{Context, bindings_for};
 use crate::tui::state::app::App;
@@ -17,12 +18,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 pub fn hint_line(app: &App, width: u16) -> Line<'static> {
     let context = app.context();
     let nothing_to_close = matches!(context, Context::List(_)) && app.filter.text.is_empty();
+    let details = context == Context::Details;
+    // Sideways scrolling only where some column is out of sight.
+    let columns_hidden = details_columns_hidden(app, width);
+    let paused = app.progress.state == SyncState::Paused;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for binding in bindings_for(context) {
-        let Some(hint) = binding.hint else { continue };
-        if nothing_to_close && binding.action == Action::Close {
+        let Some(mut hint) = binding.hint else {
             continue;
+        };
+        match binding.action {
+            Action::Close if nothing_to_close => continue,
+            Action::ColumnsRight if !columns_hidden => continue,
+            // The details' own keys first; `?` lists these too.
+            Action::StartSync | Action::TogglePause | Action::RetryAllFailed if details => {
+                continue;
+            }
+            Action::TogglePause if paused => hint = "resume",
+            _ => {}
         }
         // The first key is enough here (`q`, not `q/Ctrl-C`); `?` lists all.
         let key = match binding.label.split_once('/') {
@@ -39,4 +53,15 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
         spans.push(Span::raw(format!(" {hint}  ")));
     }
     Line::from(spans)
+}
+
+/// Whether the details on screen (a match with data) leave columns out.
+fn details_columns_hidden(app: &App, width: u16) -> bool {
+    let with_data = app
+        .details
+        .as_ref()
+        .and_then(|d| d.view.as_ref())
+        .is_some_and(|v| v.has_details == Some(true));
+    // The overlay's border takes a column on each side.
+    with_data && super::details::columns_hidden(width.saturating_sub(2), app.details_column)
 }

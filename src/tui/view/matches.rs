@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::{scrollbar, theme};
 use crate::assets;
@@ -29,17 +29,40 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         render_empty(app, frame, table_area);
         return;
     }
+    let selected_line = list.selected_index().saturating_sub(list.offset()) as usize;
+    render_rows(
+        app,
+        list.visible_rows(),
+        Some(selected_line),
+        frame,
+        table_area,
+    );
+
+    // The header row sits above the rows the bar scrolls.
+    let bar_area = Rect {
+        y: bar_area.y + 1,
+        height: bar_area.height.saturating_sub(1),
+        ..bar_area
+    };
+    let page = u64::from(table_area.height.saturating_sub(1));
+    scrollbar::render(frame, bar_area, list.total(), page, list.offset());
+}
+
+/// Rows of the match list under its column header, `selected` marked.
+/// The Overview's newest matches use it too.
+pub(super) fn render_rows(
+    app: &App,
+    rows: &[MatchListRow],
+    selected: Option<usize>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let wide = area.width >= WIDE;
     let hero_width = if wide { 20 } else { 16 };
     // What the result column gets: the rest after the marker, the fixed
     // columns and the spaces between them; long reasons end with `…`.
-    let result_width = usize::from(
-        table_area
-            .width
-            .saturating_sub(2 + 11 + 10 + hero_width + 3),
-    );
-    let rows: Vec<Row> = list
-        .visible_rows()
+    let result_width = usize::from(area.width.saturating_sub(2 + 11 + 10 + hero_width + 3));
+    let rows: Vec<Row> = rows
         .iter()
         .map(|row| match_row(row, &app.settings.clock, wide, hero_width, result_width))
         .collect();
@@ -61,19 +84,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     )
     .header(header)
     .row_highlight_style(theme::selected_row())
-    .highlight_symbol("▶ ");
-    let selected_line = list.selected_index().saturating_sub(list.offset()) as usize;
-    let mut state = TableState::new().with_selected(Some(selected_line));
-    frame.render_stateful_widget(table, table_area, &mut state);
-
-    // The header row sits above the rows the bar scrolls.
-    let bar_area = Rect {
-        y: bar_area.y + 1,
-        height: bar_area.height.saturating_sub(1),
-        ..bar_area
-    };
-    let page = u64::from(table_area.height.saturating_sub(1));
-    scrollbar::render(frame, bar_area, list.total(), page, list.offset());
+    .highlight_symbol("▶ ")
+    .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::new().with_selected(selected);
+    frame.render_stateful_widget(table, area, &mut state);
 }
 
 fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
@@ -134,14 +148,17 @@ fn match_row(
         Cell::from(row.match_id.to_string()),
         Cell::from(format::when(row.start_time, clock)),
         Cell::from(hero),
-        Cell::from(outcome(row, wide, result_width)),
+        Cell::from(outcome(row, clock, wide, result_width)),
     ])
 }
 
 /// W/L, K/D/A, duration and mode; or why the match has no data yet.
-fn outcome(row: &MatchListRow, wide: bool, width: usize) -> Line<'static> {
+fn outcome(row: &MatchListRow, clock: &Clock, wide: bool, width: usize) -> Line<'static> {
     match row.has_details {
-        None => Line::styled("No data available yet", theme::dim()),
+        None => match &row.fetch_error {
+            None => Line::styled("No data available yet", theme::dim()),
+            Some(reason) => api_error(row, reason, clock, width),
+        },
         Some(false) => {
             let line = fetch_problem(row);
             let style = line.style;
@@ -206,6 +223,27 @@ fn outcome(row: &MatchListRow, wide: bool, width: usize) -> Line<'static> {
             ])
         }
     }
+}
+
+/// A stub the API failed to serve (5xx, no answer): its row stays a stub,
+/// nothing is counted, and the next sync asks again (DESIGN.md, retry
+/// rules). The reason and when, then that promise; in fewer words where
+/// the full line would lose its end.
+fn api_error(row: &MatchListRow, reason: &str, clock: &Clock, width: usize) -> Line<'static> {
+    let when = row
+        .last_fetch_attempt
+        .as_deref()
+        .map_or_else(|| "earlier".into(), |t| format::attempt_when(t, clock));
+    let full = format!(
+        "No data yet: {}, tried {when}, will be tried again",
+        format::sanitize(reason)
+    );
+    let text = if full.chars().count() <= width {
+        full
+    } else {
+        format::ellipsize(&format!("API error {when}, will retry"), width)
+    };
+    Line::styled(text, theme::failed())
 }
 
 /// `Fetch failed (2/3): <reason>` or, after the last attempt,

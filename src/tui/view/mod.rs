@@ -4,7 +4,7 @@ mod details;
 mod errors;
 mod first_run;
 mod header;
-mod help;
+pub(in crate::tui) mod help;
 mod heroes;
 mod hint_bar;
 mod matches;
@@ -15,6 +15,7 @@ mod scrollbar;
 mod tabs;
 mod teammates;
 pub mod theme;
+mod when;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -35,7 +36,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         first_run::render(app, frame, area);
         return;
     }
-    let screen = layout::screen_with(area, app.source_lines);
+    let screen = layout::screen_with(area, app.sync_rows());
     header::render(app, frame, screen.header);
     progress::render(app, frame, screen.progress);
     tabs::render(app, frame, screen.tabs);
@@ -46,6 +47,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Overview => overview::render(app, frame, screen.body),
         View::Heroes => heroes::render(app, frame, screen.body),
         View::Records => records::render(app, frame, screen.body),
+        View::When => when::render(app, frame, screen.body),
     }
     hint_bar::render(app, frame, screen.hints);
     if let Some(details) = &app.details {
@@ -58,7 +60,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         details::render(app, details, frame, overlay);
     }
     if app.help_open {
-        help::render(frame, area);
+        help::render(frame, area, app.help_scroll);
     }
 }
 

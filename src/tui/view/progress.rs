@@ -7,18 +7,23 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Gauge, Paragraph};
 
+use crate::source::SourceKind;
+use crate::source::stratz::CREDIT as STRATZ_CREDIT;
 use crate::sync::{Progress, SourceProgress, SourceState, SyncState};
 use crate::tui::format;
-use crate::tui::state::app::App;
+use crate::tui::state::app::{App, has_run};
 use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    if !has_run(&app.progress) {
+        return render_idle(app, frame, area);
+    }
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = Layout::vertical(vec![
         Constraint::Length(1);
-        5 + usize::from(app.source_lines)
+        5 + usize::from(app.source_lines())
     ])
     .split(inner);
 
@@ -26,24 +31,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(phase1_line(progress)), rows[0]);
     frame.render_widget(phase2_gauge(progress), rows[1]);
     frame.render_widget(Paragraph::new(stats_line(progress)), rows[2]);
-    let lines = usize::from(app.source_lines);
+    let lines = usize::from(app.source_lines());
     // Paused or over, a source's last rate would be stale: its state instead.
     let paused = progress.state == SyncState::Paused;
     let over = !progress.state.is_running();
     for (source, row) in progress.sources.iter().take(lines).zip(&rows[3..3 + lines]) {
-        frame.render_widget(Paragraph::new(source_line(source, paused, over)), *row);
+        frame.render_widget(
+            Paragraph::new(source_line(source, paused, over, row.width)),
+            *row,
+        );
     }
     frame.render_widget(
         Paragraph::new(database_line(app, rows[3 + lines].width)),
         rows[3 + lines],
     );
-    frame.render_widget(Paragraph::new(notice_line(app)), rows[4 + lines]);
+    frame.render_widget(
+        Paragraph::new(notice_line(app, rows[4 + lines].width)),
+        rows[4 + lines],
+    );
 }
 
 /// One source of a several-source run: its rate, counts and state; while
 /// the run is paused (or over), `paused` (or its end state) in place of a
 /// stale rate.
-fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'static> {
+/// One source's line. The STRATZ credit must show whole, so where the line
+/// would not fit `width` the rate loses its `matches` (`2.0/s`).
+fn source_line(source: &SourceProgress, paused: bool, over: bool, width: u16) -> Line<'static> {
     let state_style = match source.state {
         SourceState::Running | SourceState::Finished => theme::win(),
         SourceState::Paused { .. } => theme::failed(),
@@ -65,6 +78,11 @@ fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'stati
             state_style,
         )
     };
+    let credit_width = if source.kind == SourceKind::Stratz {
+        2 + STRATZ_CREDIT.chars().count()
+    } else {
+        0
+    };
     let mut spans = vec![
         Span::styled(format!("{:<9}", source.kind.as_str()), theme::title()),
         rate,
@@ -76,23 +94,34 @@ fn source_line(source: &SourceProgress, paused: bool, over: bool) -> Line<'stati
     if let Some(state) = state {
         spans.extend([sep(), Span::styled(state, state_style)]);
     }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used + credit_width > usize::from(width) && spans[1].content.ends_with(" matches/s") {
+        let short = spans[1].content.replace(" matches/s", "/s");
+        spans[1] = Span::raw(short);
+    }
+    if source.kind == SourceKind::Stratz {
+        spans.extend([sep(), Span::styled(STRATZ_CREDIT, theme::dim())]);
+    }
     Line::from(spans)
 }
 
-/// Whether this session has seen a run at all (the engine publishes a
-/// non-idle state as soon as one starts).
-fn has_run(progress: &Progress) -> bool {
-    progress.state != SyncState::Idle || progress.collect.collected > 0
+/// Before any run: one line, `Sync idle` (the hint bar says `s sync`) and what
+/// the database holds, then the notice if there is one. The rows go to the
+/// lists.
+fn render_idle(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![
+        Span::styled(" Sync ", theme::title()),
+        Span::styled("idle · ", theme::dim()),
+    ];
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    spans.extend(database_line(app, room as u16).spans);
+    let [line, notice] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), line);
+    frame.render_widget(Paragraph::new(notice_line(app, notice.width)), notice);
 }
 
 fn phase1_line(progress: &Progress) -> Line<'static> {
-    if !has_run(progress) {
-        return Line::from(vec![
-            Span::styled("No sync running. Press ", theme::dim()),
-            Span::styled("s", theme::key()),
-            Span::styled(" to start one.", theme::dim()),
-        ]);
-    }
     let mut spans = vec![Span::raw(progress.collect_line())];
     if progress.collect.new > 0 {
         spans.push(Span::styled(
@@ -102,6 +131,10 @@ fn phase1_line(progress: &Progress) -> Line<'static> {
     }
     if progress.collect.capped {
         spans.push(Span::styled("  (Steam cap: 500 newest)", theme::dim()));
+    }
+    // Without a line per source, the credit STRATZ asks for goes here.
+    if progress.sources.len() <= 1 && progress.source == Some(SourceKind::Stratz) {
+        spans.push(Span::styled(format!("  {STRATZ_CREDIT}"), theme::dim()));
     }
     Line::from(spans)
 }
@@ -193,28 +226,61 @@ fn database_line(app: &App, width: u16) -> Line<'static> {
         "In database: {} matches, {} detailed, {} without data, {} failed, {} given up",
         c.matches, c.detailed, c.stubs, c.failed, c.given_up
     );
-    let text = if full.chars().count() <= usize::from(width) {
+    let short = format!(
+        "In database: {} · {} detailed · {} no data · {} failed · {} given up",
+        c.matches, c.detailed, c.stubs, c.failed, c.given_up
+    );
+    let fits = |text: &String| text.chars().count() <= usize::from(width);
+    let text = if fits(&full) {
         full
+    } else if fits(&short) {
+        short
     } else {
-        format!(
-            "In database: {} · {} detailed · {} no data · {} failed · {} given up",
+        let shorter = format!(
+            "{} matches · {} detailed · {} no data · {} failed · {} given up",
             c.matches, c.detailed, c.stubs, c.failed, c.given_up
-        )
+        );
+        if fits(&shorter) {
+            shorter
+        } else {
+            format!(
+                "{} · {} detailed · {} no data · {} failed · {} given up",
+                c.matches, c.detailed, c.stubs, c.failed, c.given_up
+            )
+        }
     };
     Line::styled(text, theme::dim())
 }
 
-/// The last problem reading the database, else the last notice.
-fn notice_line(app: &App) -> Line<'static> {
+/// The last problem reading the database, else the last notice, fitted
+/// to `width`: a notice ending in advice (`...; s tries again`) keeps the
+/// advice and shortens what comes before it.
+fn notice_line(app: &App, width: u16) -> Line<'static> {
+    let width = usize::from(width);
     if let Some(error) = &app.error {
-        return Line::styled(error.clone(), theme::error());
+        return Line::styled(fit_keeping_advice(error, width), theme::error());
     }
     match &app.notice {
         Some(notice) => Line::from(vec![
             Span::styled("› ", theme::dim()),
-            Span::raw(notice.clone()),
+            Span::raw(fit_keeping_advice(notice, width.saturating_sub(2))),
         ]),
         None => Line::default(),
+    }
+}
+
+/// `text` in `width` columns; where it must be cut, the part after the
+/// last `; ` (what to do) stays whole and the part before it ends in `…`.
+fn fit_keeping_advice(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    match text.rsplit_once("; ") {
+        Some((what, advice)) if advice.chars().count() + 4 < width => {
+            let room = width - advice.chars().count() - 2;
+            format!("{}; {advice}", format::ellipsize(what, room))
+        }
+        _ => format::ellipsize(text, width),
     }
 }
 

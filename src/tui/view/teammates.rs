@@ -1,6 +1,7 @@
 //! Players met in the account's matches: games and wins with them (same
 //! team) and against them, last played; names where known, other tracked
-//! accounts marked. Enter lists the matches played together.
+//! accounts marked. Enter lists the matches played together; `c` cycles
+//! the sort, and the sorted column is marked.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,14 +30,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         [scrollbar::window(app.teammates.scroll, app.teammates.len(), table_area)]
     .iter()
     .map(|row| peer_row(row, clock));
-    let right = |text: &'static str| Cell::from(Line::from(text).right_aligned());
+    // The sorted column is marked (`c` cycles it).
+    let marked = app.peer_sort.column();
+    let title = |index: usize, text: &'static str| {
+        if index == marked {
+            format!("{text}▼")
+        } else {
+            text.to_string()
+        }
+    };
+    let right = |index: usize, text: &'static str| {
+        Cell::from(Line::from(title(index, text)).right_aligned())
+    };
     let header = Row::new([
-        Cell::from("Player"),
-        right("With"),
-        right("Won"),
-        right("Against"),
-        right("Won"),
-        Cell::from("Last played"),
+        Cell::from(title(0, "Player")),
+        right(1, "With"),
+        right(2, "Won"),
+        right(3, "Against"),
+        right(4, "Won"),
+        Cell::from(title(5, "Last played")),
     ])
     .style(theme::column_header());
     let table = Table::new(
@@ -45,7 +57,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(22),
             Constraint::Length(5),
             Constraint::Length(5),
-            Constraint::Length(7),
+            Constraint::Length(8),
             Constraint::Length(5),
             Constraint::Fill(1),
         ],
