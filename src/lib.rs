@@ -15,3 +15,12 @@ pub mod steam_id;
 pub mod store;
 pub mod sync;
 pub mod tui;
+
+// The unit tests build models with the same builders as `tests/it` and the
+// benches, so a new model field is filled in one place. The builders name
+// the crate `dota_sync`, as an outside user does.
+#[cfg(test)]
+extern crate self as dota_sync;
+#[cfg(test)]
+#[path = "../tests/support/builders.rs"]
+mod builders;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::match_gen::{self, MatchSketch};
+use super::match_gen::{self, MatchRecord, MatchSketch, Member};
 use super::match_json;
 use super::rng::mix;
 
@@ -24,29 +24,6 @@ pub struct SimAccount {
     pub private: bool,
     /// Newest first.
     pub match_ids: Vec<i64>,
-}
-
-/// Where a tracked account sits in one match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Member {
-    pub account_id: u32,
-    /// Steam's player_slot: 0..=4 Radiant, 128..=132 Dire.
-    pub player_slot: u8,
-    /// Shown as 4294967295 in the match details although the history lists
-    /// the account: this happens for real when a player hides their data.
-    pub hidden_in_details: bool,
-}
-
-/// The stored part of one match; the rest comes from `match_gen`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MatchRecord {
-    pub match_id: i64,
-    pub match_seq_num: i64,
-    pub start_time: i64,
-    pub lobby_type: i64,
-    pub members: Vec<Member>,
-    /// Played in Immortal Draft (see `is_immortal_draft`).
-    pub immortal_draft: bool,
 }
 
 /// The whole simulated world. Deterministic: equal inputs give equal datasets.

@@ -2,10 +2,11 @@
 //! request counts for the quotas and how far each script has got.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::dataset::Dataset;
-use super::faults::{FaultPlan, OpenDotaLimits, Outcome, TokenBucket};
+use super::faults::{FaultPlan, NamesOutcome, OpenDotaLimits, Outcome, TokenBucket};
 
 /// Which of the limits beyond the global ones a request falls under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,6 +315,33 @@ impl FaultState {
 
     pub(crate) fn timeout(&self) -> Duration {
         Duration::from_millis(self.plan.timeout_ms)
+    }
+}
+
+/// How name requests are answered: the plan's `names` words in order,
+/// the last one repeating.
+pub(crate) struct NamesScript {
+    outcomes: Vec<NamesOutcome>,
+    served: AtomicUsize,
+}
+
+impl NamesScript {
+    pub(crate) fn new(words: &[String]) -> NamesScript {
+        NamesScript {
+            outcomes: words
+                .iter()
+                .filter_map(|word| NamesOutcome::parse(word).ok())
+                .collect(),
+            served: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn next(&self) -> NamesOutcome {
+        let n = self.served.fetch_add(1, Ordering::Relaxed);
+        match self.outcomes.last() {
+            None => NamesOutcome::Plain(Outcome::Ok),
+            Some(last) => *self.outcomes.get(n).unwrap_or(last),
+        }
     }
 }
 

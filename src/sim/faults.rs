@@ -73,7 +73,7 @@ pub struct FaultPlan {
     /// controls, line breaks and the request's own key). Empty: all `ok`.
     pub names: Vec<String>,
     /// STRATZ's own faults and limits (`stratz_routes`).
-    pub stratz: super::stratz_routes::StratzPlan,
+    pub stratz: StratzPlan,
 }
 
 /// OpenDota's limits: a fixed window (a clock minute) and, without a key, a
@@ -106,6 +106,56 @@ impl Default for OpenDotaLimits {
     }
 }
 
+/// What the simulated STRATZ does beyond the contract. Every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StratzPlan {
+    /// The one token accepted; `None`: any non-empty token.
+    pub token: Option<String>,
+    /// Every request meets the CDN's browser check (403, `cf-mitigated: challenge`).
+    pub challenge: bool,
+    /// Every token is refused (401 with `WWW-Authenticate`).
+    pub reject_token: bool,
+    /// Every player's profile is private: `"player": null`.
+    pub private_player: bool,
+    /// The first N calls answer HTTP 200 with `errors` and no `data`.
+    pub failed_calls: u32,
+    /// `matches(ids:)` is refused for the token (`not an admin`), as some
+    /// tokens are reported to be; `match(id:)` still answers.
+    pub refuse_batches: bool,
+    /// Matches whose answer carries a GraphQL error naming them: `null` in
+    /// `matches(ids:)` and `match(id:)`, `players: null` in a history page.
+    pub error_matches: Vec<i64>,
+    /// Share of matches STRATZ does not have: left out of histories and
+    /// `null` when asked by ID.
+    pub lacks: f64,
+    /// The windows of a token; `None`: no limit and no rate headers.
+    pub limits: Option<StratzLimits>,
+}
+
+/// A token's calls per window: a second, a minute, an hour, a UTC day,
+/// each aligned to the wall clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StratzLimits {
+    pub per_second: u32,
+    pub per_minute: u32,
+    pub per_hour: u32,
+    pub per_day: u32,
+}
+
+impl Default for StratzLimits {
+    /// A default token's published limits.
+    fn default() -> StratzLimits {
+        StratzLimits {
+            per_second: 20,
+            per_minute: 250,
+            per_hour: 2_000,
+            per_day: 10_000,
+        }
+    }
+}
+
 impl Default for FaultPlan {
     fn default() -> FaultPlan {
         FaultPlan {
@@ -130,7 +180,7 @@ impl Default for FaultPlan {
             sequence_bucket: None,
             opendota_limits: None,
             names: Vec::new(),
-            stratz: super::stratz_routes::StratzPlan::default(),
+            stratz: StratzPlan::default(),
         }
     }
 }
@@ -228,6 +278,24 @@ impl Outcome {
     }
 }
 
+/// One word of the `names` script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NamesOutcome {
+    /// Names laced with escape sequences, controls and the request's key.
+    Hostile,
+    /// What the word means for any detail request.
+    Plain(Outcome),
+}
+
+impl NamesOutcome {
+    pub(crate) fn parse(word: &str) -> Result<NamesOutcome, String> {
+        if word.trim().eq_ignore_ascii_case("hostile") {
+            return Ok(NamesOutcome::Hostile);
+        }
+        Outcome::parse(word).map(NamesOutcome::Plain)
+    }
+}
+
 /// Which match a script key names, before the dataset is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScriptTarget {
@@ -253,12 +321,6 @@ fn parse_script_key(key: &str) -> Result<ScriptTarget, String> {
 }
 
 impl FaultPlan {
-    /// A built-in plan: "none", "ideal", "today", "demo", "flaky", "outage"
-    /// or "ratelimit" (see `presets`).
-    pub fn preset(name: &str) -> Option<FaultPlan> {
-        super::presets::preset(name)
-    }
-
     /// Reads a plan from a TOML file (JSON when the name ends in `.json`).
     /// The error is one line that names the file.
     pub fn from_file(path: &Path) -> Result<FaultPlan, String> {
@@ -287,21 +349,6 @@ impl FaultPlan {
         plan.validate()
             .map_err(|error| format!("fault plan {shown} is not valid: {error}"))?;
         Ok(plan)
-    }
-
-    /// A preset name, or else the path of a plan file.
-    pub fn parse_arg(arg: &str) -> Result<FaultPlan, String> {
-        if let Some(plan) = FaultPlan::preset(arg) {
-            return Ok(plan);
-        }
-        let path = Path::new(arg);
-        if !path.exists() {
-            return Err(format!(
-                "no fault preset or file named {arg:?} (presets: {})",
-                super::presets::PRESET_NAMES.join(", ")
-            ));
-        }
-        FaultPlan::from_file(path)
     }
 
     /// Checks ranges and script words; the error is one line.
@@ -365,7 +412,7 @@ impl FaultPlan {
             }
         }
         for word in &self.names {
-            super::names::NamesOutcome::parse(word).map_err(|error| format!("names: {error}"))?;
+            NamesOutcome::parse(word).map_err(|error| format!("names: {error}"))?;
         }
         for (key, words) in &self.scripts {
             parse_script_key(key)?;

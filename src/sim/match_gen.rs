@@ -9,8 +9,30 @@ use std::collections::HashMap;
 
 use crate::assets;
 
-use super::dataset::MatchRecord;
 use super::rng::mix;
+
+/// Where a tracked account sits in one match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Member {
+    pub account_id: u32,
+    /// Steam's player_slot: 0..=4 Radiant, 128..=132 Dire.
+    pub player_slot: u8,
+    /// Shown as 4294967295 in the match details although the history lists
+    /// the account: this happens for real when a player hides their data.
+    pub hidden_in_details: bool,
+}
+
+/// The stored part of one match; the rest comes from `match_gen`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MatchRecord {
+    pub match_id: i64,
+    pub match_seq_num: i64,
+    pub start_time: i64,
+    pub lobby_type: i64,
+    pub members: Vec<Member>,
+    /// Played in Immortal Draft (see `is_immortal_draft`).
+    pub immortal_draft: bool,
+}
 
 /// Steam's account ID for a player who hides their data.
 pub(crate) const ANONYMOUS_ACCOUNT_ID: u32 = u32::MAX;

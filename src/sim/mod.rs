@@ -11,8 +11,9 @@
 //! 429, timeouts, dropped connections, broken JSON, outages), reproducibly
 //! from a seed.
 //!
-//! Modules: `server` (start/stop, the request pipeline), `routes` (path ->
-//! endpoint), `steam_routes` and `opendota_routes` (the endpoints), `detail`
+//! Modules: `server` (start/stop, the request pipeline), `state` (what
+//! every request shares), `routes` (path -> endpoint), `steam_routes` and
+//! `opendota_routes` (the endpoints), `detail`
 //! (faulty answers to detail requests), `respond` (answer bodies), `dataset`,
 //! `match_gen` and `match_json` (the simulated matches), `names` (player
 //! names, both APIs), `faults`,
@@ -35,16 +36,17 @@ mod rng;
 mod routes;
 mod server;
 mod standalone;
+mod state;
 mod stats;
 mod steam_routes;
 mod stratz_json;
 mod stratz_routes;
 
 pub use dataset::{Dataset, SimAccount};
-pub use faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
+pub use faults::{DownWindow, FaultPlan, OpenDotaLimits, StratzLimits, StratzPlan, TokenBucket};
 #[cfg(test)]
 pub(crate) use match_json::valve_indented;
 pub use server::{SimConfig, SimServer};
 pub use standalone::{SimulateOptions, run_standalone};
 pub use stats::{ApiStats, SimStats};
-pub use stratz_routes::{STRATZ_DEMO_TOKEN, StratzLimits, StratzPlan};
+pub use stratz_routes::STRATZ_DEMO_TOKEN;

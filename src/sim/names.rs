@@ -6,17 +6,15 @@
 //! and the dataset's own accounts always have one. The fault plan's `names`
 //! script can make these endpoints fail or turn hostile.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::detail::{self, DetailBodies};
-use super::faults::Outcome;
+use super::faults::{NamesOutcome, Outcome};
 use super::respond::{self, Api, Reply};
 use super::rng::mix;
-use super::server::SimState;
-use super::steam_routes::Query;
+use super::routes::Query;
+use super::state::SimState;
 use crate::steam_id::{account_id_from_steam_id64, steam_id64_from_account_id};
 
 /// Most SteamIDs one GetPlayerSummaries call answers for.
@@ -63,51 +61,6 @@ pub(crate) fn persona_name(state: &SimState, account_id: u32) -> Option<String> 
         _ => format!("{}{}", pick(ADJECTIVES, 8), pick(NOUNS, 16)),
     };
     Some(name)
-}
-
-/// How name requests are answered: the plan's `names` words in order,
-/// the last one repeating.
-pub(crate) struct NamesScript {
-    outcomes: Vec<NamesOutcome>,
-    served: AtomicUsize,
-}
-
-/// One word of the `names` script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NamesOutcome {
-    /// Names laced with escape sequences, controls and the request's key.
-    Hostile,
-    /// What the word means for any detail request.
-    Plain(Outcome),
-}
-
-impl NamesOutcome {
-    pub(crate) fn parse(word: &str) -> Result<NamesOutcome, String> {
-        if word.trim().eq_ignore_ascii_case("hostile") {
-            return Ok(NamesOutcome::Hostile);
-        }
-        Outcome::parse(word).map(NamesOutcome::Plain)
-    }
-}
-
-impl NamesScript {
-    pub(crate) fn new(words: &[String]) -> NamesScript {
-        NamesScript {
-            outcomes: words
-                .iter()
-                .filter_map(|word| NamesOutcome::parse(word).ok())
-                .collect(),
-            served: AtomicUsize::new(0),
-        }
-    }
-
-    fn next(&self) -> NamesOutcome {
-        let n = self.served.fetch_add(1, Ordering::Relaxed);
-        match self.outcomes.last() {
-            None => NamesOutcome::Plain(Outcome::Ok),
-            Some(last) => *self.outcomes.get(n).unwrap_or(last),
-        }
-    }
 }
 
 /// A name no client should store as sent.
@@ -235,6 +188,7 @@ pub(crate) fn opendota_player(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::fault_state::NamesScript;
 
     #[test]
     fn script_words() {

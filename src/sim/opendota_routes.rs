@@ -9,7 +9,7 @@ use super::detail::{self, DetailBodies};
 use super::faults::Outcome;
 use super::match_json;
 use super::respond::{self, Api, Reply};
-use super::server::SimState;
+use super::state::SimState;
 
 /// Whether the request carries an OpenDota key: `?api_key=` or
 /// `Authorization: Bearer <key>`.

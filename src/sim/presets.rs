@@ -12,8 +12,10 @@
 //!   matches so that the others still have work in phase 2.
 //! - `flaky`, `outage`, `ratelimit`: one kind of trouble each.
 
-use super::faults::{DownWindow, FaultPlan, OpenDotaLimits, TokenBucket};
-use super::stratz_routes::{STRATZ_DEMO_TOKEN, StratzLimits, StratzPlan};
+use std::path::Path;
+
+use super::faults::{DownWindow, FaultPlan, OpenDotaLimits, StratzLimits, StratzPlan, TokenBucket};
+use super::stratz_routes::STRATZ_DEMO_TOKEN;
 
 pub(crate) const PRESET_NAMES: [&str; 7] = [
     "none",
@@ -142,6 +144,29 @@ fn demo() -> FaultPlan {
         );
     }
     plan
+}
+
+impl FaultPlan {
+    /// A built-in plan: "none", "ideal", "today", "demo", "flaky", "outage"
+    /// or "ratelimit" (see `presets`).
+    pub fn preset(name: &str) -> Option<FaultPlan> {
+        preset(name)
+    }
+
+    /// A preset name, or else the path of a plan file.
+    pub fn parse_arg(arg: &str) -> Result<FaultPlan, String> {
+        if let Some(plan) = FaultPlan::preset(arg) {
+            return Ok(plan);
+        }
+        let path = Path::new(arg);
+        if !path.exists() {
+            return Err(format!(
+                "no fault preset or file named {arg:?} (presets: {})",
+                PRESET_NAMES.join(", ")
+            ));
+        }
+        FaultPlan::from_file(path)
+    }
 }
 
 #[cfg(test)]

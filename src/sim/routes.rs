@@ -3,7 +3,12 @@
 //! `V001` or `v0001`, with or without a trailing slash; OpenDota's paths
 //! under `/api` or at the root.
 
+use std::collections::HashMap;
+
 use super::respond::Api;
+
+/// A request's query parameters, by name.
+pub(crate) type Query = HashMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Route {

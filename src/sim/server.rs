@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -16,9 +16,10 @@ use tokio::task::JoinHandle;
 use super::body_cache::BodyCache;
 use super::dataset::Dataset;
 use super::fault_state::{FaultState, Lane, Refusal, Remaining};
-use super::faults::{FaultPlan, Outcome};
+use super::faults::FaultPlan;
 use super::respond::{self, Reply};
 use super::routes::{Route, route};
+use super::state::{SimState, lock};
 use super::stats::{SimStats, StatsRecorder};
 use super::{opendota_routes, steam_routes};
 
@@ -51,60 +52,6 @@ impl Default for SimConfig {
             get_match_details_works: false,
             history_cap: 500,
         }
-    }
-}
-
-/// Shared by every request.
-pub(crate) struct SimState {
-    pub dataset: Arc<Dataset>,
-    pub bodies: BodyCache,
-    pub required_key: Option<String>,
-    pub get_match_details_works: bool,
-    pub history_cap: usize,
-    /// From the fault plan, fixed for the server's life.
-    pub sequence_skips_immortal_draft: bool,
-    pub opendota_lacks: f64,
-    /// How player-name requests are answered, and how many came so far.
-    pub names: super::names::NamesScript,
-    /// STRATZ's plan and windows (`stratz_routes`).
-    pub stratz: super::stratz_routes::StratzState,
-    faults: Mutex<FaultState>,
-    stats: Mutex<StatsRecorder>,
-}
-
-/// A poisoned lock only means another request panicked mid-update; the
-/// counters are still usable, so carry on with them.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl SimState {
-    /// The outcome for a detail request, and how long a timeout hangs.
-    pub(crate) fn detail_outcome(&self, match_id: Option<i64>) -> (Outcome, Duration) {
-        let mut faults = lock(&self.faults);
-        (faults.detail_outcome(match_id), faults.timeout())
-    }
-
-    /// How long a simulated timeout hangs.
-    pub(crate) fn timeout(&self) -> Duration {
-        lock(&self.faults).timeout()
-    }
-
-    /// Counts a request served outside [`handle`] (STRATZ's `POST /graphql`).
-    pub(crate) fn count_arrival(&self, endpoint: &'static str, api: &'static str) {
-        lock(&self.stats).arrived(Instant::now(), endpoint, api);
-    }
-
-    pub(crate) fn count_finished(&self, endpoint: &str, outcome: &str) {
-        lock(&self.stats).finished(endpoint, outcome);
-    }
-
-    /// Whether OpenDota has no such match (see `FaultPlan::opendota_lacks`).
-    pub(crate) fn opendota_lacks(&self, match_id: i64) -> bool {
-        self.dataset
-            .lacked_by_opendota(match_id, self.opendota_lacks)
     }
 }
 
@@ -141,7 +88,7 @@ impl SimServer {
         let state = Arc::new(SimState {
             sequence_skips_immortal_draft: config.faults.sequence_skips_immortal_draft,
             opendota_lacks: config.faults.opendota_lacks,
-            names: super::names::NamesScript::new(&config.faults.names),
+            names: super::fault_state::NamesScript::new(&config.faults.names),
             stratz: super::stratz_routes::StratzState::new(
                 config.faults.stratz.clone(),
                 config.faults.seed,

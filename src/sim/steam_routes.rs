@@ -1,25 +1,22 @@
 //! The Steam Web API endpoints: GetMatchHistory, GetMatchDetails,
 //! GetMatchHistoryBySequenceNum and ResolveVanityURL.
 
-use std::collections::HashMap;
-
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
-use super::dataset::MatchRecord;
 use super::detail::{self, DetailBodies};
 use super::faults::Outcome;
+use super::match_gen::MatchRecord;
 use super::match_json;
 use super::respond::{self, Api, Reply};
-use super::server::SimState;
+use super::routes::Query;
+use super::state::SimState;
 
 /// SteamID64 of account 0; a SteamID64 is this plus the 32-bit account ID.
 const STEAM_ID64_BASE: u64 = 76_561_197_960_265_728;
 /// GetMatchHistory reaches only the most recent matches.
 /// Most matches one page (or one sequence call) returns.
 const PAGE_MAX: usize = 100;
-
-pub(crate) type Query = HashMap<String, String>;
 
 /// The key from `key=` or the `x-webapi-key` header, if it is acceptable.
 pub(crate) fn key_accepted(state: &SimState, query: &Query, headers: &HeaderMap) -> bool {

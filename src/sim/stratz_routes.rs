@@ -16,12 +16,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::faults::{StratzLimits, StratzPlan};
 use super::respond;
 use super::rng::mix;
-use super::server::SimState;
+use super::state::SimState;
 use super::stratz_json::{Selection, parse_document, project, stratz_match};
 
 /// The token `demo` and the simulator's presets use: a stand-in for the
@@ -33,56 +33,6 @@ const MAX_IDS: usize = 10;
 
 /// Requests `matches` may page through at once (`take`).
 const MAX_TAKE: u64 = 100;
-
-/// What the simulated STRATZ does beyond the contract. Every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StratzPlan {
-    /// The one token accepted; `None`: any non-empty token.
-    pub token: Option<String>,
-    /// Every request meets the CDN's browser check (403, `cf-mitigated: challenge`).
-    pub challenge: bool,
-    /// Every token is refused (401 with `WWW-Authenticate`).
-    pub reject_token: bool,
-    /// Every player's profile is private: `"player": null`.
-    pub private_player: bool,
-    /// The first N calls answer HTTP 200 with `errors` and no `data`.
-    pub failed_calls: u32,
-    /// `matches(ids:)` is refused for the token (`not an admin`), as some
-    /// tokens are reported to be; `match(id:)` still answers.
-    pub refuse_batches: bool,
-    /// Matches whose answer carries a GraphQL error naming them: `null` in
-    /// `matches(ids:)` and `match(id:)`, `players: null` in a history page.
-    pub error_matches: Vec<i64>,
-    /// Share of matches STRATZ does not have: left out of histories and
-    /// `null` when asked by ID.
-    pub lacks: f64,
-    /// The windows of a token; `None`: no limit and no rate headers.
-    pub limits: Option<StratzLimits>,
-}
-
-/// A token's calls per window: a second, a minute, an hour, a UTC day,
-/// each aligned to the wall clock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StratzLimits {
-    pub per_second: u32,
-    pub per_minute: u32,
-    pub per_hour: u32,
-    pub per_day: u32,
-}
-
-impl Default for StratzLimits {
-    /// A default token's published limits.
-    fn default() -> StratzLimits {
-        StratzLimits {
-            per_second: 20,
-            per_minute: 250,
-            per_hour: 2_000,
-            per_day: 10_000,
-        }
-    }
-}
 
 /// The windows' lengths in seconds, in the order of [`StratzLimits`].
 const WINDOWS: [u64; 4] = [1, 60, 3_600, 86_400];

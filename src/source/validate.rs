@@ -66,14 +66,7 @@ mod tests {
     fn details(slots_and_accounts: &[(i64, Option<i64>)]) -> MatchDetails {
         MatchDetails {
             match_id: 7,
-            match_seq_num: None,
-            start_time: None,
-            duration: None,
-            game_mode: None,
-            lobby_type: None,
             radiant_win: Some(true),
-            radiant_score: None,
-            dire_score: None,
             players: slots_and_accounts
                 .iter()
                 .map(|&(player_slot, account_id)| PlayerDetails {
@@ -83,6 +76,7 @@ mod tests {
                 })
                 .collect(),
             raw_json: "{}".into(),
+            ..MatchDetails::default()
         }
     }
 
@@ -118,11 +112,7 @@ mod tests {
     fn entries_need_a_positive_id() {
         let entry = |match_id| HistoryEntry {
             match_id,
-            match_seq_num: None,
-            start_time: None,
-            lobby_type: None,
-            player_slot: None,
-            hero_id: None,
+            ..HistoryEntry::default()
         };
         assert!(is_valid_entry(&entry(1)));
         assert!(!is_valid_entry(&entry(0)));

@@ -1,18 +1,48 @@
-//! The one reader of match bodies: typed, lenient structs read straight
-//! from the body text, deciding every outcome themselves (a match, a
-//! per-match API error, a malformed body) as the typed [`FetchError`].
+//! Every reader of API bodies. This file holds the match-details readers:
+//! typed, lenient structs read straight from the body text, deciding every
+//! outcome themselves (a match, a per-match API error, a malformed body) as
+//! the typed [`FetchError`]. Beside it: OpenDota's history (`history`),
+//! Steam's history pages and vanity lookups (`steam`), player names
+//! (`names`), STRATZ's GraphQL answers (`stratz`) and the compactor of
+//! `raw_json` (`compact`). `source::parse` and `source::names` re-export
+//! them under their old paths.
 //!
 //! Building a `serde_json::Value` per response (a map allocation per object,
 //! a string per key) was most of phase 2's client-side cost, so nothing is
 //! built here but the model. The lenient rule (a field that is not what we
 //! expect is absent) lives in [`lenient`]; the JSON structure each endpoint
 //! sends is declared below with [`lenient_object!`].
+//!
+//! A new per-player field touches, in order:
+//! 1. `source/model.rs`: the `PlayerDetails` field (`Default` fills it
+//!    everywhere else, builders included).
+//! 2. here: the player struct of `lenient_object!` and `into_details`;
+//!    `wire/fast.rs`: the `P` key enum and its key `match` (the fast path);
+//!    `wire/stratz.rs`: STRATZ's camelCase player struct and its mapping,
+//!    and `source/stratz.rs`: the field in the GraphQL query.
+//! 3. `store/schema.rs`: a new migration adding the `match_players` column;
+//!    `store/write.rs`: the `INSERT` of players; `store/read.rs`: the
+//!    `PlayerRow` query.
+//! 4. If the tracked player's own summary carries it too:
+//!    `source/model/summary.rs` (`MatchSummary`), `wire/history.rs`,
+//!    OpenDota's `project=` list in `source/opendota.rs`, and
+//!    `store/summaries.rs` with its `match_summaries` column.
+//! 5. If exported or shown: `store/export_rows.rs` and `commands/export.rs`;
+//!    `tui/view/details.rs`.
+//! 6. The simulator, so tests see it: `sim/match_gen.rs` (`PlayerSketch`),
+//!    `sim/match_json.rs` (Valve's and OpenDota's shapes) and
+//!    `sim/stratz_json.rs`.
+//! 7. Tests: the fixture expectations in `tests/it/fixtures_parse.rs` and
+//!    the readers' own tests (`wire/tests.rs`, `wire/stratz_tests.rs`).
 
+pub(crate) mod compact;
 mod fast;
 mod history;
 #[cfg(test)]
 mod hostile_tests;
 mod lenient;
+mod names;
+mod steam;
 pub(crate) mod stratz;
 #[cfg(test)]
 mod tests;
@@ -22,12 +52,13 @@ use serde_json::value::RawValue;
 
 use super::FetchError;
 use super::http::parse_json_body;
-use super::model::{
-    ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails, compact_json, nests_deeper_than,
-};
+use super::model::{ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails};
+use compact::{compact_json, nests_deeper_than};
 use lenient::{Field, FirstOfList, lenient_object};
 
 pub use history::{opendota_history_body, opendota_history_rows, opendota_history_stream};
+pub use names::{opendota_player, steam_summaries};
+pub use steam::{steam_history_page, steam_vanity_reply};
 
 /// Steam's `result.status` for success.
 pub(super) const STEAM_STATUS_OK: i64 = 1;

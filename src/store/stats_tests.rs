@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::builders::{TEN_SLOTS, history_entry, match_details, ten_players};
 use crate::source::{HistoryEntry, MatchDetails, PlayerDetails};
 use crate::store::filter::{LobbyFilter, Outcome, Side};
 
@@ -46,12 +47,8 @@ fn generate(dir: &tempfile::TempDir) -> (Store, Vec<Game>) {
         let lobby = [0, 7, 7, 1][rng.usize(0..4)];
         let mode = if rng.u8(0..5) == 0 { 23 } else { 22 };
         entries.push(HistoryEntry {
-            match_id,
-            match_seq_num: Some(match_id),
-            start_time: Some(start_time),
             lobby_type: Some(lobby),
-            player_slot: Some(slot),
-            hero_id: Some(hero),
+            ..history_entry(match_id, match_id, start_time, slot, hero)
         });
         // One in six stays a stub; one in twenty fails.
         if n % 6 == 5 || n % 20 == 3 {
@@ -59,8 +56,7 @@ fn generate(dir: &tempfile::TempDir) -> (Store, Vec<Game>) {
         }
         let radiant_win = rng.bool();
         let anonymous = n % 9 == 0;
-        let slots = [0, 1, 2, 3, 4, 128, 129, 130, 131, 132];
-        let players: Vec<PlayerDetails> = slots
+        let players: Vec<PlayerDetails> = TEN_SLOTS
             .iter()
             .map(|&s| {
                 let account_id = if s == slot {
@@ -128,17 +124,12 @@ fn generate(dir: &tempfile::TempDir) -> (Store, Vec<Game>) {
             others,
         });
         details.push(MatchDetails {
-            match_id,
-            match_seq_num: Some(match_id),
-            start_time: Some(start_time),
             duration: Some(duration),
             game_mode: Some(mode),
             lobby_type: Some(lobby),
-            radiant_win: Some(radiant_win),
             radiant_score: Some(0),
             dire_score: Some(0),
-            players,
-            raw_json: "{}".into(),
+            ..match_details(match_id, match_id, start_time, radiant_win, players)
         });
     }
     store.save_stubs(ACCOUNT, &entries).unwrap();
@@ -147,12 +138,9 @@ fn generate(dir: &tempfile::TempDir) -> (Store, Vec<Game>) {
         .save_stubs(
             OTHER_TRACKED as u32,
             &[HistoryEntry {
-                match_id: 1,
                 match_seq_num: None,
-                start_time: Some(1),
                 lobby_type: None,
-                player_slot: Some(0),
-                hero_id: Some(1),
+                ..history_entry(1, 0, 1, 0, 1)
             }],
         )
         .unwrap();
@@ -505,25 +493,21 @@ fn detail_a_stub_with(store: &mut Store, games: &[Game], account: impl Fn(i64) -
     );
     store
         .save_details(&MatchDetails {
-            match_id: stub,
-            match_seq_num: Some(stub),
-            start_time: Some(NOW - 10),
             duration: Some(1_000),
-            game_mode: Some(22),
-            lobby_type: Some(7),
-            radiant_win: Some(true),
             radiant_score: Some(0),
             dire_score: Some(0),
-            players: (0..10)
-                .map(|i| PlayerDetails {
-                    player_slot: if i < 5 { i } else { 123 + i },
+            ..match_details(
+                stub,
+                stub,
+                NOW - 10,
+                true,
+                ten_players(|i, _| PlayerDetails {
                     account_id: account(i),
                     hero_id: Some(100 + i),
                     kills: Some(99),
                     ..PlayerDetails::default()
-                })
-                .collect(),
-            raw_json: "{}".into(),
+                }),
+            )
         })
         .unwrap();
 }

@@ -583,6 +583,7 @@ pub(super) fn in_flight_cap(rate: f64, max: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::builders::match_details;
     use crate::source::TransportKind;
 
     fn policy() -> BreakerPolicy {
@@ -601,22 +602,6 @@ mod tests {
                 match_seq_num: Some(match_id * 10),
             })
             .collect()
-    }
-
-    fn details(match_id: i64) -> MatchDetails {
-        MatchDetails {
-            match_id,
-            match_seq_num: None,
-            start_time: None,
-            duration: None,
-            game_mode: None,
-            lobby_type: None,
-            radiant_win: None,
-            radiant_score: None,
-            dire_score: None,
-            players: Vec::new(),
-            raw_json: "{}".into(),
-        }
     }
 
     fn everyone(_: usize, _: &MatchRef) -> bool {
@@ -657,7 +642,13 @@ mod tests {
         assert_eq!(d.take_for(STEAM, |_| true).unwrap().wanted.match_id, 4);
         let task = d.take_for(OPENDOTA, |_| true).unwrap();
         assert_eq!(task.wanted.match_id, 5);
-        let effects = d.on_answer(OPENDOTA, task, Ok(details(5)), now, &everyone);
+        let effects = d.on_answer(
+            OPENDOTA,
+            task,
+            Ok(match_details(5, 50, 0, true, Vec::new())),
+            now,
+            &everyone,
+        );
         assert!(matches!(effects.rows[0].1, RowChange::Save(_, OPENDOTA)));
     }
 
@@ -834,7 +825,10 @@ mod tests {
             message: "STRATZ does not have this match".into(),
         };
         // 7 is left out of the answer altogether.
-        let answer = vec![(9, Ok(details(9))), (8, Err(lacked))];
+        let answer = vec![
+            (9, Ok(match_details(9, 90, 0, true, Vec::new()))),
+            (8, Err(lacked)),
+        ];
         let effects = d.on_batch_answer(STRATZ, batch, Ok(answer), now, &everyone);
         assert_eq!(effects.rows.len(), 1);
         assert!(matches!(effects.rows[0].1, RowChange::Save(_, STRATZ)));

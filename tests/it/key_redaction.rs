@@ -1,6 +1,6 @@
 //! The API key must never leave a client inside an error, its `Display` or
-//! `Debug`, or a log line, whatever the server does. Each scenario is a raw
-//! TCP server on 127.0.0.1 answering canned bytes; the canned bodies echo the
+//! `Debug`, or a log line, whatever the server does. Each scenario is the
+//! canned server on 127.0.0.1 answering one way; the canned bodies echo the
 //! request target (which holds the key) to prove bodies are not passed on.
 
 use std::io::Write;
@@ -13,8 +13,9 @@ use dota_sync::source::{
     ApiKey, FetchError, HistoryCursor, MatchRef, MatchSource, SourceConfig, SourceKind,
     TransportKind,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+
+use crate::canned_server::{Body, CannedServer, Reply};
 
 const KEY: &str = "SECRETKEY123456";
 
@@ -47,92 +48,66 @@ const ALL_BEHAVIOURS: [Behaviour; 10] = [
     Behaviour::NeverAnswers,
 ];
 
-fn response(behaviour: Behaviour, target: &str) -> Option<Vec<u8>> {
-    let full = |status: &str, extra_headers: &str, body: &str| {
-        format!(
-            "HTTP/1.1 {status}\r\n{extra_headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes()
+fn response(behaviour: Behaviour, target: &str) -> Reply {
+    let full = |status: u16, extra_headers: &[(&str, &str)], body: &str| Reply {
+        status,
+        headers: extra_headers
+            .iter()
+            .chain([&("connection", "close")])
+            .map(|&(name, value)| (name.to_string(), value.to_string()))
+            .collect(),
+        body: Body::Fixed(body.as_bytes().to_vec()),
     };
     let html = format!("<!DOCTYPE html><html><body>You asked for {target}</body></html>");
-    Some(match behaviour {
-        Behaviour::Forbidden => full("403 Forbidden", "content-type: text/html\r\n", &html),
-        Behaviour::ServerError => full("500 Internal Server Error", "", "{}"),
+    const HTML: &[(&str, &str)] = &[("content-type", "text/html")];
+    const JSON: &[(&str, &str)] = &[("content-type", "application/json")];
+    match behaviour {
+        Behaviour::Forbidden => full(403, HTML, &html),
+        Behaviour::ServerError => full(500, &[], "{}"),
         Behaviour::RateLimitedWithRetryAfter => full(
-            "429 Too Many Requests",
-            "retry-after: 7\r\n",
+            429,
+            &[("retry-after", "7")],
             &format!("{{\"error\":\"minute rate limit exceeded for {target}\"}}"),
         ),
         Behaviour::RateLimitedDaily => full(
-            "429 Too Many Requests",
-            "",
+            429,
+            &[],
             &format!("{{\"error\":\"daily api limit exceeded for {target}\"}}"),
         ),
-        Behaviour::CutOffBody => {
-            // Promises 5000 bytes, sends a few, then closes.
-            format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{{\"result\": {{\"note\": \"{target}"
-            )
-            .into_bytes()
-        }
-        Behaviour::GarbageJson => full(
-            "200 OK",
-            "content-type: application/json\r\n",
-            &format!("{{\"result\": {target} oops"),
-        ),
-        Behaviour::HtmlPage => full("200 OK", "content-type: text/html\r\n", &html),
-        Behaviour::NotFoundHtml => full("404 Not Found", "content-type: text/html\r\n", &html),
+        // Promises 5000 bytes, sends a few, then closes.
+        Behaviour::CutOffBody => Reply {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Body::CutOff {
+                promised: 5000,
+                sent: format!("{{\"result\": {{\"note\": \"{target}").into_bytes(),
+            },
+        },
+        Behaviour::GarbageJson => full(200, JSON, &format!("{{\"result\": {target} oops")),
+        Behaviour::HtmlPage => full(200, HTML, &html),
+        Behaviour::NotFoundHtml => full(404, HTML, &html),
         Behaviour::JsonErrorEchoingKey => {
             let quoted = serde_json::to_string(target).unwrap();
             let body = format!(
                 "{{\"result\":{{\"status\":8,\"statusDetail\":{quoted},\"error\":{quoted}}},\
                  \"response\":{{\"success\":2,\"message\":{quoted}}},\"error\":{quoted}}}"
             );
-            full("200 OK", "content-type: application/json\r\n", &body)
+            full(200, JSON, &body)
         }
-        Behaviour::NeverAnswers => return None,
-    })
+        // Holds the connection open without a word until the test ends.
+        Behaviour::NeverAnswers => Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: Body::Silence,
+        },
+    }
 }
 
 /// Serves `behaviour` on a fresh port and returns its base URL.
 async fn serve(behaviour: Behaviour) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(answer(socket, behaviour));
-        }
-    });
-    base
-}
-
-async fn answer(mut socket: TcpStream, behaviour: Behaviour) {
-    let target = read_target(&mut socket).await;
-    match response(behaviour, &target) {
-        Some(bytes) => {
-            let _ = socket.write_all(&bytes).await;
-            let _ = socket.shutdown().await;
-        }
-        // Hold the connection open without a word until the test ends.
-        None => tokio::time::sleep(Duration::from_secs(60)).await,
-    }
-}
-
-async fn read_target(socket: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match socket.read(&mut buffer).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buffer[..n]),
-        }
-    }
-    let head = String::from_utf8_lossy(&head);
-    head.split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_string()
+    CannedServer::start(move |request| response(behaviour, &request.target))
+        .await
+        .base
 }
 
 /// A base URL on which nothing listens.

@@ -4,6 +4,8 @@
 
 #[path = "../support/builders.rs"]
 mod builders;
+#[path = "../support/canned_server.rs"]
+mod canned_server;
 mod common;
 
 mod cli;

@@ -1,5 +1,6 @@
-//! Match and player builders shared by the integration tests (`tests/it`)
-//! and the benches: one file, included by each with `#[path]`, so that a
+//! Match and player builders shared by the unit tests in `src/`, the
+//! integration tests (`tests/it`) and the benches: one file, included by
+//! each with `#[path]` (`src/lib.rs` under `#[cfg(test)]`), so that a
 //! new field of the model is filled in one place. Each builder fills what
 //! a test rarely cares about with fixed, ordinary values; a test that does
 //! care overrides them with struct update syntax

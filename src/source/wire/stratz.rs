@@ -12,12 +12,11 @@
 use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 use serde_json::value::RawValue;
 
+use super::compact::compact_json;
 use super::lenient::{Field, FromJson, lenient_object};
 use super::{malformed, match_api, read, utf8};
 use crate::source::FetchError;
-use crate::source::model::{
-    ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails, compact_json,
-};
+use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails};
 
 /// Deeper nesting than this is a malformed body (ARCHITECTURE.md,
 /// "Untrusted servers and files"). serde_json's own limit does not reach

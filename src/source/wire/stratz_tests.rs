@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::source::StratzDrop;
-use crate::source::model::is_compact;
+use crate::source::wire::compact::is_compact;
 
 fn player(slot: i64, account: Value) -> Value {
     json!({

@@ -6,7 +6,8 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::super::FetchError;
-use super::super::model::{ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails, is_compact};
+use super::super::model::{ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails};
+use super::compact::is_compact;
 use super::{opendota_details_body, steam_details_body, steam_sequence_body};
 
 type BodyReader = fn(&[u8], i64) -> Result<MatchDetails, FetchError>;
