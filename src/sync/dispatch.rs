@@ -710,7 +710,13 @@ mod tests {
         assert_eq!(d.last_outage(OPENDOTA), None);
         let task = d.take_for(STEAM, |_| true).unwrap();
         let id = task.wanted.match_id;
-        d.on_answer(STEAM, task, Ok(details(id)), now, &everyone);
+        d.on_answer(
+            STEAM,
+            task,
+            Ok(match_details(id, id, 0, true, Vec::new())),
+            now,
+            &everyone,
+        );
         assert_eq!(d.last_outage(STEAM), None);
     }
 

@@ -313,9 +313,11 @@ async fn https_to_a_plain_http_server_is_a_tls_failure() {
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let _ = socket
-                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n")
-                    .await;
+                let _ = tokio::io::AsyncWriteExt::write_all(
+                    &mut socket,
+                    b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n",
+                )
+                .await;
             });
         }
     });
