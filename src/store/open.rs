@@ -351,8 +351,11 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let ino = fs::metadata(path).unwrap().ino().to_string();
         let pid = std::process::id().to_string();
-        fs::read_to_string("/proc/locks")
-            .unwrap()
+        // One read() of the whole table: procfs builds each read from the
+        // list as it is then, and other tests lock and unlock meanwhile.
+        let mut buf = vec![0u8; 1 << 20];
+        let n = std::io::Read::read(&mut fs::File::open("/proc/locks").unwrap(), &mut buf).unwrap();
+        String::from_utf8_lossy(&buf[..n])
             .lines()
             .map(|l| l.split_whitespace().collect::<Vec<_>>())
             .any(|f| {

@@ -119,7 +119,16 @@ impl Outside {
                         for target in deleted_wal_or_shm(pid) {
                             let _ = tx.send(format!("held deleted {target}"));
                         }
-                        if steady.load(Ordering::Relaxed) && !holds_lock_on(pid, &db) {
+                        // A lost lock stays lost (the bug this watches for);
+                        // three samples in a row rule out a read of
+                        // /proc/locks that raced a change to the list.
+                        if steady.load(Ordering::Relaxed)
+                            && (0..3).all(|_| {
+                                let missing = !holds_lock_on(pid, &db);
+                                thread::sleep(Duration::from_millis(3));
+                                missing
+                            })
+                        {
                             let _ = tx.send("no lock on the database".to_string());
                         }
                     }
@@ -166,7 +175,17 @@ fn holds_lock_on(pid: u32, db: &Path) -> bool {
     let Ok(ino) = std::fs::metadata(db).map(|m| m.ino()) else {
         return true;
     };
-    let locks = std::fs::read_to_string("/proc/locks").unwrap_or_default();
+    // One read() of the whole table: procfs builds each read from the list as
+    // it is then, so several small reads (read_to_string starts with a
+    // 32-byte probe) can skip a line while other processes lock and unlock.
+    let locks = {
+        use std::io::Read;
+        let mut buf = vec![0u8; 1 << 20];
+        let n = std::fs::File::open("/proc/locks")
+            .and_then(|mut f| f.read(&mut buf))
+            .unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
     locks.lines().any(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
         // `1: POSIX  ADVISORY  READ 12780 fe:00:10027295 1073741826 1073742335`
