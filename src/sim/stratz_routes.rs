@@ -1,4 +1,4 @@
-//! STRATZ's `POST /graphql`, with the contract of DESIGN.md ("STRATZ"):
+//! STRATZ's `POST /graphql`, with the contract of ARCHITECTURE.md ("Sources and limits"):
 //! the CDN's checks first (a browser check when the plan says so, 403
 //! without a `User-Agent`), then 400 without `Content-Type:
 //! application/json`, 401 for a missing or wrong token, the rate windows

@@ -53,7 +53,7 @@ pub enum FetchError {
     #[error("malformed API response: {reason}")]
     Malformed { reason: String },
     /// A GraphQL answer with `errors` and no `data` (HTTP 200): the call
-    /// failed as a whole, the "API is down" row (ARCHITECTURE.md, "STRATZ").
+    /// failed as a whole, the "API is down" row (ARCHITECTURE.md, "Sources and limits").
     #[error("API error: {message}")]
     GraphQl { message: String },
     /// STRATZ cannot be used this run; the other sources go on.
@@ -61,7 +61,7 @@ pub enum FetchError {
     StratzUnavailable { reason: StratzDrop },
 }
 
-/// Why STRATZ drops out of a run (DESIGN.md, "STRATZ").
+/// Why STRATZ drops out of a run (ARCHITECTURE.md, "Sources and limits").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StratzDrop {
     /// 403 with `cf-mitigated: challenge`: the CDN's browser check, which

@@ -9,7 +9,7 @@
 //! The decisions about statuses and bodies live in pure functions
 //! ([`classify`], [`retry_after`]) so they can be tested without a server.
 //!
-//! Servers are untrusted (ARCHITECTURE.md, "Hostile servers"): no redirect is
+//! Servers are untrusted (ARCHITECTURE.md, "Hostile servers and files"): no redirect is
 //! followed and no `Referer` sent, so the key in the query string goes to
 //! the configured host only; every body is read as a stream under a cap on
 //! its decoded size ([`BodyLimit`]); a `Retry-After` is capped.

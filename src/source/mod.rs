@@ -64,7 +64,7 @@ impl SourceKind {
         }
     }
 
-    /// Requests per second that the real API tolerates (ARCHITECTURE.md, "Sources").
+    /// Requests per second that the real API tolerates (ARCHITECTURE.md, "Sources and limits").
     pub fn default_rate(self, keyed: bool) -> f64 {
         match self {
             // About 5 a second per IP; stay under it.
@@ -72,7 +72,7 @@ impl SourceKind {
             // 60 a minute without a key, 300 with one.
             SourceKind::OpenDota if keyed => 4.5,
             SourceKind::OpenDota => 1.0,
-            // Its rate headers hold it back from there (DESIGN.md, "STRATZ").
+            // Its rate headers hold it back from there (ARCHITECTURE.md, "Sources and limits").
             SourceKind::Stratz => stratz::DEFAULT_RATE,
         }
     }
@@ -224,7 +224,7 @@ pub trait MatchSource: Send + Sync {
     }
 
     /// Accounts one [`Self::player_names`] call can ask about; 0: this
-    /// source serves no names (ARCHITECTURE.md, "Player names").
+    /// source serves no names (ARCHITECTURE.md, "Sources and limits").
     fn names_per_call(&self) -> usize {
         0
     }

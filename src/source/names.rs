@@ -1,7 +1,7 @@
 //! Player names as the APIs send them: Steam's `GetPlayerSummaries` (up to
 //! 100 SteamID64s a call) and OpenDota's `/players/{id}`. Names are server
 //! text like any other: every one leaves through [`clean_name`]
-//! (ARCHITECTURE.md, "Player names").
+//! (ARCHITECTURE.md, "Sources and limits").
 
 pub use super::wire::{opendota_player, steam_summaries};
 

@@ -1,4 +1,4 @@
-//! The STRATZ client (DESIGN.md, "STRATZ"): GraphQL over `POST
+//! The STRATZ client (ARCHITECTURE.md, "Sources and limits"): GraphQL over `POST
 //! {base}/graphql` with the user's own token in `Authorization: Bearer`,
 //! under the one HTTP client type ([`ApiClient`]): its pacer, caps, no
 //! redirects, and every error cleaned with the token redacted.
@@ -46,7 +46,7 @@ pub const PAGE_SIZE: usize = 100;
 /// IDs one `matches(ids:)` call asks for at most.
 pub const BATCH_SIZE: usize = 10;
 
-/// The fields asked per match and per player (DESIGN.md, "STRATZ").
+/// The fields asked per match and per player (ARCHITECTURE.md, "Sources and limits").
 pub const MATCH_FIELDS: &str = "id sequenceNum startDateTime durationSeconds didRadiantWin \
 gameMode lobbyType players { steamAccountId playerSlot isRadiant heroId kills deaths assists \
 numLastHits numDenies goldPerMinute experiencePerMinute heroDamage towerDamage heroHealing \
@@ -346,7 +346,7 @@ fn marks_of(headers: &HeaderMap) -> Marks {
     }
 }
 
-/// 401/403 told apart by their headers (DESIGN.md, "STRATZ").
+/// 401/403 told apart by their headers (ARCHITECTURE.md, "Sources and limits").
 fn drop_reason(status: u16, marks: Marks) -> StratzDrop {
     if status == 403 && marks.challenge {
         StratzDrop::Challenge

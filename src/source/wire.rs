@@ -368,8 +368,8 @@ fn read_match(text: &str, body: &[u8]) -> Result<MatchWire, FetchError> {
         .ok_or_else(|| malformed("match is not an object"))
 }
 
-/// The deepest nesting a body may have anywhere, kept or skipped (DESIGN.md,
-/// "Untrusted servers and files"): serde_json's own bound on what it keeps.
+/// The deepest nesting a body may have anywhere, kept or skipped (ARCHITECTURE.md,
+/// "Hostile servers and files"): serde_json's own bound on what it keeps.
 /// Real bodies nest four or five levels.
 pub(super) const MAX_NESTING: usize = 128;
 

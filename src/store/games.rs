@@ -11,7 +11,7 @@
 //! games. Joined at read time, each game is a B-tree descent into `matches`
 //! (whose rows are wide, `raw_data` is inline) and one into `match_players`;
 //! on 100,000 games that was 200 ms. Kept here, the scan is one range read
-//! of a narrow table (ARCHITECTURE.md, "TUI statistics").
+//! of a narrow table (ARCHITECTURE.md, "The TUI").
 
 use std::sync::LazyLock;
 

@@ -1,6 +1,6 @@
 //! The player-names cache (`player_names`, migration V4): which accounts
 //! are due a lookup, saving what a lookup found, and reading names back for
-//! the views (ARCHITECTURE.md, "Player names").
+//! the views (ARCHITECTURE.md, "Sources and limits").
 
 use std::collections::HashMap;
 

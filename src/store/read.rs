@@ -114,7 +114,7 @@ pub struct MatchListRow {
     pub summary: Option<SummaryLine>,
 }
 
-/// What the list shows of a stub's summary (DESIGN.md, "Summaries").
+/// What the list shows of a stub's summary (ARCHITECTURE.md, "Summaries").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SummaryLine {
     /// Whether the tracked player won; `None` when the summary has no result.

@@ -117,7 +117,7 @@ const V3: &str = "
 ALTER TABLE matches ADD COLUMN details_source TEXT NULL;
 ";
 
-/// V4: the player-names cache (ARCHITECTURE.md, "Player names"). `name`
+/// V4: the player-names cache (ARCHITECTURE.md, "Sources and limits"). `name`
 /// NULL means "looked up, no name known"; `fetched_at` is unix seconds, so
 /// that "older than a day" is one comparison.
 const V4: &str = "
@@ -177,11 +177,11 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3),
         M::up(V4),
         // V5: `account_games`, derived, filled from what is there
-        // (ARCHITECTURE.md, "TUI statistics").
+        // (ARCHITECTURE.md, "The TUI").
         M::up_with_hook(games::CREATE, |tx: &Transaction| Ok(games::backfill(tx)?)),
         M::up(V6),
         // V7: `account_games` rows from summaries, for matches without
-        // details (ARCHITECTURE.md, "TUI statistics").
+        // details (ARCHITECTURE.md, "The TUI").
         M::up_with_hook(games::ADD_FROM_SUMMARY, |tx: &Transaction| {
             Ok(games::backfill_summaries(tx)?)
         }),

@@ -1,7 +1,7 @@
 //! The statistics of a set of matches are the same whether each match is
 //! counted from its details or from its summary, and a match with both
 //! counts once (from its details): the property behind "statistics whole
-//! in seconds" (DESIGN.md, "Summaries"). Several seeds of generated
+//! in seconds" (ARCHITECTURE.md, "Summaries"). Several seeds of generated
 //! matches, each saved four ways.
 
 use super::*;

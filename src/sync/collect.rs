@@ -4,8 +4,8 @@
 //! time as it arrives, each summary in the transaction of its stub.
 //!
 //! A server decides how long the history is, so paging is bounded here
-//! (ARCHITECTURE.md, "Hostile servers"), trusting the IDs it sends over the
-//! counts beside them (DESIGN.md, "Untrusted servers and files"): a page
+//! (ARCHITECTURE.md, "Hostile servers and files"), trusting the IDs it sends over the
+//! counts beside them (ARCHITECTURE.md, "Hostile servers and files"): a page
 //! with nothing new ends paging, whatever `results_remaining` says; the new
 //! IDs of a history with a total are bounded by Steam's 500-match cap (or
 //! the total, when larger), so pages that repeat or a total of 0 cost

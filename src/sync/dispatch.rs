@@ -1,6 +1,6 @@
 //! Phase 2's decisions, apart from its I/O: which match each source sends
 //! next, and what one answer does to the row, the queue and the source
-//! (ARCHITECTURE.md, "Retry rules", "Phase 2"). Pure: the loop in
+//! (ARCHITECTURE.md, "Retry rules", "Phase 1 and phase 2"). Pure: the loop in
 //! `fetch.rs` feeds it answers and the time, and carries out its effects.
 //!
 //! - One queue, newest first, shared by every source; a source takes the

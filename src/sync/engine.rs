@@ -104,7 +104,7 @@ pub async fn run<S: MatchSource>(
         end = fetch::fetch_details(&context, &mut counters, queue).await?;
     }
     // Names after phase 2, so that they never take the matches' budget, and
-    // only after a full run that ended well (ARCHITECTURE.md, "Player names").
+    // only after a full run that ended well (ARCHITECTURE.md, "Sources and limits").
     let mut names_fetched = 0;
     if matches!(end, PhaseEnd::Finished) && options.mode == SyncMode::Full {
         let done = names::fetch_names(&context).await?;

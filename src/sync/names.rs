@@ -1,5 +1,5 @@
 //! After phase 2: the names of the accounts due one, best-effort
-//! (ARCHITECTURE.md, "Player names"). Names run only once every match has
+//! (ARCHITECTURE.md, "Sources and limits"). Names run only once every match has
 //! had its chance, so they never take the match fetches' budget; any
 //! failure ends them for this run and changes nothing else of it.
 

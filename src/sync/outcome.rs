@@ -47,7 +47,7 @@ pub struct Summary {
     /// history call (ARCHITECTURE.md, "Summaries").
     pub summaries: u64,
     /// Accounts whose player name was looked up and saved after phase 2
-    /// (ARCHITECTURE.md, "Player names").
+    /// (ARCHITECTURE.md, "Sources and limits").
     pub names_fetched: u64,
     /// One entry per source of the run.
     pub sources: Vec<SourceSummary>,

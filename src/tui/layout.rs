@@ -84,8 +84,8 @@ pub fn list_rows_with(area: Rect, sync_rows: u16) -> u16 {
 
 /// The Overview's regions, top to bottom: the summary, the charts (height
 /// 0 when they do not fit) and the newest matches. The newest matches come
-/// before the charts: they are the product's promise (DESIGN.md, progress
-/// wording), visible on the first screen at every size from 80x24.
+/// before the charts: they are the product's promise (ARCHITECTURE.md, "Progress
+/// wording"), visible on the first screen at every size from 80x24.
 ///
 /// `stats`: some game has details. Without, the summary is one line (it
 /// says so) and no chart is drawn: the rows go to the matches.

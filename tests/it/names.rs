@@ -1,4 +1,4 @@
-//! Player names after phase 2 (ARCHITECTURE.md, "Player names"): fetched
+//! Player names after phase 2 (ARCHITECTURE.md, "Sources and limits"): fetched
 //! from each source into `player_names`, at most daily, best-effort (a
 //! failing names endpoint changes nothing else of the run), stored clean,
 //! never with the key; a stop during names is prompt.

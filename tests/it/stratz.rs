@@ -1,5 +1,5 @@
-//! The STRATZ client against the simulator's `POST /graphql` (DESIGN.md,
-//! "STRATZ"): a whole history paged 100 at a time with every player's
+//! The STRATZ client against the simulator's `POST /graphql` (ARCHITECTURE.md,
+//! "Sources and limits"): a whole history paged 100 at a time with every player's
 //! line, equal to the matches the Steam endpoint serves; each fault as its
 //! typed error; the rate windows kept; the token in no error.
 

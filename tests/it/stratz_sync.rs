@@ -1,5 +1,5 @@
-//! STRATZ as a source of real syncs against the simulator (DESIGN.md,
-//! "STRATZ"): a whole history from STRATZ alone in a few dozen calls, equal
+//! STRATZ as a source of real syncs against the simulator (ARCHITECTURE.md,
+//! "Sources and limits"): a whole history from STRATZ alone in a few dozen calls, equal
 //! to what another source gives; the three sources together; each way
 //! STRATZ fails, one line and nothing lost; its rate windows kept; the
 //! token in no byte the run leaves behind or sends elsewhere.

@@ -1,4 +1,4 @@
-//! Summaries in the statistics and the TUI (DESIGN.md, "Summaries"):
+//! Summaries in the statistics and the TUI (ARCHITECTURE.md, "Summaries"):
 //! `export --what heroes|teammates` through the real binary gives the same
 //! rows whether the matches have details or only summaries, and says how
 //! many came from summaries; a stub with a summary reads `No data available

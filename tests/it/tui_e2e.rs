@@ -155,8 +155,8 @@ impl Demo {
     }
 }
 
-/// The product's promise on the first screen (DESIGN.md, progress
-/// wording): at the smallest size, with no key pressed, both phases and
+/// The product's promise on the first screen (ARCHITECTURE.md, "Progress
+/// wording"): at the smallest size, with no key pressed, both phases and
 /// stubs reading `No data available yet`, while details arrive.
 #[test]
 fn demo_at_80x24_shows_both_phases_and_stubs_without_a_keypress() {

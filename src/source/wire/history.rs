@@ -235,7 +235,7 @@ impl HistoryRowWire {
             .heroes
             .map(|raw| compact_json(raw.get()))
             // Stored as sent: it must stay readable by SQLite's JSON
-            // functions, which refuse deep nesting (DESIGN.md, "Untrusted
+            // functions, which refuse deep nesting (ARCHITECTURE.md, "Hostile
             // servers and files").
             .filter(|text| {
                 text.starts_with('{')

@@ -1,4 +1,4 @@
-//! STRATZ's GraphQL answers (DESIGN.md, "STRATZ"), read by the same lenient
+//! STRATZ's GraphQL answers (ARCHITECTURE.md, "Sources and limits"), read by the same lenient
 //! rule as every other body ([`super::lenient`]): a history page
 //! (`data.player.matches`), a batch (`data.matches`, `null` where STRATZ
 //! lacks a match) and one match (`data.match`), each possibly beside a
@@ -19,7 +19,7 @@ use crate::source::FetchError;
 use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, PlayerDetails};
 
 /// Deeper nesting than this is a malformed body (ARCHITECTURE.md,
-/// "Untrusted servers and files"). serde_json's own limit does not reach
+/// "Hostile servers and files"). serde_json's own limit does not reach
 /// the values it skips or keeps as raw text, so it is checked here.
 pub const MAX_DEPTH: usize = 128;
 
@@ -531,7 +531,7 @@ const LOBBY_NAMES: [&str; 11] = [
 ];
 
 lenient_object! {
-    /// A match object in STRATZ's field names (the fields DESIGN.md asks).
+    /// A match object in STRATZ's field names (the fields ARCHITECTURE.md asks).
     struct MatchWire {
         id: Field<i64>,
         sequenceNum: Field<i64>,

@@ -1,4 +1,4 @@
-//! STRATZ's answers by example (each shape DESIGN.md names) and as a
+//! STRATZ's answers by example (each shape ARCHITECTURE.md names) and as a
 //! property: whatever the body, a typed error or matches whose `raw_json`
 //! SQLite's `json_valid()` accepts.
 

@@ -1,5 +1,5 @@
 //! The Overview's newest matches: the product's promise on the first screen
-//! (DESIGN.md, progress wording). While a sync runs, the rows follow where
+//! (ARCHITECTURE.md, "Progress wording"). While a sync runs, the rows follow where
 //! phase 2 is at work (it fetches newest first), so the matches just filled
 //! in and the stubs still reading `No data available yet` are both on
 //! screen; otherwise they are simply the newest matches.

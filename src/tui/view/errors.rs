@@ -82,8 +82,8 @@ fn error_row(row: &ErrorRow, clock: &format::Clock, reason_width: usize) -> Row<
         .fetch_error
         .as_deref()
         .map_or_else(|| "unknown error".into(), format::sanitize);
-    // Nothing was counted: the row is still a stub (DESIGN.md, retry
-    // rules), and says so where the line has room.
+    // Nothing was counted: the row is still a stub (ARCHITECTURE.md, "Retry
+    // rules"), and says so where the line has room.
     const AGAIN: &str = ", will be tried again";
     if row.api_error && reason.chars().count() + AGAIN.len() <= reason_width {
         reason.push_str(AGAIN);

@@ -257,8 +257,8 @@ fn with_summary(summary: &SummaryLine, width: usize) -> Line<'static> {
 }
 
 /// A stub the API failed to serve (5xx, no answer): its row stays a stub,
-/// nothing is counted, and the next sync asks again (DESIGN.md, retry
-/// rules). The reason and when, then that promise; in fewer words where
+/// nothing is counted, and the next sync asks again (ARCHITECTURE.md, "Retry
+/// rules"). The reason and when, then that promise; in fewer words where
 /// the full line would lose its end.
 fn api_error(row: &MatchListRow, reason: &str, clock: &Clock, width: usize) -> Line<'static> {
     let when = row

@@ -1,5 +1,5 @@
 //! Issue 16 on the real binary: a body nested too deep for SQLite's JSON
-//! functions, and histories whose counts lie (DESIGN.md, "Untrusted servers
+//! functions, and histories whose counts lie (ARCHITECTURE.md, "Hostile servers
 //! and files").
 
 use std::time::Duration;
