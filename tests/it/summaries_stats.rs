@@ -304,6 +304,26 @@ fn a_stub_with_a_summary_reads_no_data_yet_beside_what_the_summary_knows() {
     assert!(overview.contains("1 from summaries"), "{overview}");
 }
 
+/// Every statistics view says how many of its games came from summaries,
+/// at 80 columns too (where the tab row is full, the hint bar's right end).
+#[test]
+fn every_statistics_view_says_how_many_games_came_from_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = list_database(dir.path());
+    let mut app = app(&db, dir.path());
+    for key in ['3', '4', '5', '7'] {
+        press(&mut app, KeyCode::Char(key));
+        for (width, height) in [(80, 24), (200, 60)] {
+            let text = screen(&mut app, width, height);
+            assert_eq!(
+                text.matches("1 from summaries").count(),
+                1,
+                "tab {key} at {width}x{height}:\n{text}"
+            );
+        }
+    }
+}
+
 fn phase_two(sources: &[SourceKind]) -> Progress {
     Progress {
         account_id: ACCOUNT,

@@ -1,7 +1,7 @@
 //! The bottom line: the keys that apply here, from the keymap, as many as fit.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -12,7 +12,16 @@ use crate::tui::state::app::App;
 use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    frame.render_widget(Paragraph::new(hint_line(app, area.width)), area);
+    // A statistics view's summaries note, when the tab row had no room for
+    // it, takes the right end and the keys get the rest.
+    let note = super::tabs::note_for_hint_bar(app, area.width);
+    let note_width = note.as_ref().map_or(0, |n| n.chars().count() as u16);
+    let [keys, right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(note_width)]).areas(area);
+    frame.render_widget(Paragraph::new(hint_line(app, keys.width)), keys);
+    if let Some(note) = note {
+        frame.render_widget(Paragraph::new(Line::styled(note, theme::dim())), right);
+    }
 }
 
 pub fn hint_line(app: &App, width: u16) -> Line<'static> {

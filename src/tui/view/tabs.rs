@@ -20,10 +20,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         spans.push(Span::styled(label, style));
     }
-    let labels: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let mut filter = filter_line(app);
     if filter.spans.is_empty() {
-        filter = summaries_note(app, usize::from(area.width).saturating_sub(labels));
+        filter = summaries_note(app, room_beside_tabs(app, area.width));
     }
     let filter_width = filter.width() as u16;
     let [tabs, right] =
@@ -38,14 +37,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// the Overview's count is each one's (the Overview says it in its
 /// record line).
 fn summaries_note(app: &App, room: usize) -> Line<'static> {
-    let stats_view = matches!(
-        app.view,
-        View::Heroes | View::Teammates | View::Records | View::When
-    );
-    let count = app.overview.as_ref().map_or(0, |o| o.from_summaries);
-    if !stats_view || count == 0 {
+    let Some(count) = summaries_count(app) else {
         return Line::default();
-    }
+    };
     for text in [
         format!(" {count} from summaries "),
         format!(" {count} summ. "),
@@ -55,6 +49,43 @@ fn summaries_note(app: &App, room: usize) -> Line<'static> {
         }
     }
     Line::default()
+}
+
+/// The games of a statistics view counted from summaries, if any.
+fn summaries_count(app: &App) -> Option<u64> {
+    let stats_view = matches!(
+        app.view,
+        View::Heroes | View::Teammates | View::Records | View::When
+    );
+    let count = app.overview.as_ref().map_or(0, |o| o.from_summaries);
+    (stats_view && count > 0).then_some(count)
+}
+
+/// Columns left of a row `width` wide once the tab labels are drawn.
+fn room_beside_tabs(app: &App, width: u16) -> usize {
+    let labels: usize = app
+        .tab_labels()
+        .iter()
+        .map(|(_, label)| label.chars().count())
+        .sum();
+    usize::from(width).saturating_sub(labels)
+}
+
+/// The summaries note when the tab row has no room for it (narrow
+/// screens): the hint bar then gives it the right end of its line, so that
+/// every statistics view says how many of its games came from summaries.
+pub(super) fn note_for_hint_bar(app: &App, width: u16) -> Option<String> {
+    if !filter_line(app).spans.is_empty() {
+        return None;
+    }
+    let count = summaries_count(app)?;
+    if !summaries_note(app, room_beside_tabs(app, width))
+        .spans
+        .is_empty()
+    {
+        return None;
+    }
+    Some(format!("{count} from summaries "))
 }
 
 /// While typing: the text and a cursor (the W/L of what it keeps is in
