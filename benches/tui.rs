@@ -15,7 +15,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::Store;
 use dota_sync::sync::SyncEvent;
-use dota_sync::tui::app::SHORT_LIST_LIMIT;
+use dota_sync::tui::state::app::SHORT_LIST_LIMIT;
 use dota_sync::tui::{App, AppSettings, Clock, draw, handle_terminal_event};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

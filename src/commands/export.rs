@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{EXIT_OK, Failure};
 use crate::assets;
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat, ResultArg, SideArg, SourceArgs};
-use crate::store::filter::{self, MatchFilter, Outcome, Side};
+use crate::store::filter::{self, GameResult, MatchFilter, Side};
 use crate::store::stats::{HeroStats, PeerStats};
 use crate::store::{ExportFrom, ExportMatch, Store, StoreError};
 
@@ -150,8 +150,8 @@ pub fn filter_from(args: &ExportArgs, now: i64) -> Result<MatchFilter, Failure> 
             .transpose()
             .map_err(usage)?,
         result: args.result.map(|r| match r {
-            ResultArg::Win => Outcome::Win,
-            ResultArg::Loss => Outcome::Loss,
+            ResultArg::Win => GameResult::Win,
+            ResultArg::Loss => GameResult::Loss,
         }),
         side: args.side.map(|s| match s {
             SideArg::Radiant => Side::Radiant,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use super::faults::Outcome;
+use super::faults::DetailOutcome;
 use super::respond::{self, Api, Reply};
 
 /// Everything a detail endpoint could answer for one request.
@@ -21,46 +21,46 @@ pub(crate) struct DetailBodies {
     pub timeout: Duration,
 }
 
-pub(crate) fn reply(outcome: Outcome, bodies: DetailBodies) -> Reply {
+pub(crate) fn reply(outcome: DetailOutcome, bodies: DetailBodies) -> Reply {
     let api = bodies.api;
     match outcome {
-        Outcome::Ok => match bodies.found {
+        DetailOutcome::Ok => match bodies.found {
             Some(body) => Reply::new(respond::json_text(StatusCode::OK, body), "ok"),
             None => not_found(api),
         },
-        Outcome::NotFound => not_found(api),
-        Outcome::Status(status) => {
+        DetailOutcome::NotFound => not_found(api),
+        DetailOutcome::Status(status) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             Reply::new(respond::html_error(status), outcome.label())
         }
-        Outcome::RateLimited { retry_after } => {
+        DetailOutcome::RateLimited { retry_after } => {
             Reply::new(respond::rate_limited(api, retry_after), outcome.label())
         }
-        Outcome::Daily => Reply::new(respond::daily_limit(api), outcome.label()),
-        Outcome::Timeout => Reply {
+        DetailOutcome::Daily => Reply::new(respond::daily_limit(api), outcome.label()),
+        DetailOutcome::Timeout => Reply {
             response: respond::html_error(StatusCode::GATEWAY_TIMEOUT),
             outcome: outcome.label(),
             hang: Some(bodies.timeout),
         },
-        Outcome::Reset => {
+        DetailOutcome::Reset => {
             let body = bodies.found.unwrap_or_else(|| "{}".to_string());
             Reply::new(respond::reset(&body), outcome.label())
         }
-        Outcome::Truncated => {
+        DetailOutcome::Truncated => {
             let body = bodies
                 .found
                 .unwrap_or_else(|| r#"{"result": {}}"#.to_string());
             Reply::new(respond::truncated(&body), outcome.label())
         }
-        Outcome::Malformed => Reply::new(
+        DetailOutcome::Malformed => Reply::new(
             respond::json(StatusCode::OK, &bodies.malformed),
             outcome.label(),
         ),
-        Outcome::WrongMatch => match bodies.other.or(bodies.found) {
+        DetailOutcome::WrongMatch => match bodies.other.or(bodies.found) {
             Some(body) => Reply::new(respond::json_text(StatusCode::OK, body), outcome.label()),
             None => not_found(api),
         },
-        Outcome::Status2 => match api {
+        DetailOutcome::Status2 => match api {
             Api::Steam => Reply::new(
                 respond::json(
                     StatusCode::OK,

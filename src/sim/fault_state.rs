@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::dataset::Dataset;
-use super::faults::{FaultPlan, NamesOutcome, OpenDotaLimits, Outcome, TokenBucket};
+use super::faults::{DetailOutcome, FaultPlan, NamesOutcome, OpenDotaLimits, TokenBucket};
 
 /// Which of the limits beyond the global ones a request falls under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +137,7 @@ impl OpenDotaQuota {
 }
 
 struct Script {
-    outcomes: Vec<Outcome>,
+    outcomes: Vec<DetailOutcome>,
     next: usize,
 }
 
@@ -276,7 +276,7 @@ impl FaultState {
 
     /// The outcome of a detail request for `match_id`: its script if it has
     /// one, else a draw against the plan's probabilities.
-    pub(crate) fn detail_outcome(&mut self, match_id: Option<i64>) -> Outcome {
+    pub(crate) fn detail_outcome(&mut self, match_id: Option<i64>) -> DetailOutcome {
         if let Some(script) = match_id.and_then(|id| self.scripts.get_mut(&id)) {
             let index = script.next.min(script.outcomes.len() - 1);
             script.next = script.next.saturating_add(1);
@@ -286,22 +286,22 @@ impl FaultState {
         let roll = self.rng.f64();
         let server_error = [500, 502, 503][self.rng.usize(..3)];
         let ladder = [
-            (plan.server_error, Outcome::Status(server_error)),
+            (plan.server_error, DetailOutcome::Status(server_error)),
             (
                 plan.rate_limited,
-                Outcome::RateLimited { retry_after: None },
+                DetailOutcome::RateLimited { retry_after: None },
             ),
             (
                 plan.rate_limited_retry_after,
-                Outcome::RateLimited {
+                DetailOutcome::RateLimited {
                     retry_after: Some(1),
                 },
             ),
-            (plan.timeout, Outcome::Timeout),
-            (plan.reset, Outcome::Reset),
-            (plan.truncated, Outcome::Truncated),
-            (plan.malformed, Outcome::Malformed),
-            (plan.wrong_match, Outcome::WrongMatch),
+            (plan.timeout, DetailOutcome::Timeout),
+            (plan.reset, DetailOutcome::Reset),
+            (plan.truncated, DetailOutcome::Truncated),
+            (plan.malformed, DetailOutcome::Malformed),
+            (plan.wrong_match, DetailOutcome::WrongMatch),
         ];
         let mut threshold = 0.0;
         for (probability, outcome) in ladder {
@@ -310,7 +310,7 @@ impl FaultState {
                 return outcome;
             }
         }
-        Outcome::Ok
+        DetailOutcome::Ok
     }
 
     pub(crate) fn timeout(&self) -> Duration {
@@ -339,7 +339,7 @@ impl NamesScript {
     pub(crate) fn next(&self) -> NamesOutcome {
         let n = self.served.fetch_add(1, Ordering::Relaxed);
         match self.outcomes.last() {
-            None => NamesOutcome::Plain(Outcome::Ok),
+            None => NamesOutcome::Plain(DetailOutcome::Ok),
             Some(last) => *self.outcomes.get(n).unwrap_or(last),
         }
     }
@@ -362,10 +362,10 @@ mod tests {
         plan.scripts
             .insert("5".into(), vec!["500".into(), "ok".into()]);
         let (mut faults, _) = state(plan);
-        assert_eq!(faults.detail_outcome(Some(5)), Outcome::Status(500));
-        assert_eq!(faults.detail_outcome(Some(5)), Outcome::Ok);
-        assert_eq!(faults.detail_outcome(Some(5)), Outcome::Ok);
-        assert_eq!(faults.detail_outcome(Some(6)), Outcome::Ok);
+        assert_eq!(faults.detail_outcome(Some(5)), DetailOutcome::Status(500));
+        assert_eq!(faults.detail_outcome(Some(5)), DetailOutcome::Ok);
+        assert_eq!(faults.detail_outcome(Some(5)), DetailOutcome::Ok);
+        assert_eq!(faults.detail_outcome(Some(6)), DetailOutcome::Ok);
     }
 
     #[test]
@@ -524,7 +524,7 @@ mod tests {
         assert_eq!(first, draw(plan));
         let errors = first
             .iter()
-            .filter(|o| matches!(o, Outcome::Status(_)))
+            .filter(|o| matches!(o, DetailOutcome::Status(_)))
             .count();
         assert!((400..600).contains(&errors), "{errors} errors of 1000");
     }

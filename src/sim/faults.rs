@@ -49,7 +49,7 @@ pub struct FaultPlan {
     pub daily_quota: Option<u64>,
     /// Windows, relative to server start, in which every request answers 503.
     pub down: Vec<DownWindow>,
-    /// Outcome lists per match. A key is a match ID, or `account<N>:<K>`: the
+    /// DetailOutcome lists per match. A key is a match ID, or `account<N>:<K>`: the
     /// K-th newest match (0-based) of `accounts()[N]`, resolved at start.
     pub scripts: BTreeMap<String, Vec<String>>,
     /// GetMatchHistoryBySequenceNum leaves out every Immortal Draft match and
@@ -206,7 +206,7 @@ pub struct DownWindow {
 
 /// One scripted or drawn answer to a detail request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub(crate) enum DetailOutcome {
     Ok,
     /// Any other HTTP status, with an HTML body.
     Status(u16),
@@ -224,33 +224,33 @@ pub(crate) enum Outcome {
     Status2,
 }
 
-impl Outcome {
+impl DetailOutcome {
     /// Parses a script word: `ok`, a 3-digit status, `429:N`, `daily`, ...
-    pub(crate) fn parse(word: &str) -> Result<Outcome, String> {
+    pub(crate) fn parse(word: &str) -> Result<DetailOutcome, String> {
         let word = word.trim();
         let outcome = match word.to_ascii_lowercase().as_str() {
-            "ok" | "200" => Outcome::Ok,
-            "429" => Outcome::RateLimited { retry_after: None },
-            "daily" => Outcome::Daily,
-            "timeout" => Outcome::Timeout,
-            "reset" => Outcome::Reset,
-            "truncated" => Outcome::Truncated,
-            "malformed" => Outcome::Malformed,
-            "wrong_match" => Outcome::WrongMatch,
-            "not_found" => Outcome::NotFound,
-            "status2" => Outcome::Status2,
+            "ok" | "200" => DetailOutcome::Ok,
+            "429" => DetailOutcome::RateLimited { retry_after: None },
+            "daily" => DetailOutcome::Daily,
+            "timeout" => DetailOutcome::Timeout,
+            "reset" => DetailOutcome::Reset,
+            "truncated" => DetailOutcome::Truncated,
+            "malformed" => DetailOutcome::Malformed,
+            "wrong_match" => DetailOutcome::WrongMatch,
+            "not_found" => DetailOutcome::NotFound,
+            "status2" => DetailOutcome::Status2,
             other => {
                 if let Some(seconds) = other.strip_prefix("429:") {
                     let seconds = seconds
                         .parse::<u64>()
                         .map_err(|_| format!("bad Retry-After in script outcome {word:?}"))?;
-                    Outcome::RateLimited {
+                    DetailOutcome::RateLimited {
                         retry_after: Some(seconds),
                     }
                 } else {
                     match other.parse::<u16>() {
                         Ok(status) if (100..=599).contains(&status) && other.len() == 3 => {
-                            Outcome::Status(status)
+                            DetailOutcome::Status(status)
                         }
                         _ => return Err(format!("unknown script outcome {word:?}")),
                     }
@@ -263,17 +263,17 @@ impl Outcome {
     /// The label counted in `SimStats`.
     pub(crate) fn label(self) -> String {
         match self {
-            Outcome::Ok => "ok".into(),
-            Outcome::Status(status) => status.to_string(),
-            Outcome::RateLimited { .. } => "429".into(),
-            Outcome::Daily => "daily".into(),
-            Outcome::Timeout => "timeout".into(),
-            Outcome::Reset => "reset".into(),
-            Outcome::Truncated => "truncated".into(),
-            Outcome::Malformed => "malformed".into(),
-            Outcome::WrongMatch => "wrong_match".into(),
-            Outcome::NotFound => "not_found".into(),
-            Outcome::Status2 => "status2".into(),
+            DetailOutcome::Ok => "ok".into(),
+            DetailOutcome::Status(status) => status.to_string(),
+            DetailOutcome::RateLimited { .. } => "429".into(),
+            DetailOutcome::Daily => "daily".into(),
+            DetailOutcome::Timeout => "timeout".into(),
+            DetailOutcome::Reset => "reset".into(),
+            DetailOutcome::Truncated => "truncated".into(),
+            DetailOutcome::Malformed => "malformed".into(),
+            DetailOutcome::WrongMatch => "wrong_match".into(),
+            DetailOutcome::NotFound => "not_found".into(),
+            DetailOutcome::Status2 => "status2".into(),
         }
     }
 }
@@ -284,7 +284,7 @@ pub(crate) enum NamesOutcome {
     /// Names laced with escape sequences, controls and the request's key.
     Hostile,
     /// What the word means for any detail request.
-    Plain(Outcome),
+    Plain(DetailOutcome),
 }
 
 impl NamesOutcome {
@@ -292,7 +292,7 @@ impl NamesOutcome {
         if word.trim().eq_ignore_ascii_case("hostile") {
             return Ok(NamesOutcome::Hostile);
         }
-        Outcome::parse(word).map(NamesOutcome::Plain)
+        DetailOutcome::parse(word).map(NamesOutcome::Plain)
     }
 }
 
@@ -420,7 +420,7 @@ impl FaultPlan {
                 return Err(format!("script for {key} is empty"));
             }
             for word in words {
-                Outcome::parse(word).map_err(|error| format!("script for {key}: {error}"))?;
+                DetailOutcome::parse(word).map_err(|error| format!("script for {key}: {error}"))?;
             }
         }
         Ok(())
@@ -428,7 +428,7 @@ impl FaultPlan {
 
     /// The scripts, keyed by match ID. Keys naming a match the dataset does
     /// not have (say `account0:900` of a 600-match account) are dropped.
-    pub(crate) fn resolve_scripts(&self, dataset: &Dataset) -> BTreeMap<i64, Vec<Outcome>> {
+    pub(crate) fn resolve_scripts(&self, dataset: &Dataset) -> BTreeMap<i64, Vec<DetailOutcome>> {
         let mut resolved = BTreeMap::new();
         for (key, words) in &self.scripts {
             let Ok(target) = parse_script_key(key) else {
@@ -443,9 +443,9 @@ impl FaultPlan {
                     .and_then(|account| account.match_ids.get(nth))
                     .copied(),
             };
-            let outcomes: Vec<Outcome> = words
+            let outcomes: Vec<DetailOutcome> = words
                 .iter()
-                .filter_map(|word| Outcome::parse(word).ok())
+                .filter_map(|word| DetailOutcome::parse(word).ok())
                 .collect();
             match match_id {
                 Some(match_id) if !outcomes.is_empty() => {
@@ -464,15 +464,15 @@ mod tests {
 
     #[test]
     fn script_words_parse() {
-        assert_eq!(Outcome::parse("ok"), Ok(Outcome::Ok));
-        assert_eq!(Outcome::parse("502"), Ok(Outcome::Status(502)));
+        assert_eq!(DetailOutcome::parse("ok"), Ok(DetailOutcome::Ok));
+        assert_eq!(DetailOutcome::parse("502"), Ok(DetailOutcome::Status(502)));
         assert_eq!(
-            Outcome::parse("429"),
-            Ok(Outcome::RateLimited { retry_after: None })
+            DetailOutcome::parse("429"),
+            Ok(DetailOutcome::RateLimited { retry_after: None })
         );
         assert_eq!(
-            Outcome::parse("429:7"),
-            Ok(Outcome::RateLimited {
+            DetailOutcome::parse("429:7"),
+            Ok(DetailOutcome::RateLimited {
                 retry_after: Some(7)
             })
         );
@@ -487,13 +487,13 @@ mod tests {
             "status2",
         ] {
             assert_eq!(
-                Outcome::parse(word).map(Outcome::label),
+                DetailOutcome::parse(word).map(DetailOutcome::label),
                 Ok(word.to_string())
             );
         }
-        assert!(Outcome::parse("5000").is_err());
-        assert!(Outcome::parse("boom").is_err());
-        assert!(Outcome::parse("429:x").is_err());
+        assert!(DetailOutcome::parse("5000").is_err());
+        assert!(DetailOutcome::parse("boom").is_err());
+        assert!(DetailOutcome::parse("429:x").is_err());
     }
 
     #[test]
@@ -618,9 +618,9 @@ mod tests {
         let third = dataset.accounts()[0].match_ids[3];
         assert_eq!(
             scripts.get(&third),
-            Some(&vec![Outcome::Status(500), Outcome::Ok])
+            Some(&vec![DetailOutcome::Status(500), DetailOutcome::Ok])
         );
-        assert_eq!(scripts.get(&77), Some(&vec![Outcome::NotFound]));
+        assert_eq!(scripts.get(&77), Some(&vec![DetailOutcome::NotFound]));
         assert_eq!(scripts.len(), 2);
     }
 }

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::detail::{self, DetailBodies};
-use super::faults::{NamesOutcome, Outcome};
+use super::faults::{DetailOutcome, NamesOutcome};
 use super::respond::{self, Api, Reply};
 use super::rng::mix;
 use super::routes::Query;
@@ -74,7 +74,7 @@ fn hostile_name(account_id: u32, key: &str) -> String {
 fn answer(
     state: &SimState,
     api: Api,
-    outcome: Outcome,
+    outcome: DetailOutcome,
     healthy: &Value,
     malformed: Value,
 ) -> Reply {
@@ -195,16 +195,19 @@ mod tests {
         assert_eq!(NamesOutcome::parse("hostile"), Ok(NamesOutcome::Hostile));
         assert_eq!(
             NamesOutcome::parse("500"),
-            Ok(NamesOutcome::Plain(Outcome::Status(500)))
+            Ok(NamesOutcome::Plain(DetailOutcome::Status(500)))
         );
         assert!(NamesOutcome::parse("explode").is_err());
         let script = NamesScript::new(&["500".into(), "ok".into()]);
-        assert_eq!(script.next(), NamesOutcome::Plain(Outcome::Status(500)));
-        assert_eq!(script.next(), NamesOutcome::Plain(Outcome::Ok));
-        assert_eq!(script.next(), NamesOutcome::Plain(Outcome::Ok));
+        assert_eq!(
+            script.next(),
+            NamesOutcome::Plain(DetailOutcome::Status(500))
+        );
+        assert_eq!(script.next(), NamesOutcome::Plain(DetailOutcome::Ok));
+        assert_eq!(script.next(), NamesOutcome::Plain(DetailOutcome::Ok));
         assert_eq!(
             NamesScript::new(&[]).next(),
-            NamesOutcome::Plain(Outcome::Ok)
+            NamesOutcome::Plain(DetailOutcome::Ok)
         );
     }
 }

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::json;
 
 use super::detail::{self, DetailBodies};
-use super::faults::Outcome;
+use super::faults::DetailOutcome;
 use super::match_json;
 use super::respond::{self, Api, Reply};
 use super::state::SimState;
@@ -97,7 +97,7 @@ pub(crate) fn match_by_id(state: &SimState, match_id: &str) -> Reply {
     };
     let found = body(match_id);
     // Another match's body is only built when the outcome needs it.
-    let other = matches!(outcome, Outcome::WrongMatch)
+    let other = matches!(outcome, DetailOutcome::WrongMatch)
         .then(|| state.dataset.neighbour_of(match_id).and_then(body))
         .flatten();
     detail::reply(

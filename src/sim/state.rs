@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::body_cache::BodyCache;
 use super::dataset::Dataset;
 use super::fault_state::{FaultState, NamesScript};
-use super::faults::Outcome;
+use super::faults::DetailOutcome;
 use super::stats::StatsRecorder;
 use super::stratz_routes::StratzState;
 
@@ -39,7 +39,7 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl SimState {
     /// The outcome for a detail request, and how long a timeout hangs.
-    pub(crate) fn detail_outcome(&self, match_id: Option<i64>) -> (Outcome, Duration) {
+    pub(crate) fn detail_outcome(&self, match_id: Option<i64>) -> (DetailOutcome, Duration) {
         let mut faults = lock(&self.faults);
         (faults.detail_outcome(match_id), faults.timeout())
     }

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use super::detail::{self, DetailBodies};
-use super::faults::Outcome;
+use super::faults::DetailOutcome;
 use super::match_gen::MatchRecord;
 use super::match_json;
 use super::respond::{self, Api, Reply};
@@ -107,7 +107,7 @@ pub(crate) fn match_details(state: &SimState, query: &Query) -> Reply {
     };
     let found = match_id.and_then(body);
     // Another match's body is only built when the outcome needs it.
-    let other = matches!(outcome, Outcome::WrongMatch)
+    let other = matches!(outcome, DetailOutcome::WrongMatch)
         .then(|| {
             match_id
                 .and_then(|id| state.dataset.neighbour_of(id))
@@ -155,7 +155,7 @@ pub(crate) fn history_by_sequence(state: &SimState, query: &Query) -> Reply {
         )
     };
     let found = Some(page(&mut records.iter().map(|record| record.match_id)));
-    let other = matches!(outcome, Outcome::WrongMatch)
+    let other = matches!(outcome, DetailOutcome::WrongMatch)
         .then(|| {
             state
                 .dataset

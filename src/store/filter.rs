@@ -23,7 +23,7 @@ pub struct MatchFilter {
     pub heroes: Option<Vec<i64>>,
     pub lobby: Option<LobbyFilter>,
     pub modes: Option<Vec<i64>>,
-    pub result: Option<Outcome>,
+    pub result: Option<GameResult>,
     pub side: Option<Side>,
     /// Another player (32-bit account ID) was on the tracked player's team
     /// (`with:`; the Teammates tab's "with").
@@ -49,8 +49,9 @@ pub enum LobbyFilter {
     Types(Vec<i64>),
 }
 
+/// A game as the player saw it (`win:`/`loss:`, `export --result`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Outcome {
+pub enum GameResult {
     Win,
     Loss,
 }
@@ -207,7 +208,11 @@ impl MatchFilter {
         match self.result {
             None => {}
             Some(outcome) if result_from_games => {
-                let won = if outcome == Outcome::Win { "<" } else { ">=" };
+                let won = if outcome == GameResult::Win {
+                    "<"
+                } else {
+                    ">="
+                };
                 add(format_args!(
                     " AND EXISTS (SELECT 1 FROM account_games rg
                                    WHERE rg.account_id = {am}.account_id
@@ -215,10 +220,10 @@ impl MatchFilter {
                                      AND rg.radiant_win = (rg.player_slot {won} 128))"
                 ));
             }
-            Some(Outcome::Win) => add(format_args!(
+            Some(GameResult::Win) => add(format_args!(
                 " AND {m}.radiant_win = ({am}.player_slot < 128)"
             )),
-            Some(Outcome::Loss) => add(format_args!(
+            Some(GameResult::Loss) => add(format_args!(
                 " AND {m}.radiant_win = ({am}.player_slot >= 128)"
             )),
         }
@@ -315,8 +320,8 @@ impl MatchFilter {
         }
         if let Some(result) = self.result {
             parts.push(match result {
-                Outcome::Win => "wins".into(),
-                Outcome::Loss => "losses".into(),
+                GameResult::Win => "wins".into(),
+                GameResult::Loss => "losses".into(),
             });
         }
         if let Some(side) = self.side {
@@ -487,10 +492,10 @@ pub fn parse_mode(text: &str) -> Result<Vec<i64>, FilterError> {
     Ok(modes)
 }
 
-pub fn parse_outcome(text: &str) -> Result<Outcome, FilterError> {
+pub fn parse_outcome(text: &str) -> Result<GameResult, FilterError> {
     match letters(text).as_str() {
-        "win" | "wins" | "won" | "w" => Ok(Outcome::Win),
-        "loss" | "losses" | "lost" | "lose" | "l" => Ok(Outcome::Loss),
+        "win" | "wins" | "won" | "w" => Ok(GameResult::Win),
+        "loss" | "losses" | "lost" | "lose" | "l" => Ok(GameResult::Loss),
         _ => Err(FilterError(format!(
             "cannot read the result {:?}: use win or loss",
             text.trim()
@@ -549,8 +554,8 @@ pub fn parse_query(text: &str, now: i64) -> Result<MatchFilter, FilterError> {
         }
         let lower = word.to_lowercase();
         match lower.as_str() {
-            "win" | "wins" | "won" => filter.result = Some(Outcome::Win),
-            "loss" | "losses" | "lost" => filter.result = Some(Outcome::Loss),
+            "win" | "wins" | "won" => filter.result = Some(GameResult::Win),
+            "loss" | "losses" | "lost" => filter.result = Some(GameResult::Loss),
             "radiant" => filter.side = Some(Side::Radiant),
             "dire" => filter.side = Some(Side::Dire),
             "ranked" => filter.lobby = Some(LobbyFilter::Ranked),
@@ -603,7 +608,7 @@ mod tests {
         assert!(parse_lobby("nope").is_err());
         assert_eq!(parse_mode("ap").unwrap(), vec![1]);
         assert_eq!(parse_mode("turbo").unwrap(), vec![23]);
-        assert_eq!(parse_outcome("loss").unwrap(), Outcome::Loss);
+        assert_eq!(parse_outcome("loss").unwrap(), GameResult::Loss);
         assert_eq!(parse_side("Dire").unwrap(), Side::Dire);
     }
 
@@ -612,7 +617,7 @@ mod tests {
         let f = parse_query("hero:am ranked win dire since:2026-01-01 with:42", NOW).unwrap();
         assert_eq!(f.heroes, Some(vec![1]));
         assert_eq!(f.lobby, Some(LobbyFilter::Ranked));
-        assert_eq!(f.result, Some(Outcome::Win));
+        assert_eq!(f.result, Some(GameResult::Win));
         assert_eq!(f.side, Some(Side::Dire));
         assert_eq!(f.with_player, Some(42));
         assert!(f.since.is_some());

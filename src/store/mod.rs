@@ -34,7 +34,7 @@ pub use read::{
     WindowAnchor, WindowKey,
 };
 pub use watch::ChangeWatch;
-pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Outcome, Pending};
+pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Pending, RowOutcome};
 
 /// A connection to the dota-sync database.
 pub struct Store {

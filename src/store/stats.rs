@@ -478,9 +478,9 @@ impl Store {
         account_id: u32,
         filter: &MatchFilter,
         now: Option<i64>,
-    ) -> Result<std::cell::Ref<'_, Summary>, StoreError> {
+    ) -> Result<std::cell::Ref<'_, ScanStats>, StoreError> {
         let state = self.cache_state()?;
-        let fresh = |cached: &Option<Summary>| {
+        let fresh = |cached: &Option<ScanStats>| {
             cached.as_ref().is_some_and(|c| {
                 c.account_id == account_id
                     && &c.filter == filter
@@ -492,7 +492,7 @@ impl Store {
             let earlier_now = self.stats_cache.0.borrow().as_ref().and_then(|c| c.now);
             let games = self.games(account_id, filter)?;
             let now = now.or(earlier_now);
-            let summary = Summary {
+            let summary = ScanStats {
                 account_id,
                 filter: filter.clone(),
                 state,
@@ -755,7 +755,7 @@ fn slots_of(heroes: &str) -> Vec<Slot> {
 /// The last scan's statistics; `Store` keeps one.
 #[derive(Default)]
 pub(super) struct StatsCache(
-    std::cell::RefCell<Option<Summary>>,
+    std::cell::RefCell<Option<ScanStats>>,
     /// The last Teammates answer, kept on the same terms as the summary.
     std::cell::RefCell<Option<PeersAnswer>>,
 );
@@ -771,7 +771,7 @@ struct PeersAnswer {
 }
 
 /// What one scan of the games gives the Overview, Heroes and Records tabs.
-struct Summary {
+struct ScanStats {
     account_id: u32,
     filter: MatchFilter,
     state: (i64, u64),

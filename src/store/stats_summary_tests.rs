@@ -206,7 +206,7 @@ fn statistics_are_the_same_from_summaries_as_from_details() {
                 ..MatchFilter::default()
             },
             MatchFilter {
-                result: Some(filter::Outcome::Win),
+                result: Some(filter::GameResult::Win),
                 lobby: Some(filter::LobbyFilter::Ranked),
                 ..MatchFilter::default()
             },

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::builders::{TEN_SLOTS, history_entry, match_details, ten_players};
 use crate::source::{HistoryEntry, MatchDetails, PlayerDetails};
-use crate::store::filter::{LobbyFilter, Outcome, Side};
+use crate::store::filter::{GameResult, LobbyFilter, Side};
 
 const ACCOUNT: u32 = 77;
 const OTHER_TRACKED: i64 = 5_001;
@@ -275,7 +275,7 @@ fn overview_agrees_with_a_recomputation() {
     check_overview(&store, &games, &MatchFilter::default());
     let dire_wins = MatchFilter {
         side: Some(Side::Dire),
-        result: Some(Outcome::Win),
+        result: Some(GameResult::Win),
         ..MatchFilter::default()
     };
     let subset: Vec<Game> = games
@@ -445,7 +445,7 @@ fn the_match_list_counts_with_every_filter() {
     let (store, games) = generate(&dir);
     let turbo_losses = MatchFilter {
         lobby: Some(LobbyFilter::Turbo),
-        result: Some(Outcome::Loss),
+        result: Some(GameResult::Loss),
         ..MatchFilter::default()
     };
     let expected = games.iter().filter(|g| g.mode == 23 && !g.won).count() as u64;
@@ -565,7 +565,7 @@ fn the_overview_follows_the_day_and_the_filter() {
         "a year on, the same history"
     );
     let wins = MatchFilter {
-        result: Some(Outcome::Win),
+        result: Some(GameResult::Win),
         ..MatchFilter::default()
     };
     let won = store.overview(ACCOUNT, &wins, NOW).unwrap();
@@ -595,7 +595,7 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
         "another limit"
     );
     let wins = MatchFilter {
-        result: Some(Outcome::Win),
+        result: Some(GameResult::Win),
         ..MatchFilter::default()
     };
     assert!(met(&reader.peer_stats(ACCOUNT, &wins, 1_000).unwrap()) < met(&before));

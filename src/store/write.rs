@@ -35,11 +35,11 @@ pub struct FailureRecord {
 
 /// One finished details fetch, as phase 2 hands it to the store.
 #[derive(Debug, Clone, Copy)]
-pub enum Outcome<'a> {
+pub enum RowOutcome<'a> {
     /// Details to save: the row, its players and the teammate counters
     /// ([`Store::save_details`]).
     Saved(&'a MatchDetails),
-    /// [`Outcome::Saved`], noting which source supplied the details
+    /// [`RowOutcome::Saved`], noting which source supplied the details
     /// (`matches.details_source`).
     SavedFrom(&'a MatchDetails, &'a str),
     /// A counted failure ([`Store::record_failure`]): `reason` is what
@@ -50,7 +50,7 @@ pub enum Outcome<'a> {
     NotCounted { match_id: i64, reason: &'a str },
 }
 
-/// What applying one [`Outcome`] did to its row.
+/// What applying one [`RowOutcome`] did to its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
     Saved,
@@ -74,7 +74,7 @@ impl Store {
     /// counters) and the batch commits together or not at all, so a kill at
     /// any point leaves every counter exact. The caller bounds the batch
     /// (by count and by time) so that readers still see rows fill in.
-    pub fn apply_batch(&mut self, batch: &[Outcome<'_>]) -> Result<Vec<Applied>, StoreError> {
+    pub fn apply_batch(&mut self, batch: &[RowOutcome<'_>]) -> Result<Vec<Applied>, StoreError> {
         let path = self.path.clone();
         let tx = self.write_tx()?;
         let apply = || -> rusqlite::Result<Vec<Applied>> {
@@ -82,16 +82,16 @@ impl Store {
             batch
                 .iter()
                 .map(|outcome| match *outcome {
-                    Outcome::Saved(details) => {
+                    RowOutcome::Saved(details) => {
                         upsert_details(&tx, details, None, &now).map(|()| Applied::Saved)
                     }
-                    Outcome::SavedFrom(details, source) => {
+                    RowOutcome::SavedFrom(details, source) => {
                         upsert_details(&tx, details, Some(source), &now).map(|()| Applied::Saved)
                     }
-                    Outcome::Failed { match_id, reason } => {
+                    RowOutcome::Failed { match_id, reason } => {
                         count_failure(&tx, match_id, reason, &now).map(Applied::Failed)
                     }
-                    Outcome::NotCounted { match_id, reason } => {
+                    RowOutcome::NotCounted { match_id, reason } => {
                         note_outage(&tx, match_id, reason, &now).map(Applied::Failed)
                     }
                 })
@@ -167,7 +167,7 @@ impl Store {
     /// transition to `has_details = 1`, the teammate counters of every
     /// tracked account linked to it.
     pub fn save_details(&mut self, details: &MatchDetails) -> Result<(), StoreError> {
-        self.apply_batch(&[Outcome::Saved(details)]).map(drop)
+        self.apply_batch(&[RowOutcome::Saved(details)]).map(drop)
     }
 
     /// Saves the matches a history page brought whole (STRATZ's) as their
@@ -213,7 +213,7 @@ impl Store {
         match_id: i64,
         reason: &str,
     ) -> Result<Option<FailureRecord>, StoreError> {
-        let applied = self.apply_batch(&[Outcome::Failed { match_id, reason }])?;
+        let applied = self.apply_batch(&[RowOutcome::Failed { match_id, reason }])?;
         Ok(applied.into_iter().next().and_then(Applied::failure))
     }
 
@@ -226,7 +226,7 @@ impl Store {
         match_id: i64,
         reason: &str,
     ) -> Result<Option<FailureRecord>, StoreError> {
-        let applied = self.apply_batch(&[Outcome::NotCounted { match_id, reason }])?;
+        let applied = self.apply_batch(&[RowOutcome::NotCounted { match_id, reason }])?;
         Ok(applied.into_iter().next().and_then(Applied::failure))
     }
 

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use super::dispatch::RowChange;
 use super::run::SharedStore;
 use crate::source::{FetchError, MatchRef, SourceKind};
-use crate::store::{Outcome, StoreError, checkpoint};
+use crate::store::{RowOutcome, StoreError, checkpoint};
 
 /// Most rows in one trip to the database.
 const MAX_BATCH: usize = 256;
@@ -225,18 +225,18 @@ fn write_batch(
         })
         .collect();
     // Every row of the batch in one transaction, each match whole.
-    let outcomes: Vec<Outcome<'_>> = rows
+    let outcomes: Vec<RowOutcome<'_>> = rows
         .iter()
         .zip(&reasons)
         .map(|((wanted, change), reason)| match change {
             RowChange::Save(details, source) => {
-                Outcome::SavedFrom(details, kinds[*source].as_str())
+                RowOutcome::SavedFrom(details, kinds[*source].as_str())
             }
-            RowChange::Counted(_) => Outcome::Failed {
+            RowChange::Counted(_) => RowOutcome::Failed {
                 match_id: wanted.match_id,
                 reason,
             },
-            RowChange::NotCounted(_) => Outcome::NotCounted {
+            RowChange::NotCounted(_) => RowOutcome::NotCounted {
                 match_id: wanted.match_id,
                 reason,
             },

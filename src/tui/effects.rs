@@ -10,7 +10,7 @@ use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use super::app::{App, Effect};
+use super::state::app::{App, Effect};
 
 pub fn perform<B: Backend>(
     terminal: &mut Terminal<B>,

@@ -11,10 +11,6 @@ pub mod layout;
 pub mod state;
 mod view;
 
-// The paths benches and tests have always used.
-pub use input::{action, keymap};
-pub use state::{app, loader, match_list};
-
 use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -30,10 +26,11 @@ use ratatui::backend::Backend;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
-pub use action::{Action, View};
-pub use app::{App, AppSettings, Effect};
 pub use format::Clock;
-use loader::SlowResult;
+pub use input::action::{Action, View};
+use input::keymap;
+pub use state::app::{App, AppSettings, Effect};
+use state::loader::SlowResult;
 pub use view::theme::set_monochrome;
 
 use crate::source::SourceKind;

@@ -8,7 +8,7 @@ use crate::builders::{history_entry, match_details, ten_players};
 use dota_sync::source::model::is_compact;
 use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::{
-    Applied, ListFilter, MAX_ATTEMPTS, Outcome, Pending, Store, StoreError, WindowAnchor,
+    Applied, ListFilter, MAX_ATTEMPTS, Pending, RowOutcome, Store, StoreError, WindowAnchor,
 };
 
 fn entry(match_id: i64, start_time: i64, slot: i64, hero: i64) -> HistoryEntry {
@@ -325,18 +325,18 @@ fn a_batch_applies_every_outcome_in_one_transaction() {
     let saved = [details(40, 4000, true), details(41, 4100, false)];
     let applied = store
         .apply_batch(&[
-            Outcome::Saved(&saved[0]),
-            Outcome::Failed {
+            RowOutcome::Saved(&saved[0]),
+            RowOutcome::Failed {
                 match_id: 42,
                 reason: "HTTP 404",
             },
-            Outcome::Saved(&saved[1]),
-            Outcome::Failed {
+            RowOutcome::Saved(&saved[1]),
+            RowOutcome::Failed {
                 match_id: 44,
                 reason: "late",
             },
             // Fetched twice in one batch: counted once.
-            Outcome::Saved(&saved[0]),
+            RowOutcome::Saved(&saved[0]),
         ])
         .unwrap();
     assert_eq!(applied[0], Applied::Saved);
@@ -374,7 +374,7 @@ fn saved_raw_data_is_the_text_given() {
     let mut store = Store::open(&dir.path().join("a.db")).unwrap();
     let mut d = details(50, 5000, true);
     d.raw_json = r#"{"match_id":50,"radiant_logo":18446744073709551615,"gold":1.50e3}"#.into();
-    store.apply_batch(&[Outcome::Saved(&d)]).unwrap();
+    store.apply_batch(&[RowOutcome::Saved(&d)]).unwrap();
     let raw: String = store
         .connection()
         .query_row(
