@@ -192,6 +192,16 @@ impl ApiClient {
         http::clean_error(result, self.key.as_ref())
     }
 
+    /// `work`'s outcome with any error cleaned ([`Self::clean`]): every
+    /// source method that returns an answer wraps its requests and reads in
+    /// this, so no error leaves a source uncleaned.
+    pub async fn cleaned<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, FetchError>>,
+    ) -> Result<T, FetchError> {
+        self.clean(work.await)
+    }
+
     /// The request, once the pacer admits it; `NotSent` when the gate closed.
     async fn admitted_request(
         &self,

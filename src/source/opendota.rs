@@ -152,19 +152,113 @@ impl MatchSource for OpenDotaClient {
         Ok(HistoryPage { entries, ..page? })
     }
 
+    /// The whole history, its rows sent to `rows` as they are read.
     async fn history_page_streamed(
         &self,
         account_id: u32,
         cursor: Option<HistoryCursor>,
         rows: &RowSender,
     ) -> Result<HistoryPage, FetchError> {
-        let outcome = self.history_page_unscrubbed(account_id, cursor, rows).await;
-        self.api.clean(outcome)
+        self.api
+            .cleaned(async {
+                // The first page is the whole history, so any later page is empty.
+                if cursor.is_some() {
+                    return Ok(HistoryPage::default());
+                }
+                let reply = self
+                    .api
+                    .get_stream(
+                        "players/matches",
+                        &format!("players/{account_id}/matches"),
+                        &history_params(),
+                        BodyLimit::FullHistory,
+                        self.history_timeout,
+                    )
+                    .await?;
+                let mut body = match reply {
+                    StreamReply::Stream(body) => body,
+                    StreamReply::Status { status, body } => {
+                        return Err(unexpected_status(status, body));
+                    }
+                };
+                let (chunks, mut chunks_in) =
+                    mpsc::channel::<Result<Vec<u8>, FetchError>>(CHUNKS_AHEAD);
+                let rows = rows.clone();
+                // The reader is synchronous (serde_json over a byte stream), so it
+                // gets a thread; the body is fed to it as it arrives, and the rows it
+                // sends wait for the saves: a slow save slows the read, and memory
+                // stays a few batches whatever the history's length.
+                let reader = tokio::task::spawn_blocking(move || {
+                    let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
+                    let body = std::iter::from_fn(|| chunks_in.blocking_recv());
+                    let read = parse::opendota_history_stream(body, |row| {
+                        batch.push(row);
+                        if batch.len() == ROWS_PER_BATCH {
+                            // A receiver gone has stopped listening: nothing to do.
+                            let _ = rows.blocking_send(std::mem::take(&mut batch));
+                        }
+                    });
+                    if !batch.is_empty() {
+                        let _ = rows.blocking_send(batch);
+                    }
+                    read
+                });
+                loop {
+                    let mut chunk = Vec::new();
+                    let next = match body.next_into(&mut chunk).await {
+                        Ok(true) => Ok(chunk),
+                        Ok(false) => break,
+                        Err(error) => Err(error),
+                    };
+                    let failed = next.is_err();
+                    // The reader stops at the first thing it cannot read; then the
+                    // rest of the body is not wanted.
+                    if chunks.send(next).await.is_err() || failed {
+                        break;
+                    }
+                }
+                drop(chunks);
+                let read = reader
+                    .await
+                    .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
+                // OpenDota answers `[]` for a profile it treats as private (or does
+                // not know): that is not "no matches".
+                if read == 0 {
+                    return Err(FetchError::NoHistory);
+                }
+                Ok(HistoryPage {
+                    entries: Vec::new(),
+                    next: None,
+                    capped: false,
+                    total: None,
+                    whole: Vec::new(),
+                })
+            })
+            .await
     }
 
     async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
-        let outcome = self.match_details_unscrubbed(wanted).await;
-        self.api.clean(outcome)
+        self.api
+            .cleaned(async {
+                let body = self
+                    .api
+                    .get_body(
+                        None,
+                        "matches",
+                        &format!("matches/{}", wanted.match_id),
+                        &[],
+                        BodyLimit::Match,
+                    )
+                    .await?
+                    .body_or(|status, body| match status {
+                        404 => FetchError::MatchApi {
+                            message: "match not found".into(),
+                        },
+                        _ => unexpected_status(status, body),
+                    })?;
+                parse::opendota_details_body(&body, wanted.match_id)
+            })
+            .await
     }
 
     /// `/players/{id}` names one account a call.
@@ -173,102 +267,27 @@ impl MatchSource for OpenDotaClient {
     }
 
     async fn player_names(&self, accounts: &[u32]) -> Result<Vec<PlayerName>, FetchError> {
-        let mut found = Vec::with_capacity(accounts.len());
-        for &account_id in accounts {
-            let outcome = self.player_name_unscrubbed(account_id).await;
-            found.push(PlayerName {
-                account_id,
-                name: self.api.clean(outcome)?,
-            });
-        }
-        Ok(found)
+        self.api
+            .cleaned(async {
+                let mut found = Vec::with_capacity(accounts.len());
+                for &account_id in accounts {
+                    found.push(PlayerName {
+                        account_id,
+                        name: self.player_name(account_id).await?,
+                    });
+                }
+                Ok(found)
+            })
+            .await
     }
 }
 
-/// The requests behind the trait methods, whose callers scrub the key from
-/// any error text the API sent back.
+/// A request one trait method makes many times; its errors are cleaned
+/// where that method returns ([`ApiClient::cleaned`]).
 impl OpenDotaClient {
-    /// The whole history, its rows sent to `rows` as they are read.
-    async fn history_page_unscrubbed(
-        &self,
-        account_id: u32,
-        cursor: Option<HistoryCursor>,
-        rows: &RowSender,
-    ) -> Result<HistoryPage, FetchError> {
-        // The first page is the whole history, so any later page is empty.
-        if cursor.is_some() {
-            return Ok(HistoryPage::default());
-        }
-        let reply = self
-            .api
-            .get_stream(
-                "players/matches",
-                &format!("players/{account_id}/matches"),
-                &history_params(),
-                BodyLimit::FullHistory,
-                self.history_timeout,
-            )
-            .await?;
-        let mut body = match reply {
-            StreamReply::Stream(body) => body,
-            StreamReply::Status { status, body } => return Err(unexpected_status(status, body)),
-        };
-        let (chunks, mut chunks_in) = mpsc::channel::<Result<Vec<u8>, FetchError>>(CHUNKS_AHEAD);
-        let rows = rows.clone();
-        // The reader is synchronous (serde_json over a byte stream), so it
-        // gets a thread; the body is fed to it as it arrives, and the rows it
-        // sends wait for the saves: a slow save slows the read, and memory
-        // stays a few batches whatever the history's length.
-        let reader = tokio::task::spawn_blocking(move || {
-            let mut batch = Vec::with_capacity(ROWS_PER_BATCH);
-            let body = std::iter::from_fn(|| chunks_in.blocking_recv());
-            let read = parse::opendota_history_stream(body, |row| {
-                batch.push(row);
-                if batch.len() == ROWS_PER_BATCH {
-                    // A receiver gone has stopped listening: nothing to do.
-                    let _ = rows.blocking_send(std::mem::take(&mut batch));
-                }
-            });
-            if !batch.is_empty() {
-                let _ = rows.blocking_send(batch);
-            }
-            read
-        });
-        loop {
-            let mut chunk = Vec::new();
-            let next = match body.next_into(&mut chunk).await {
-                Ok(true) => Ok(chunk),
-                Ok(false) => break,
-                Err(error) => Err(error),
-            };
-            let failed = next.is_err();
-            // The reader stops at the first thing it cannot read; then the
-            // rest of the body is not wanted.
-            if chunks.send(next).await.is_err() || failed {
-                break;
-            }
-        }
-        drop(chunks);
-        let read = reader
-            .await
-            .unwrap_or_else(|join| std::panic::resume_unwind(join.into_panic()))?;
-        // OpenDota answers `[]` for a profile it treats as private (or does
-        // not know): that is not "no matches".
-        if read == 0 {
-            return Err(FetchError::NoHistory);
-        }
-        Ok(HistoryPage {
-            entries: Vec::new(),
-            next: None,
-            capped: false,
-            total: None,
-            whole: Vec::new(),
-        })
-    }
-
     /// An account OpenDota does not know (or an ID it refuses) answers
     /// 404 (400) or a null profile: each is "no name".
-    async fn player_name_unscrubbed(&self, account_id: u32) -> Result<Option<String>, FetchError> {
+    async fn player_name(&self, account_id: u32) -> Result<Option<String>, FetchError> {
         let reply = self
             .api
             .get_json(
@@ -286,26 +305,6 @@ impl OpenDotaClient {
         };
         let raw = names::opendota_player(body)?;
         Ok(raw.and_then(|raw| names::clean_name(self.api.clean_text(&raw))))
-    }
-
-    async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
-        let body = self
-            .api
-            .get_body(
-                None,
-                "matches",
-                &format!("matches/{}", wanted.match_id),
-                &[],
-                BodyLimit::Match,
-            )
-            .await?
-            .body_or(|status, body| match status {
-                404 => FetchError::MatchApi {
-                    message: "match not found".into(),
-                },
-                _ => unexpected_status(status, body),
-            })?;
-        parse::opendota_details_body(&body, wanted.match_id)
     }
 }
 

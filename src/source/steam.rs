@@ -106,7 +106,7 @@ impl SteamClient {
                 .json_or(unexpected_status)?;
             parse::steam_vanity_reply(&body)
         };
-        self.api.clean(outcome.await)
+        self.api.cleaned(outcome).await
     }
 
     async fn details_by_id(&self, match_id: i64) -> Result<MatchDetails, FetchError> {
@@ -226,13 +226,65 @@ impl MatchSource for SteamClient {
         account_id: u32,
         cursor: Option<HistoryCursor>,
     ) -> Result<HistoryPage, FetchError> {
-        let outcome = self.history_page_unscrubbed(account_id, cursor).await;
-        self.api.clean(outcome)
+        self.api
+            .cleaned(async {
+                let mut params = vec![
+                    ("account_id", account_id.to_string()),
+                    ("matches_requested", HISTORY_PAGE_SIZE.to_string()),
+                ];
+                if let Some(HistoryCursor::StartAtMatchId(start)) = cursor {
+                    params.push(("start_at_match_id", start.to_string()));
+                }
+                let body = self
+                    .api
+                    .get_json(
+                        "GetMatchHistory",
+                        "IDOTA2Match_570/GetMatchHistory/v1",
+                        &params,
+                        BodyLimit::HistoryPage,
+                    )
+                    .await?
+                    .json_or(unexpected_status)?;
+                parse::steam_history_page(&body, account_id)
+            })
+            .await
     }
 
     async fn match_details(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
-        let outcome = self.match_details_unscrubbed(wanted).await;
-        self.api.clean(outcome)
+        self.api
+            .cleaned(async {
+                // Whoever finds the endpoint unprobed probes it; the others wait here
+                // and then use the verdict. The guard lives until this fetch ends.
+                let mut _probing = None;
+                if self.details_probe() == DetailsProbe::Unknown {
+                    let guard = self.probe_lock.lock().await;
+                    if self.details_probe() == DetailsProbe::Unknown {
+                        _probing = Some(guard);
+                    }
+                }
+                match (self.details_probe(), wanted.match_seq_num) {
+                    (DetailsProbe::Broken, Some(seq)) => self.details_by_seq(wanted, seq).await,
+                    // Without a sequence number the ID endpoint is the only way.
+                    (DetailsProbe::Broken, None) | (DetailsProbe::Works, _) => {
+                        self.details_by_id(wanted.match_id).await
+                    }
+                    (DetailsProbe::Unknown, seq) => {
+                        let outcome = self.details_by_id(wanted.match_id).await;
+                        self.record_probe(&outcome);
+                        match (outcome, seq) {
+                            // The probe failed on a server error: this match need not
+                            // wait for a retry to try the working endpoint.
+                            (Err(FetchError::Server { .. }), Some(seq))
+                                if self.details_probe() == DetailsProbe::Broken =>
+                            {
+                                self.details_by_seq(wanted, seq).await
+                            }
+                            (outcome, _) => outcome,
+                        }
+                    }
+                }
+            })
+            .await
     }
 
     /// GetPlayerSummaries needs a key: without one, no names from Steam.
@@ -245,103 +297,37 @@ impl MatchSource for SteamClient {
     }
 
     async fn player_names(&self, accounts: &[u32]) -> Result<Vec<PlayerName>, FetchError> {
-        let outcome = self.player_names_unscrubbed(accounts).await;
-        self.api.clean(outcome)
-    }
-}
-
-/// The requests behind the trait methods, whose callers scrub the key from
-/// any error text the API sent back.
-impl SteamClient {
-    async fn history_page_unscrubbed(
-        &self,
-        account_id: u32,
-        cursor: Option<HistoryCursor>,
-    ) -> Result<HistoryPage, FetchError> {
-        let mut params = vec![
-            ("account_id", account_id.to_string()),
-            ("matches_requested", HISTORY_PAGE_SIZE.to_string()),
-        ];
-        if let Some(HistoryCursor::StartAtMatchId(start)) = cursor {
-            params.push(("start_at_match_id", start.to_string()));
-        }
-        let body = self
-            .api
-            .get_json(
-                "GetMatchHistory",
-                "IDOTA2Match_570/GetMatchHistory/v1",
-                &params,
-                BodyLimit::HistoryPage,
-            )
-            .await?
-            .json_or(unexpected_status)?;
-        parse::steam_history_page(&body, account_id)
-    }
-
-    async fn player_names_unscrubbed(
-        &self,
-        accounts: &[u32],
-    ) -> Result<Vec<PlayerName>, FetchError> {
-        let accounts = &accounts[..accounts.len().min(names::STEAM_NAMES_PER_CALL)];
-        let steam_ids = accounts
-            .iter()
-            .map(|id| crate::steam_id::steam_id64_from_account_id(*id).to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let body = self
-            .api
-            .get_json(
-                "GetPlayerSummaries",
-                "ISteamUser/GetPlayerSummaries/v2",
-                &[("steamids", steam_ids)],
-                BodyLimit::Small,
-            )
-            .await?
-            .json_or(unexpected_status)?;
-        let found = names::steam_summaries(body, accounts)?;
-        Ok(accounts
-            .iter()
-            .map(|&account_id| PlayerName {
-                account_id,
-                name: found
+        self.api
+            .cleaned(async {
+                let accounts = &accounts[..accounts.len().min(names::STEAM_NAMES_PER_CALL)];
+                let steam_ids = accounts
                     .iter()
-                    .find(|(id, _)| *id == account_id)
-                    .and_then(|(_, raw)| names::clean_name(self.api.clean_text(raw))),
+                    .map(|id| crate::steam_id::steam_id64_from_account_id(*id).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let body = self
+                    .api
+                    .get_json(
+                        "GetPlayerSummaries",
+                        "ISteamUser/GetPlayerSummaries/v2",
+                        &[("steamids", steam_ids)],
+                        BodyLimit::Small,
+                    )
+                    .await?
+                    .json_or(unexpected_status)?;
+                let found = names::steam_summaries(body, accounts)?;
+                Ok(accounts
+                    .iter()
+                    .map(|&account_id| PlayerName {
+                        account_id,
+                        name: found
+                            .iter()
+                            .find(|(id, _)| *id == account_id)
+                            .and_then(|(_, raw)| names::clean_name(self.api.clean_text(raw))),
+                    })
+                    .collect())
             })
-            .collect())
-    }
-
-    async fn match_details_unscrubbed(&self, wanted: MatchRef) -> Result<MatchDetails, FetchError> {
-        // Whoever finds the endpoint unprobed probes it; the others wait here
-        // and then use the verdict. The guard lives until this fetch ends.
-        let mut _probing = None;
-        if self.details_probe() == DetailsProbe::Unknown {
-            let guard = self.probe_lock.lock().await;
-            if self.details_probe() == DetailsProbe::Unknown {
-                _probing = Some(guard);
-            }
-        }
-        match (self.details_probe(), wanted.match_seq_num) {
-            (DetailsProbe::Broken, Some(seq)) => self.details_by_seq(wanted, seq).await,
-            // Without a sequence number the ID endpoint is the only way.
-            (DetailsProbe::Broken, None) | (DetailsProbe::Works, _) => {
-                self.details_by_id(wanted.match_id).await
-            }
-            (DetailsProbe::Unknown, seq) => {
-                let outcome = self.details_by_id(wanted.match_id).await;
-                self.record_probe(&outcome);
-                match (outcome, seq) {
-                    // The probe failed on a server error: this match need not
-                    // wait for a retry to try the working endpoint.
-                    (Err(FetchError::Server { .. }), Some(seq))
-                        if self.details_probe() == DetailsProbe::Broken =>
-                    {
-                        self.details_by_seq(wanted, seq).await
-                    }
-                    (outcome, _) => outcome,
-                }
-            }
-        }
+            .await
     }
 }
 

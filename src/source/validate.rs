@@ -15,6 +15,26 @@ pub fn is_valid_entry(entry: &HistoryEntry) -> bool {
     entry.match_id > 0
 }
 
+/// The details if they are of `asked`: the one wrong-match rule, for the
+/// readers that know what they asked (every detail endpoint) and for the
+/// fetch loop, whose single and batch answers both pass [`checked_answer`].
+pub fn expect_match(asked: i64, details: MatchDetails) -> Result<MatchDetails, FetchError> {
+    if details.match_id == asked {
+        Ok(details)
+    } else {
+        Err(FetchError::WrongMatch {
+            asked,
+            got: details.match_id,
+        })
+    }
+}
+
+/// The details of `asked`, if that is the match that came and it is
+/// possible ([`expect_match`], then [`checked_details`]).
+pub fn checked_answer(asked: i64, details: MatchDetails) -> Result<MatchDetails, FetchError> {
+    expect_match(asked, details).and_then(checked_details)
+}
+
 /// The details, with impossible account IDs made anonymous, or the reason
 /// they cannot be stored: a non-positive match ID, two players in one slot
 /// (one would silently replace the other), a slot outside Valve's byte.

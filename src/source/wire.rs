@@ -100,7 +100,7 @@ fn read_body(
         Some((wire, raw_json)) => wire.into_details(raw_json)?,
         None => slow(text, body)?,
     };
-    expect_match(details, asked)
+    super::validate::expect_match(asked, details)
 }
 
 /// The endpoints' readers, fast and slow, for tests that hold one to the other.
@@ -405,17 +405,6 @@ fn unreadable(body: &[u8]) -> FetchError {
 /// A `RawValue`'s text has no whitespace around it.
 fn is_object(value: &RawValue) -> bool {
     value.get().starts_with('{')
-}
-
-fn expect_match(details: MatchDetails, asked: i64) -> Result<MatchDetails, FetchError> {
-    if details.match_id == asked {
-        Ok(details)
-    } else {
-        Err(FetchError::WrongMatch {
-            asked,
-            got: details.match_id,
-        })
-    }
 }
 
 pub(super) fn malformed(reason: &str) -> FetchError {

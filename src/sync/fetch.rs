@@ -43,7 +43,7 @@ async fn attempt<S: MatchSource>(source: &S, index: usize, work: Work) -> (usize
             let result = source
                 .match_details(wanted)
                 .await
-                .and_then(|details| checked(wanted.match_id, details));
+                .and_then(|details| validate::checked_answer(wanted.match_id, details));
             Answer::One(task, result)
         }
         Work::Batch(tasks) => {
@@ -51,25 +51,15 @@ async fn attempt<S: MatchSource>(source: &S, index: usize, work: Work) -> (usize
             let result = source.match_batch(&wanted).await.map(|outcomes| {
                 outcomes
                     .into_iter()
-                    .map(|(id, outcome)| (id, outcome.and_then(|d| checked(id, d))))
+                    .map(|(id, outcome)| {
+                        (id, outcome.and_then(|d| validate::checked_answer(id, d)))
+                    })
                     .collect()
             });
             Answer::Batch(tasks, result)
         }
     };
     (index, answer)
-}
-
-/// The details of `asked`, if that is the match that came and it is possible.
-fn checked(asked: i64, details: MatchDetails) -> Result<MatchDetails, FetchError> {
-    if details.match_id == asked {
-        validate::checked_details(details)
-    } else {
-        Err(FetchError::WrongMatch {
-            asked,
-            got: details.match_id,
-        })
-    }
 }
 
 /// Whether a failed answer counts in the source's `failed` tally.

@@ -172,13 +172,7 @@ pub fn match_body(body: &[u8], asked: i64) -> Result<MatchDetails, FetchError> {
     };
     let wire = read_match(raw, body).ok_or_else(|| malformed("match is not an object"))?;
     let details = wire.into_details(compact_json(raw.get()))?;
-    if details.match_id != asked {
-        return Err(FetchError::WrongMatch {
-            asked,
-            got: details.match_id,
-        });
-    }
-    Ok(details)
+    crate::source::validate::expect_match(asked, details)
 }
 
 /// The body as text, refused when nested past [`MAX_DEPTH`].

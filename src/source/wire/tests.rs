@@ -633,7 +633,7 @@ fn fast_answer(endpoint: &str, body: &str, asked: i64) -> Option<Result<MatchDet
     let (wire, raw_json) = fast(body)?;
     Some(
         wire.into_details(raw_json)
-            .and_then(|details| super::expect_match(details, asked)),
+            .and_then(|details| crate::source::validate::expect_match(asked, details)),
     )
 }
 
@@ -643,7 +643,8 @@ fn slow_answer(endpoint: &str, body: &str, asked: i64) -> Result<MatchDetails, F
         .into_iter()
         .find(|(e, ..)| *e == endpoint)
         .unwrap();
-    slow(body, body.as_bytes()).and_then(|details| super::expect_match(details, asked))
+    slow(body, body.as_bytes())
+        .and_then(|details| crate::source::validate::expect_match(asked, details))
 }
 
 /// Holds the fast reader to the slow one on `body`; answers whether it took it.
