@@ -22,7 +22,7 @@ struct SummariesResponse {
 }
 
 #[derive(Deserialize)]
-struct Summary {
+struct PlayerSummary {
     steamid: SteamId,
     #[serde(default)]
     personaname: Option<Value>,
@@ -55,7 +55,7 @@ pub fn steam_summaries(body: Value, asked: &[u32]) -> Result<Vec<(u32, String)>,
     })?;
     let mut found = Vec::new();
     for entry in body.response.players {
-        let Ok(summary) = serde_json::from_value::<Summary>(entry) else {
+        let Ok(summary) = serde_json::from_value::<PlayerSummary>(entry) else {
             continue;
         };
         let (Some(account_id), Some(Value::String(name))) =
