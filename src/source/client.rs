@@ -86,12 +86,7 @@ impl ApiClient {
         if !self.follows_rate_headers {
             return;
         }
-        let remaining = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<i64>().ok())
-        };
+        let remaining = |name: &str| http::remaining(headers, name);
         if remaining(REMAINING_DAY).is_some_and(|left| left <= 0) {
             self.out_of_calls.store(true, Ordering::Relaxed);
         }

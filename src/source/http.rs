@@ -577,6 +577,15 @@ pub fn status_text(status: u16) -> String {
     }
 }
 
+/// A rate header's count (`X-Rate-Limit-Remaining-Day: 0`, ...), if the
+/// answer carries a readable one.
+pub(super) fn remaining(headers: &HeaderMap, name: &str) -> Option<i64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ mod compact;
 mod summary;
 
 pub use compact::{compact_json, is_compact, nests_deeper_than};
-pub use summary::{HistoryRow, MAX_HEROES_TEXT, MatchSummary};
+pub use summary::{HistoryRow, MAX_HEROES_TEXT, MatchSummary, SUMMARY_FIELDS};
 
 /// The account ID Valve reports for a player who hides their profile.
 pub const ANONYMOUS_ACCOUNT_ID: i64 = 4_294_967_295;

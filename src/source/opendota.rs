@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 
 use super::client::{ApiClient, KeyPlacement};
 use super::http::{self, BodyLimit, Reply, StreamReply};
+use super::model::SUMMARY_FIELDS;
 use super::names::{self, PlayerName};
 use super::pacer::Pacer;
 use super::{
@@ -25,37 +26,7 @@ pub const DEFAULT_BASE: &str = "https://api.opendota.com/api";
 
 /// The history's fields beyond the three OpenDota always sends (`match_id`,
 /// `player_slot`, `radiant_win`), one `project=` each: what a summary holds.
-pub const HISTORY_FIELDS: [&str; 29] = [
-    "start_time",
-    "duration",
-    "game_mode",
-    "lobby_type",
-    "hero_id",
-    "hero_variant",
-    "kills",
-    "deaths",
-    "assists",
-    "gold_per_min",
-    "xp_per_min",
-    "last_hits",
-    "denies",
-    "hero_damage",
-    "tower_damage",
-    "hero_healing",
-    "level",
-    "leaver_status",
-    "party_size",
-    "lane_role",
-    "average_rank",
-    "item_0",
-    "item_1",
-    "item_2",
-    "item_3",
-    "item_4",
-    "item_5",
-    "item_neutral",
-    "heroes",
-];
+pub const HISTORY_FIELDS: [&str; 29] = SUMMARY_FIELDS;
 
 /// Rows handed on at once: one transaction of phase 1 (about 1 MB).
 const ROWS_PER_BATCH: usize = 1_000;

@@ -259,12 +259,7 @@ impl StratzClient {
 
     /// Holds the pacer to the end of any window STRATZ says is spent.
     fn observe(&self, headers: &HeaderMap) {
-        let remaining = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<i64>().ok())
-        };
+        let remaining = |name: &str| http::remaining(headers, name);
         if remaining(REMAINING_DAY).is_some_and(|left| left <= 0) {
             self.out_of_calls.store(true, Ordering::Relaxed);
         }

@@ -9,58 +9,27 @@ use std::sync::LazyLock;
 use rusqlite::{Transaction, params};
 
 use crate::source::MatchSummary;
+use crate::source::model::SUMMARY_FIELDS;
 
-/// The columns after the key, in the table's order.
-const COLUMNS: [&str; 32] = [
-    "source",
-    "player_slot",
-    "radiant_win",
-    "start_time",
-    "duration",
-    "game_mode",
-    "lobby_type",
-    "hero_id",
-    "hero_variant",
-    "kills",
-    "deaths",
-    "assists",
-    "gold_per_min",
-    "xp_per_min",
-    "last_hits",
-    "denies",
-    "hero_damage",
-    "tower_damage",
-    "hero_healing",
-    "level",
-    "leaver_status",
-    "party_size",
-    "lane_role",
-    "average_rank",
-    "item_0",
-    "item_1",
-    "item_2",
-    "item_3",
-    "item_4",
-    "item_5",
-    "item_neutral",
-    "heroes",
-];
+/// The columns after the key, in the table's order: the source, then the
+/// fields every history row has, then the summary's own.
+fn columns() -> impl Iterator<Item = &'static str> {
+    ["source", "player_slot", "radiant_win"]
+        .into_iter()
+        .chain(SUMMARY_FIELDS)
+}
 
 /// Inserts a summary, or rewrites it if any column changed: a history
 /// brought again as it was leaves its pages alone (no WAL frames for a
 /// re-sync of 100,000 unchanged rows).
 static UPSERT: LazyLock<String> = LazyLock::new(|| {
-    let list = COLUMNS.join(", ");
-    let values: Vec<String> = (3..COLUMNS.len() + 3).map(|i| format!("?{i}")).collect();
-    let set: Vec<String> = COLUMNS
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
+    let list = columns().collect::<Vec<_>>().join(", ");
+    let values: Vec<String> = (3..columns().count() + 3)
+        .map(|i| format!("?{i}"))
         .collect();
-    let old: Vec<String> = COLUMNS
-        .iter()
-        .map(|c| format!("match_summaries.{c}"))
-        .collect();
-    let new: Vec<String> = COLUMNS.iter().map(|c| format!("excluded.{c}")).collect();
+    let set: Vec<String> = columns().map(|c| format!("{c} = excluded.{c}")).collect();
+    let old: Vec<String> = columns().map(|c| format!("match_summaries.{c}")).collect();
+    let new: Vec<String> = columns().map(|c| format!("excluded.{c}")).collect();
     format!(
         "INSERT INTO match_summaries (account_id, match_id, {list})
          VALUES (?1, ?2, {})

@@ -102,6 +102,12 @@ fn dump_with(db: &Path, raw: &str) -> String {
         "SELECT * FROM account_games ORDER BY account_id, match_id",
         "SELECT * FROM match_summaries ORDER BY account_id, match_id",
     ];
+    dump_queries(&conn, &queries)
+}
+
+/// Every row of each query, one line a row, `--` after each query: a text
+/// two databases can be compared by.
+pub fn dump_queries(conn: &rusqlite::Connection, queries: &[&str]) -> String {
     let mut out = String::new();
     for sql in queries {
         let mut stmt = conn.prepare(sql).unwrap();

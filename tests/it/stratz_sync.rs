@@ -93,21 +93,7 @@ fn details_dump(db: &Path) -> String {
         "SELECT account_id, match_id FROM account_matches ORDER BY account_id, match_id",
         "SELECT * FROM match_players ORDER BY match_id, player_slot",
     ];
-    let mut out = String::new();
-    for sql in queries {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let columns = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..columns {
-                let value: rusqlite::types::Value = row.get(i).unwrap();
-                out.push_str(&format!("{value:?}|"));
-            }
-            out.push('\n');
-        }
-        out.push_str("--\n");
-    }
-    out
+    crate::common::dump_queries(&conn, &queries)
 }
 
 #[tokio::test]

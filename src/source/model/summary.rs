@@ -5,6 +5,42 @@
 
 use super::HistoryEntry;
 
+/// A summary's fields beyond the match, the slot and the result, as
+/// OpenDota's `player_caches` names them: what the history call projects
+/// (one `project=` each) and the columns of `match_summaries` after
+/// `source`, `player_slot` and `radiant_win`, in this order.
+pub const SUMMARY_FIELDS: [&str; 29] = [
+    "start_time",
+    "duration",
+    "game_mode",
+    "lobby_type",
+    "hero_id",
+    "hero_variant",
+    "kills",
+    "deaths",
+    "assists",
+    "gold_per_min",
+    "xp_per_min",
+    "last_hits",
+    "denies",
+    "hero_damage",
+    "tower_damage",
+    "hero_healing",
+    "level",
+    "leaver_status",
+    "party_size",
+    "lane_role",
+    "average_rank",
+    "item_0",
+    "item_1",
+    "item_2",
+    "item_3",
+    "item_4",
+    "item_5",
+    "item_neutral",
+    "heroes",
+];
+
 /// The longest `heroes` text kept: ten slots of `{"account_id":..,"hero_id":..}`
 /// take about 450 bytes; anything far past that is not a slot map.
 pub const MAX_HEROES_TEXT: usize = 4096;
