@@ -5,8 +5,11 @@
 //! indexes, and a window of about three screens of rows queried by key
 //! (never by a large OFFSET) around what is visible. Moving within the window
 //! costs nothing; moving past its edges re-anchors it on the nearest known key.
+//! Every order (`c`: newest first, oldest first, by a column) is such a key.
 
-use crate::store::{ListFilter, MatchListRow, Store, StoreError, WindowAnchor, WindowKey};
+use crate::store::{
+    ListFilter, ListOrder, MatchListRow, Store, StoreError, WindowAnchor, WindowKey,
+};
 
 /// How many rows the mouse wheel moves.
 pub const WHEEL_STEP: i64 = 3;
@@ -15,6 +18,7 @@ pub const WHEEL_STEP: i64 = 3;
 pub struct MatchList {
     account_id: u32,
     filter: ListFilter,
+    order: ListOrder,
     /// Rows in the (filtered) list.
     total: u64,
     /// Absolute index of the selected row (0 = newest).
@@ -36,6 +40,7 @@ impl MatchList {
         MatchList {
             account_id,
             filter: ListFilter::none(),
+            order: ListOrder::default(),
             total: 0,
             selected: 0,
             offset: 0,
@@ -60,6 +65,10 @@ impl MatchList {
 
     pub fn filter(&self) -> &ListFilter {
         &self.filter
+    }
+
+    pub fn order(&self) -> ListOrder {
+        self.order
     }
 
     pub fn window_len(&self) -> usize {
@@ -106,7 +115,8 @@ impl MatchList {
         }
         let anchor = match anchor {
             Some(key) => {
-                let position = store.match_position(self.account_id, &self.filter, key)?;
+                let position =
+                    store.match_position_in(self.account_id, &self.filter, self.order, key)?;
                 self.queries += 1;
                 self.selected = position.min(self.total - 1);
                 Some((key, position))
@@ -138,6 +148,24 @@ impl MatchList {
     pub fn set_filter(&mut self, store: &Store, filter: ListFilter) -> Result<(), StoreError> {
         let anchor = self.selected_row().map(MatchListRow::key);
         self.filter = filter;
+        self.reposition(store, anchor)
+    }
+
+    /// Lists the rows in `order`, the selected match still selected.
+    pub fn set_order(&mut self, store: &Store, order: ListOrder) -> Result<(), StoreError> {
+        let anchor = match self.selected_row() {
+            // Its place in the new order: its key there.
+            Some(row) => store.list_key(self.account_id, order, row.match_id)?,
+            None => None,
+        };
+        self.queries += 1;
+        self.order = order;
+        self.reposition(store, anchor)
+    }
+
+    /// Re-reads the list from scratch, selecting the row at or after
+    /// `anchor` (a key in the current order and filter) on the middle line.
+    fn reposition(&mut self, store: &Store, anchor: Option<WindowKey>) -> Result<(), StoreError> {
         self.window.clear();
         self.total = store.match_count(self.account_id, &self.filter)?;
         self.queries += 1;
@@ -148,7 +176,8 @@ impl MatchList {
         }
         let anchor = match anchor {
             Some(key) => {
-                let position = store.match_position(self.account_id, &self.filter, key)?;
+                let position =
+                    store.match_position_in(self.account_id, &self.filter, self.order, key)?;
                 self.queries += 1;
                 self.selected = position.min(self.total - 1);
                 // The selection on the middle line, where there is room.
@@ -313,7 +342,13 @@ impl MatchList {
         limit: u64,
     ) -> Result<Vec<MatchListRow>, StoreError> {
         self.queries += 1;
-        store.match_window(self.account_id, &self.filter, anchor, limit as usize)
+        store.match_window_in(
+            self.account_id,
+            &self.filter,
+            self.order,
+            anchor,
+            limit as usize,
+        )
     }
 }
 
@@ -535,5 +570,33 @@ mod tests {
         assert_eq!(list.visible_rows().len(), 40);
         assert_window_consistent(&list, 1000);
         assert_eq!(selected_id(&list), 985);
+    }
+
+    #[test]
+    fn another_order_keeps_the_selected_match_and_pages_by_key() {
+        // Stubs only: every column order is the time order, stubs being
+        // equal; oldest first is the list reversed.
+        let (_dir, store) = store_with(1000);
+        let mut list = list(&store, 10);
+        list.move_by(&store, 300).unwrap();
+        assert_eq!(selected_id(&list), 700);
+        let before = list.queries();
+        list.set_order(&store, ListOrder::Oldest).unwrap();
+        assert!(list.queries() - before <= 5, "a few queries by key");
+        assert_eq!(selected_id(&list), 700);
+        assert_eq!(list.selected_index(), 699);
+        for (i, row) in list.window.iter().enumerate() {
+            assert_eq!(row.match_id, list.window_start as i64 + i as i64 + 1);
+        }
+        list.page_by(&store, 3).unwrap();
+        assert_eq!(selected_id(&list), 730);
+        list.bottom(&store).unwrap();
+        assert_eq!(selected_id(&list), 1000);
+        list.set_order(&store, ListOrder::GoldPerMin).unwrap();
+        assert_eq!(selected_id(&list), 1000);
+        assert_eq!(list.selected_index(), 0);
+        list.set_order(&store, ListOrder::Newest).unwrap();
+        assert_eq!(selected_id(&list), 1000);
+        assert_window_consistent(&list, 1000);
     }
 }
