@@ -7,6 +7,7 @@
 //! costs nothing; moving past its edges re-anchors it on the nearest known key.
 //! Every order (`c`: newest first, oldest first, by a column) is such a key.
 
+use super::list_state::ListState;
 use crate::store::{
     ListFilter, ListOrder, MatchListRow, Store, StoreError, WindowAnchor, WindowKey,
 };
@@ -190,69 +191,6 @@ impl MatchList {
         self.fill_window(store, anchor)
     }
 
-    /// Tells the list how many rows fit on screen.
-    pub fn set_page(&mut self, store: &Store, rows: u16) -> Result<(), StoreError> {
-        let rows = u64::from(rows.max(1));
-        if rows == self.page {
-            return Ok(());
-        }
-        self.page = rows;
-        self.follow_selection();
-        self.ensure_window(store)
-    }
-
-    /// Moves the selection by `delta` rows (negative: towards the newest).
-    pub fn move_by(&mut self, store: &Store, delta: i64) -> Result<(), StoreError> {
-        if self.total == 0 {
-            return Ok(());
-        }
-        let last = self.total - 1;
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-        self.follow_selection();
-        self.ensure_window(store)
-    }
-
-    /// Moves a page, scrolling the view with the selection.
-    pub fn page_by(&mut self, store: &Store, pages: i64) -> Result<(), StoreError> {
-        if self.total == 0 {
-            return Ok(());
-        }
-        let delta = pages.saturating_mul(self.page as i64);
-        self.selected = self
-            .selected
-            .saturating_add_signed(delta)
-            .min(self.total - 1);
-        self.offset = self.offset.saturating_add_signed(delta);
-        self.clamp_offset();
-        self.ensure_window(store)
-    }
-
-    /// The newest match.
-    pub fn top(&mut self, store: &Store) -> Result<(), StoreError> {
-        self.selected = 0;
-        self.offset = 0;
-        self.window.clear();
-        self.reload(store)
-    }
-
-    /// The oldest match: the window is read from the other end, by key.
-    pub fn bottom(&mut self, store: &Store) -> Result<(), StoreError> {
-        self.total = store.match_count(self.account_id, &self.filter)?;
-        self.queries += 1;
-        self.window.clear();
-        if self.total == 0 {
-            self.selected = 0;
-            self.offset = 0;
-            return Ok(());
-        }
-        self.selected = self.total - 1;
-        self.offset = self.total.saturating_sub(self.page);
-        let limit = (self.page * 2).min(self.total);
-        self.window = self.query(store, WindowAnchor::Oldest, limit)?;
-        self.window_start = self.total - self.window.len() as u64;
-        Ok(())
-    }
-
     /// Keeps the selection on screen.
     fn follow_selection(&mut self) {
         if self.selected < self.offset {
@@ -349,6 +287,85 @@ impl MatchList {
             anchor,
             limit as usize,
         )
+    }
+}
+
+impl ListState for MatchList {
+    fn total(&self) -> u64 {
+        self.total
+    }
+
+    fn selected_index(&self) -> u64 {
+        self.selected
+    }
+
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn page(&self) -> u64 {
+        self.page
+    }
+
+    fn select(&mut self, store: &Store, index: u64) -> Result<(), StoreError> {
+        if self.total == 0 {
+            return Ok(());
+        }
+        self.selected = index.min(self.total - 1);
+        self.follow_selection();
+        self.ensure_window(store)
+    }
+
+    /// Tells the list how many rows fit on screen.
+    fn set_page(&mut self, store: &Store, rows: u16) -> Result<(), StoreError> {
+        let rows = u64::from(rows.max(1));
+        if rows == self.page {
+            return Ok(());
+        }
+        self.page = rows;
+        self.follow_selection();
+        self.ensure_window(store)
+    }
+
+    /// Moves a page, scrolling the view with the selection.
+    fn page_by(&mut self, store: &Store, pages: i64) -> Result<(), StoreError> {
+        if self.total == 0 {
+            return Ok(());
+        }
+        let delta = pages.saturating_mul(self.page as i64);
+        self.selected = self
+            .selected
+            .saturating_add_signed(delta)
+            .min(self.total - 1);
+        self.offset = self.offset.saturating_add_signed(delta);
+        self.clamp_offset();
+        self.ensure_window(store)
+    }
+
+    /// The first match: the list is re-read from its start.
+    fn top(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.selected = 0;
+        self.offset = 0;
+        self.window.clear();
+        self.reload(store)
+    }
+
+    /// The last match: the window is read from the other end, by key.
+    fn bottom(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.total = store.match_count(self.account_id, &self.filter)?;
+        self.queries += 1;
+        self.window.clear();
+        if self.total == 0 {
+            self.selected = 0;
+            self.offset = 0;
+            return Ok(());
+        }
+        self.selected = self.total - 1;
+        self.offset = self.total.saturating_sub(self.page);
+        let limit = (self.page * 2).min(self.total);
+        self.window = self.query(store, WindowAnchor::Oldest, limit)?;
+        self.window_start = self.total - self.window.len() as u64;
+        Ok(())
     }
 }
 

@@ -16,7 +16,7 @@ use crate::tui::state::app::App;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.errors.is_empty() {
+    if app.lists.errors.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 " No failed matches, no API errors.",
@@ -29,9 +29,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let clock = &app.settings.clock;
     // The reason gets what the marker, the fixed columns and the gaps leave.
     let reason_width = usize::from(table_area.width.saturating_sub(2 + 42 + 4));
-    let rows = app.errors.rows[scrollbar::window(app.errors.scroll, app.errors.len(), table_area)]
-        .iter()
-        .map(|row| error_row(row, clock, reason_width));
+    let rows = app.lists.errors.rows
+        [scrollbar::window(app.lists.errors.scroll, app.lists.errors.len(), table_area)]
+    .iter()
+    .map(|row| error_row(row, clock, reason_width));
     let header = Row::new(["Match ID", "Date", "Attempts", "Last try", "Reason"])
         .style(theme::column_header());
     let table = Table::new(
@@ -52,8 +53,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.errors.scroll,
-        app.errors.len(),
+        app.lists.errors.scroll,
+        app.lists.errors.len(),
     );
 }
 

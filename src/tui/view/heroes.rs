@@ -19,12 +19,12 @@ use crate::tui::state::hero_mode::{HeroMode, MIN_GAMES};
 const BAR: usize = 10;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if app.hero_mode != HeroMode::Played {
+    if app.lists.hero_mode != HeroMode::Played {
         return render_matchups(app, frame, area);
     }
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.heroes.is_empty() {
+    if app.lists.heroes.is_empty() {
         let text = if app.is_loading() {
             " Reading the statistics…"
         } else {
@@ -34,7 +34,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let wide = area.width >= 100;
-    let sort = app.hero_sort;
+    let sort = app.lists.hero_sort;
     let title = |name: &'static str, right: bool| {
         let text = if sort.column() == name {
             format!("{name}▼")
@@ -59,9 +59,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         title("Last played", false),
     ]);
     let clock = &app.settings.clock;
-    let rows = app.heroes.rows[scrollbar::window(app.heroes.scroll, app.heroes.len(), table_area)]
-        .iter()
-        .map(|h| hero_row(h, clock, wide));
+    let rows = app.lists.heroes.rows
+        [scrollbar::window(app.lists.heroes.scroll, app.lists.heroes.len(), table_area)]
+    .iter()
+    .map(|h| hero_row(h, clock, wide));
     let mut widths = vec![
         Constraint::Length(19),
         Constraint::Length(6),
@@ -85,8 +86,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.heroes.scroll,
-        app.heroes.len(),
+        app.lists.heroes.scroll,
+        app.lists.heroes.len(),
     );
 }
 
@@ -133,11 +134,11 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
     let [title, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(rest);
-    let (what, next) = match app.hero_mode {
+    let (what, next) = match app.lists.hero_mode {
         HeroMode::With => ("Heroes on your team", "against"),
         _ => ("Heroes against you", "played"),
     };
-    let order = if app.matchups_by_rate {
+    let order = if app.lists.matchups_by_rate {
         format!("by your win rate ({MIN_GAMES}+ games first)")
     } else {
         "most met first".to_string()
@@ -152,7 +153,7 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
         ])),
         title,
     );
-    if app.matchups.is_empty() {
+    if app.lists.matchups.is_empty() {
         let text = if app.is_loading() {
             " Reading the statistics…"
         } else {
@@ -170,16 +171,19 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
     };
     let header = Row::new([
         Cell::from("Hero"),
-        Cell::from(Line::from(mark("Games", !app.matchups_by_rate)).right_aligned()),
-        Cell::from(Line::from(mark("Win %", app.matchups_by_rate)).right_aligned()),
+        Cell::from(Line::from(mark("Games", !app.lists.matchups_by_rate)).right_aligned()),
+        Cell::from(Line::from(mark("Win %", app.lists.matchups_by_rate)).right_aligned()),
         Cell::from(""),
     ])
     .style(theme::column_header());
-    let rows = app.matchups.rows
-        [scrollbar::window(app.matchups.scroll, app.matchups.len(), table_area)]
+    let rows = app.lists.matchups.rows[scrollbar::window(
+        app.lists.matchups.scroll,
+        app.lists.matchups.len(),
+        table_area,
+    )]
     .iter()
     .map(|m| {
-        let record = app.hero_mode.side(m).unwrap_or_default();
+        let record = app.lists.hero_mode.side(m).unwrap_or_default();
         let rate = record.win_rate().unwrap_or(0.0);
         let style = if rate >= 50.0 {
             theme::win()
@@ -211,8 +215,8 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.matchups.scroll,
-        app.matchups.len(),
+        app.lists.matchups.scroll,
+        app.lists.matchups.len(),
     );
 }
 

@@ -21,7 +21,7 @@ const WIDE_FIXED: usize = 70;
 const MIN_ITEMS: usize = 16;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(list) = app.matches.as_ref() else {
+    let Some(list) = app.lists.matches.as_ref() else {
         return;
     };
     let [table_area, bar_area] =

@@ -16,7 +16,7 @@ use crate::tui::state::app::App;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.records.is_empty() {
+    if app.lists.records.is_empty() {
         let text = if app.is_loading() {
             " Reading the statistics…"
         } else {
@@ -26,8 +26,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.records.rows
-        [scrollbar::window(app.records.scroll, app.records.len(), table_area)]
+    let rows = app.lists.records.rows[scrollbar::window(
+        app.lists.records.scroll,
+        app.lists.records.len(),
+        table_area,
+    )]
     .iter()
     .map(|r| record_row(r, clock));
     let header = Row::new([
@@ -58,8 +61,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.records.scroll,
-        app.records.len(),
+        app.lists.records.scroll,
+        app.lists.records.len(),
     );
 }
 

@@ -16,7 +16,7 @@ use crate::tui::state::app::App;
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.teammates.is_empty() {
+    if app.lists.teammates.is_empty() {
         let text = if app.is_loading() {
             " Reading the statistics…"
         } else {
@@ -26,12 +26,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let clock = &app.settings.clock;
-    let rows = app.teammates.rows
-        [scrollbar::window(app.teammates.scroll, app.teammates.len(), table_area)]
+    let rows = app.lists.teammates.rows[scrollbar::window(
+        app.lists.teammates.scroll,
+        app.lists.teammates.len(),
+        table_area,
+    )]
     .iter()
     .map(|row| peer_row(row, clock));
     // The sorted column is marked (`c` cycles it).
-    let marked = app.peer_sort.column();
+    let marked = app.lists.peer_sort.column();
     let title = |index: usize, text: &'static str| {
         if index == marked {
             format!("{text}▼")
@@ -71,8 +74,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table,
         table_area,
         bar_area,
-        app.teammates.scroll,
-        app.teammates.len(),
+        app.lists.teammates.scroll,
+        app.lists.teammates.len(),
     );
 }
 
