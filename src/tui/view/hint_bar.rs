@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::sync::SyncState;
-use crate::tui::input::action::Action;
+use crate::tui::input::action::{Action, View};
 use crate::tui::input::keymap::{Context, bindings_for};
 use crate::tui::state::app::App;
 use crate::tui::view::theme;
@@ -45,6 +45,9 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
                 continue;
             }
             Action::TogglePause if paused => hint = "resume",
+            // The match list's bar is full at 80 columns with keys that
+            // matter more there; `?` lists `c`, the header marks the order.
+            Action::CycleSort if context == Context::List(View::Matches) => continue,
             _ => {}
         }
         // The first key is enough here (`q`, not `q/Ctrl-C`); `?` lists all.
