@@ -247,15 +247,17 @@ impl MatchList {
         }
         let (rows, start) = match anchor {
             Some((key, at)) if lo > 0 => {
-                let newer = if at > lo {
-                    self.query(store, WindowAnchor::NewerThan(key), at - lo)?
-                } else {
-                    Vec::new()
+                // What the window already holds is not read again: paging
+                // on re-anchors at its edge, so one side is usually known.
+                let newer = match self.known_rows(lo, at) {
+                    Some(rows) => rows,
+                    None if at > lo => self.query(store, WindowAnchor::NewerThan(key), at - lo)?,
+                    None => Vec::new(),
                 };
-                let older = if hi > at {
-                    self.query(store, WindowAnchor::AtOrOlder(key), hi - at)?
-                } else {
-                    Vec::new()
+                let older = match self.known_rows(at, hi) {
+                    Some(rows) => rows,
+                    None if hi > at => self.query(store, WindowAnchor::AtOrOlder(key), hi - at)?,
+                    None => Vec::new(),
                 };
                 let start = at - newer.len() as u64;
                 let mut rows = newer;
@@ -270,6 +272,15 @@ impl MatchList {
         self.window = rows.into_iter().skip(skip).take(take).collect();
         self.window_start = start.max(lo);
         Ok(())
+    }
+
+    /// Rows `from..to` of the list, if the window holds them all.
+    fn known_rows(&self, from: u64, to: u64) -> Option<Vec<MatchListRow>> {
+        if from >= to || from < self.window_start || to > self.window_end() {
+            return None;
+        }
+        let first = (from - self.window_start) as usize;
+        Some(self.window[first..first + (to - from) as usize].to_vec())
     }
 
     /// One screen before the view to one screen after it, within the list;
@@ -599,6 +610,21 @@ mod tests {
         assert_eq!(list.visible_rows().len(), 40);
         assert_window_consistent(&list, 1000);
         assert_eq!(selected_id(&list), 985);
+    }
+
+    #[test]
+    fn paging_reads_only_the_rows_the_window_lacks() {
+        let (_dir, store) = store_with(1000);
+        let mut list = list(&store, 10);
+        let before = list.queries();
+        for _ in 0..20 {
+            list.page_by(&store, 1).unwrap();
+            assert_window_consistent(&list, 1000);
+        }
+        // A re-anchor finds the rows above the new view in the window
+        // already: it reads the rows below only, one query (it was two).
+        assert_eq!(list.queries() - before, 10, "a read every other page");
+        assert_eq!(selected_id(&list), 800);
     }
 
     #[test]
