@@ -72,3 +72,34 @@ impl FilterInput {
         self.text = words.join(" ");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drill_word_replaces_its_kind_and_keeps_the_rest() {
+        let mut filter = FilterInput {
+            text: "since:30d hero:axe win".into(),
+            ..FilterInput::default()
+        };
+        filter.replace_word("hero:pudge");
+        assert_eq!(filter.text, "since:30d win hero:pudge");
+        filter.replace_word("with:42");
+        assert_eq!(filter.text, "since:30d win hero:pudge with:42");
+    }
+
+    #[test]
+    fn keys_edit_the_text_and_say_when_to_read_it_again() {
+        let mut filter = FilterInput::default();
+        assert!(!filter.edit(Action::StartFilter));
+        assert!(filter.editing);
+        assert!(filter.edit(Action::FilterInput('a')));
+        assert!(filter.edit(Action::FilterBackspace));
+        assert!(!filter.edit(Action::FilterAccept));
+        assert!(!filter.editing);
+        filter.text = "x".into();
+        assert!(filter.edit(Action::FilterClear));
+        assert_eq!(filter.text, "");
+    }
+}

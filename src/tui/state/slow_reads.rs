@@ -144,3 +144,72 @@ impl SlowReads {
         Due { rows, slow }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::state::loader::{QueryKind, SlowAnswer};
+
+    fn answer(kind: QueryKind, seq: u64) -> SlowResult {
+        SlowResult {
+            kind,
+            seq,
+            answer: SlowAnswer::Failed(String::new()),
+        }
+    }
+
+    #[test]
+    fn an_answer_older_than_the_newest_request_is_dropped() {
+        let mut reads = SlowReads::default();
+        reads.outstanding.insert(QueryKind::Heroes, 5);
+        assert!(!reads.accept(&answer(QueryKind::Heroes, 4)));
+        assert!(reads.is_loading());
+        assert!(reads.accept(&answer(QueryKind::Heroes, 5)));
+        assert!(!reads.is_loading());
+        // Nothing asked (the event loop's own refresh): applied.
+        assert!(reads.accept(&answer(QueryKind::Counts, 1)));
+    }
+
+    #[test]
+    fn rows_are_due_every_tick_the_slow_reads_every_few() {
+        let mut reads = SlowReads::default();
+        assert_eq!(
+            reads.tick(),
+            Due {
+                rows: None,
+                slow: false
+            }
+        );
+        reads.mark(true, false);
+        assert_eq!(
+            reads.tick(),
+            Due {
+                rows: Some(true),
+                slow: true
+            }
+        );
+        reads.mark(false, true);
+        assert_eq!(
+            reads.tick(),
+            Due {
+                rows: Some(false),
+                slow: false
+            }
+        );
+        assert!(reads.has_stale(), "the slow reads wait their turn");
+        for _ in 0..SLOW_REFRESH_TICKS - 2 {
+            assert!(!reads.tick().slow);
+        }
+        assert!(reads.tick().slow);
+        assert!(!reads.has_stale());
+        // A run's end: everything, at once.
+        reads.mark_everything();
+        assert_eq!(
+            reads.tick(),
+            Due {
+                rows: Some(true),
+                slow: true
+            }
+        );
+    }
+}
