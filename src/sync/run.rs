@@ -179,3 +179,42 @@ pub(crate) async fn sleep_until(deadline: Option<tokio::time::Instant>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_asked_for_again_leaves_every_counter_it_entered() {
+        let mut counters = RunCounters {
+            total: 3,
+            ..RunCounters::default()
+        };
+        counters.record_saved(1, 1);
+        counters.record_failure(7, true, false, false);
+        counters.record_failure(8, false, true, true);
+        assert_eq!((counters.failed, counters.server_errors), (2, 1));
+        assert_eq!((counters.given_up, counters.uncounted), (1, 1));
+        counters.ask_again(7);
+        counters.ask_again(8);
+        assert_eq!(
+            (counters.failed, counters.server_errors, counters.given_up),
+            (0, 0, 0)
+        );
+        assert_eq!((counters.uncounted, counters.total), (0, 3));
+        // A match with no failure recorded is new to the total.
+        counters.ask_again(9);
+        assert_eq!(counters.total, 4);
+        assert_eq!(counters.fetched, 1);
+        assert_eq!(
+            counters.sources,
+            [
+                SourceCounts::default(),
+                SourceCounts {
+                    fetched: 1,
+                    failed: 0
+                }
+            ]
+        );
+    }
+}
