@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Import circles between the files of one module directory.
 
-Usage: scripts/module-cycles.py src/sync [src/sim ...]
+Usage: scripts/module-cycles.py [src/sync src/sim ...]
+
+With no arguments it checks every layer: sync, sim, source, store, tui and
+commands.
 
 A file A "imports" sibling B when its code names `super::B`, `crate::<dir>::B`
 or (from mod.rs) `B::`. `mod.rs` re-exporting its children does not count as
@@ -108,7 +111,7 @@ def components(edges):
 
 def main():
     found = False
-    for directory in sys.argv[1:] or ["src/sync", "src/sim", "src/source", "src/store", "src/tui"]:
+    for directory in sys.argv[1:] or ["src/sync", "src/sim", "src/source", "src/store", "src/tui", "src/commands"]:
         for comp in components(graph(directory.rstrip("/"))):
             found = True
             print(f"{directory}: circle of {len(comp)}: {', '.join(comp)}")

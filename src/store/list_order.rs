@@ -111,6 +111,27 @@ impl ListOrder {
 }
 
 impl Store {
+    /// Up to `limit` rows of the account's match list from `anchor`, newest first.
+    pub fn match_window(
+        &self,
+        account_id: u32,
+        filter: &ListFilter,
+        anchor: WindowAnchor,
+        limit: usize,
+    ) -> Result<Vec<MatchListRow>, StoreError> {
+        self.match_window_in(account_id, filter, ListOrder::Newest, anchor, limit)
+    }
+
+    /// How many rows of the list come before `key` (its 0-based position).
+    pub fn match_position(
+        &self,
+        account_id: u32,
+        filter: &ListFilter,
+        key: WindowKey,
+    ) -> Result<u64, StoreError> {
+        self.match_position_in(account_id, filter, ListOrder::Newest, key)
+    }
+
     /// Up to `limit` rows of the account's match list in `order`, from `anchor`.
     pub fn match_window_in(
         &self,

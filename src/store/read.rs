@@ -1,12 +1,12 @@
 //! Queries behind the views and `status`. Lists are windowed by key
 //! (start time, match id), never by a large OFFSET, so 100k rows cost the
-//! same as 100.
+//! same as 100: the row and key types and the list's SQL are here, the
+//! windows themselves (in any order) in `list_order.rs`.
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::filter::MatchFilter;
-use super::list_order::ListOrder;
 use super::write::MAX_ATTEMPTS;
 use super::{Store, StoreError};
 use crate::source::model::{PlayerDetails, is_radiant_slot};
@@ -28,7 +28,7 @@ pub struct Counts {
 }
 
 /// A position in an account's match list (newest first, or in another
-/// [`ListOrder`]: then `value` is the row's value of the sorted column).
+/// [`ListOrder`](super::ListOrder): then `value` is the row's value of the sorted column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WindowKey {
     pub start_time: i64,
@@ -300,27 +300,6 @@ impl Store {
             Some(id) => stmt.query_row(params![MAX_ATTEMPTS, id], row),
         }
         .map_err(|e| self.sqlite_error(e))
-    }
-
-    /// Up to `limit` rows of the account's match list from `anchor`, newest first.
-    pub fn match_window(
-        &self,
-        account_id: u32,
-        filter: &ListFilter,
-        anchor: WindowAnchor,
-        limit: usize,
-    ) -> Result<Vec<MatchListRow>, StoreError> {
-        self.match_window_in(account_id, filter, ListOrder::Newest, anchor, limit)
-    }
-
-    /// How many rows of the list come before `key` (its 0-based position).
-    pub fn match_position(
-        &self,
-        account_id: u32,
-        filter: &ListFilter,
-        key: WindowKey,
-    ) -> Result<u64, StoreError> {
-        self.match_position_in(account_id, filter, ListOrder::Newest, key)
     }
 
     /// The newest match of the (filtered) list still without data whose
