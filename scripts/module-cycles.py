@@ -18,13 +18,19 @@ import re
 import sys
 
 
+def is_test_file(name):
+    """`tests.rs`, `*_tests.rs`: a test module in a file of its own, which
+    may reach anywhere, as the test module cut from a file below."""
+    return name == "tests.rs" or name.endswith("_tests.rs")
+
+
 def siblings(directory):
     """Each child module of `directory` and the file that declares it: `x.rs`,
     or `x/mod.rs` for a child with a folder of its own."""
     names = {}
     for entry in sorted(os.listdir(directory)):
         path = os.path.join(directory, entry)
-        if entry.endswith(".rs"):
+        if entry.endswith(".rs") and not is_test_file(entry):
             names[entry[:-3]] = path
         elif os.path.isfile(os.path.join(path, "mod.rs")):
             names[entry] = os.path.join(path, "mod.rs")
@@ -40,7 +46,7 @@ def code_of(path, own_mod=False):
         for root, _, files in sorted(os.walk(folder)):
             for f in sorted(files):
                 inner = os.path.join(root, f)
-                if f.endswith(".rs") and inner != path:
+                if f.endswith(".rs") and inner != path and not is_test_file(f):
                     text += open(inner, encoding="utf-8").read()
     # Drop comments and the test module, which may reach anywhere.
     text = re.sub(r"//[^\n]*", "", text)

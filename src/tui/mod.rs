@@ -6,6 +6,7 @@
 
 mod effects;
 pub mod format;
+mod help_text;
 pub mod input;
 pub mod layout;
 pub mod state;

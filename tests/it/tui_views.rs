@@ -1536,6 +1536,16 @@ fn help_scrolls_to_the_filter_words_and_wraps_between_words() {
     );
     assert!(wide.contains("Filter words"), "all of it fits: {wide}");
     insta::assert_snapshot!("help_160x50", wide);
+
+    // `G` reaches the last line at every width: the scrolling counts the
+    // lines at the width the overlay draws them.
+    for width in 80..=130 {
+        render(&mut app, width, 24);
+        press(&mut app, KeyCode::Char('G'));
+        let end = text(&render(&mut app, width, 24));
+        assert!(end.contains("name a hero"), "{width}x24:\n{end}");
+        press(&mut app, KeyCode::Char('g'));
+    }
 }
 
 /// Issue 18, item 3: keys answer where the eye is. In the details, what

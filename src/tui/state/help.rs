@@ -19,7 +19,7 @@ impl HelpState {
 
     /// Scrolls the help, within its length at this screen size.
     pub fn scroll_by(&mut self, action: Action, screen: Rect) {
-        let total = crate::tui::view::help::line_count(screen);
+        let total = crate::tui::help_text::line_count(screen);
         // The overlay's borders take two rows.
         let page = usize::from(screen.height.saturating_sub(2)).max(1);
         let last = total.saturating_sub(page);

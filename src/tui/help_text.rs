@@ -1,0 +1,192 @@
+//! The help's content: every key of the keymap, then the filter's words,
+//! wrapped to the overlay's width. Plain text, below both the help's state
+//! (which scrolls through it and must know how many lines there are) and
+//! its view (which styles it), so the two share one width and one count.
+
+use ratatui::layout::Rect;
+
+use crate::tui::input::keymap::{KEYMAP, Scope};
+use crate::tui::layout::centered;
+
+/// The widest the overlay gets: wider lines are harder to read.
+const MAX_WIDTH: u16 = 100;
+/// The key column.
+pub const KEY_WIDTH: usize = 12;
+
+/// The filter's words (`store/filter.rs`, `parse_query`), for the help.
+const FILTER_WORDS: &[(&str, &str)] = &[
+    (
+        "hero:NAME",
+        "a hero by name or short name: hero:am, hero:shadow_fiend (h:)",
+    ),
+    (
+        "lobby:NAME",
+        "a lobby type: lobby:ranked, lobby:normal (l:)",
+    ),
+    (
+        "mode:NAME",
+        "a game mode: mode:turbo, mode:ap, mode:cm (m:)",
+    ),
+    (
+        "since:WHEN",
+        "from a day YYYY-MM-DD (UTC) or a span back: since:30d, 12w, 1y (from:)",
+    ),
+    (
+        "until:WHEN",
+        "up to that day, included, or that span back (to:)",
+    ),
+    (
+        "result:WIN",
+        "result:win or result:loss; or the words win, loss",
+    ),
+    (
+        "side:SIDE",
+        "side:radiant or side:dire; or the words radiant, dire",
+    ),
+    (
+        "with:ID",
+        "the games with a player on your team, by account ID (Teammates, Enter)",
+    ),
+    (
+        "against:ID",
+        "the games with a player on the other team (vs:)",
+    ),
+    ("ranked", "ranked or turbo alone: that lobby type"),
+    (
+        "NUMBER",
+        "a match ID starting with it; other words name a hero",
+    ),
+];
+
+/// One line of the help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    Heading(&'static str),
+    Blank,
+    /// A key (empty on the lines its text wraps onto) and its text.
+    Entry {
+        key: String,
+        text: String,
+    },
+}
+
+/// The overlay's rectangle on a screen of `area`.
+pub fn popup(area: Rect) -> Rect {
+    centered(area, MAX_WIDTH.min(area.width), area.height)
+}
+
+/// The columns the text gets in an overlay: its borders and the scrollbar's
+/// column are not text.
+pub fn text_width(popup: Rect) -> usize {
+    usize::from(popup.width.saturating_sub(3))
+}
+
+/// How many lines the help has on a screen of `screen`.
+pub fn line_count(screen: Rect) -> usize {
+    lines(text_width(popup(screen))).len()
+}
+
+/// The help's lines for text `width` columns wide.
+pub fn lines(width: usize) -> Vec<HelpLine> {
+    let mut lines = vec![HelpLine::Heading("Keys")];
+    for b in KEYMAP.iter().filter(|b| b.scope != Scope::Filter) {
+        let text = format!("{} ({})", b.help, scope_text(b.scope));
+        lines.extend(entry(b.label, &text, width));
+    }
+    // The filter's own keys, on one line: letters there are text, not commands.
+    let filter_keys: Vec<String> = KEYMAP
+        .iter()
+        .filter(|b| b.scope == Scope::Filter && b.hint.is_some())
+        .map(|b| format!("{} {}", b.label, b.hint.unwrap_or_default()))
+        .collect();
+    lines.extend(entry(
+        "typing",
+        &format!("In the filter: {}", filter_keys.join(", ")),
+        width,
+    ));
+    lines.push(HelpLine::Blank);
+    lines.push(HelpLine::Heading(
+        "Filter words (after /, several at once, every view follows)",
+    ));
+    for (word, text) in FILTER_WORDS {
+        lines.extend(entry(word, text, width));
+    }
+    lines
+}
+
+/// One entry: the key, then its text wrapped at word boundaries, each
+/// further line under the text.
+fn entry(key: &str, text: &str, width: usize) -> Vec<HelpLine> {
+    let room = width.saturating_sub(KEY_WIDTH).max(10);
+    wrap(text, room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| HelpLine::Entry {
+            key: if i == 0 {
+                key.to_string()
+            } else {
+                String::new()
+            },
+            text,
+        })
+        .collect()
+}
+
+/// `text` in lines of at most `width` characters, broken between words
+/// (a word longer than a line is broken where it must be).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        let word_len = word.chars().count();
+        if len > 0 && len + 1 + word_len > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > width {
+            let head: String = line.chars().take(width).collect();
+            line = line.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn scope_text(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Always => "everywhere",
+        Scope::Lists => "lists",
+        Scope::Sortable => "matches, heroes, teammates",
+        Scope::HeroesOnly => "heroes",
+        Scope::OverviewOnly => "overview",
+        Scope::MatchLists => "match lists",
+        Scope::DrillLists => "heroes, teammates",
+        Scope::DetailsOnly => "details",
+        Scope::ListsAndDetails => "lists, details",
+        Scope::MatchListsAndDetails => "match lists, details",
+        Scope::Closing => "overlays",
+        Scope::HelpOnly => "help",
+        Scope::Filter => "filter",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_between_words_and_keeps_every_word() {
+        let text = "Filter every view (hero:am lobby:ranked since:30d win dire with:ID)";
+        let lines = wrap(text, 20);
+        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+    }
+}
