@@ -26,6 +26,7 @@ use crate::tui::format::{Clock, sanitize};
 use crate::tui::input::action::{Action, View};
 use crate::tui::input::keymap::Context;
 use crate::tui::layout;
+use crate::tui::words::Label as _;
 
 /// How many rows the errors and teammates views read: enough to browse,
 /// bounded so a pathological database cannot stall the UI.

@@ -12,6 +12,7 @@ use crate::assets;
 use crate::store::stats::{RecordKind, RecordRow};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
+use crate::tui::words::Label as _;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, bar_area] =
@@ -79,7 +80,7 @@ fn record_row(r: &RecordRow, clock: &Clock) -> Row<'static> {
         Span::styled("L", theme::loss())
     };
     Row::new([
-        Cell::from(r.kind.title()),
+        Cell::from(r.kind.label()),
         Cell::from(Line::from(value).right_aligned()),
         Cell::from(hero),
         Cell::from(result),
