@@ -5,10 +5,11 @@
 use rusqlite::types::{Type, Value};
 
 use super::compute::Game;
-use super::peers::{PeerTally, Slot, slots_of};
+use super::peers::{PeerTally, slots_of};
 use super::{HeroMatchup, PeerStats};
 use crate::source::model::is_radiant_slot;
 use crate::store::filter::MatchFilter;
+use crate::store::lineups;
 use crate::store::{Store, StoreError};
 
 impl Store {
@@ -78,12 +79,13 @@ impl Store {
     ) -> Result<(Vec<PeerStats>, Vec<HeroMatchup>), StoreError> {
         let mut values = vec![Value::Integer(i64::from(account_id))];
         let condition = filter.sql_over(&mut values, "ag", "ag");
+        // One row per game, its players packed (`store/lineups.rs`): the
+        // join with `match_players` stepped ten rows a game, and that
+        // stepping was most of the pass.
         let details_sql = format!(
-            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, o.player_slot, o.account_id,
-                    o.hero_id
-               FROM account_games ag JOIN match_players o ON o.match_id = ag.match_id
-              WHERE ag.account_id = ?{condition}
-                AND ag.from_summary = 0 AND o.player_slot != ag.player_slot"
+            "SELECT ag.player_slot, ag.radiant_win, ag.start_time, l.players
+               FROM account_games ag JOIN match_lineups l ON l.match_id = ag.match_id
+              WHERE ag.account_id = ?{condition} AND ag.from_summary = 0"
         );
         // A game without details: the other nine from its summary's `heroes`.
         let summaries_sql = format!(
@@ -98,19 +100,15 @@ impl Store {
             let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
             while let Some(r) = rows.next()? {
                 let int = |i: usize| r.get_ref_unwrap(i).as_i64_or_null().ok().flatten();
-                let other = Slot {
-                    slot: int(3).unwrap_or_default(),
-                    account_id: int(4),
-                    hero_id: int(5),
-                };
+                let mine = int(0).unwrap_or_default();
                 let radiant_win = int(1).unwrap_or_default() != 0;
-                tally.add(
-                    int(0).unwrap_or_default(),
-                    other,
-                    radiant_win,
-                    int(2).unwrap_or_default(),
-                    false,
-                );
+                let start_time = int(2).unwrap_or_default();
+                let text = r.get_ref_unwrap(3).as_str_or_null().ok().flatten();
+                for other in lineups::players(text.unwrap_or_default()) {
+                    if other.slot != mine {
+                        tally.add(mine, other, radiant_win, start_time, false);
+                    }
+                }
             }
             drop(rows);
             let mut stmt = self.conn.prepare_cached(&summaries_sql)?;
