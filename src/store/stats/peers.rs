@@ -71,10 +71,13 @@ impl PeerTally {
         if let Some(hero) = other.hero_id {
             let matchup = match usize::try_from(hero) {
                 Ok(index) if index < HERO_ARRAY => &mut self.heroes[index],
-                _ => self.other_heroes.entry(hero).or_insert_with(|| HeroMatchup {
-                    hero_id: hero,
-                    ..HeroMatchup::default()
-                }),
+                _ => self
+                    .other_heroes
+                    .entry(hero)
+                    .or_insert_with(|| HeroMatchup {
+                        hero_id: hero,
+                        ..HeroMatchup::default()
+                    }),
             };
             tally(
                 if same_team {

@@ -103,7 +103,8 @@ impl Store {
                 let mine = int(0).unwrap_or_default();
                 let radiant_win = int(1).unwrap_or_default() != 0;
                 let start_time = int(2).unwrap_or_default();
-                let text = r.get_ref_unwrap(3).as_str_or_null().ok().flatten();
+                // Bytes: the lineup is ASCII, no need to check it is UTF-8.
+                let text = r.get_ref_unwrap(3).as_bytes_or_null().ok().flatten();
                 for other in lineups::players(text.unwrap_or_default()) {
                     if other.slot != mine {
                         tally.add(mine, other, radiant_win, start_time, false);
