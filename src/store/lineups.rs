@@ -13,9 +13,11 @@
 
 use rusqlite::{Transaction, params};
 
-/// Migration 8's table; a rowid table keyed by the match.
+/// Migration 8's table; a rowid table keyed by the match. `IF NOT
+/// EXISTS`: a file whose version was set back (tests of older files do)
+/// keeps it, and [`backfill`] rewrites it whole.
 pub(super) const CREATE: &str = "
-CREATE TABLE match_lineups (
+CREATE TABLE IF NOT EXISTS match_lineups (
     match_id INTEGER PRIMARY KEY,
     players  TEXT NOT NULL
 );
@@ -30,6 +32,7 @@ SELECT match_id,
 
 /// Fills the table from the players already saved (migration 8).
 pub(super) fn backfill(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM match_lineups", [])?;
     tx.execute(
         &format!("INSERT INTO match_lineups (match_id, players) {SELECT} GROUP BY match_id"),
         [],
