@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Import circles between the files of one module directory.
 
-Usage: scripts/module-cycles.py src/sync [src/sim ...]
+Usage: scripts/module-cycles.py [src/sync src/sim ...]
+
+With no arguments it checks every layer: sync, sim, source, store, tui and
+commands.
 
 A file A "imports" sibling B when its code names `super::B`, `crate::<dir>::B`
 or (from mod.rs) `B::`. `mod.rs` re-exporting its children does not count as
@@ -16,24 +19,29 @@ import sys
 
 
 def siblings(directory):
+    """Each child module of `directory` and the file that declares it: `x.rs`,
+    or `x/mod.rs` for a child with a folder of its own."""
     names = {}
     for entry in sorted(os.listdir(directory)):
         path = os.path.join(directory, entry)
         if entry.endswith(".rs"):
             names[entry[:-3]] = path
-        elif os.path.isdir(path) and os.path.exists(path + ".rs"):
-            pass  # a child module with its own folder: its files are read with it
+        elif os.path.isfile(os.path.join(path, "mod.rs")):
+            names[entry] = os.path.join(path, "mod.rs")
     return names
 
 
-def code_of(path):
+def code_of(path, own_mod=False):
+    """A child's code: its file and, when it has a folder, every file in it."""
     text = open(path, encoding="utf-8").read()
-    folder = path[:-3]
-    if os.path.isdir(folder):
-        for root, _, files in os.walk(folder):
-            for f in files:
-                if f.endswith(".rs"):
-                    text += open(os.path.join(root, f), encoding="utf-8").read()
+    folder = os.path.dirname(path) if path.endswith("/mod.rs") else path[:-3]
+    # A directory's own mod.rs is one file; a child's mod.rs brings its folder.
+    if os.path.isdir(folder) and not own_mod:
+        for root, _, files in sorted(os.walk(folder)):
+            for f in sorted(files):
+                inner = os.path.join(root, f)
+                if f.endswith(".rs") and inner != path:
+                    text += open(inner, encoding="utf-8").read()
     # Drop comments and the test module, which may reach anywhere.
     text = re.sub(r"//[^\n]*", "", text)
     cut = re.search(r"#\[cfg\(test\)\]\s*mod tests\s*\{", text)
@@ -45,11 +53,11 @@ def graph(directory):
     crate_path = directory.replace("src/", "", 1).replace("/", "::")
     mod_defs = set()
     if "mod" in names:
-        mod_text = code_of(names["mod"])
+        mod_text = code_of(names["mod"], own_mod=True)
         mod_defs = set(re.findall(r"pub(?:\([a-z]+\))?\s+(?:struct|enum|fn|type|const|trait)\s+(\w+)", mod_text))
     edges = {n: set() for n in names}
     for name, path in names.items():
-        text = code_of(path)
+        text = code_of(path, own_mod=(name == "mod"))
         grouped = set()
         for block in re.findall(rf"(?:super|crate::{crate_path})::\{{([^;]*)\}}", text):
             grouped.update(re.findall(r"(?:^|[{{,\s])(\w+)", block))
@@ -103,7 +111,7 @@ def components(edges):
 
 def main():
     found = False
-    for directory in sys.argv[1:] or ["src/sync", "src/sim", "src/source", "src/store", "src/tui"]:
+    for directory in sys.argv[1:] or ["src/sync", "src/sim", "src/source", "src/store", "src/tui", "src/commands"]:
         for comp in components(graph(directory.rstrip("/"))):
             found = True
             print(f"{directory}: circle of {len(comp)}: {', '.join(comp)}")

@@ -1,6 +1,6 @@
 //! Turning what the user typed into a 32-bit account ID.
 
-use super::Failure;
+use super::failure::Failure;
 use crate::source::steam::SteamClient;
 use crate::source::{FetchError, SourceConfig, SourceKind};
 use crate::steam_id::{AccountInput, parse_account};

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::{EXIT_OK, Failure};
+use super::failure::{EXIT_OK, Failure};
 use crate::cli::SimulateArgs;
 use crate::sim::{FaultPlan, SimConfig, SimServer, SimulateOptions};
 use crate::source::{AnySource, ApiKey, SourceConfig, SourceKind};

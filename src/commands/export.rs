@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_OK, Failure};
+use super::failure::{EXIT_OK, Failure};
 use crate::assets;
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat, ResultArg, SideArg, SourceArgs};
 use crate::store::filter::{self, GameResult, MatchFilter, Side};

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::Failure;
+use super::failure::Failure;
 use crate::cli::SourceArgs;
 use crate::config::{self, FileConfig, RateValue};
 use crate::source::choice::{RateSpec, SourceChoice};

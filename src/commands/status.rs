@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{EXIT_OK, Failure};
+use super::failure::{EXIT_OK, Failure};
 use crate::cli::{SourceArgs, StatusArgs};
 use crate::store::{Counts, Store, SyncJob};
 

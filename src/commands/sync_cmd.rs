@@ -8,8 +8,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::account::{fetch_failure, resolve_account};
+use super::failure::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, Failure};
 use super::settings::{Resolved, remember_account, resolve};
-use super::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, Failure, out, report};
+use super::{out, report};
 use crate::cli::{RetryArgs, SourceArgs, SyncArgs};
 use crate::source::AnySource;
 use crate::store::{Store, SyncLock};

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use super::failure::{EXIT_OK, Failure};
 use super::settings::resolve;
-use super::{EXIT_OK, Failure};
 use crate::cli::SourceArgs;
 use crate::source::AnySource;
 use crate::source::SourceKind;

@@ -41,6 +41,7 @@ mod stats;
 mod steam_routes;
 mod stratz_json;
 mod stratz_routes;
+mod stratz_state;
 
 pub use dataset::{Dataset, SimAccount};
 pub use faults::{DownWindow, FaultPlan, OpenDotaLimits, StratzLimits, StratzPlan, TokenBucket};

@@ -89,7 +89,7 @@ impl SimServer {
             sequence_skips_immortal_draft: config.faults.sequence_skips_immortal_draft,
             opendota_lacks: config.faults.opendota_lacks,
             names: super::fault_state::NamesScript::new(&config.faults.names),
-            stratz: super::stratz_routes::StratzState::new(
+            stratz: super::stratz_state::StratzState::new(
                 config.faults.stratz.clone(),
                 config.faults.seed,
             ),

@@ -9,7 +9,7 @@ use super::dataset::Dataset;
 use super::fault_state::{FaultState, NamesScript};
 use super::faults::DetailOutcome;
 use super::stats::StatsRecorder;
-use super::stratz_routes::StratzState;
+use super::stratz_state::StratzState;
 
 /// Shared by every request.
 pub(crate) struct SimState {

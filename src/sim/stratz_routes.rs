@@ -9,7 +9,7 @@
 //! The matches are the dataset's, the ones the Steam and OpenDota endpoints
 //! serve. STRATZ's faults live in [`StratzPlan`], part of the fault plan.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
@@ -18,11 +18,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::faults::{StratzLimits, StratzPlan};
+use super::faults::StratzPlan;
 use super::respond;
-use super::rng::mix;
 use super::state::SimState;
 use super::stratz_json::{Selection, parse_document, project, stratz_match};
+use super::stratz_state::admit;
 
 /// The token `demo` and the simulator's presets use: a stand-in for the
 /// user's own, which the real API needs.
@@ -34,84 +34,13 @@ const MAX_IDS: usize = 10;
 /// Requests `matches` may page through at once (`take`).
 const MAX_TAKE: u64 = 100;
 
-/// The windows' lengths in seconds, in the order of [`StratzLimits`].
-const WINDOWS: [u64; 4] = [1, 60, 3_600, 86_400];
+/// Each window's header, in the order of `StratzLimits`.
 const HEADERS: [&str; 4] = [
     "x-ratelimit-remaining-second",
     "x-ratelimit-remaining-minute",
     "x-ratelimit-remaining-hour",
     "x-ratelimit-remaining-day",
 ];
-
-/// The running state: calls so far, and each window's count.
-pub(crate) struct StratzState {
-    plan: StratzPlan,
-    seed: u64,
-    counts: Mutex<Counts>,
-}
-
-#[derive(Default)]
-struct Counts {
-    calls: u64,
-    /// (window index, calls in it) per window length.
-    windows: [(u64, u32); 4],
-}
-
-impl StratzState {
-    pub(crate) fn new(plan: StratzPlan, seed: u64) -> StratzState {
-        StratzState {
-            plan,
-            seed,
-            counts: Mutex::new(Counts::default()),
-        }
-    }
-
-    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
-        self.counts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Whether STRATZ lacks `match_id` (the same matches for a seed and share).
-    fn lacks(&self, match_id: i64) -> bool {
-        const SALT: u64 = 0x57_4a72;
-        let share = self.plan.lacks;
-        share > 0.0 && {
-            let hash = mix(self.seed ^ SALT, match_id as u64);
-            ((hash >> 11) as f64 / (1u64 << 53) as f64) < share
-        }
-    }
-}
-
-/// Counts the call against every window, or refuses it: the seconds until
-/// the spent window ends. Either way, what is left of each window.
-fn admit(state: &StratzState, limits: &StratzLimits, now_ms: u64) -> (Option<u64>, [u32; 4]) {
-    let caps = [
-        limits.per_second,
-        limits.per_minute,
-        limits.per_hour,
-        limits.per_day,
-    ];
-    let mut counts = state.counts();
-    let now = now_ms / 1_000;
-    for (slot, window) in counts.windows.iter_mut().zip(WINDOWS) {
-        if slot.0 != now / window {
-            *slot = (now / window, 0);
-        }
-    }
-    let spent = (0..4).find(|&i| counts.windows[i].1 >= caps[i]);
-    if let Some(i) = spent {
-        let window_ms = WINDOWS[i] * 1_000;
-        let wait = (window_ms - now_ms % window_ms).div_ceil(1_000);
-        let left = std::array::from_fn(|j| caps[j].saturating_sub(counts.windows[j].1));
-        return (Some(wait.max(1)), left);
-    }
-    for slot in counts.windows.iter_mut() {
-        slot.1 += 1;
-    }
-    let left = std::array::from_fn(|j| caps[j].saturating_sub(counts.windows[j].1));
-    (None, left)
-}
 
 /// `POST /graphql`.
 pub(crate) async fn graphql(
@@ -127,7 +56,7 @@ pub(crate) async fn graphql(
 
 fn answer(state: &SimState, headers: &HeaderMap, body: &[u8]) -> (Response, String) {
     let stratz = &state.stratz;
-    let plan = &stratz.plan;
+    let plan = stratz.plan();
     if plan.challenge {
         return (challenge(), "challenge".into());
     }
@@ -179,11 +108,7 @@ fn answer(state: &SimState, headers: &HeaderMap, body: &[u8]) -> (Response, Stri
         }
         None => None,
     };
-    let call = {
-        let mut counts = stratz.counts();
-        counts.calls += 1;
-        counts.calls
-    };
+    let call = stratz.next_call();
     let (mut response, outcome) = if call <= u64::from(plan.failed_calls) {
         (
             respond::json(
@@ -337,7 +262,7 @@ fn player(
         .as_u64()
         .and_then(|id| u32::try_from(id).ok())
         .and_then(|id| state.dataset.account(id))
-        .filter(|account| !account.private && !state.stratz.plan.private_player);
+        .filter(|account| !account.private && !state.stratz.plan().private_player);
     let Some(account) = account else {
         return Ok((Value::Null, "player_null"));
     };
@@ -360,7 +285,7 @@ fn player(
                 for (index, id) in listed.iter().skip(skip).take(take).enumerate() {
                     let mut value =
                         match_value(state, *id, &field.children)?.unwrap_or(Value::Null);
-                    if state.stratz.plan.error_matches.contains(id)
+                    if state.stratz.plan().error_matches.contains(id)
                         && value.get("players").is_some()
                     {
                         value["players"] = Value::Null;
@@ -390,7 +315,7 @@ fn by_ids(
     variables: &Value,
     errors: &mut Vec<Value>,
 ) -> Result<(Value, &'static str), String> {
-    if state.stratz.plan.refuse_batches {
+    if state.stratz.plan().refuse_batches {
         errors.push(named_error(
             "User is not an admin".into(),
             json!([root.key]),
@@ -410,7 +335,7 @@ fn by_ids(
     let mut out = Vec::with_capacity(ids.len());
     for (index, id) in ids.into_iter().enumerate() {
         let value = match id {
-            Some(id) if state.stratz.plan.error_matches.contains(&id) => {
+            Some(id) if state.stratz.plan().error_matches.contains(&id) => {
                 errors.push(named_error(
                     format!("Match {id} could not be loaded"),
                     json!([root.key, index]),
@@ -434,7 +359,7 @@ fn one(
     let Some(id) = root.arg("id", variables).as_i64() else {
         return Err("`id` must be a match ID.".into());
     };
-    if state.stratz.plan.error_matches.contains(&id) {
+    if state.stratz.plan().error_matches.contains(&id) {
         errors.push(named_error(
             format!("Match {id} could not be loaded"),
             json!([root.key]),
@@ -445,55 +370,4 @@ fn one(
         Some(value) => (value, "ok"),
         None => (Value::Null, "not_found"),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Instant;
-
-    fn state(limits: StratzLimits) -> StratzState {
-        StratzState::new(
-            StratzPlan {
-                limits: Some(limits.clone()),
-                ..StratzPlan::default()
-            },
-            1,
-        )
-    }
-
-    #[test]
-    fn windows_refuse_past_their_cap_and_say_when_they_end() {
-        let limits = StratzLimits {
-            per_second: 2,
-            per_minute: 3,
-            per_hour: 100,
-            per_day: 100,
-        };
-        let state = state(limits.clone());
-        // 10.2 s into a minute.
-        let at = 60_000 * 1_000 + 10_200;
-        assert_eq!(admit(&state, &limits, at), (None, [1, 2, 99, 99]));
-        assert_eq!(admit(&state, &limits, at + 1), (None, [0, 1, 98, 98]));
-        assert_eq!(admit(&state, &limits, at + 2).0, Some(1));
-        // The next second: the minute still has one call.
-        assert_eq!(admit(&state, &limits, at + 1_000), (None, [1, 0, 97, 97]));
-        assert_eq!(admit(&state, &limits, at + 1_100).0, Some(49));
-        let _ = Instant::now();
-    }
-
-    #[test]
-    fn lacked_matches_follow_the_share() {
-        let none = StratzState::new(StratzPlan::default(), 7);
-        assert!((0..1_000).all(|id| !none.lacks(id)));
-        let some = StratzState::new(
-            StratzPlan {
-                lacks: 0.1,
-                ..StratzPlan::default()
-            },
-            7,
-        );
-        let lacked = (0..10_000).filter(|id| some.lacks(*id)).count();
-        assert!((800..1_200).contains(&lacked), "{lacked}");
-    }
 }

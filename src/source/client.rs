@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 
-use super::http::{self, BodyLimit, BodyReply, Reply, StreamReply};
+use super::http::{self, BodyLimit, BodyStream, Reply};
 use super::pacer::Pacer;
 use super::{ApiKey, FetchError, SourceConfig};
 
@@ -95,79 +95,65 @@ impl ApiClient {
         }
     }
 
-    /// One GET of `{base}/{path}` with `params`, its 2xx body parsed as JSON.
+    /// One GET of `{base}/{path}` with `params`: its 2xx body as bytes,
+    /// for the caller to read ([`Reply::json_or`], or a typed reader).
     /// `endpoint` names the call in logs, because the URL may hold the key.
-    pub async fn get_json(
-        &self,
-        endpoint: &str,
-        path: &str,
-        params: &[(&str, String)],
-        limit: BodyLimit,
-    ) -> Result<Reply, FetchError> {
-        let request = self
-            .admitted_request(reqwest::Method::GET, None, path, params)
-            .await?;
-        http::get_json(endpoint, request, limit, &|h| self.observe(h)).await
-    }
-
-    /// [`Self::get_json`] with a 2xx body left as bytes, for the detail
-    /// endpoints, which read their bodies without building a `Value`.
     /// `also`: a stricter pacer the endpoint must pass too (Steam's
     /// sequence endpoint), after the source's own.
-    pub async fn get_body(
+    pub async fn get(
         &self,
         also: Option<&Pacer>,
         endpoint: &str,
         path: &str,
         params: &[(&str, String)],
         limit: BodyLimit,
-    ) -> Result<BodyReply, FetchError> {
+    ) -> Result<Reply, FetchError> {
         let request = self
             .admitted_request(reqwest::Method::GET, also, path, params)
             .await?;
-        http::get_body(endpoint, request, limit, &|h| self.observe(h)).await
+        http::call(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
     /// One POST of the JSON `body` to `{base}/{path}` (STRATZ's GraphQL),
-    /// under the same rules as [`Self::get_body`]. `observe` sees every
+    /// under the same rules as [`Self::get`]. `observe` sees every
     /// answer's headers too: the caller reads its API's own ones there.
-    pub async fn post_json_body(
+    pub async fn post_json(
         &self,
         endpoint: &str,
         path: &str,
         body: Vec<u8>,
         limit: BodyLimit,
         observe: &(dyn Fn(&HeaderMap) + Sync),
-    ) -> Result<BodyReply, FetchError> {
+    ) -> Result<Reply, FetchError> {
         let request = self
             .admitted_request(reqwest::Method::POST, None, path, &[])
             .await?
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        http::get_body(endpoint, request, limit, &|headers| {
+        http::call(endpoint, request, limit, &|headers| {
             self.observe(headers);
             observe(headers);
         })
         .await
     }
 
-    /// [`Self::get_body`] with a 2xx body handed over as it streams in,
-    /// for a body too large to hold whole (OpenDota's history). `timeout`
+    /// [`Self::get`] with a 2xx body handed over as it streams in, for a
+    /// body too large to hold whole (OpenDota's history). `timeout`
     /// replaces the client's for this request, body included: a body read
     /// at the pace its rows are saved takes longer than one held whole.
-    pub async fn get_stream(
+    pub async fn get_streamed(
         &self,
         endpoint: &str,
         path: &str,
         params: &[(&str, String)],
         limit: BodyLimit,
         timeout: Duration,
-    ) -> Result<StreamReply, FetchError> {
+    ) -> Result<Reply<BodyStream>, FetchError> {
         let request = self
             .admitted_request(reqwest::Method::GET, None, path, params)
             .await?
             .timeout(timeout);
-        http::get_stream(endpoint, request, limit, &|h| self.observe(h)).await
+        http::call_streamed(endpoint, request, limit, &|h| self.observe(h)).await
     }
 
     /// Whether requests carry a key (Steam's player summaries need one).

@@ -13,7 +13,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 use super::client::{ApiClient, KeyPlacement};
-use super::http::{self, BodyLimit, Reply, StreamReply};
+use super::http::{self, BodyLimit, Reply};
 use super::model::SUMMARY_FIELDS;
 use super::names::{self, PlayerName};
 use super::pacer::Pacer;
@@ -22,7 +22,7 @@ use super::{
     SourceConfig, SourceKind, parse,
 };
 
-pub const DEFAULT_BASE: &str = "https://api.opendota.com/api";
+pub const DEFAULT_BASE: &str = SourceKind::OpenDota.default_base();
 
 /// The history's fields beyond the three OpenDota always sends (`match_id`,
 /// `player_slot`, `radiant_win`), one `project=` each: what a summary holds.
@@ -138,7 +138,7 @@ impl MatchSource for OpenDotaClient {
                 }
                 let reply = self
                     .api
-                    .get_stream(
+                    .get_streamed(
                         "players/matches",
                         &format!("players/{account_id}/matches"),
                         &history_params(),
@@ -147,8 +147,8 @@ impl MatchSource for OpenDotaClient {
                     )
                     .await?;
                 let mut body = match reply {
-                    StreamReply::Stream(body) => body,
-                    StreamReply::Status { status, body } => {
+                    Reply::Body(body) => body,
+                    Reply::Status { status, body } => {
                         return Err(unexpected_status(status, body));
                     }
                 };
@@ -213,7 +213,7 @@ impl MatchSource for OpenDotaClient {
             .cleaned(async {
                 let body = self
                     .api
-                    .get_body(
+                    .get(
                         None,
                         "matches",
                         &format!("matches/{}", wanted.match_id),
@@ -261,7 +261,8 @@ impl OpenDotaClient {
     async fn player_name(&self, account_id: u32) -> Result<Option<String>, FetchError> {
         let reply = self
             .api
-            .get_json(
+            .get(
+                None,
                 "players",
                 &format!("players/{account_id}"),
                 &[],

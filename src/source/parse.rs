@@ -1,6 +1,6 @@
 //! Pure functions from the API bodies to the normalized model. Every
 //! body's reader lives under `source::wire` (Steam's history pages and
-//! vanity lookups in `wire/steam.rs`, match details in `wire.rs`, OpenDota's
+//! vanity lookups in `wire/steam.rs`, match details in `wire/mod.rs`, OpenDota's
 //! history in `wire/history.rs`); they are re-exported here so that this
 //! path keeps working.
 

@@ -19,7 +19,7 @@ use super::{
     SourceKind, parse,
 };
 
-pub const DEFAULT_BASE: &str = "https://api.steampowered.com";
+pub const DEFAULT_BASE: &str = SourceKind::Steam.default_base();
 
 /// Matches per `GetMatchHistory` page: the most Steam returns.
 const HISTORY_PAGE_SIZE: &str = "100";
@@ -96,7 +96,8 @@ impl SteamClient {
         let outcome = async {
             let body = self
                 .api
-                .get_json(
+                .get(
+                    None,
                     "ResolveVanityURL",
                     "ISteamUser/ResolveVanityURL/v1",
                     &[("vanityurl", name.to_string())],
@@ -112,7 +113,7 @@ impl SteamClient {
     async fn details_by_id(&self, match_id: i64) -> Result<MatchDetails, FetchError> {
         let body = self
             .api
-            .get_body(
+            .get(
                 None,
                 "GetMatchDetails",
                 "IDOTA2Match_570/GetMatchDetails/v1",
@@ -127,7 +128,7 @@ impl SteamClient {
     async fn details_by_seq(&self, wanted: MatchRef, seq: i64) -> Result<MatchDetails, FetchError> {
         let reply = self
             .api
-            .get_body(
+            .get(
                 Some(&self.sequence_pacer),
                 "GetMatchHistoryBySequenceNum",
                 "IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1",
@@ -237,7 +238,8 @@ impl MatchSource for SteamClient {
                 }
                 let body = self
                     .api
-                    .get_json(
+                    .get(
+                        None,
                         "GetMatchHistory",
                         "IDOTA2Match_570/GetMatchHistory/v1",
                         &params,
@@ -307,7 +309,8 @@ impl MatchSource for SteamClient {
                     .join(",");
                 let body = self
                     .api
-                    .get_json(
+                    .get(
+                        None,
                         "GetPlayerSummaries",
                         "ISteamUser/GetPlayerSummaries/v2",
                         &[("steamids", steam_ids)],

@@ -31,14 +31,13 @@ use super::{
     MatchSource, SourceConfig, SourceKind,
 };
 
-pub const DEFAULT_BASE: &str = "https://api.stratz.com";
+pub const DEFAULT_BASE: &str = SourceKind::Stratz.default_base();
 
 /// The credit STRATZ asks for wherever its data shows.
 pub const CREDIT: &str = "Data provided by STRATZ";
 
-/// Requests a second at the start of a run; the rate headers hold it back
-/// from there (a default token allows about 20/s, 250/min, 2,000/h).
-pub const DEFAULT_RATE: f64 = 5.0;
+/// Requests a second at the start of a run ([`SourceKind::default_rate`]).
+pub const DEFAULT_RATE: f64 = SourceKind::Stratz.default_rate(true);
 
 /// Matches a history page asks for (`take`).
 pub const PAGE_SIZE: usize = 100;
@@ -232,7 +231,7 @@ impl StratzClient {
         let marks = Mutex::new(Marks::default());
         let reply = self
             .api
-            .post_json_body(
+            .post_json(
                 endpoint,
                 "graphql",
                 body,

@@ -1,6 +1,7 @@
 //! Queries behind the views and `status`. Lists are windowed by key
 //! (start time, match id), never by a large OFFSET, so 100k rows cost the
-//! same as 100.
+//! same as 100: the row and key types and the list's SQL are here, the
+//! windows themselves (in any order) in `list_order.rs`.
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
@@ -26,23 +27,27 @@ pub struct Counts {
     pub api_errors: u64,
 }
 
-/// A position in an account's match list (newest first).
+/// A position in an account's match list (newest first, or in another
+/// [`ListOrder`](super::ListOrder): then `value` is the row's value of the sorted column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WindowKey {
     pub start_time: i64,
     pub match_id: i64,
+    /// 0 in the time orders.
+    pub value: i64,
 }
 
-/// Where a window of the match list starts.
+/// Where a window of the match list starts. Named for the default order
+/// (newest first); in another order "newer" means earlier in the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowAnchor {
-    /// The newest rows.
+    /// The newest rows (the list's first).
     Newest,
-    /// The oldest rows (still returned newest first).
+    /// The oldest rows (its last; still returned in list order).
     Oldest,
     /// Rows older than the key, the key excluded.
     OlderThan(WindowKey),
-    /// Rows newer than the key, the key excluded (returned newest first).
+    /// Rows newer than the key, the key excluded (returned in list order).
     NewerThan(WindowKey),
     /// The key itself and older rows.
     AtOrOlder(WindowKey),
@@ -76,7 +81,7 @@ impl MatchFilter {
     }
 
     /// `FROM` for counting the list: `matches` is joined only when needed.
-    fn count_from(&self) -> &'static str {
+    pub(super) fn count_from(&self) -> &'static str {
         if self.needs_matches() {
             "FROM account_matches am JOIN matches m ON m.match_id = am.match_id"
         } else {
@@ -112,6 +117,8 @@ pub struct MatchListRow {
     pub items: [Option<i64>; 6],
     /// A match without details: what its summary knows, if it has one.
     pub summary: Option<SummaryLine>,
+    /// Its value in the list's order (0 in the time orders): part of its key.
+    pub order_value: i64,
 }
 
 /// What the list shows of a stub's summary (ARCHITECTURE.md, "Summaries").
@@ -129,6 +136,7 @@ impl MatchListRow {
         WindowKey {
             start_time: self.start_time,
             match_id: self.match_id,
+            value: self.order_value,
         }
     }
 
@@ -142,7 +150,7 @@ impl MatchListRow {
     }
 }
 
-const LIST_COLUMNS: &str = "am.match_id, am.start_time,
+pub(super) const LIST_COLUMNS: &str = "am.match_id, am.start_time,
     coalesce(mp.hero_id, am.hero_id, ms.hero_id),
     am.player_slot, m.has_details, m.retry_count, m.fetch_error, m.duration, m.game_mode,
     m.lobby_type, m.radiant_win, mp.kills, mp.deaths, mp.assists, mp.gold_per_min,
@@ -151,14 +159,14 @@ const LIST_COLUMNS: &str = "am.match_id, am.start_time,
     ms.kills, ms.deaths, ms.assists";
 
 /// The summary only for a match without details: details always win.
-const LIST_FROM: &str = "FROM account_matches am
+pub(super) const LIST_FROM: &str = "FROM account_matches am
     JOIN matches m ON m.match_id = am.match_id
     LEFT JOIN match_players mp ON mp.match_id = am.match_id AND mp.player_slot = am.player_slot
     LEFT JOIN match_summaries ms
            ON ms.account_id = am.account_id AND ms.match_id = am.match_id
           AND m.has_details IS NOT 1";
 
-fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
+pub(super) fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
     Ok(MatchListRow {
         match_id: r.get(0)?,
         start_time: r.get(1)?,
@@ -187,6 +195,7 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<MatchListRow> {
         } else {
             None
         },
+        order_value: r.get(27)?,
     })
 }
 
@@ -293,69 +302,6 @@ impl Store {
         .map_err(|e| self.sqlite_error(e))
     }
 
-    /// Up to `limit` rows of the account's match list from `anchor`, newest first.
-    pub fn match_window(
-        &self,
-        account_id: u32,
-        filter: &ListFilter,
-        anchor: WindowAnchor,
-        limit: usize,
-    ) -> Result<Vec<MatchListRow>, StoreError> {
-        let (condition, order, key) = match anchor {
-            WindowAnchor::Newest => ("", "DESC", None),
-            WindowAnchor::Oldest => ("", "ASC", None),
-            WindowAnchor::OlderThan(k) => (
-                " AND (am.start_time, am.match_id) < (?, ?)",
-                "DESC",
-                Some(k),
-            ),
-            WindowAnchor::AtOrOlder(k) => (
-                " AND (am.start_time, am.match_id) <= (?, ?)",
-                "DESC",
-                Some(k),
-            ),
-            WindowAnchor::NewerThan(k) => {
-                (" AND (am.start_time, am.match_id) > (?, ?)", "ASC", Some(k))
-            }
-        };
-        let mut values = vec![Value::Integer(i64::from(account_id))];
-        let filter_sql = filter.sql(&mut values);
-        if let Some(k) = key {
-            values.push(Value::Integer(k.start_time));
-            values.push(Value::Integer(k.match_id));
-        }
-        values.push(Value::Integer(limit as i64));
-        let sql = format!(
-            "SELECT {LIST_COLUMNS} {LIST_FROM}
-              WHERE am.account_id = ?{filter_sql}{condition}
-              ORDER BY am.start_time {order}, am.match_id {order} LIMIT ?"
-        );
-        let mut rows = self.rows(&sql, params_from_iter(values.iter()), list_row)?;
-        if order == "ASC" {
-            rows.reverse();
-        }
-        Ok(rows)
-    }
-
-    /// How many rows of the list come before `key` (its 0-based position).
-    pub fn match_position(
-        &self,
-        account_id: u32,
-        filter: &ListFilter,
-        key: WindowKey,
-    ) -> Result<u64, StoreError> {
-        let mut values = vec![Value::Integer(i64::from(account_id))];
-        let filter_sql = filter.sql(&mut values);
-        values.push(Value::Integer(key.start_time));
-        values.push(Value::Integer(key.match_id));
-        let sql = format!(
-            "SELECT count(*) {} WHERE am.account_id = ?{filter_sql}
-                AND (am.start_time, am.match_id) > (?, ?)",
-            filter.count_from()
-        );
-        self.count(&sql, &values)
-    }
-
     /// The newest match of the (filtered) list still without data whose
     /// details were never asked for, at or older than `from`: where phase 2
     /// (newest first) is at work. Stops at the first such row.
@@ -386,6 +332,7 @@ impl Store {
             Ok(WindowKey {
                 start_time: r.get(0)?,
                 match_id: r.get(1)?,
+                value: 0,
             })
         })?;
         Ok(rows.into_iter().next())
@@ -402,7 +349,7 @@ impl Store {
         self.count(&sql, &values)
     }
 
-    fn count(&self, sql: &str, values: &[Value]) -> Result<u64, StoreError> {
+    pub(super) fn count(&self, sql: &str, values: &[Value]) -> Result<u64, StoreError> {
         self.conn
             .prepare_cached(sql)
             .and_then(|mut s| s.query_row(params_from_iter(values.iter()), |r| r.get::<_, i64>(0)))

@@ -8,7 +8,7 @@ use rusqlite::{Transaction, params};
 use rusqlite_migration::{HookResult, M, Migrations};
 
 use super::{games, lineups};
-use crate::source::model::{compact_json, is_compact};
+use crate::source::{compact_json, is_compact};
 
 const V1: &str = "
 CREATE TABLE matches (

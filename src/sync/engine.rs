@@ -130,14 +130,8 @@ pub async fn run<S: MatchSource>(
             message: error.to_string(),
         },
     };
-    // Phase 2 did not run: what phase 1 saved whole is all there is.
-    let per_source = |i: usize| {
-        counters
-            .per_source
-            .get(i)
-            .copied()
-            .unwrap_or_else(|| (counters.whole.get(i).copied().unwrap_or(0), 0))
-    };
+    // A source nothing was counted for (phase 2 did not run) has zeros.
+    let per_source = |i: usize| counters.sources.get(i).copied().unwrap_or_default();
     // Named only when the run ended for it: each source found down, by
     // its host (the kind's name when it has none).
     let down: Vec<DownSource> = if outcome == RunOutcome::ApiDown {
@@ -181,8 +175,8 @@ pub async fn run<S: MatchSource>(
                 SourceSummary {
                     source: source.kind(),
                     requests: source.pacer().admitted(),
-                    details_fetched: per_source(i).0,
-                    failed: per_source(i).1,
+                    details_fetched: per_source(i).fetched,
+                    failed: per_source(i).failed,
                     rate: rate.is_finite().then_some(rate),
                 }
             })

@@ -62,7 +62,7 @@ async fn attempt<S: MatchSource>(source: &S, index: usize, work: Work) -> (usize
     (index, answer)
 }
 
-/// Whether a failed answer counts in the source's `failed` tally.
+/// Whether a failed answer counts in the source's `failed` count.
 fn tallied(error: &FetchError) -> bool {
     !matches!(
         error,
@@ -70,34 +70,12 @@ fn tallied(error: &FetchError) -> bool {
     )
 }
 
-/// One source's counts in this run.
-#[derive(Default)]
-struct SourceTally {
-    fetched: u64,
-    failed: u64,
-    throughput: Throughput,
-}
-
-/// Phase 2's counts: per source, and the run's throughput and total.
-struct Tally {
-    sources: Vec<SourceTally>,
+/// How fast answers are written, per source and overall, for the progress
+/// lines; the counts themselves are the run's ([`RunCounters`]).
+struct Rates {
+    sources: Vec<Throughput>,
     all: Throughput,
-    total: u64,
     started: Instant,
-    /// Matches whose failure this run recorded. A retry asked for during
-    /// the run takes its failure back, so the counters stay one per match
-    /// (ARCHITECTURE.md, "Progress wording").
-    failed: std::collections::HashMap<i64, RecordedFailure>,
-    /// Failures that were not the match's fault (its row keeps its state).
-    uncounted: u64,
-}
-
-/// How one recorded failure entered the counters, so that it can leave them.
-#[derive(Debug, Clone, Copy)]
-struct RecordedFailure {
-    server: bool,
-    given_up: bool,
-    counted: bool,
 }
 
 pub(crate) async fn fetch_details<S: MatchSource>(
@@ -108,20 +86,13 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     let sources = run.sources;
     let channels = run.channels;
     let options = run.options;
-    // Whole matches phase 1 saved count as this phase's answers.
-    let whole = |i: usize| counters.whole.get(i).copied().unwrap_or(0);
-    let mut tally = Tally {
-        sources: (0..sources.len())
-            .map(|i| SourceTally {
-                fetched: whole(i),
-                ..SourceTally::default()
-            })
-            .collect(),
+    // Whole matches phase 1 saved (all the run has fetched so far) count
+    // as this phase's answers.
+    counters.total = queue.len() as u64 + counters.fetched;
+    let mut rates = Rates {
+        sources: (0..sources.len()).map(|_| Throughput::default()).collect(),
         all: Throughput::default(),
-        total: queue.len() as u64 + counters.whole.iter().sum::<u64>(),
         started: Instant::now(),
-        failed: Default::default(),
-        uncounted: 0,
     };
     let mut dispatch = Dispatch::new(queue, sources.len(), options.breaker);
     for &source in &counters.dropped {
@@ -136,7 +107,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     channels.update(|p| {
         p.state = SyncState::Fetching;
         p.fetch_started = true;
-        p.fetch.total = tally.total;
+        p.fetch.total = counters.total;
         p.fetch.rate_limit = sources.iter().map(|s| s.pacer().rate()).sum();
     });
 
@@ -156,7 +127,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         let now = Instant::now();
         let next_hold_end = dispatch.expire_holds(now);
         if end.is_none() {
-            take_urgent(run, &mut dispatch, counters, &mut tally).await?;
+            take_urgent(run, &mut dispatch, counters).await?;
         }
         let is_paused = *paused.borrow_and_update();
         let mut can_send_more = false;
@@ -196,7 +167,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             run,
             counters,
             &dispatch,
-            &mut tally,
+            &mut rates,
             is_paused,
             end.is_some(),
             now,
@@ -224,12 +195,12 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 let effects = match answer {
                     Answer::One(task, result) => {
                         if result.as_ref().is_err_and(tallied) {
-                            tally.sources[i].failed += 1;
+                            counters.source(i).failed += 1;
                         }
                         dispatch.on_answer(i, task, result, Instant::now(), &can_serve)
                     }
                     Answer::Batch(tasks, result) => {
-                        tally.sources[i].failed += match &result {
+                        counters.source(i).failed += match &result {
                             Ok(outcomes) => outcomes
                                 .iter()
                                 .filter(|(_, o)| o.as_ref().is_err_and(tallied))
@@ -243,7 +214,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
                 apply(run, &writer, &mut end, effects, i);
             }
             done = writer.done.recv(), if writer_alive => match done {
-                Some(done) => record_written(run, counters, &mut tally, done?),
+                Some(done) => record_written(run, counters, &mut rates, done?),
                 None => writer_alive = false,
             },
             _ = sleep_until(next_hold_end.map(Into::into)), if next_hold_end.is_some() => {}
@@ -257,7 +228,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         }
         if last_job_update.elapsed() > Duration::from_millis(500) {
             last_job_update = Instant::now();
-            writer.send(job_write(run, counters, tally.total));
+            writer.send(job_write(run, counters));
         }
     }
     // What no source will try any more keeps its row, or gets the "API is
@@ -267,10 +238,10 @@ pub(crate) async fn fetch_details<S: MatchSource>(
             writer.send(Write::Row { wanted, change });
         }
     }
-    writer.send(job_write(run, counters, tally.total));
+    writer.send(job_write(run, counters));
     writer.finish().await;
     while let Some(done) = writer.done.recv().await {
-        record_written(run, counters, &mut tally, done?);
+        record_written(run, counters, &mut rates, done?);
     }
     for source in sources {
         source.set_open(true);
@@ -279,7 +250,7 @@ pub(crate) async fn fetch_details<S: MatchSource>(
         run,
         counters,
         &dispatch,
-        &mut tally,
+        &mut rates,
         false,
         true,
         Instant::now(),
@@ -288,11 +259,6 @@ pub(crate) async fn fetch_details<S: MatchSource>(
     // down and that answered since is not named.
     counters.outages = (0..sources.len())
         .filter_map(|i| dispatch.last_outage(i).map(|e| (i, e.clone())))
-        .collect();
-    counters.per_source = tally
-        .sources
-        .iter()
-        .map(|t| (t.fetched, t.failed))
         .collect();
     Ok(end.unwrap_or(PhaseEnd::Finished))
 }
@@ -335,17 +301,16 @@ fn apply<S: MatchSource>(
 fn record_written<S: MatchSource>(
     run: &RunContext<'_, S>,
     counters: &mut RunCounters,
-    tally: &mut Tally,
+    rates: &mut Rates,
     written: Vec<Written>,
 ) {
     let now = Instant::now();
     for outcome in written {
-        tally.all.record(now);
+        rates.all.record(now);
         match outcome {
             Written::Saved { match_id, source } => {
-                counters.fetched += 1;
-                tally.sources[source].fetched += 1;
-                tally.sources[source].throughput.record(now);
+                counters.record_saved(source, 1);
+                rates.sources[source].record(now);
                 run.sources[source].pacer().record_success();
                 run.channels.emit(SyncEvent::MatchFetched { match_id });
             }
@@ -356,16 +321,8 @@ fn record_written<S: MatchSource>(
                 attempts,
                 given_up,
             } => {
-                let failure = RecordedFailure {
-                    server: matches!(error, FetchError::Server { .. }),
-                    given_up: given_up && counted,
-                    counted,
-                };
-                counters.failed += 1;
-                counters.server_errors += u64::from(failure.server);
-                counters.given_up += u64::from(failure.given_up);
-                tally.uncounted += u64::from(!failure.counted);
-                tally.failed.insert(match_id, failure);
+                let server = matches!(error, FetchError::Server { .. });
+                counters.record_failure(match_id, server, given_up, counted);
                 run.channels.emit(SyncEvent::MatchFailed {
                     match_id,
                     reason: error.short(),
@@ -382,14 +339,14 @@ fn publish<S: MatchSource>(
     run: &RunContext<'_, S>,
     counters: &RunCounters,
     dispatch: &Dispatch,
-    tally: &mut Tally,
+    rates: &mut Rates,
     paused: bool,
     ending: bool,
     now: Instant,
 ) {
-    let total = tally.total;
+    let total = counters.total;
     let processed = counters.fetched + counters.failed;
-    let per_second = tally.all.per_second(now);
+    let per_second = rates.all.per_second(now);
     let remaining = total.saturating_sub(processed);
     let sources: Vec<_> = run
         .sources
@@ -407,14 +364,15 @@ fn publish<S: MatchSource>(
                 },
                 (Standing::Live, None) => SourceState::Running,
             };
+            let counts = counters.sources.get(i).copied().unwrap_or_default();
             super::progress::SourceProgress {
                 kind: source.kind(),
                 state,
-                per_second: tally.sources[i].throughput.per_second(now),
+                per_second: rates.sources[i].per_second(now),
                 rate_limit: source.pacer().rate(),
                 requests: source.pacer().admitted(),
-                fetched: tally.sources[i].fetched,
-                failed: tally.sources[i].failed,
+                fetched: counts.fetched,
+                failed: counts.failed,
             }
         })
         .collect();
@@ -446,9 +404,9 @@ fn publish<S: MatchSource>(
         p.fetch.failed = counters.failed;
         p.fetch.server_errors = counters.server_errors;
         p.fetch.given_up = counters.given_up;
-        p.fetch.uncounted = tally.uncounted;
+        p.fetch.uncounted = counters.uncounted;
         p.fetch.per_second = per_second;
-        p.fetch.elapsed = now.saturating_duration_since(tally.started);
+        p.fetch.elapsed = now.saturating_duration_since(rates.started);
         p.fetch.rate_limit = sources.iter().map(|s| s.rate_limit).sum();
         p.fetch.eta = (per_second > 0.0 && !paused)
             .then(|| Duration::from_secs_f64(remaining as f64 / per_second));
@@ -456,10 +414,10 @@ fn publish<S: MatchSource>(
     });
 }
 
-fn job_write<S: MatchSource>(run: &RunContext<'_, S>, counters: &RunCounters, total: u64) -> Write {
+fn job_write<S: MatchSource>(run: &RunContext<'_, S>, counters: &RunCounters) -> Write {
     Write::Job {
         job_id: run.job_id,
-        total: counters.ids_collected.max(total),
+        total: counters.ids_collected.max(counters.total),
         processed: counters.fetched + counters.failed,
         new: counters.new_ids,
         failed: counters.failed,
@@ -474,7 +432,6 @@ async fn take_urgent<S: MatchSource>(
     run: &RunContext<'_, S>,
     dispatch: &mut Dispatch,
     counters: &mut RunCounters,
-    tally: &mut Tally,
 ) -> Result<(), SyncError> {
     let ids = run.channels.urgent.take();
     if ids.is_empty() {
@@ -490,17 +447,8 @@ async fn take_urgent<S: MatchSource>(
     })
     .await?;
     for wanted in revived.into_iter().rev() {
-        if !dispatch.push_urgent(wanted) {
-            continue;
-        }
-        match tally.failed.remove(&wanted.match_id) {
-            Some(failure) => {
-                counters.failed -= 1;
-                tally.uncounted -= u64::from(!failure.counted);
-                counters.server_errors -= u64::from(failure.server);
-                counters.given_up -= u64::from(failure.given_up);
-            }
-            None => tally.total += 1,
+        if dispatch.push_urgent(wanted) {
+            counters.ask_again(wanted.match_id);
         }
     }
     Ok(())

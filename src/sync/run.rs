@@ -2,6 +2,7 @@
 //! the run's context and counters, how a phase ended, and the waits every
 //! phase makes. Phases import this; only `engine.rs` imports the phases.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -45,23 +46,32 @@ pub(crate) struct RunContext<'a, S> {
     pub job_id: i64,
 }
 
-/// Per-run counters shared by both phases.
+/// The run's one set of counters: phase 1 adds what it listed and the
+/// whole matches it saved, phase 2 its answers. Progress, the job row and
+/// the summary all read them here (ARCHITECTURE.md, "Progress wording").
 #[derive(Debug, Default)]
 pub(crate) struct RunCounters {
-    /// `(fetched, failed)` per source, once phase 2 is over.
-    pub per_source: Vec<(u64, u64)>,
     pub ids_collected: u64,
     pub new_ids: u64,
     /// Summaries saved by this run's history calls (ARCHITECTURE.md, "Summaries").
     pub summaries: u64,
     pub capped: bool,
+    /// Matches phase 2 settles: its queue, the whole matches phase 1
+    /// saved (answers without a call) and those asked for during the run.
+    pub total: u64,
+    /// Matches saved, whole ones from phase 1 included.
     pub fetched: u64,
+    /// Matches whose failure was written, one per match.
     pub failed: u64,
     pub server_errors: u64,
     pub given_up: u64,
-    /// Details saved in phase 1 from whole matches, per source index
-    /// (STRATZ's pages): phase-2 answers of the run without a call.
-    pub whole: Vec<u64>,
+    /// Failures that were not the match's fault (its row keeps its state).
+    pub uncounted: u64,
+    /// Each source's counts, by source index.
+    pub sources: Vec<SourceCounts>,
+    /// Matches whose failure this run recorded, so that a retry asked for
+    /// during the run can take it back: the counters stay one per match.
+    recorded: HashMap<i64, RecordedFailure>,
     /// Sources phase 1 dropped for the run (STRATZ unavailable): phase 2
     /// does not ask them.
     pub dropped: Vec<usize>,
@@ -71,6 +81,69 @@ pub(crate) struct RunCounters {
     /// exhausted history page, then phase 2's view (which replaces it).
     /// What the "API appears down" line names.
     pub outages: std::collections::BTreeMap<usize, FetchError>,
+}
+
+/// One source's counts in a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SourceCounts {
+    /// Matches saved from this source, whole ones from phase 1 included.
+    pub fetched: u64,
+    /// Answers that failed (not matches: a match may fail at each source).
+    pub failed: u64,
+}
+
+/// How one recorded failure entered the counters, so that it can leave them.
+#[derive(Debug, Clone, Copy)]
+struct RecordedFailure {
+    server: bool,
+    given_up: bool,
+    counted: bool,
+}
+
+impl RunCounters {
+    /// Source `index`'s counts, room made for it.
+    pub fn source(&mut self, index: usize) -> &mut SourceCounts {
+        if self.sources.len() <= index {
+            self.sources.resize(index + 1, SourceCounts::default());
+        }
+        &mut self.sources[index]
+    }
+
+    /// `saved` matches saved from source `index`.
+    pub fn record_saved(&mut self, index: usize, saved: u64) {
+        self.fetched += saved;
+        self.source(index).fetched += saved;
+    }
+
+    /// A failure written to `match_id`'s row: `server` an API-down one,
+    /// `counted` the match's own fault, `given_up` its last attempt.
+    pub fn record_failure(&mut self, match_id: i64, server: bool, given_up: bool, counted: bool) {
+        let failure = RecordedFailure {
+            server,
+            given_up: given_up && counted,
+            counted,
+        };
+        self.failed += 1;
+        self.server_errors += u64::from(failure.server);
+        self.given_up += u64::from(failure.given_up);
+        self.uncounted += u64::from(!failure.counted);
+        self.recorded.insert(match_id, failure);
+    }
+
+    /// `match_id` asked for again during the run: a failure it had is
+    /// taken back, else it is new to the total. `processed` never passes
+    /// `total`.
+    pub fn ask_again(&mut self, match_id: i64) {
+        match self.recorded.remove(&match_id) {
+            Some(failure) => {
+                self.failed -= 1;
+                self.uncounted -= u64::from(!failure.counted);
+                self.server_errors -= u64::from(failure.server);
+                self.given_up -= u64::from(failure.given_up);
+            }
+            None => self.total += 1,
+        }
+    }
 }
 
 /// How a phase ended, when not normally.
@@ -104,5 +177,44 @@ pub(crate) async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_asked_for_again_leaves_every_counter_it_entered() {
+        let mut counters = RunCounters {
+            total: 3,
+            ..RunCounters::default()
+        };
+        counters.record_saved(1, 1);
+        counters.record_failure(7, true, false, false);
+        counters.record_failure(8, false, true, true);
+        assert_eq!((counters.failed, counters.server_errors), (2, 1));
+        assert_eq!((counters.given_up, counters.uncounted), (1, 1));
+        counters.ask_again(7);
+        counters.ask_again(8);
+        assert_eq!(
+            (counters.failed, counters.server_errors, counters.given_up),
+            (0, 0, 0)
+        );
+        assert_eq!((counters.uncounted, counters.total), (0, 3));
+        // A match with no failure recorded is new to the total.
+        counters.ask_again(9);
+        assert_eq!(counters.total, 4);
+        assert_eq!(counters.fetched, 1);
+        assert_eq!(
+            counters.sources,
+            [
+                SourceCounts::default(),
+                SourceCounts {
+                    fetched: 1,
+                    failed: 0
+                }
+            ]
+        );
     }
 }

@@ -33,11 +33,7 @@ pub(crate) async fn save_whole<S: MatchSource>(
     }
     let source = run.sources[index].kind().as_str();
     let saved = with_store(run.store, move |s| s.save_whole(&checked, source)).await?;
-    counters.fetched += saved.len() as u64;
-    if counters.whole.len() < run.sources.len() {
-        counters.whole.resize(run.sources.len(), 0);
-    }
-    counters.whole[index] += saved.len() as u64;
+    counters.record_saved(index, saved.len() as u64);
     for match_id in saved {
         run.channels.emit(SyncEvent::MatchFetched { match_id });
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dota_sync::source::model::is_compact;
+use dota_sync::source::is_compact;
 use dota_sync::source::parse;
 use dota_sync::source::{FetchError, HistoryCursor, MatchDetails};
 use serde_json::Value;

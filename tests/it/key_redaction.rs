@@ -313,11 +313,16 @@ async fn https_to_a_plain_http_server_is_a_tls_failure() {
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let _ = tokio::io::AsyncWriteExt::write_all(
-                    &mut socket,
-                    b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n",
-                )
-                .await;
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                // Answer the client's hello, then read until it hangs up:
+                // closing with its bytes unread would reset the connection,
+                // a different failure than the one under test (this raced).
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+                while matches!(socket.read(&mut buf).await, Ok(n) if n > 0) {}
             });
         }
     });

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::builders::{history_entry, match_details, ten_players};
-use dota_sync::source::model::is_compact;
+use dota_sync::source::is_compact;
 use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::{
     Applied, ListFilter, MAX_ATTEMPTS, Pending, RowOutcome, Store, StoreError, WindowAnchor,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use dota_sync::sim::{FaultPlan, SimConfig, SimServer, StratzLimits, StratzPlan};
-use dota_sync::source::model::is_compact;
+use dota_sync::source::is_compact;
 use dota_sync::source::stratz::{self, StratzClient};
 use dota_sync::source::{ApiKey, FetchError, MatchSource, StratzDrop};
 

@@ -8,7 +8,7 @@ use crate::builders::{history_entry, match_details, ten_players};
 use chrono::DateTime;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
-use dota_sync::store::{MAX_ATTEMPTS, Store};
+use dota_sync::store::{ListOrder, MAX_ATTEMPTS, Store};
 use dota_sync::sync::{CollectProgress, FetchProgress, Progress, SyncState};
 use dota_sync::tui::{App, AppSettings, Clock, draw, handle_terminal_event};
 use ratatui::Terminal;
@@ -395,6 +395,59 @@ fn wide_matches_view() {
     let mut app = fixture.app(Some(ACCOUNT));
     let terminal = render(&mut app, 120, 40);
     insta::assert_snapshot!("matches_120x40", text(&terminal));
+}
+
+/// `c` in Matches: oldest first, then by duration, K/D/A and GPM, the
+/// sorted column marked; the selected match stays selected; matches
+/// without the column (stubs, failures) come last, newest first.
+#[test]
+fn matches_sort_by_a_key_and_mark_the_column() {
+    let fixture = fixture();
+    let mut app = fixture.app(Some(ACCOUNT));
+    let selected = |app: &App| {
+        let list = app.matches().unwrap();
+        (list.order(), list.selected_row().map(|r| r.match_id))
+    };
+    let ids = |screen: &str| -> Vec<i64> {
+        screen
+            .lines()
+            .filter_map(|l| l.trim_start_matches(['▶', ' ']).get(..10)?.parse().ok())
+            .collect()
+    };
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(selected(&app), (ListOrder::Newest, Some(8_000_000_009)));
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(selected(&app), (ListOrder::Oldest, Some(8_000_000_009)));
+    press(&mut app, KeyCode::Char('g'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(screen.contains("Date▲"), "{screen}");
+    assert_eq!(
+        ids(&screen)[..3],
+        [8_000_000_001, 8_000_000_002, 8_000_000_003]
+    );
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('c'));
+    }
+    assert_eq!(selected(&app).0, ListOrder::GoldPerMin);
+    press(&mut app, KeyCode::Char('g'));
+    let screen = text(&render(&mut app, 80, 24));
+    // GPM 400 + 25 x the player's index: slot 130 (6) 575, 129 (4) 550,
+    // slot 1 (9 and 5) 425; then the rest, newest first.
+    let order: Vec<i64> = [6, 4, 9, 5, 10, 8, 7, 3, 2, 1]
+        .iter()
+        .map(|n| 8_000_000_000 + n)
+        .collect();
+    assert_eq!(ids(&screen), order, "{screen}");
+    assert!(screen.contains("Mode  by GPM▼"), "{screen}");
+    insta::assert_snapshot!("matches_by_gpm_80x24", screen);
+    let wide = text(&render(&mut app, 120, 40));
+    assert!(wide.contains("GPM▼"), "{wide}");
+    assert_eq!(ids(&wide), order);
+    insta::assert_snapshot!("matches_by_gpm_120x40", wide);
+    // Back to newest first: unmarked, as it always was.
+    press(&mut app, KeyCode::Char('c'));
+    let screen = text(&render(&mut app, 80, 24));
+    assert!(!screen.contains('▼') && !screen.contains('▲'), "{screen}");
 }
 
 #[test]

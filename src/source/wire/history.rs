@@ -17,9 +17,9 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::super::FetchError;
-use super::super::http::json_error_reason;
 use super::super::model::{HistoryEntry, HistoryRow, MAX_HEROES_TEXT, MatchSummary};
 use super::compact::{compact_json, nests_deeper_than};
+use super::json::json_error_reason;
 use super::lenient::{Field, FromJson, lenient_object};
 use super::{MAX_NESTING, check_nesting, malformed, match_api, unreadable, utf8};
 

@@ -10,9 +10,9 @@ use std::cell::RefCell;
 use proptest::prelude::*;
 
 use super::super::FetchError;
-use super::super::http::parse_json_body;
 use super::super::model::MatchDetails;
 use super::super::{names, parse};
+use super::json::parse_json_body;
 use super::{
     MAX_NESTING, opendota_details_body, opendota_history_body, steam_details_body,
     steam_sequence_body,

@@ -399,7 +399,7 @@ fn bodies_that_are_not_json_are_malformed_with_the_shared_wording() {
         b"\xff\xfe",
         b"{\"match_id\":42,\"name\":\"\xff\"}",
     ] {
-        let shared = super::super::http::parse_json_body(body).unwrap_err();
+        let shared = super::json::parse_json_body(body).unwrap_err();
         for (endpoint, reader) in ENDPOINTS {
             assert_eq!(reader(body, 42), Err(shared.clone()), "{endpoint}");
         }

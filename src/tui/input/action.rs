@@ -87,7 +87,8 @@ pub enum Action {
     FilterAccept,
     /// Esc while editing: drop the filter.
     FilterClear,
-    /// Heroes: sort by the next column.
+    /// Matches, heroes, teammates: sort by the next column (Matches:
+    /// newest first, oldest first, duration, K/D/A, GPM).
     CycleSort,
     /// Heroes: the heroes played, with the player, against them.
     CycleHeroMode,

@@ -62,7 +62,7 @@ pub enum Scope {
     Always,
     /// The three list views.
     Lists,
-    /// The views with a sort key (heroes, teammates).
+    /// The views with a sort key (matches, heroes, teammates).
     Sortable,
     /// The heroes view only.
     HeroesOnly,
@@ -92,7 +92,10 @@ impl Scope {
         match self {
             Scope::Always => !matches!(context, C::Filter | C::FirstRun),
             Scope::Lists => matches!(context, C::List(_)),
-            Scope::Sortable => matches!(context, C::List(View::Heroes | View::Teammates)),
+            Scope::Sortable => matches!(
+                context,
+                C::List(View::Matches | View::Heroes | View::Teammates)
+            ),
             Scope::HeroesOnly => context == C::List(View::Heroes),
             Scope::OverviewOnly => context == C::List(View::Overview),
             Scope::MatchLists => matches!(
@@ -329,7 +332,7 @@ mod tests {
                 Some(Action::PageDown),
             ),
             (key(KeyCode::Char('c')), HEROES, Some(Action::CycleSort)),
-            (key(KeyCode::Char('c')), MATCHES, None),
+            (key(KeyCode::Char('c')), MATCHES, Some(Action::CycleSort)),
             (key(KeyCode::Enter), HEROES, Some(Action::OpenDetails)),
             (
                 key(KeyCode::Char('j')),

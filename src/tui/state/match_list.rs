@@ -5,8 +5,18 @@
 //! indexes, and a window of about three screens of rows queried by key
 //! (never by a large OFFSET) around what is visible. Moving within the window
 //! costs nothing; moving past its edges re-anchors it on the nearest known key.
+//! Every order (`c`: newest first, oldest first, by a column) is such a key.
 
-use crate::store::{ListFilter, MatchListRow, Store, StoreError, WindowAnchor, WindowKey};
+use super::list_state::ListState;
+use crate::store::{
+    ListFilter, ListOrder, MatchListRow, Store, StoreError, WindowAnchor, WindowKey,
+};
+
+/// Screens read on each side of the view in a column order. Each read
+/// there sorts the whole (filtered) list, tens of milliseconds at 100,000
+/// matches whatever the window's size, so the window is wider and read
+/// more rarely; by time, a read is a short index range and one screen will do.
+const COLUMN_ORDER_SCREENS: u64 = 6;
 
 /// How many rows the mouse wheel moves.
 pub const WHEEL_STEP: i64 = 3;
@@ -15,6 +25,7 @@ pub const WHEEL_STEP: i64 = 3;
 pub struct MatchList {
     account_id: u32,
     filter: ListFilter,
+    order: ListOrder,
     /// Rows in the (filtered) list.
     total: u64,
     /// Absolute index of the selected row (0 = newest).
@@ -36,6 +47,7 @@ impl MatchList {
         MatchList {
             account_id,
             filter: ListFilter::none(),
+            order: ListOrder::default(),
             total: 0,
             selected: 0,
             offset: 0,
@@ -60,6 +72,10 @@ impl MatchList {
 
     pub fn filter(&self) -> &ListFilter {
         &self.filter
+    }
+
+    pub fn order(&self) -> ListOrder {
+        self.order
     }
 
     pub fn window_len(&self) -> usize {
@@ -106,7 +122,8 @@ impl MatchList {
         }
         let anchor = match anchor {
             Some(key) => {
-                let position = store.match_position(self.account_id, &self.filter, key)?;
+                let position =
+                    store.match_position_in(self.account_id, &self.filter, self.order, key)?;
                 self.queries += 1;
                 self.selected = position.min(self.total - 1);
                 Some((key, position))
@@ -138,6 +155,24 @@ impl MatchList {
     pub fn set_filter(&mut self, store: &Store, filter: ListFilter) -> Result<(), StoreError> {
         let anchor = self.selected_row().map(MatchListRow::key);
         self.filter = filter;
+        self.reposition(store, anchor)
+    }
+
+    /// Lists the rows in `order`, the selected match still selected.
+    pub fn set_order(&mut self, store: &Store, order: ListOrder) -> Result<(), StoreError> {
+        let anchor = match self.selected_row() {
+            // Its place in the new order: its key there.
+            Some(row) => store.list_key(self.account_id, order, row.match_id)?,
+            None => None,
+        };
+        self.queries += 1;
+        self.order = order;
+        self.reposition(store, anchor)
+    }
+
+    /// Re-reads the list from scratch, selecting the row at or after
+    /// `anchor` (a key in the current order and filter) on the middle line.
+    fn reposition(&mut self, store: &Store, anchor: Option<WindowKey>) -> Result<(), StoreError> {
         self.window.clear();
         self.total = store.match_count(self.account_id, &self.filter)?;
         self.queries += 1;
@@ -148,7 +183,8 @@ impl MatchList {
         }
         let anchor = match anchor {
             Some(key) => {
-                let position = store.match_position(self.account_id, &self.filter, key)?;
+                let position =
+                    store.match_position_in(self.account_id, &self.filter, self.order, key)?;
                 self.queries += 1;
                 self.selected = position.min(self.total - 1);
                 // The selection on the middle line, where there is room.
@@ -159,69 +195,6 @@ impl MatchList {
         };
         self.clamp_offset();
         self.fill_window(store, anchor)
-    }
-
-    /// Tells the list how many rows fit on screen.
-    pub fn set_page(&mut self, store: &Store, rows: u16) -> Result<(), StoreError> {
-        let rows = u64::from(rows.max(1));
-        if rows == self.page {
-            return Ok(());
-        }
-        self.page = rows;
-        self.follow_selection();
-        self.ensure_window(store)
-    }
-
-    /// Moves the selection by `delta` rows (negative: towards the newest).
-    pub fn move_by(&mut self, store: &Store, delta: i64) -> Result<(), StoreError> {
-        if self.total == 0 {
-            return Ok(());
-        }
-        let last = self.total - 1;
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-        self.follow_selection();
-        self.ensure_window(store)
-    }
-
-    /// Moves a page, scrolling the view with the selection.
-    pub fn page_by(&mut self, store: &Store, pages: i64) -> Result<(), StoreError> {
-        if self.total == 0 {
-            return Ok(());
-        }
-        let delta = pages.saturating_mul(self.page as i64);
-        self.selected = self
-            .selected
-            .saturating_add_signed(delta)
-            .min(self.total - 1);
-        self.offset = self.offset.saturating_add_signed(delta);
-        self.clamp_offset();
-        self.ensure_window(store)
-    }
-
-    /// The newest match.
-    pub fn top(&mut self, store: &Store) -> Result<(), StoreError> {
-        self.selected = 0;
-        self.offset = 0;
-        self.window.clear();
-        self.reload(store)
-    }
-
-    /// The oldest match: the window is read from the other end, by key.
-    pub fn bottom(&mut self, store: &Store) -> Result<(), StoreError> {
-        self.total = store.match_count(self.account_id, &self.filter)?;
-        self.queries += 1;
-        self.window.clear();
-        if self.total == 0 {
-            self.selected = 0;
-            self.offset = 0;
-            return Ok(());
-        }
-        self.selected = self.total - 1;
-        self.offset = self.total.saturating_sub(self.page);
-        let limit = (self.page * 2).min(self.total);
-        self.window = self.query(store, WindowAnchor::Oldest, limit)?;
-        self.window_start = self.total - self.window.len() as u64;
-        Ok(())
     }
 
     /// Keeps the selection on screen.
@@ -274,15 +247,17 @@ impl MatchList {
         }
         let (rows, start) = match anchor {
             Some((key, at)) if lo > 0 => {
-                let newer = if at > lo {
-                    self.query(store, WindowAnchor::NewerThan(key), at - lo)?
-                } else {
-                    Vec::new()
+                // What the window already holds is not read again: paging
+                // on re-anchors at its edge, so one side is usually known.
+                let newer = match self.known_rows(lo, at) {
+                    Some(rows) => rows,
+                    None if at > lo => self.query(store, WindowAnchor::NewerThan(key), at - lo)?,
+                    None => Vec::new(),
                 };
-                let older = if hi > at {
-                    self.query(store, WindowAnchor::AtOrOlder(key), hi - at)?
-                } else {
-                    Vec::new()
+                let older = match self.known_rows(at, hi) {
+                    Some(rows) => rows,
+                    None if hi > at => self.query(store, WindowAnchor::AtOrOlder(key), hi - at)?,
+                    None => Vec::new(),
                 };
                 let start = at - newer.len() as u64;
                 let mut rows = newer;
@@ -299,10 +274,25 @@ impl MatchList {
         Ok(())
     }
 
-    /// One screen before the view to one screen after it, within the list.
+    /// Rows `from..to` of the list, if the window holds them all.
+    fn known_rows(&self, from: u64, to: u64) -> Option<Vec<MatchListRow>> {
+        if from >= to || from < self.window_start || to > self.window_end() {
+            return None;
+        }
+        let first = (from - self.window_start) as usize;
+        Some(self.window[first..first + (to - from) as usize].to_vec())
+    }
+
+    /// One screen before the view to one screen after it, within the list;
+    /// in a column order, [`COLUMN_ORDER_SCREENS`] each side.
     fn wanted_range(&self) -> (u64, u64) {
-        let lo = self.offset.saturating_sub(self.page);
-        let hi = (self.offset + 2 * self.page).min(self.total);
+        let margin = if self.order.by_column() {
+            self.page * COLUMN_ORDER_SCREENS
+        } else {
+            self.page
+        };
+        let lo = self.offset.saturating_sub(margin);
+        let hi = (self.offset + self.page + margin).min(self.total);
         (lo, hi)
     }
 
@@ -313,7 +303,92 @@ impl MatchList {
         limit: u64,
     ) -> Result<Vec<MatchListRow>, StoreError> {
         self.queries += 1;
-        store.match_window(self.account_id, &self.filter, anchor, limit as usize)
+        store.match_window_in(
+            self.account_id,
+            &self.filter,
+            self.order,
+            anchor,
+            limit as usize,
+        )
+    }
+}
+
+impl ListState for MatchList {
+    fn total(&self) -> u64 {
+        self.total
+    }
+
+    fn selected_index(&self) -> u64 {
+        self.selected
+    }
+
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn page(&self) -> u64 {
+        self.page
+    }
+
+    fn select(&mut self, store: &Store, index: u64) -> Result<(), StoreError> {
+        if self.total == 0 {
+            return Ok(());
+        }
+        self.selected = index.min(self.total - 1);
+        self.follow_selection();
+        self.ensure_window(store)
+    }
+
+    /// Tells the list how many rows fit on screen.
+    fn set_page(&mut self, store: &Store, rows: u16) -> Result<(), StoreError> {
+        let rows = u64::from(rows.max(1));
+        if rows == self.page {
+            return Ok(());
+        }
+        self.page = rows;
+        self.follow_selection();
+        self.ensure_window(store)
+    }
+
+    /// Moves a page, scrolling the view with the selection.
+    fn page_by(&mut self, store: &Store, pages: i64) -> Result<(), StoreError> {
+        if self.total == 0 {
+            return Ok(());
+        }
+        let delta = pages.saturating_mul(self.page as i64);
+        self.selected = self
+            .selected
+            .saturating_add_signed(delta)
+            .min(self.total - 1);
+        self.offset = self.offset.saturating_add_signed(delta);
+        self.clamp_offset();
+        self.ensure_window(store)
+    }
+
+    /// The first match: the list is re-read from its start.
+    fn top(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.selected = 0;
+        self.offset = 0;
+        self.window.clear();
+        self.reload(store)
+    }
+
+    /// The last match: the window is read from the other end, by key.
+    fn bottom(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.total = store.match_count(self.account_id, &self.filter)?;
+        self.queries += 1;
+        self.window.clear();
+        if self.total == 0 {
+            self.selected = 0;
+            self.offset = 0;
+            return Ok(());
+        }
+        self.selected = self.total - 1;
+        self.offset = self.total.saturating_sub(self.page);
+        let limit = (self.page * 2).min(self.total);
+        self.window = self.query(store, WindowAnchor::Oldest, limit)?;
+        self.window_start = self.total - self.window.len() as u64;
+        Ok(())
     }
 }
 
@@ -535,5 +610,48 @@ mod tests {
         assert_eq!(list.visible_rows().len(), 40);
         assert_window_consistent(&list, 1000);
         assert_eq!(selected_id(&list), 985);
+    }
+
+    #[test]
+    fn paging_reads_only_the_rows_the_window_lacks() {
+        let (_dir, store) = store_with(1000);
+        let mut list = list(&store, 10);
+        let before = list.queries();
+        for _ in 0..20 {
+            list.page_by(&store, 1).unwrap();
+            assert_window_consistent(&list, 1000);
+        }
+        // A re-anchor finds the rows above the new view in the window
+        // already: it reads the rows below only, one query (it was two).
+        assert_eq!(list.queries() - before, 10, "a read every other page");
+        assert_eq!(selected_id(&list), 800);
+    }
+
+    #[test]
+    fn another_order_keeps_the_selected_match_and_pages_by_key() {
+        // Stubs only: every column order is the time order, stubs being
+        // equal; oldest first is the list reversed.
+        let (_dir, store) = store_with(1000);
+        let mut list = list(&store, 10);
+        list.move_by(&store, 300).unwrap();
+        assert_eq!(selected_id(&list), 700);
+        let before = list.queries();
+        list.set_order(&store, ListOrder::Oldest).unwrap();
+        assert!(list.queries() - before <= 5, "a few queries by key");
+        assert_eq!(selected_id(&list), 700);
+        assert_eq!(list.selected_index(), 699);
+        for (i, row) in list.window.iter().enumerate() {
+            assert_eq!(row.match_id, list.window_start as i64 + i as i64 + 1);
+        }
+        list.page_by(&store, 3).unwrap();
+        assert_eq!(selected_id(&list), 730);
+        list.bottom(&store).unwrap();
+        assert_eq!(selected_id(&list), 1000);
+        list.set_order(&store, ListOrder::GoldPerMin).unwrap();
+        assert_eq!(selected_id(&list), 1000);
+        assert_eq!(list.selected_index(), 0);
+        list.set_order(&store, ListOrder::Newest).unwrap();
+        assert_eq!(selected_id(&list), 1000);
+        assert_window_consistent(&list, 1000);
     }
 }

@@ -22,6 +22,8 @@ pub struct Recent {
     pub total: u64,
     /// The rows follow phase 2's frontier (a sync is running).
     pub following: bool,
+    /// Rows the Overview gives them (from the last screen size).
+    pub page: u16,
     /// The newest never-tried stub last found; where the next search starts.
     frontier: Option<WindowKey>,
 }

@@ -29,7 +29,7 @@ pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
     if let Some(sync) = sync_line(app) {
         block = block.title(Line::styled(format!(" {sync} "), theme::dim()).right_aligned());
     }
-    if let Some(notice) = app.error.as_ref().or(app.notice.as_ref()) {
+    if let Some(notice) = app.sync.error.as_ref().or(app.sync.notice.as_ref()) {
         let room = usize::from(area.width.saturating_sub(4));
         block = block.title_bottom(Line::styled(
             format!(" › {} ", format::ellipsize(notice, room.saturating_sub(4))),
@@ -53,7 +53,7 @@ pub fn render(app: &App, details: &Details, frame: &mut Frame, area: Rect) {
 /// The running sync in one line: `Fetching match details: 230/1472 ·
 /// 4.2/s`, `Collecting match IDs: 400/?`, or `paused`.
 fn sync_line(app: &App) -> Option<String> {
-    let progress = &app.progress;
+    let progress = &app.sync.progress;
     if !progress.state.is_running() {
         return None;
     }
@@ -180,7 +180,7 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             &radiant_players,
             &tracked,
             &details.names,
-            usize::from(app.details_column),
+            usize::from(app.details.column),
             radiant.width,
         ),
         radiant,
@@ -192,7 +192,7 @@ fn render_full(app: &App, details: &Details, view: &MatchView, frame: &mut Frame
             &dire_players,
             &tracked,
             &details.names,
-            usize::from(app.details_column),
+            usize::from(app.details.column),
             dire.width,
         ),
         dire,

@@ -33,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         spacing: 1,
         empty: " No failed matches, no API errors.",
     }
-    .render(frame, area, &app.errors, |row| {
+    .render(frame, area, &app.lists.errors, |row| {
         error_row(row, clock, reason_width)
     });
 }

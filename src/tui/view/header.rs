@@ -11,7 +11,7 @@ use crate::tui::state::app::App;
 use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let state = state_span(&app.progress.state, app.is_quitting());
+    let state = state_span(&app.sync.progress.state, app.is_quitting());
     let state_width = (state.width() as u16 + 1).min(area.width / 2);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(state_width)]).areas(area);
@@ -27,6 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ];
     // What the data came from: the last sync's source, else the configured one.
     let source = app
+        .sync
         .last_source
         .clone()
         .or_else(|| settings.source.map(|s| s.as_str().to_string()));

@@ -177,7 +177,7 @@ fn scope_text(scope: Scope) -> &'static str {
     match scope {
         Scope::Always => "everywhere",
         Scope::Lists => "lists",
-        Scope::Sortable => "heroes, teammates",
+        Scope::Sortable => "matches, heroes, teammates",
         Scope::HeroesOnly => "heroes",
         Scope::OverviewOnly => "overview",
         Scope::MatchLists => "match lists",

@@ -34,7 +34,7 @@ const COLUMNS: [Column; 8] = [
 const BAR_COLUMN: usize = 3;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if app.hero_mode != HeroMode::Played {
+    if app.lists.hero_mode != HeroMode::Played {
         return render_matchups(app, frame, area);
     }
     let wide = area.width >= 100;
@@ -48,7 +48,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ListTable {
         sorted: columns
             .iter()
-            .position(|c| c.title == app.hero_sort.column()),
+            .position(|c| c.title == app.lists.hero_sort.column()),
         columns: &columns,
         spacing: 1,
         empty: if app.is_loading() {
@@ -57,7 +57,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             " No hero played in a match with details (that the filter keeps)."
         },
     }
-    .render(frame, area, &app.heroes, |h| hero_row(h, clock, wide));
+    .render(frame, area, &app.lists.heroes, |h| hero_row(h, clock, wide));
 }
 
 fn hero_row(h: &HeroStats, clock: &Clock, wide: bool) -> Row<'static> {
@@ -101,11 +101,11 @@ fn win_bar(rate: f64) -> Line<'static> {
 /// hero, games, the player's win rate in them, a bar.
 fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
     let [title, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let (what, next) = match app.hero_mode {
+    let (what, next) = match app.lists.hero_mode {
         HeroMode::With => ("Heroes on your team", "against"),
         _ => ("Heroes against you", "played"),
     };
-    let order = if app.matchups_by_rate {
+    let order = if app.lists.matchups_by_rate {
         format!("by your win rate ({MIN_GAMES}+ games first)")
     } else {
         "most met first".to_string()
@@ -128,7 +128,7 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
     ];
     ListTable {
         columns: &MATCHUP_COLUMNS,
-        sorted: Some(if app.matchups_by_rate { 2 } else { 1 }),
+        sorted: Some(if app.lists.matchups_by_rate { 2 } else { 1 }),
         spacing: 2,
         empty: if app.is_loading() {
             " Reading the statistics…"
@@ -136,8 +136,8 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
             " No match with details (that the filter keeps)."
         },
     }
-    .render(frame, rest, &app.matchups, |m| {
-        let record = app.hero_mode.side(m).unwrap_or_default();
+    .render(frame, rest, &app.lists.matchups, |m| {
+        let record = app.lists.hero_mode.side(m).unwrap_or_default();
         let rate = record.win_rate().unwrap_or(0.0);
         let style = if rate >= 50.0 {
             theme::win()

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::sync::SyncState;
-use crate::tui::input::action::Action;
+use crate::tui::input::action::{Action, View};
 use crate::tui::input::keymap::{Context, bindings_for};
 use crate::tui::state::app::App;
 use crate::tui::view::theme;
@@ -30,7 +30,7 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
     let details = context == Context::Details;
     // Sideways scrolling only where some column is out of sight.
     let columns_hidden = details_columns_hidden(app, width);
-    let paused = app.progress.state == SyncState::Paused;
+    let paused = app.sync.progress.state == SyncState::Paused;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for binding in bindings_for(context) {
@@ -45,6 +45,9 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
                 continue;
             }
             Action::TogglePause if paused => hint = "resume",
+            // The match list's bar is full at 80 columns with keys that
+            // matter more there; `?` lists `c`, the header marks the order.
+            Action::CycleSort if context == Context::List(View::Matches) => continue,
             _ => {}
         }
         // The first key is enough here (`q`, not `q/Ctrl-C`); `?` lists all.
@@ -68,9 +71,10 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
 fn details_columns_hidden(app: &App, width: u16) -> bool {
     let with_data = app
         .details
+        .shown
         .as_ref()
         .and_then(|d| d.view.as_ref())
         .is_some_and(|v| v.has_details == Some(true));
     // The overlay's border takes a column on each side.
-    with_data && super::details::columns_hidden(width.saturating_sub(2), app.details_column)
+    with_data && super::details::columns_hidden(width.saturating_sub(2), app.details.column)
 }

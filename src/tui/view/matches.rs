@@ -1,4 +1,5 @@
-//! The match list: newest first, one row per match, built only for the rows
+//! The match list: newest first (`c`: oldest first, or by duration, K/D/A,
+//! GPM, marked in the header), one row per match, built only for the rows
 //! on screen (the window holds a few screens; the total can be 100,000).
 
 use ratatui::Frame;
@@ -9,7 +10,7 @@ use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState
 
 use super::{scrollbar, theme};
 use crate::assets;
-use crate::store::{MAX_ATTEMPTS, MatchListRow, SummaryLine};
+use crate::store::{ListOrder, MAX_ATTEMPTS, MatchListRow, SummaryLine};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
 
@@ -21,7 +22,7 @@ const WIDE_FIXED: usize = 70;
 const MIN_ITEMS: usize = 16;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(list) = app.matches.as_ref() else {
+    let Some(list) = app.lists.matches.as_ref() else {
         return;
     };
     let [table_area, bar_area] =
@@ -31,10 +32,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let selected_line = list.selected_index().saturating_sub(list.offset()) as usize;
-    render_rows(
+    let rows = list.visible_rows();
+    render_rows_in(
         app,
-        list.visible_rows(),
+        rows,
         Some(selected_line),
+        list.order(),
         frame,
         table_area,
     );
@@ -58,6 +61,19 @@ pub(super) fn render_rows(
     frame: &mut Frame,
     area: Rect,
 ) {
+    render_rows_in(app, rows, selected, ListOrder::Newest, frame, area);
+}
+
+/// [`render_rows`] in `order`, marked on its column (newest first, the
+/// order of every list of matches, is not).
+fn render_rows_in(
+    app: &App,
+    rows: &[MatchListRow],
+    selected: Option<usize>,
+    order: ListOrder,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let wide = area.width >= WIDE;
     let hero_width = if wide { 20 } else { 16 };
     // What the result column gets: the rest after the marker, the fixed
@@ -67,11 +83,16 @@ pub(super) fn render_rows(
         .iter()
         .map(|row| match_row(row, &app.settings.clock, wide, hero_width, result_width))
         .collect();
+    let date = if order == ListOrder::Oldest {
+        "Date▲"
+    } else {
+        "Date"
+    };
     let header = Row::new([
         Cell::from("Match ID"),
-        Cell::from("Date"),
+        Cell::from(date),
         Cell::from("Hero"),
-        Cell::from(outcome_header(wide, result_width)),
+        Cell::from(outcome_header(wide, result_width, order)),
     ])
     .style(theme::column_header());
     let table = Table::new(
@@ -110,20 +131,40 @@ fn render_empty(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text), area);
 }
 
-/// The header of the combined result column, aligned with [`outcome`].
-fn outcome_header(wide: bool, width: usize) -> String {
+/// The header of the combined result column, aligned with [`outcome`],
+/// the sorted column marked; where a narrow screen has no such column,
+/// the header says what the rows are sorted by.
+fn outcome_header(wide: bool, width: usize, order: ListOrder) -> String {
+    let mark = |name: &'static str, by: ListOrder| {
+        if order == by {
+            format!("{name}▼")
+        } else {
+            name.to_string()
+        }
+    };
+    let time = mark("Time", ListOrder::Duration);
     if wide {
         let items = if width >= WIDE_FIXED + MIN_ITEMS {
             "Items"
         } else {
             ""
         };
+        let (kda, gpm) = (
+            mark("KDA", ListOrder::Kda),
+            mark("GPM", ListOrder::GoldPerMin),
+        );
         return format!(
-            "{:<4}{:<8}{:<9}{:>5}{:>7}{:>5}  {:<18}{:<12}{items}",
-            "W/L", "Side", "K/D/A", "KDA", "Time", "GPM", "Mode", "Lobby"
+            "{:<4}{:<8}{:<9}{kda:>5}{time:>7}{gpm:>5}  {:<18}{:<12}{items}",
+            "W/L", "Side", "K/D/A", "Mode", "Lobby"
         );
     }
-    format!("{:<4}{:<9}{:>6}  {}", "W/L", "K/D/A", "Time", "Mode")
+    let kda = mark("K/D/A", ListOrder::Kda);
+    let by = if order == ListOrder::GoldPerMin {
+        "  by GPM▼"
+    } else {
+        ""
+    };
+    format!("{:<4}{kda:<9}{time:>6}  Mode{by}", "W/L")
 }
 
 /// (kills + assists) / deaths, deaths counted as at least one.

@@ -51,7 +51,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::When => when::render(app, frame, screen.body),
     }
     hint_bar::render(app, frame, screen.hints);
-    if let Some(details) = &app.details {
+    if let Some(details) = &app.details.shown {
         // Over the progress block and the list; the header and keys stay.
         let overlay = Rect {
             y: screen.progress.y,
@@ -60,8 +60,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         };
         details::render(app, details, frame, overlay);
     }
-    if app.help_open {
-        help::render(frame, area, app.help_scroll);
+    if app.help.open {
+        help::render(frame, area, app.help.scroll);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::tui::state::app::{App, has_run};
 use crate::tui::view::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    if !has_run(&app.progress) {
+    if !has_run(&app.sync.progress) {
         return render_idle(app, frame, area);
     }
     let block = Block::bordered().title(Span::styled(" Sync ", theme::title()));
@@ -28,7 +28,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ])
     .split(inner);
 
-    let progress = &app.progress;
+    let progress = &app.sync.progress;
     frame.render_widget(Paragraph::new(phase1_line(progress)), all[0]);
     // `Summaries: ...` on its own line under phase 1's, when it fits.
     if let (1, Some(line)) = (summary, progress.summaries_line()) {
@@ -263,10 +263,10 @@ fn database_line(app: &App, width: u16) -> Line<'static> {
 /// advice and shortens what comes before it.
 fn notice_line(app: &App, width: u16) -> Line<'static> {
     let width = usize::from(width);
-    if let Some(error) = &app.error {
+    if let Some(error) = &app.sync.error {
         return Line::styled(fit_keeping_advice(error, width), theme::error());
     }
-    match &app.notice {
+    match &app.sync.notice {
         Some(notice) => Line::from(vec![
             Span::styled("› ", theme::dim()),
             Span::raw(fit_keeping_advice(notice, width.saturating_sub(2))),

@@ -36,7 +36,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             " No records yet: they appear as match details arrive."
         },
     }
-    .render(frame, area, &app.records, |r| record_row(r, clock));
+    .render(frame, area, &app.lists.records, |r| record_row(r, clock));
 }
 
 fn record_row(r: &RecordRow, clock: &Clock) -> Row<'static> {

@@ -95,7 +95,7 @@ fn filter_line(app: &App) -> Line<'static> {
     if !filter.editing {
         return Line::default();
     }
-    let shown = app.matches.as_ref().map_or(0, |l| l.total());
+    let shown = app.lists.matches.as_ref().map_or(0, |l| l.total());
     Line::from(vec![Span::styled(
         format!("{shown} matches "),
         theme::dim(),

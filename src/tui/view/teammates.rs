@@ -28,7 +28,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ListTable {
         columns: &COLUMNS,
         // The sorted column is marked (`c` cycles it).
-        sorted: Some(app.peer_sort.column()),
+        sorted: Some(app.lists.peer_sort.column()),
         spacing: 2,
         empty: if app.is_loading() {
             " Reading the statistics…"
@@ -36,7 +36,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             " No teammates yet: they appear as match details arrive."
         },
     }
-    .render(frame, area, &app.teammates, |row| peer_row(row, clock));
+    .render(frame, area, &app.lists.teammates, |row| {
+        peer_row(row, clock)
+    });
 }
 
 fn peer_row(row: &PeerStats, clock: &Clock) -> Row<'static> {

@@ -3,9 +3,10 @@
 //! outcome themselves (a match, a per-match API error, a malformed body) as
 //! the typed [`FetchError`]. Beside it: OpenDota's history (`history`),
 //! Steam's history pages and vanity lookups (`steam`), player names
-//! (`names`), STRATZ's GraphQL answers (`stratz`) and the compactor of
-//! `raw_json` (`compact`). `source::parse` and `source::names` re-export
-//! them under their old paths.
+//! (`names`), STRATZ's GraphQL answers (`stratz`), any body as a JSON
+//! `Value` (`json`) and the compactor of `raw_json` (`compact`).
+//! `source::parse`, `source::names`, `source` (the compactor) and
+//! `source::http` (`parse_json_body`) re-export them.
 //!
 //! Building a `serde_json::Value` per response (a map allocation per object,
 //! a string per key) was most of phase 2's client-side cost, so nothing is
@@ -14,7 +15,7 @@
 //! sends is declared below with [`lenient_object!`].
 //!
 //! A new per-player field touches, in order:
-//! 1. `source/model.rs`: the `PlayerDetails` field (`Default` fills it
+//! 1. `source/model/mod.rs`: the `PlayerDetails` field (`Default` fills it
 //!    everywhere else, builders included).
 //! 2. here: the player struct of `lenient_object!` and `into_details`;
 //!    `wire/fast.rs`: the `P` key enum and its key `match` (the fast path);
@@ -35,11 +36,12 @@
 //! 7. Tests: the fixture expectations in `tests/it/fixtures_parse.rs` and
 //!    the readers' own tests (`wire/tests.rs`, `wire/stratz_tests.rs`).
 
-pub(crate) mod compact;
+pub mod compact;
 mod fast;
 mod history;
 #[cfg(test)]
 mod hostile_tests;
+pub(crate) mod json;
 mod lenient;
 mod names;
 mod steam;
@@ -51,9 +53,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::FetchError;
-use super::http::parse_json_body;
 use super::model::{ANONYMOUS_ACCOUNT_ID, MatchDetails, PlayerDetails};
 use compact::{compact_json, nests_deeper_than};
+use json::parse_json_body;
 use lenient::{Field, FirstOfList, lenient_object};
 
 pub use history::{opendota_history_body, opendota_history_rows, opendota_history_stream};

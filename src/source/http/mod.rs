@@ -1,13 +1,15 @@
-//! The HTTP layer both clients share: building the reqwest client, sending a
-//! GET and turning whatever comes back into JSON or a typed [`FetchError`].
+//! The HTTP layer every client shares: building the reqwest client, sending
+//! a request and turning whatever comes back into one [`Reply`] (a 2xx's
+//! body, or a status left to the caller) or a typed [`FetchError`]. Bodies
+//! are read as data by `wire/` ([`Reply::json_or`] for a `Value`).
 //!
 //! Requests carry the API key in their query string, and every
 //! `reqwest::Error` carries the request URL. So no `reqwest::Error` leaves this
 //! module: each one is reduced to a [`TransportKind`] here, and logs name the
 //! endpoint, never the URL.
 //!
-//! The decisions about statuses and bodies live in pure functions
-//! ([`classify`], [`retry_after`]) so they can be tested without a server.
+//! The decisions about statuses live in pure functions ([`classify`],
+//! [`retry_after`]) so they can be tested without a server.
 //!
 //! Servers are untrusted (ARCHITECTURE.md, "Hostile servers and files"): no redirect is
 //! followed and no `Referer` sent, so the key in the query string goes to
@@ -19,16 +21,23 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use super::{ApiKey, FetchError, SourceConfig, TransportKind};
+use super::api::{ApiKey, SourceConfig};
+use super::error::{FetchError, TransportKind};
+
+/// The one reading of a body as JSON lives with the other body readers;
+/// named here too, where `tests/it`'s fuzzing finds it.
+pub use super::wire::json::parse_json_body;
 
 /// Sent with every request so API operators can tell who is calling.
 const USER_AGENT: &str = concat!("dota-sync/", env!("CARGO_PKG_VERSION"));
 
-/// What a request produced once the shared rules have run.
+/// What a request produced once the shared rules have run: one type for
+/// every endpoint, whatever its body is read into.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    /// A 2xx with a JSON body.
-    Json(serde_json::Value),
+pub enum Reply<B = Vec<u8>> {
+    /// A 2xx body, not yet read as anything (it may not even be JSON): the
+    /// bytes, or from [`call_streamed`] the body still streaming in.
+    Body(B),
     /// A status the shared rules do not decide (404, 400, ...): the caller
     /// classifies it per endpoint. `body` is the JSON body if there was one
     /// (OpenDota sends `{"error": ...}`; Steam sends HTML, so `None`).
@@ -38,42 +47,27 @@ pub enum Reply {
     },
 }
 
-impl Reply {
-    /// The JSON of a 2xx, or `otherwise(status, body)` for any other status.
-    pub fn json_or(
+impl<B> Reply<B> {
+    /// The body of a 2xx, or `otherwise(status, body)` for any other status.
+    pub fn body_or(
         self,
         otherwise: impl FnOnce(u16, Option<serde_json::Value>) -> FetchError,
-    ) -> Result<serde_json::Value, FetchError> {
+    ) -> Result<B, FetchError> {
         match self {
-            Reply::Json(value) => Ok(value),
+            Reply::Body(body) => Ok(body),
             Reply::Status { status, body } => Err(otherwise(status, body)),
         }
     }
 }
 
-/// [`Reply`] with a 2xx body left as bytes, for the detail endpoints, which
-/// parse their bodies without building a `Value`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BodyReply {
-    /// A 2xx body, not yet parsed (it may not even be JSON).
-    Body(Vec<u8>),
-    /// As [`Reply::Status`].
-    Status {
-        status: u16,
-        body: Option<serde_json::Value>,
-    },
-}
-
-impl BodyReply {
-    /// The body of a 2xx, or `otherwise(status, body)` for any other status.
-    pub fn body_or(
+impl Reply {
+    /// The body of a 2xx read as JSON ([`parse_json_body`]), or
+    /// `otherwise(status, body)` for any other status.
+    pub fn json_or(
         self,
         otherwise: impl FnOnce(u16, Option<serde_json::Value>) -> FetchError,
-    ) -> Result<Vec<u8>, FetchError> {
-        match self {
-            BodyReply::Body(body) => Ok(body),
-            BodyReply::Status { status, body } => Err(otherwise(status, body)),
-        }
+    ) -> Result<serde_json::Value, FetchError> {
+        parse_json_body(&self.body_or(otherwise)?)
     }
 }
 
@@ -96,39 +90,19 @@ pub fn build_client(config: &SourceConfig) -> Result<reqwest::Client, FetchError
         })
 }
 
-/// Sends `request` and classifies the answer. `endpoint` names the API call
-/// in logs (`GetMatchHistory`), because the URL holds the key.
-pub async fn get_json(
+/// Sends `request` (a GET, or STRATZ's POST) and classifies the answer.
+/// `endpoint` names the API call in logs, because the URL may hold the key.
+pub async fn call(
     endpoint: &str,
     request: reqwest::RequestBuilder,
     limit: BodyLimit,
     observe: &(dyn Fn(&HeaderMap) + Sync),
 ) -> Result<Reply, FetchError> {
     let (status, headers, body) = fetch(endpoint, request, limit, observe).await?;
-    let reply = classify(status, &headers, &body, SystemTime::now());
+    let reply = classify(status, &headers, body, SystemTime::now());
     match &reply {
-        Ok(Reply::Json(_)) => tracing::debug!(endpoint, status, "ok"),
+        Ok(Reply::Body(_)) => tracing::debug!(endpoint, status, "ok"),
         Ok(Reply::Status { .. }) => tracing::debug!(endpoint, status, "status for the caller"),
-        Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
-    }
-    reply
-}
-
-/// [`get_json`] for callers that parse a 2xx body themselves: the same rules
-/// for every other status, and the 2xx body as bytes.
-pub async fn get_body(
-    endpoint: &str,
-    request: reqwest::RequestBuilder,
-    limit: BodyLimit,
-    observe: &(dyn Fn(&HeaderMap) + Sync),
-) -> Result<BodyReply, FetchError> {
-    let (status, headers, body) = fetch(endpoint, request, limit, observe).await?;
-    let reply = classify_body(status, &headers, body, SystemTime::now());
-    match &reply {
-        Ok(BodyReply::Body(_)) => tracing::debug!(endpoint, status, "ok (body to parse)"),
-        Ok(BodyReply::Status { .. }) => {
-            tracing::debug!(endpoint, status, "status for the caller")
-        }
         Err(error) => tracing::debug!(endpoint, status, error = %error, "failed"),
     }
     reply
@@ -145,7 +119,7 @@ pub enum BodyLimit {
     HistoryPage,
     /// OpenDota's whole history in one list, each match's summary in it:
     /// about 1 KB a match, so 100,000 matches fit with room to spare. It is
-    /// read as it streams in, never held whole ([`get_stream`]).
+    /// read as it streams in, never held whole ([`call_streamed`]).
     FullHistory,
     /// Vanity lookups, player summaries, error bodies.
     Small,
@@ -278,41 +252,30 @@ impl BodyStream {
     }
 }
 
-/// [`get_body`] for a body too large to hold (OpenDota's whole history):
-/// a 2xx is handed over as it streams in, under `limit`; every other
-/// status is decided as for [`get_body`].
-pub async fn get_stream(
+/// [`call`] for a body too large to hold (OpenDota's whole history): a
+/// 2xx is handed over as it streams in, under `limit`; every other status
+/// is decided by the same rules, from its body read whole.
+pub async fn call_streamed(
     endpoint: &str,
     request: reqwest::RequestBuilder,
     limit: BodyLimit,
     observe: &(dyn Fn(&HeaderMap) + Sync),
-) -> Result<StreamReply, FetchError> {
+) -> Result<Reply<BodyStream>, FetchError> {
     let (status, headers, stream) = send(endpoint, request, limit, observe).await?;
     match stream {
         Some(stream) if is_success(status) => {
             tracing::debug!(endpoint, status, "ok (body to stream)");
-            Ok(StreamReply::Stream(stream))
+            Ok(Reply::Body(stream))
         }
         stream => {
             let mut body = Vec::new();
             if let Some(mut stream) = stream {
                 while stream.next_into(&mut body).await? {}
             }
-            let (status, body) = classify_failure(status, &headers, &body, SystemTime::now())
-                .inspect_err(|error| tracing::debug!(endpoint, status, error = %error, "failed"))?;
-            Ok(StreamReply::Status { status, body })
+            unanswered(status, &headers, &body, SystemTime::now())
+                .inspect_err(|error| tracing::debug!(endpoint, status, error = %error, "failed"))
         }
     }
-}
-
-/// [`BodyReply`] with a 2xx body still streaming in.
-pub enum StreamReply {
-    Stream(BodyStream),
-    /// As [`Reply::Status`].
-    Status {
-        status: u16,
-        body: Option<serde_json::Value>,
-    },
 }
 
 /// A 3xx: the error names where it pointed (the host only: the rest of a
@@ -450,47 +413,34 @@ fn is_decided_by_status(status: u16) -> bool {
     matches!(status, 401 | 403) || (500..600).contains(&status)
 }
 
-/// The shared rules, as a pure function of what the server sent. `now` is
-/// used to turn an HTTP-date `Retry-After` into a wait.
+/// The shared rules, as a pure function of what the server sent: a 2xx's
+/// body is handed on unread, any other status decided by [`unanswered`].
+/// `now` turns an HTTP-date `Retry-After` into a wait.
 pub fn classify(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    now: SystemTime,
-) -> Result<Reply, FetchError> {
-    if is_success(status) {
-        return parse_json_body(body).map(Reply::Json);
-    }
-    let (status, body) = classify_failure(status, headers, body, now)?;
-    Ok(Reply::Status { status, body })
-}
-
-/// [`classify`], leaving a 2xx body unparsed.
-pub fn classify_body(
     status: u16,
     headers: &HeaderMap,
     body: Vec<u8>,
     now: SystemTime,
-) -> Result<BodyReply, FetchError> {
+) -> Result<Reply, FetchError> {
     if is_success(status) {
-        return Ok(BodyReply::Body(body));
+        return Ok(Reply::Body(body));
     }
-    let (status, body) = classify_failure(status, headers, &body, now)?;
-    Ok(BodyReply::Status { status, body })
+    unanswered(status, headers, &body, now)
 }
 
 fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// The rules for a status other than 2xx: the error it means, or the status
-/// and its JSON body (if any) for the caller to classify.
-fn classify_failure(
+/// The rules for a status other than 2xx, whatever a 2xx's body would have
+/// been read into: the error it means, or the status and its JSON body (if
+/// any) for the caller to classify.
+fn unanswered<B>(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
     now: SystemTime,
-) -> Result<(u16, Option<serde_json::Value>), FetchError> {
+) -> Result<Reply<B>, FetchError> {
     match status {
         429 => Err(FetchError::RateLimited {
             retry_after: retry_after(headers, now),
@@ -498,7 +448,10 @@ fn classify_failure(
         }),
         401 | 403 => Err(FetchError::Unauthorized { status }),
         500..=599 => Err(FetchError::Server { status }),
-        _ => Ok((status, serde_json::from_slice(body).ok())),
+        _ => Ok(Reply::Status {
+            status,
+            body: serde_json::from_slice(body).ok(),
+        }),
     }
 }
 
@@ -531,39 +484,6 @@ fn mentions_daily_limit(body: &[u8]) -> bool {
     String::from_utf8_lossy(body)
         .to_ascii_lowercase()
         .contains("daily")
-}
-
-/// Parses a success body. Reasons never quote the body: it could be anything,
-/// and an HTML error page may echo the request URL.
-pub fn parse_json_body(body: &[u8]) -> Result<serde_json::Value, FetchError> {
-    if looks_like_html(body) {
-        return Err(FetchError::Malformed {
-            reason: "expected JSON, got an HTML page".into(),
-        });
-    }
-    serde_json::from_slice(body).map_err(|err| FetchError::Malformed {
-        reason: json_error_reason(&err),
-    })
-}
-
-fn looks_like_html(body: &[u8]) -> bool {
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(body.len());
-    body[start..].first() == Some(&b'<')
-}
-
-/// serde's category and position, without any text it might have quoted.
-pub(crate) fn json_error_reason(err: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let what = match err.classify() {
-        Category::Eof => "JSON body ends early",
-        Category::Syntax => "invalid JSON",
-        Category::Data => "unexpected JSON data",
-        Category::Io => "could not read the JSON body",
-    };
-    format!("{what} at line {} column {}", err.line(), err.column())
 }
 
 /// A readable name for a status in messages (`404 Not Found`).
@@ -607,19 +527,24 @@ mod tests {
     }
 
     fn classify_now(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Reply, FetchError> {
-        classify(status, headers, body, SystemTime::now())
+        classify(status, headers, body.to_vec(), SystemTime::now())
+    }
+
+    /// A 2xx classified, then read as JSON by its caller.
+    fn json_now(body: &[u8]) -> Result<serde_json::Value, FetchError> {
+        classify_now(200, &no_headers(), body)?.json_or(|status, _| panic!("status {status}"))
     }
 
     #[test]
     fn json_success() {
-        let reply = classify_now(200, &no_headers(), br#"{"result":{"status":1}}"#);
-        assert_eq!(reply, Ok(Reply::Json(json!({"result": {"status": 1}}))));
+        let value = json_now(br#"{"result":{"status":1}}"#);
+        assert_eq!(value, Ok(json!({"result": {"status": 1}})));
     }
 
     #[test]
     fn html_success_is_malformed_without_the_body() {
         let body = b"\n  <!DOCTYPE html><html>key=SECRET</html>";
-        let Err(FetchError::Malformed { reason }) = classify_now(200, &no_headers(), body) else {
+        let Err(FetchError::Malformed { reason }) = json_now(body) else {
             panic!("expected Malformed");
         };
         assert!(reason.contains("HTML"), "{reason}");
@@ -628,9 +553,7 @@ mod tests {
 
     #[test]
     fn broken_json_reports_position_only() {
-        let Err(FetchError::Malformed { reason }) =
-            classify_now(200, &no_headers(), b"{\"a\": SECRET}")
-        else {
+        let Err(FetchError::Malformed { reason }) = json_now(b"{\"a\": SECRET}") else {
             panic!("expected Malformed");
         };
         assert_eq!(reason, "invalid JSON at line 1 column 7");
@@ -639,8 +562,7 @@ mod tests {
     #[test]
     fn truncated_and_empty_json_are_malformed() {
         for body in [&b"{\"result\": {\"matches\": ["[..], b""] {
-            let Err(FetchError::Malformed { reason }) = classify_now(200, &no_headers(), body)
-            else {
+            let Err(FetchError::Malformed { reason }) = json_now(body) else {
                 panic!("expected Malformed for {body:?}");
             };
             assert!(reason.starts_with("JSON body ends early"), "{reason}");
@@ -696,7 +618,7 @@ mod tests {
         let headers = with_retry_after("Wed, 21 Oct 2026 07:28:30 GMT");
         let now = at("Wed, 21 Oct 2026 07:28:00 GMT");
         assert_eq!(
-            classify(429, &headers, b"", now),
+            classify(429, &headers, Vec::new(), now),
             Err(FetchError::RateLimited {
                 retry_after: Some(Duration::from_secs(30)),
                 daily: false
@@ -778,34 +700,48 @@ mod tests {
     }
 
     #[test]
-    fn classify_body_keeps_2xx_bytes_and_shares_the_other_rules() {
+    fn classify_keeps_2xx_bytes_and_decides_the_other_statuses() {
         let now = SystemTime::now();
         let html = b"<html>not JSON, left to the caller</html>".to_vec();
         assert_eq!(
-            classify_body(200, &no_headers(), html.clone(), now),
-            Ok(BodyReply::Body(html))
+            classify(200, &no_headers(), html.clone(), now),
+            Ok(Reply::Body(html))
         );
-        let cases: [(u16, &[u8]); 5] = [
-            (429, br#"{"error":"daily api limit exceeded"}"#),
-            (403, b"<html>Forbidden</html>"),
-            (503, b"{}"),
-            (404, br#"{"error":"Not Found"}"#),
-            (400, b"<html>Bad Request</html>"),
+        let cases: [(u16, &[u8], Result<Reply, FetchError>); 5] = [
+            (
+                429,
+                br#"{"error":"daily api limit exceeded"}"#,
+                Err(FetchError::RateLimited {
+                    retry_after: None,
+                    daily: true,
+                }),
+            ),
+            (
+                403,
+                b"<html>Forbidden</html>",
+                Err(FetchError::Unauthorized { status: 403 }),
+            ),
+            (503, b"{}", Err(FetchError::Server { status: 503 })),
+            (
+                404,
+                br#"{"error":"Not Found"}"#,
+                Ok(Reply::Status {
+                    status: 404,
+                    body: Some(json!({"error": "Not Found"})),
+                }),
+            ),
+            (
+                400,
+                b"<html>Bad Request</html>",
+                Ok(Reply::Status {
+                    status: 400,
+                    body: None,
+                }),
+            ),
         ];
-        for (status, body) in cases {
-            let parsed = classify(status, &no_headers(), body, now);
-            let raw = classify_body(status, &no_headers(), body.to_vec(), now);
-            match (parsed, raw) {
-                (Err(parsed), Err(raw)) => assert_eq!(parsed, raw, "{status}"),
-                (
-                    Ok(Reply::Status { status, body }),
-                    Ok(BodyReply::Status {
-                        status: raw_status,
-                        body: raw_body,
-                    }),
-                ) => assert_eq!((status, body), (raw_status, raw_body)),
-                other => panic!("{status}: {other:?}"),
-            }
+        for (status, body, expected) in cases {
+            let reply = classify(status, &no_headers(), body.to_vec(), now);
+            assert_eq!(reply, expected, "{status}");
         }
     }
 
@@ -867,7 +803,7 @@ mod tests {
 
     #[test]
     fn client_builds_with_defaults() {
-        let config = SourceConfig::new(super::super::SourceKind::Steam, None, None);
+        let config = SourceConfig::new(crate::source::api::SourceKind::Steam, None, None);
         assert!(build_client(&config).is_ok());
     }
 }

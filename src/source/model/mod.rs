@@ -4,10 +4,8 @@
 //! anonymous players), so nearly everything is an `Option`. The raw JSON of a
 //! match is kept, compacted, so that no field the model does not name is lost.
 
-mod compact;
 mod summary;
 
-pub use compact::{compact_json, is_compact, nests_deeper_than};
 pub use summary::{HistoryRow, MAX_HEROES_TEXT, MatchSummary, SUMMARY_FIELDS};
 
 /// The account ID Valve reports for a player who hides their profile.
@@ -73,7 +71,7 @@ pub struct MatchDetails {
     pub dire_score: Option<i64>,
     pub players: Vec<PlayerDetails>,
     /// The match object as the API sent it, every field and value intact,
-    /// without the whitespace outside strings ([`compact_json`]).
+    /// without the whitespace outside strings (`source::compact_json`).
     pub raw_json: String,
 }
 
