@@ -16,8 +16,8 @@ impl Store {
     /// The filtered games, oldest first (ties by match ID). One scan serves
     /// a whole view: every statistic of the Overview, Heroes and Records tabs
     /// is then a loop over these rows, because a dozen SQL passes over the
-    /// same join cost several times the scan itself (ARCHITECTURE.md, "TUI
-    /// statistics").
+    /// same join cost several times the scan itself (docs/performance.md,
+    /// "The statistics tabs").
     pub(super) fn games(
         &self,
         account_id: u32,
