@@ -2,7 +2,8 @@
 //! view at 200x50 (target: at most 2 ms, window query included), the time
 //! from nothing to the first frame, and the statistics tabs (Overview,
 //! Heroes, Teammates, Records, When): their first load (the loader's SQL,
-//! then the frame; target 100 ms) and a frame after it (target 2 ms).
+//! then the frame; target 100 ms) and a frame after it (target 2 ms); the
+//! store's part of the Teammates load on its own.
 
 #[path = "../tests/support/builders.rs"]
 mod builders;
@@ -250,6 +251,24 @@ fn benches(c: &mut Criterion) {
                         store
                             .hero_stats(ACCOUNT, &Default::default())
                             .expect("heroes"),
+                    )
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    // The store's part of the Teammates tab's first load: the pass over
+    // `match_lineups`, then names and "tracked" for the rows kept.
+    c.bench_function(
+        "loader thread: teammates after a commit (pass + lookups)",
+        |b| {
+            b.iter_batched(
+                touch,
+                |()| {
+                    black_box(
+                        store
+                            .peer_stats(ACCOUNT, &Default::default(), SHORT_LIST_LIMIT)
+                            .expect("teammates"),
                     )
                 },
                 BatchSize::PerIteration,

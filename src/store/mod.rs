@@ -9,6 +9,7 @@ mod export_rows;
 pub mod filter;
 mod games;
 mod jobs;
+mod lineups;
 mod list_order;
 mod lock;
 mod names;

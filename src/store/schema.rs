@@ -7,7 +7,7 @@
 use rusqlite::{Transaction, params};
 use rusqlite_migration::{HookResult, M, Migrations};
 
-use super::games;
+use super::{games, lineups};
 use crate::source::{compact_json, is_compact};
 
 const V1: &str = "
@@ -185,12 +185,17 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(games::ADD_FROM_SUMMARY, |tx: &Transaction| {
             Ok(games::backfill_summaries(tx)?)
         }),
+        // V8: `match_lineups`, derived, filled from the players saved
+        // (store/lineups.rs).
+        M::up_with_hook(lineups::CREATE, |tx: &Transaction| {
+            Ok(lineups::backfill(tx)?)
+        }),
     ])
 }
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {
-    7
+    8
 }
 
 /// Compacts every `raw_data`, a batch of rows at a time in match ID order.

@@ -6,7 +6,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::{Store, StoreError, games, now_text, summaries};
+use super::{Store, StoreError, games, lineups, now_text, summaries};
 use crate::source::model::{ANONYMOUS_ACCOUNT_ID, HistoryEntry, MatchDetails, is_radiant_slot};
 use crate::source::{MatchRef, MatchSummary};
 
@@ -508,6 +508,7 @@ fn upsert_details(
             p.item_neutral
         ])?;
     }
+    lineups::refresh(tx, d.match_id)?;
     games::refresh(tx, d.match_id)?;
     if !was_detailed {
         let tracked: Vec<i64> = tx

@@ -11,6 +11,7 @@ pub mod input;
 pub mod layout;
 pub mod state;
 mod view;
+mod words;
 
 use std::io;
 use std::path::PathBuf;

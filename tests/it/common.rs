@@ -100,6 +100,7 @@ fn dump_with(db: &Path, raw: &str) -> String {
         "SELECT * FROM match_players ORDER BY match_id, player_slot",
         "SELECT * FROM players_encountered ORDER BY account_id, other_account_id",
         "SELECT * FROM account_games ORDER BY account_id, match_id",
+        "SELECT * FROM match_lineups ORDER BY match_id",
         "SELECT * FROM match_summaries ORDER BY account_id, match_id",
     ];
     dump_queries(&conn, &queries)

@@ -455,7 +455,7 @@ fn opening_an_old_database_compacts_its_raw_data_in_batches() {
     // More rows than one batch holds.
     make_schema_1_with_indented_rows(&path, 1_234, None);
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (7, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (8, 0));
     let rows = raw_rows(&store);
     assert_eq!(rows.len(), 1_234);
     for (id, raw) in rows {
@@ -474,7 +474,7 @@ fn a_compaction_cut_short_resumes_where_it_stopped() {
     let path = dir.path().join("half.db");
     make_schema_1_with_indented_rows(&path, 800, Some(600));
     let store = Store::open(&path).unwrap();
-    assert_eq!(schema_version_and_leftovers(&store), (7, 0));
+    assert_eq!(schema_version_and_leftovers(&store), (8, 0));
     for (id, raw) in raw_rows(&store) {
         // Rows below the mark were done by the run that was cut short (here
         // left indented to show they are not read again).
@@ -652,7 +652,7 @@ fn an_older_database_gains_its_account_games_even_when_a_reader_opens_it_first()
             .unwrap();
     }
     let reader = Store::open_read_only(&path).expect("a reader opens an older file");
-    assert_eq!(schema_version_and_leftovers(&reader).0, 7);
+    assert_eq!(schema_version_and_leftovers(&reader).0, 8);
     assert_games_derived(&reader, "migration 5");
     assert_eq!(stored_games(reader.connection()).len(), 2);
     let heroes = reader.hero_stats(1, &Default::default()).unwrap();

@@ -24,6 +24,7 @@ use crate::store::{Counts, Store, StoreError};
 use crate::sync::SyncCommand;
 use crate::tui::input::action::{Action, View};
 use crate::tui::layout;
+use crate::tui::words::Label as _;
 
 pub use super::details_pane::{DETAILS_COLUMNS, Details};
 pub use super::effect::{Effect, opendota_match_url};

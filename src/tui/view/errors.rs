@@ -4,58 +4,38 @@
 //! (ARCHITECTURE.md, "The TUI").
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Row};
 
-use super::{scrollbar, theme};
+use super::table::{Column, ListTable};
+use super::theme;
 use crate::store::{ErrorRow, MAX_ATTEMPTS};
 use crate::tui::format;
 use crate::tui::state::app::App;
 
+const COLUMNS: [Column; 5] = [
+    Column::left("Match ID", Constraint::Length(11)),
+    Column::left("Date", Constraint::Length(10)),
+    Column::left("Attempts", Constraint::Length(11)),
+    Column::left("Last try", Constraint::Length(10)),
+    Column::left("Reason", Constraint::Fill(1)),
+];
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let [table_area, bar_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.lists.errors.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                " No failed matches, no API errors.",
-                theme::dim(),
-            )),
-            table_area,
-        );
-        return;
-    }
     let clock = &app.settings.clock;
+    let (table_area, _) = ListTable::areas(area);
     // The reason gets what the marker, the fixed columns and the gaps leave.
     let reason_width = usize::from(table_area.width.saturating_sub(2 + 42 + 4));
-    let rows = app.lists.errors.rows
-        [scrollbar::window(app.lists.errors.scroll, app.lists.errors.len(), table_area)]
-    .iter()
-    .map(|row| error_row(row, clock, reason_width));
-    let header = Row::new(["Match ID", "Date", "Attempts", "Last try", "Reason"])
-        .style(theme::column_header());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .row_highlight_style(theme::selected_row())
-    .highlight_symbol("▶ ");
-    scrollbar::render_list(
-        frame,
-        table,
-        table_area,
-        bar_area,
-        app.lists.errors.scroll,
-        app.lists.errors.len(),
-    );
+    ListTable {
+        columns: &COLUMNS,
+        sorted: None,
+        spacing: 1,
+        empty: " No failed matches, no API errors.",
+    }
+    .render(frame, area, &app.lists.errors, |row| {
+        error_row(row, clock, reason_width)
+    });
 }
 
 fn error_row(row: &ErrorRow, clock: &format::Clock, reason_width: usize) -> Row<'static> {

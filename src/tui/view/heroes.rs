@@ -6,9 +6,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{scrollbar, theme};
+use super::table::{self, Column, ListTable};
+use super::theme;
 use crate::assets;
 use crate::store::stats::HeroStats;
 use crate::tui::format::{self, Clock};
@@ -18,82 +19,50 @@ use crate::tui::state::hero_mode::{HeroMode, MIN_GAMES};
 /// Cells of the win-rate bar.
 const BAR: usize = 10;
 
+/// The Heroes columns; the bar (untitled) only on a wide screen.
+const COLUMNS: [Column; 8] = [
+    Column::left("Hero", Constraint::Length(19)),
+    Column::right("Games", Constraint::Length(6)),
+    Column::right("Win %", Constraint::Length(6)),
+    Column::left("", Constraint::Length(BAR as u16)),
+    Column::right("K/D/A", Constraint::Length(14)),
+    Column::right("GPM", Constraint::Length(4)),
+    Column::right("XPM", Constraint::Length(4)),
+    Column::left("Last played", Constraint::Fill(1)),
+];
+/// Where the bar is in [`COLUMNS`].
+const BAR_COLUMN: usize = 3;
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.lists.hero_mode != HeroMode::Played {
         return render_matchups(app, frame, area);
     }
-    let [table_area, bar_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.lists.heroes.is_empty() {
-        let text = if app.is_loading() {
+    let wide = area.width >= 100;
+    let columns: Vec<Column> = COLUMNS
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| wide || i != BAR_COLUMN)
+        .map(|(_, c)| *c)
+        .collect();
+    let clock = &app.settings.clock;
+    ListTable {
+        sorted: columns
+            .iter()
+            .position(|c| c.title == app.lists.hero_sort.column()),
+        columns: &columns,
+        spacing: 1,
+        empty: if app.is_loading() {
             " Reading the statistics…"
         } else {
             " No hero played in a match with details (that the filter keeps)."
-        };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), table_area);
-        return;
+        },
     }
-    let wide = area.width >= 100;
-    let sort = app.lists.hero_sort;
-    let title = |name: &'static str, right: bool| {
-        let text = if sort.column() == name {
-            format!("{name}▼")
-        } else {
-            name.to_string()
-        };
-        let line = Line::from(text);
-        Cell::from(if right { line.right_aligned() } else { line })
-    };
-    let mut header = vec![
-        title("Hero", false),
-        title("Games", true),
-        title("Win %", true),
-    ];
-    if wide {
-        header.push(Cell::from(""));
-    }
-    header.extend([
-        title("K/D/A", true),
-        title("GPM", true),
-        title("XPM", true),
-        title("Last played", false),
-    ]);
-    let clock = &app.settings.clock;
-    let rows = app.lists.heroes.rows
-        [scrollbar::window(app.lists.heroes.scroll, app.lists.heroes.len(), table_area)]
-    .iter()
-    .map(|h| hero_row(h, clock, wide));
-    let mut widths = vec![
-        Constraint::Length(19),
-        Constraint::Length(6),
-        Constraint::Length(6),
-    ];
-    if wide {
-        widths.push(Constraint::Length(BAR as u16));
-    }
-    widths.extend([
-        Constraint::Length(14),
-        Constraint::Length(4),
-        Constraint::Length(4),
-        Constraint::Fill(1),
-    ]);
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme::column_header()))
-        .row_highlight_style(theme::selected_row())
-        .highlight_symbol("▶ ");
-    scrollbar::render_list(
-        frame,
-        table,
-        table_area,
-        bar_area,
-        app.lists.heroes.scroll,
-        app.lists.heroes.len(),
-    );
+    .render(frame, area, &app.lists.heroes, |h| hero_row(h, clock, wide));
 }
 
 fn hero_row(h: &HeroStats, clock: &Clock, wide: bool) -> Row<'static> {
     let rate = h.record.win_rate().unwrap_or(0.0);
-    let right = |text: String| Cell::from(Line::from(text).right_aligned());
+    let right = table::right;
     let mut cells = vec![
         Cell::from(format::ellipsize(&assets::hero_name(h.hero_id), 19)),
         right(h.record.games.to_string()),
@@ -132,8 +101,6 @@ fn win_bar(rate: f64) -> Line<'static> {
 /// hero, games, the player's win rate in them, a bar.
 fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
     let [title, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let [table_area, bar_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(rest);
     let (what, next) = match app.lists.hero_mode {
         HeroMode::With => ("Heroes on your team", "against"),
         _ => ("Heroes against you", "played"),
@@ -153,36 +120,23 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
         ])),
         title,
     );
-    if app.lists.matchups.is_empty() {
-        let text = if app.is_loading() {
+    const MATCHUP_COLUMNS: [Column; 4] = [
+        Column::left("Hero", Constraint::Length(20)),
+        Column::right("Games", Constraint::Length(6)),
+        Column::right("Win %", Constraint::Length(7)),
+        Column::left("", Constraint::Length(BAR as u16)),
+    ];
+    ListTable {
+        columns: &MATCHUP_COLUMNS,
+        sorted: Some(if app.lists.matchups_by_rate { 2 } else { 1 }),
+        spacing: 2,
+        empty: if app.is_loading() {
             " Reading the statistics…"
         } else {
             " No match with details (that the filter keeps)."
-        };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), table_area);
-        return;
+        },
     }
-    let mark = |name: &'static str, marked: bool| {
-        if marked {
-            format!("{name}▼")
-        } else {
-            name.to_string()
-        }
-    };
-    let header = Row::new([
-        Cell::from("Hero"),
-        Cell::from(Line::from(mark("Games", !app.lists.matchups_by_rate)).right_aligned()),
-        Cell::from(Line::from(mark("Win %", app.lists.matchups_by_rate)).right_aligned()),
-        Cell::from(""),
-    ])
-    .style(theme::column_header());
-    let rows = app.lists.matchups.rows[scrollbar::window(
-        app.lists.matchups.scroll,
-        app.lists.matchups.len(),
-        table_area,
-    )]
-    .iter()
-    .map(|m| {
+    .render(frame, rest, &app.lists.matchups, |m| {
         let record = app.lists.hero_mode.side(m).unwrap_or_default();
         let rate = record.win_rate().unwrap_or(0.0);
         let style = if rate >= 50.0 {
@@ -192,32 +146,11 @@ fn render_matchups(app: &App, frame: &mut Frame, area: Rect) {
         };
         Row::new([
             Cell::from(format::ellipsize(&assets::hero_name(m.hero_id), 20)),
-            Cell::from(Line::from(record.games.to_string()).right_aligned()),
-            Cell::from(Line::styled(format!("{rate:.1}%"), style).right_aligned()),
+            table::right(record.games.to_string()),
+            table::right(Line::styled(format!("{rate:.1}%"), style)),
             Cell::from(win_bar(rate).style(style)),
         ])
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(20),
-            Constraint::Length(6),
-            Constraint::Length(7),
-            Constraint::Length(BAR as u16),
-        ],
-    )
-    .column_spacing(2)
-    .header(header)
-    .row_highlight_style(theme::selected_row())
-    .highlight_symbol("▶ ");
-    scrollbar::render_list(
-        frame,
-        table,
-        table_area,
-        bar_area,
-        app.lists.matchups.scroll,
-        app.lists.matchups.len(),
-    );
 }
 
 #[cfg(test)]

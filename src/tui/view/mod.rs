@@ -12,6 +12,7 @@ mod overview;
 mod progress;
 mod records;
 mod scrollbar;
+mod table;
 mod tabs;
 mod teammates;
 pub mod theme;

@@ -12,11 +12,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use super::{matches, theme};
-use crate::store::stats::{ACTIVITY_DAYS, Overview, Record, Split, TrendMetric};
+use crate::store::stats::{Overview, Record, Split, TrendMetric};
 use crate::tui::state::app::App;
+use crate::tui::words::{self, Label};
 use crate::tui::{format, layout};
 
 const DAY: i64 = 86_400;
+/// How many games the W/L strip shows.
+const STRIP_GAMES: usize = 20;
+/// A year of weeks: the heatmap's span when the screen gives each week a
+/// column (longer histories put several weeks in a column).
+const ACTIVITY_DAYS: i64 = 53 * 7;
 /// The heatmap: a title, a row per weekday, the month labels.
 const HEATMAP_ROWS: u16 = 9;
 /// Day letters, then one column per week of `ACTIVITY_DAYS`: beside the
@@ -137,9 +143,9 @@ fn summary_lines(o: &Overview, width: usize) -> Vec<Line<'static>> {
             first.push(Span::styled(note, theme::dim()));
         }
     }
-    let mut strip = vec![label("Last 20")];
+    let mut strip = vec![label(&format!("Last {STRIP_GAMES}"))];
     // Oldest on the left, so the strip reads like a timeline.
-    for &won in o.recent.iter().rev() {
+    for &won in o.recent.iter().take(STRIP_GAMES).rev() {
         strip.push(if won {
             Span::styled("W", theme::win())
         } else {
@@ -163,9 +169,15 @@ fn summary_lines(o: &Overview, width: usize) -> Vec<Line<'static>> {
         Line::from(first),
         Line::from(strip),
         Line::from(averages),
-        split_line(label("Lobby"), &o.by_lobby, 4, width),
-        split_line(label("Side"), &o.by_side, 2, width),
-        split_line(label("Mode"), &o.by_mode, 3, width),
+        split_line(label("Lobby"), &o.by_lobby, |k| k.label().into(), 4, width),
+        split_line(label("Side"), &o.by_side, |k| k.label().into(), 2, width),
+        split_line(
+            label("Mode"),
+            &o.by_mode,
+            |&k| words::game_mode(k),
+            3,
+            width,
+        ),
     ]
 }
 
@@ -178,10 +190,16 @@ fn rate(record: Record) -> String {
 /// `Ranked 52.0% (800) · Normal ...`: at most `max` parts, and only those
 /// that fit `width` whole with the `+N more` after them (never a number
 /// cut in two).
-fn split_line(label: Span<'static>, splits: &[Split], max: usize, width: usize) -> Line<'static> {
-    let part = |split: &Split| {
+fn split_line<K>(
+    label: Span<'static>,
+    splits: &[Split<K>],
+    name: impl Fn(&K) -> String,
+    max: usize,
+    width: usize,
+) -> Line<'static> {
+    let part = |split: &Split<K>| {
         (
-            format!("{} {}", split.label, rate(split.record)),
+            format!("{} {}", name(&split.key), rate(split.record)),
             format!(" ({})", split.record.games),
         )
     };

@@ -3,67 +3,40 @@
 //! Enter opens it, `o` shows it on OpenDota.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row};
 
-use super::{scrollbar, theme};
+use super::table::{self, Column, ListTable};
+use super::theme;
 use crate::assets;
 use crate::store::stats::{RecordKind, RecordRow};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
+use crate::tui::words::Label as _;
+
+const COLUMNS: [Column; 6] = [
+    Column::left("Record", Constraint::Length(16)),
+    Column::right("Value", Constraint::Length(7)),
+    Column::left("Hero", Constraint::Length(19)),
+    Column::left("W/L", Constraint::Length(3)),
+    Column::left("Match ID", Constraint::Length(11)),
+    Column::left("Date", Constraint::Fill(1)),
+];
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let [table_area, bar_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.lists.records.is_empty() {
-        let text = if app.is_loading() {
+    let clock = &app.settings.clock;
+    ListTable {
+        columns: &COLUMNS,
+        sorted: None,
+        spacing: 1,
+        empty: if app.is_loading() {
             " Reading the statistics…"
         } else {
             " No records yet: they appear as match details arrive."
-        };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), table_area);
-        return;
+        },
     }
-    let clock = &app.settings.clock;
-    let rows = app.lists.records.rows[scrollbar::window(
-        app.lists.records.scroll,
-        app.lists.records.len(),
-        table_area,
-    )]
-    .iter()
-    .map(|r| record_row(r, clock));
-    let header = Row::new([
-        Cell::from("Record"),
-        Cell::from(Line::from("Value").right_aligned()),
-        Cell::from("Hero"),
-        Cell::from("W/L"),
-        Cell::from("Match ID"),
-        Cell::from("Date"),
-    ])
-    .style(theme::column_header());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(16),
-            Constraint::Length(7),
-            Constraint::Length(19),
-            Constraint::Length(3),
-            Constraint::Length(11),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .row_highlight_style(theme::selected_row())
-    .highlight_symbol("▶ ");
-    scrollbar::render_list(
-        frame,
-        table,
-        table_area,
-        bar_area,
-        app.lists.records.scroll,
-        app.lists.records.len(),
-    );
+    .render(frame, area, &app.lists.records, |r| record_row(r, clock));
 }
 
 fn record_row(r: &RecordRow, clock: &Clock) -> Row<'static> {
@@ -82,8 +55,8 @@ fn record_row(r: &RecordRow, clock: &Clock) -> Row<'static> {
         Span::styled("L", theme::loss())
     };
     Row::new([
-        Cell::from(r.kind.title()),
-        Cell::from(Line::from(value).right_aligned()),
+        Cell::from(r.kind.label()),
+        table::right(value),
         Cell::from(hero),
         Cell::from(result),
         Cell::from(r.match_id.to_string()),

@@ -4,79 +4,41 @@
 //! the sort, and the sorted column is marked.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row};
 
-use super::{scrollbar, theme};
+use super::table::{self, Column, ListTable};
+use super::theme;
 use crate::store::stats::{PeerStats, Record};
 use crate::tui::format::{self, Clock};
 use crate::tui::state::app::App;
 
+const COLUMNS: [Column; 6] = [
+    Column::left("Player", Constraint::Length(22)),
+    Column::right("With", Constraint::Length(5)),
+    Column::right("Won", Constraint::Length(5)),
+    Column::right("Against", Constraint::Length(8)),
+    Column::right("Won", Constraint::Length(5)),
+    Column::left("Last played", Constraint::Fill(1)),
+];
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let [table_area, bar_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    if app.lists.teammates.is_empty() {
-        let text = if app.is_loading() {
+    let clock = &app.settings.clock;
+    ListTable {
+        columns: &COLUMNS,
+        // The sorted column is marked (`c` cycles it).
+        sorted: Some(app.lists.peer_sort.column()),
+        spacing: 2,
+        empty: if app.is_loading() {
             " Reading the statistics…"
         } else {
             " No teammates yet: they appear as match details arrive."
-        };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), table_area);
-        return;
+        },
     }
-    let clock = &app.settings.clock;
-    let rows = app.lists.teammates.rows[scrollbar::window(
-        app.lists.teammates.scroll,
-        app.lists.teammates.len(),
-        table_area,
-    )]
-    .iter()
-    .map(|row| peer_row(row, clock));
-    // The sorted column is marked (`c` cycles it).
-    let marked = app.lists.peer_sort.column();
-    let title = |index: usize, text: &'static str| {
-        if index == marked {
-            format!("{text}▼")
-        } else {
-            text.to_string()
-        }
-    };
-    let right = |index: usize, text: &'static str| {
-        Cell::from(Line::from(title(index, text)).right_aligned())
-    };
-    let header = Row::new([
-        Cell::from(title(0, "Player")),
-        right(1, "With"),
-        right(2, "Won"),
-        right(3, "Against"),
-        right(4, "Won"),
-        Cell::from(title(5, "Last played")),
-    ])
-    .style(theme::column_header());
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(22),
-            Constraint::Length(5),
-            Constraint::Length(5),
-            Constraint::Length(8),
-            Constraint::Length(5),
-            Constraint::Fill(1),
-        ],
-    )
-    .column_spacing(2)
-    .header(header)
-    .row_highlight_style(theme::selected_row())
-    .highlight_symbol("▶ ");
-    scrollbar::render_list(
-        frame,
-        table,
-        table_area,
-        bar_area,
-        app.lists.teammates.scroll,
-        app.lists.teammates.len(),
-    );
+    .render(frame, area, &app.lists.teammates, |row| {
+        peer_row(row, clock)
+    });
 }
 
 fn peer_row(row: &PeerStats, clock: &Clock) -> Row<'static> {
@@ -93,7 +55,7 @@ fn peer_row(row: &PeerStats, clock: &Clock) -> Row<'static> {
         // Another account this database syncs.
         player.push(Span::styled(" ★", theme::key()));
     }
-    let right = |text: String| Cell::from(Line::from(text).right_aligned());
+    let right = table::right;
     let rate = |r: Record| {
         if r.games == 0 {
             "-".to_string()

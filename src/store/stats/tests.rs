@@ -182,7 +182,11 @@ fn check_overview(store: &Store, games: &[Game], filter: &MatchFilter) {
     let overview = store.overview(ACCOUNT, filter, NOW).unwrap();
     let sorted = newest_first(games);
     assert_eq!(overview.record, record_of(games.iter()), "{filter:?}");
-    let recent: Vec<bool> = sorted.iter().take(STRIP_GAMES).map(|g| g.won).collect();
+    let recent: Vec<bool> = sorted
+        .iter()
+        .take(ROLLING_GAMES as usize)
+        .map(|g| g.won)
+        .collect();
     assert_eq!(overview.recent, recent);
     let streak = sorted.iter().take_while(|g| g.won == sorted[0].won).count() as u64;
     assert_eq!(
@@ -207,39 +211,35 @@ fn check_overview(store: &Store, games: &[Game], filter: &MatchFilter) {
     ));
     assert!(close(a.duration, mean(games.iter().map(|g| g.duration))));
 
-    let sides: Vec<(String, Record)> = overview
-        .by_side
-        .iter()
-        .map(|s| (s.label.clone(), s.record))
-        .collect();
+    let sides: Vec<(Side, Record)> = overview.by_side.iter().map(|s| (s.key, s.record)).collect();
     let mut expected = Vec::new();
-    for (label, radiant) in [("Radiant", true), ("Dire", false)] {
+    for (side, radiant) in [(Side::Radiant, true), (Side::Dire, false)] {
         let r = record_of(games.iter().filter(|g| (g.slot < 128) == radiant));
         if r.games > 0 {
-            expected.push((label.to_string(), r));
+            expected.push((side, r));
         }
     }
     assert_eq!(sides, expected);
 
-    let mut lobbies: BTreeMap<&str, Record> = BTreeMap::new();
+    let mut lobbies: BTreeMap<LobbyGroup, Record> = BTreeMap::new();
     for g in games {
         let label = if g.mode == 23 {
-            "Turbo"
+            LobbyGroup::Turbo
         } else if [5, 6, 7].contains(&g.lobby) {
-            "Ranked"
+            LobbyGroup::Ranked
         } else if g.lobby == 0 {
-            "Normal"
+            LobbyGroup::Normal
         } else {
-            "Other"
+            LobbyGroup::Other
         };
         let r = lobbies.entry(label).or_default();
         r.games += 1;
         r.wins += u64::from(g.won);
     }
-    let got: BTreeMap<&str, Record> = overview
+    let got: BTreeMap<LobbyGroup, Record> = overview
         .by_lobby
         .iter()
-        .map(|s| (s.label.as_str(), s.record))
+        .map(|s| (s.key, s.record))
         .collect();
     assert_eq!(got, lobbies);
 
