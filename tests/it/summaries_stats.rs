@@ -423,3 +423,53 @@ fn an_older_file_with_summaries_gains_their_games_when_opened() {
     let heroes = store.hero_stats(ACCOUNT, &Default::default()).unwrap();
     assert_eq!(heroes.iter().map(|h| h.from_summaries).sum::<u64>(), 30);
 }
+
+/// A record whose value is a summary's says so whole at 80 columns with
+/// dates printed in full (a sync's block above): the marker was cut to
+/// `summ`.
+#[test]
+fn a_record_from_a_summary_says_so_whole_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut store = Store::open(&path).unwrap();
+    // January 2015: old enough that every date prints in full.
+    let start = 1_421_000_000;
+    let entries: Vec<HistoryEntry> = (1..=12)
+        .map(|n| history_entry(9_000 + n, n, start + n * 86_400, 1, n))
+        .collect();
+    let summaries: Vec<MatchSummary> = (1..=12)
+        .map(|n| MatchSummary {
+            match_id: 9_000 + n,
+            player_slot: Some(1),
+            radiant_win: Some(true),
+            hero_id: Some(n),
+            duration: Some(1_800 + n),
+            kills: Some(n),
+            deaths: Some(n),
+            assists: Some(n),
+            gold_per_min: Some(400 + n),
+            xp_per_min: Some(500 + n),
+            last_hits: Some(100 + n),
+            hero_damage: Some(10_000 + n),
+            ..MatchSummary::default()
+        })
+        .collect();
+    store
+        .save_stubs_and_summaries(ACCOUNT, &entries, "opendota", &summaries)
+        .unwrap();
+    drop(store);
+    let mut app = app(&path, dir.path());
+    press(&mut app, KeyCode::Char('5'));
+    app.set_progress(phase_two(&[
+        SourceKind::Steam,
+        SourceKind::Stratz,
+        SourceKind::OpenDota,
+    ]));
+    app.set_notice("opendota: rate limited: waiting 2 s".into());
+    let text = screen(&mut app, 80, 24);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" 2015-")).collect();
+    assert!(rows.len() >= 5, "{text}");
+    for row in rows {
+        assert!(row.trim_end().ends_with(" summary"), "{row}\n{text}");
+    }
+}

@@ -17,10 +17,11 @@ use crate::tui::words::Label as _;
 
 const COLUMNS: [Column; 6] = [
     Column::left("Record", Constraint::Length(16)),
-    Column::right("Value", Constraint::Length(7)),
+    Column::right("Value", Constraint::Length(6)),
     Column::left("Hero", Constraint::Length(19)),
     Column::left("W/L", Constraint::Length(3)),
-    Column::left("Match ID", Constraint::Length(11)),
+    // Ten digits, and room for a full date and its `summary` at 80 columns.
+    Column::left("Match ID", Constraint::Length(10)),
     Column::left("Date", Constraint::Fill(1)),
 ];
 
@@ -64,7 +65,7 @@ fn record_row(r: &RecordRow, clock: &Clock) -> Row<'static> {
             // A game without details yet: the value is its summary's.
             Line::from(vec![
                 Span::raw(format::when(r.start_time, clock)),
-                Span::styled("  summary", theme::dim()),
+                Span::styled(" summary", theme::dim()),
             ])
         } else {
             Line::from(format::when(r.start_time, clock))
