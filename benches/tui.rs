@@ -15,6 +15,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, PlayerDetails};
 use dota_sync::store::Store;
+use dota_sync::store::stats::{Statistics, StatsCache};
 use dota_sync::sync::SyncEvent;
 use dota_sync::tui::state::app::SHORT_LIST_LIMIT;
 use dota_sync::tui::{App, AppSettings, Clock, draw, handle_terminal_event};
@@ -234,6 +235,8 @@ fn benches(c: &mut Criterion) {
     });
     // These run on the loader thread, never inside a frame; measured for the record.
     let store = Store::open_read_only(&path).expect("open read-only");
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
     c.bench_function("loader thread: counts over 100k matches", |b| {
         b.iter(|| black_box(store.counts(Some(ACCOUNT)).expect("counts")))
     });
@@ -248,7 +251,7 @@ fn benches(c: &mut Criterion) {
                 touch,
                 |()| {
                     black_box(
-                        store
+                        statistics
                             .hero_stats(ACCOUNT, &Default::default())
                             .expect("heroes"),
                     )
@@ -266,7 +269,7 @@ fn benches(c: &mut Criterion) {
                 touch,
                 |()| {
                     black_box(
-                        store
+                        statistics
                             .peer_stats(ACCOUNT, &Default::default(), SHORT_LIST_LIMIT)
                             .expect("teammates"),
                     )

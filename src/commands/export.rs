@@ -10,7 +10,7 @@ use super::failure::{EXIT_OK, Failure};
 use crate::assets;
 use crate::cli::{ExportArgs, ExportFormat, ExportWhat, ResultArg, SideArg, SourceArgs};
 use crate::store::filter::{self, GameResult, MatchFilter, Side};
-use crate::store::stats::{HeroStats, PeerStats};
+use crate::store::stats::{HeroStats, PeerStats, Statistics, StatsCache};
 use crate::store::{ExportFrom, ExportMatch, Store, StoreError};
 
 /// Every player met, however many: an export is not a screen.
@@ -26,6 +26,9 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
     let account_id = super::status::offline_account(account)?;
     let filter = filter_from(&args, chrono::Utc::now().timestamp())?;
     let store = Store::open_read_only(&resolved.db)?;
+    // One question a run: the cache is filled once and never read back.
+    let cache = StatsCache::default();
+    let stats = Statistics::new(&store, &cache);
     let out: Box<dyn Write> = match &args.out {
         Some(path) => {
             refuse_the_database(path, &resolved.db)?;
@@ -38,14 +41,14 @@ pub fn run(db: Option<PathBuf>, args: ExportArgs) -> Result<u8, Failure> {
         ExportWhat::Matches => store.export_matches(account_id, &filter, |m| {
             writer.row(&match_columns(&m)).map_err(ExportError::Io)
         }),
-        ExportWhat::Heroes => store
+        ExportWhat::Heroes => stats
             .hero_stats(account_id, &filter)
             .map_err(ExportError::Store)
             .and_then(|rows| {
                 rows.iter()
                     .try_for_each(|h| writer.row(&hero_columns(h)).map_err(ExportError::Io))
             }),
-        ExportWhat::Teammates => store
+        ExportWhat::Teammates => stats
             .peer_stats(account_id, &filter, ALL_PEERS)
             .map_err(ExportError::Store)
             .and_then(|rows| {

@@ -102,6 +102,7 @@ mod tests {
     use crate::builders::{history_entry, match_details, ten_players};
     use crate::source::PlayerDetails;
     use crate::store::Store;
+    use crate::store::stats::{Statistics, StatsCache};
 
     /// Every lineup, its players sorted, by match.
     fn stored(store: &Store) -> Vec<(i64, Vec<LineupPlayer>)> {
@@ -181,7 +182,10 @@ mod tests {
         assert_eq!(stored(&store)[0].1.len(), 6);
         assert_eq!(stored(&store), derived(&store));
         let before = stored(&store);
-        let peers = store.peer_stats(7, &Default::default(), 100).unwrap();
+        let cache = StatsCache::default();
+        let peers = Statistics::new(&store, &cache)
+            .peer_stats(7, &Default::default(), 100)
+            .unwrap();
         assert!(!peers.is_empty());
 
         // A file from before migration 8.
@@ -193,7 +197,9 @@ mod tests {
         let store = Store::open(&path).unwrap();
         assert_eq!(stored(&store), before);
         assert_eq!(
-            store.peer_stats(7, &Default::default(), 100).unwrap(),
+            Statistics::new(&store, &StatsCache::default())
+                .peer_stats(7, &Default::default(), 100)
+                .unwrap(),
             peers
         );
     }

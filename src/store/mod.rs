@@ -43,8 +43,6 @@ pub use write::{Applied, FailureRecord, MAX_ATTEMPTS, Pending, RowOutcome};
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// The last statistics scan's results (see `stats.rs`).
-    stats_cache: stats::StatsCache,
 }
 
 impl Store {
@@ -54,7 +52,6 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
-            stats_cache: stats::StatsCache::default(),
         })
     }
 
@@ -64,7 +61,6 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
-            stats_cache: stats::StatsCache::default(),
         })
     }
 

@@ -12,13 +12,17 @@
 //! `scan.rs` reads the rows (SQL), `compute.rs` and `peers.rs` turn them
 //! into the answers (no SQLite: unit-tested on `Game` values),
 //! `cache.rs` keeps the last answers until the database changes.
+//!
+//! The views ask a [`Statistics`]: a `Store` and a [`StatsCache`], both
+//! borrowed. The cache is the caller's, not the store's: the TUI's loader
+//! keeps one for its thread's life, a one-off reader (`export`) a fresh one.
 
 mod cache;
 mod compute;
 mod peers;
 mod scan;
 
-pub(super) use cache::StatsCache;
+pub use cache::StatsCache;
 
 use super::filter::{MatchFilter, Side};
 use super::{Store, StoreError};
@@ -249,7 +253,20 @@ pub struct RecordRow {
     pub from_summary: bool,
 }
 
-impl Store {
+/// The statistics of one store's games, answered from `cache` while neither
+/// the question nor the database has changed.
+pub struct Statistics<'s> {
+    store: &'s Store,
+    cache: &'s StatsCache,
+}
+
+impl<'s> Statistics<'s> {
+    /// `cache` must be used with this one store: its answers are checked
+    /// against the store's own state (`data_version`, `total_changes`).
+    pub fn new(store: &'s Store, cache: &'s StatsCache) -> Statistics<'s> {
+        Statistics { store, cache }
+    }
+
     /// The Overview tab's numbers; `now` ends the activity heatmap.
     pub fn overview(
         &self,
@@ -321,7 +338,7 @@ impl Store {
     }
 
     /// Every hero met in the filtered games, with and against the tracked
-    /// player, most games first: the same pass as [`Store::peer_stats`]
+    /// player, most games first: the same pass as [`Statistics::peer_stats`]
     /// (and its cache, for the same `limit`).
     pub fn hero_matchups(
         &self,

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::builders::{history_entry, match_details, ten_players};
 use dota_sync::source::is_compact;
 use dota_sync::source::model::{HistoryEntry, MatchDetails, PlayerDetails};
+use dota_sync::store::stats::{Statistics, StatsCache};
 use dota_sync::store::{
     Applied, ListFilter, MAX_ATTEMPTS, Pending, RowOutcome, Store, StoreError, WindowAnchor,
 };
@@ -655,7 +656,10 @@ fn an_older_database_gains_its_account_games_even_when_a_reader_opens_it_first()
     assert_eq!(schema_version_and_leftovers(&reader).0, 8);
     assert_games_derived(&reader, "migration 5");
     assert_eq!(stored_games(reader.connection()).len(), 2);
-    let heroes = reader.hero_stats(1, &Default::default()).unwrap();
+    let cache = StatsCache::default();
+    let heroes = Statistics::new(&reader, &cache)
+        .hero_stats(1, &Default::default())
+        .unwrap();
     assert_eq!(heroes.iter().map(|h| h.record.games).sum::<u64>(), 2);
 }
 

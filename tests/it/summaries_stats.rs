@@ -13,6 +13,7 @@ use chrono::DateTime;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use dota_sync::source::{HistoryEntry, MatchDetails, MatchSummary, PlayerDetails, SourceKind};
 use dota_sync::store::Store;
+use dota_sync::store::stats::{Statistics, StatsCache};
 use dota_sync::sync::{
     CollectProgress, FetchProgress, Progress, SourceProgress, SourceState, SyncState,
 };
@@ -420,7 +421,10 @@ fn an_older_file_with_summaries_gains_their_games_when_opened() {
     }
     let store = Store::open(&db).unwrap();
     assert_eq!(games(&store), expected);
-    let heroes = store.hero_stats(ACCOUNT, &Default::default()).unwrap();
+    let cache = StatsCache::default();
+    let heroes = Statistics::new(&store, &cache)
+        .hero_stats(ACCOUNT, &Default::default())
+        .unwrap();
     assert_eq!(heroes.iter().map(|h| h.from_summaries).sum::<u64>(), 30);
 }
 

@@ -1,17 +1,17 @@
 //! The last answers, kept while neither the question nor the database has
-//! changed: switching tabs then costs a frame, not a scan. `Store` holds
-//! one [`StatsCache`].
+//! changed: switching tabs then costs a frame, not a scan. A
+//! [`Statistics`] reads through one [`StatsCache`].
 
 use std::cell::{Ref, RefCell};
 
 use super::compute::{day_of, heroes_of, overview_of, records_of, when_of};
-use super::{HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone};
+use super::{HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, Statistics, WhenStats, Zone};
+use crate::store::StoreError;
 use crate::store::filter::MatchFilter;
-use crate::store::{Store, StoreError};
 
 /// The last scan's statistics and the last Teammates answer.
 #[derive(Default)]
-pub(in crate::store) struct StatsCache {
+pub struct StatsCache {
     scan: RefCell<Option<ScanStats>>,
     peers: RefCell<Option<PeersAnswer>>,
 }
@@ -52,7 +52,7 @@ pub(super) struct ScanStats {
     pub(super) from_summaries: u64,
 }
 
-impl Store {
+impl Statistics<'_> {
     /// The scan's statistics, from the cache while neither the database nor
     /// the question has changed. `now` is the Overview's; without it an
     /// earlier one is reused, or the Overview left out.
@@ -71,10 +71,10 @@ impl Store {
                     && now.is_none_or(|now| c.now.map(day_of) == Some(day_of(now)))
             })
         };
-        let cache = &self.stats_cache.scan;
+        let cache = &self.cache.scan;
         if !fresh(&cache.borrow()) {
             let earlier_now = cache.borrow().as_ref().and_then(|c| c.now);
-            let games = self.games(account_id, filter)?;
+            let games = self.store.games(account_id, filter)?;
             let now = now.or(earlier_now);
             let summary = ScanStats {
                 account_id,
@@ -105,7 +105,7 @@ impl Store {
         take: impl Fn(&PeersAnswer) -> T,
     ) -> Result<T, StoreError> {
         let state = self.db_state()?;
-        let cache = &self.stats_cache.peers;
+        let cache = &self.cache.peers;
         if let Some(cached) = cache.borrow().as_ref()
             && cached.account_id == account_id
             && &cached.filter == filter
@@ -114,7 +114,7 @@ impl Store {
         {
             return Ok(take(cached));
         }
-        let (peers, matchups) = self.tally_peers(account_id, filter, limit)?;
+        let (peers, matchups) = self.store.tally_peers(account_id, filter, limit)?;
         let answer = PeersAnswer {
             account_id,
             filter: filter.clone(),
@@ -130,8 +130,8 @@ impl Store {
 
     fn db_state(&self) -> Result<DbState, StoreError> {
         Ok(DbState {
-            data_version: self.data_version()?,
-            total_changes: self.conn.total_changes(),
+            data_version: self.store.data_version()?,
+            total_changes: self.store.conn.total_changes(),
         })
     }
 }

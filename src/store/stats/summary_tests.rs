@@ -168,13 +168,15 @@ struct Views {
 /// The views of `store`, and how many games came from summaries by each
 /// count (Overview, the scan, Heroes summed, Records marked, Teammates summed).
 fn views_of(store: &Store, filter: &MatchFilter) -> (Views, [u64; 5]) {
-    let mut overview = store.overview(ACCOUNT, filter, NOW).unwrap();
-    let mut heroes = store.hero_stats(ACCOUNT, filter).unwrap();
-    let mut records = store.records(ACCOUNT, filter).unwrap();
-    let mut peers = store.peer_stats(ACCOUNT, filter, 1_000).unwrap();
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(store, &cache);
+    let mut overview = statistics.overview(ACCOUNT, filter, NOW).unwrap();
+    let mut heroes = statistics.hero_stats(ACCOUNT, filter).unwrap();
+    let mut records = statistics.records(ACCOUNT, filter).unwrap();
+    let mut peers = statistics.peer_stats(ACCOUNT, filter, 1_000).unwrap();
     let counts = [
         overview.from_summaries,
-        store.games_from_summaries(ACCOUNT, filter).unwrap(),
+        statistics.games_from_summaries(ACCOUNT, filter).unwrap(),
         heroes.iter().map(|h| h.from_summaries).sum(),
         records.iter().filter(|r| r.from_summary).count() as u64,
         peers.iter().map(|p| p.from_summaries).sum(),
@@ -187,9 +189,9 @@ fn views_of(store: &Store, filter: &MatchFilter) -> (Views, [u64; 5]) {
         overview,
         heroes,
         records,
-        when: store.when_stats(ACCOUNT, filter, Zone::Utc).unwrap(),
+        when: statistics.when_stats(ACCOUNT, filter, Zone::Utc).unwrap(),
         peers,
-        matchups: store.hero_matchups(ACCOUNT, filter, 1_000).unwrap(),
+        matchups: statistics.hero_matchups(ACCOUNT, filter, 1_000).unwrap(),
     };
     (views, counts)
 }
@@ -253,11 +255,16 @@ fn a_summary_without_a_result_or_with_bad_heroes_loses_no_game() {
     games[2].summary.heroes = Some(r#"{"x":{"account_id":5},"0":7}"#.into());
     let dir = tempfile::tempdir().unwrap();
     let store = store_of(&dir, &games, Way::Summaries);
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
     let filter = MatchFilter::default();
     // The match without a result is not counted; the others are.
-    assert_eq!(store.games_from_summaries(ACCOUNT, &filter).unwrap(), 3);
+    assert_eq!(
+        statistics.games_from_summaries(ACCOUNT, &filter).unwrap(),
+        3
+    );
     // Only the last match's players are readable.
-    let peers = store.peer_stats(ACCOUNT, &filter, 100).unwrap();
+    let peers = statistics.peer_stats(ACCOUNT, &filter, 100).unwrap();
     let expected = games[3]
         .details
         .players

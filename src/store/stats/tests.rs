@@ -178,8 +178,8 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
-fn check_overview(store: &Store, games: &[Game], filter: &MatchFilter) {
-    let overview = store.overview(ACCOUNT, filter, NOW).unwrap();
+fn check_overview(statistics: &Statistics<'_>, games: &[Game], filter: &MatchFilter) {
+    let overview = statistics.overview(ACCOUNT, filter, NOW).unwrap();
     let sorted = newest_first(games);
     assert_eq!(overview.record, record_of(games.iter()), "{filter:?}");
     let recent: Vec<bool> = sorted
@@ -272,7 +272,9 @@ fn check_overview(store: &Store, games: &[Game], filter: &MatchFilter) {
 fn overview_agrees_with_a_recomputation() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
-    check_overview(&store, &games, &MatchFilter::default());
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
+    check_overview(&statistics, &games, &MatchFilter::default());
     let dire_wins = MatchFilter {
         side: Some(Side::Dire),
         result: Some(GameResult::Win),
@@ -283,7 +285,7 @@ fn overview_agrees_with_a_recomputation() {
         .filter(|g| g.slot >= 128 && g.won)
         .cloned()
         .collect();
-    check_overview(&store, &subset, &dire_wins);
+    check_overview(&statistics, &subset, &dire_wins);
     let ranked_recent = MatchFilter {
         lobby: Some(LobbyFilter::Ranked),
         since: Some(NOW - 200 * 86_400),
@@ -295,29 +297,35 @@ fn overview_agrees_with_a_recomputation() {
         .filter(|g| g.lobby == 7 && g.start_time >= NOW - 200 * 86_400 && (3..=5).contains(&g.hero))
         .cloned()
         .collect();
-    check_overview(&store, &subset, &ranked_recent);
+    check_overview(&statistics, &subset, &ranked_recent);
 }
 
 #[test]
 fn an_empty_selection_has_no_streak() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = generate(&dir);
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
     let nothing = MatchFilter {
         heroes: Some(vec![]),
         ..MatchFilter::default()
     };
-    let overview = store.overview(ACCOUNT, &nothing, NOW).unwrap();
+    let overview = statistics.overview(ACCOUNT, &nothing, NOW).unwrap();
     assert_eq!(overview.record, Record::default());
     assert_eq!(overview.streak, None);
-    assert!(store.hero_stats(ACCOUNT, &nothing).unwrap().is_empty());
-    assert!(store.records(ACCOUNT, &nothing).unwrap().is_empty());
+    assert!(statistics.hero_stats(ACCOUNT, &nothing).unwrap().is_empty());
+    assert!(statistics.records(ACCOUNT, &nothing).unwrap().is_empty());
 }
 
 #[test]
 fn hero_stats_agree_with_a_recomputation() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
-    let stats = store.hero_stats(ACCOUNT, &MatchFilter::default()).unwrap();
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
+    let stats = statistics
+        .hero_stats(ACCOUNT, &MatchFilter::default())
+        .unwrap();
     let mut by_hero: BTreeMap<i64, Vec<&Game>> = BTreeMap::new();
     for g in &games {
         by_hero.entry(g.hero).or_default().push(g);
@@ -355,7 +363,11 @@ fn hero_stats_agree_with_a_recomputation() {
 fn records_agree_with_a_recomputation() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
-    let records = store.records(ACCOUNT, &MatchFilter::default()).unwrap();
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
+    let records = statistics
+        .records(ACCOUNT, &MatchFilter::default())
+        .unwrap();
     assert_eq!(records.len(), RecordKind::ALL.len());
     for r in &records {
         let value = |g: &Game| -> i64 {
@@ -389,7 +401,9 @@ fn records_agree_with_a_recomputation() {
 fn peers_agree_with_a_recomputation() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
-    let peers = store
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
+    let peers = statistics
         .peer_stats(ACCOUNT, &MatchFilter::default(), 1_000)
         .unwrap();
     let mut expected: BTreeMap<i64, (Record, Record, i64)> = BTreeMap::new();
@@ -423,7 +437,7 @@ fn peers_agree_with_a_recomputation() {
     };
     // `with:` is the same team, `against:` the other (issue 18: Teammates,
     // Enter listed both, 123 with + 104 against = 227).
-    let overview = store.overview(ACCOUNT, &with_mate, NOW).unwrap();
+    let overview = statistics.overview(ACCOUNT, &with_mate, NOW).unwrap();
     let (with, against, _) = expected[&mate];
     assert!(
         with.games > 0 && against.games > 0,
@@ -435,7 +449,7 @@ fn peers_agree_with_a_recomputation() {
         against_player: Some(mate),
         ..MatchFilter::default()
     };
-    let overview = store.overview(ACCOUNT, &against_mate, NOW).unwrap();
+    let overview = statistics.overview(ACCOUNT, &against_mate, NOW).unwrap();
     assert_eq!(overview.record, against);
 }
 
@@ -516,17 +530,27 @@ fn detail_a_stub_with(store: &mut Store, games: &[Game], account: impl Fn(i64) -
 fn cached_statistics_follow_this_connections_writes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, games) = generate(&dir);
+    // The cache outlives each reader: a reader borrows the store between writes.
+    let cache = StatsCache::default();
     let all = MatchFilter::default();
-    let before = store.overview(ACCOUNT, &all, NOW).unwrap();
+    let before = Statistics::new(&store, &cache)
+        .overview(ACCOUNT, &all, NOW)
+        .unwrap();
     assert_eq!(
-        store.overview(ACCOUNT, &all, NOW).unwrap(),
+        Statistics::new(&store, &cache)
+            .overview(ACCOUNT, &all, NOW)
+            .unwrap(),
         before,
         "cached"
     );
     detail_a_stub(&mut store, &games);
-    let after = store.overview(ACCOUNT, &all, NOW).unwrap();
+    let after = Statistics::new(&store, &cache)
+        .overview(ACCOUNT, &all, NOW)
+        .unwrap();
     assert_eq!(after.record.games, before.record.games + 1);
-    let records = store.records(ACCOUNT, &all).unwrap();
+    let records = Statistics::new(&store, &cache)
+        .records(ACCOUNT, &all)
+        .unwrap();
     let kills = records
         .iter()
         .find(|r| r.kind == RecordKind::Kills)
@@ -539,11 +563,13 @@ fn cached_statistics_follow_another_connections_writes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut writer, games) = generate(&dir);
     let reader = Store::open_read_only(writer.path()).unwrap();
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&reader, &cache);
     let all = MatchFilter::default();
-    let heroes = reader.hero_stats(ACCOUNT, &all).unwrap();
+    let heroes = statistics.hero_stats(ACCOUNT, &all).unwrap();
     let games_before: u64 = heroes.iter().map(|h| h.record.games).sum();
     detail_a_stub(&mut writer, &games);
-    let heroes = reader.hero_stats(ACCOUNT, &all).unwrap();
+    let heroes = statistics.hero_stats(ACCOUNT, &all).unwrap();
     assert_eq!(
         heroes.iter().map(|h| h.record.games).sum::<u64>(),
         games_before + 1
@@ -554,11 +580,15 @@ fn cached_statistics_follow_another_connections_writes() {
 fn the_overview_follows_the_day_and_the_filter() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
     let all = MatchFilter::default();
     // Heroes first: the scan has no Overview yet.
-    store.hero_stats(ACCOUNT, &all).unwrap();
-    let today = store.overview(ACCOUNT, &all, NOW).unwrap();
-    let later = store.overview(ACCOUNT, &all, NOW + 400 * 86_400).unwrap();
+    statistics.hero_stats(ACCOUNT, &all).unwrap();
+    let today = statistics.overview(ACCOUNT, &all, NOW).unwrap();
+    let later = statistics
+        .overview(ACCOUNT, &all, NOW + 400 * 86_400)
+        .unwrap();
     assert!(!today.activity.is_empty());
     assert_eq!(
         later.activity, today.activity,
@@ -568,7 +598,7 @@ fn the_overview_follows_the_day_and_the_filter() {
         result: Some(GameResult::Win),
         ..MatchFilter::default()
     };
-    let won = store.overview(ACCOUNT, &wins, NOW).unwrap();
+    let won = statistics.overview(ACCOUNT, &wins, NOW).unwrap();
     assert_eq!(
         won.record.games,
         games.iter().filter(|g| g.won).count() as u64
@@ -580,17 +610,19 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let (mut writer, games) = generate(&dir);
     let reader = Store::open_read_only(writer.path()).unwrap();
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&reader, &cache);
     let all = MatchFilter::default();
     let met =
         |peers: &[PeerStats]| -> u64 { peers.iter().map(|p| p.with.games + p.against.games).sum() };
-    let before = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
+    let before = statistics.peer_stats(ACCOUNT, &all, 1_000).unwrap();
     assert_eq!(
-        reader.peer_stats(ACCOUNT, &all, 1_000).unwrap(),
+        statistics.peer_stats(ACCOUNT, &all, 1_000).unwrap(),
         before,
         "cached"
     );
     assert_eq!(
-        reader.peer_stats(ACCOUNT, &all, 1).unwrap().len(),
+        statistics.peer_stats(ACCOUNT, &all, 1).unwrap().len(),
         1,
         "another limit"
     );
@@ -598,10 +630,10 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
         result: Some(GameResult::Win),
         ..MatchFilter::default()
     };
-    assert!(met(&reader.peer_stats(ACCOUNT, &wins, 1_000).unwrap()) < met(&before));
+    assert!(met(&statistics.peer_stats(ACCOUNT, &wins, 1_000).unwrap()) < met(&before));
     // Nine accounts beside the tracked player's slot.
     detail_a_stub_with(&mut writer, &games, |i| Some(700_000 + i));
-    let after = reader.peer_stats(ACCOUNT, &all, 1_000).unwrap();
+    let after = statistics.peer_stats(ACCOUNT, &all, 1_000).unwrap();
     assert_eq!(met(&after), met(&before) + 9);
 }
 
@@ -612,8 +644,10 @@ fn cached_teammates_follow_writes_the_filter_and_the_limit() {
 fn when_stats_agree_with_sql() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
     let all = MatchFilter::default();
-    let when = store.when_stats(ACCOUNT, &all, Zone::Utc).unwrap();
+    let when = statistics.when_stats(ACCOUNT, &all, Zone::Utc).unwrap();
     let sql = |part: &str| -> BTreeMap<i64, Record> {
         let mut stmt = store
             .connection()
@@ -654,7 +688,7 @@ fn when_stats_agree_with_sql() {
     assert_eq!(total, games.len() as u64);
     assert_eq!(when.by_weekday.iter().map(|r| r.games).sum::<u64>(), total);
     // Local time buckets the same games (whatever the machine's zone).
-    let local = store.when_stats(ACCOUNT, &all, Zone::Local).unwrap();
+    let local = statistics.when_stats(ACCOUNT, &all, Zone::Local).unwrap();
     assert_eq!(local.by_hour.iter().map(|r| r.games).sum::<u64>(), total);
 }
 
@@ -665,6 +699,8 @@ fn when_stats_agree_with_sql() {
 fn hero_matchups_agree_with_a_recomputation() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
     let all = MatchFilter::default();
     let mut expected: BTreeMap<i64, (Record, Record)> = BTreeMap::new();
     for g in &games {
@@ -680,7 +716,7 @@ fn hero_matchups_agree_with_a_recomputation() {
             side.wins += u64::from(g.won);
         }
     }
-    let got = store.hero_matchups(ACCOUNT, &all, 100).unwrap();
+    let got = statistics.hero_matchups(ACCOUNT, &all, 100).unwrap();
     assert_eq!(got.len(), expected.len());
     for m in &got {
         assert_eq!(
@@ -709,7 +745,9 @@ fn hero_matchups_agree_with_a_recomputation() {
 fn trends_end_at_the_mean_of_the_newest_window() {
     let dir = tempfile::tempdir().unwrap();
     let (store, games) = generate(&dir);
-    let overview = store
+    let cache = StatsCache::default();
+    let statistics = Statistics::new(&store, &cache);
+    let overview = statistics
         .overview(ACCOUNT, &MatchFilter::default(), NOW)
         .unwrap();
     let mut newest: Vec<&Game> = games.iter().collect();

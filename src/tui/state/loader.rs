@@ -12,7 +12,7 @@ use std::thread;
 use tokio::sync::mpsc;
 
 use crate::store::stats::{
-    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, WhenStats, Zone,
+    HeroMatchup, HeroStats, Overview, PeerStats, RecordRow, Statistics, StatsCache, WhenStats, Zone,
 };
 use crate::store::{Counts, ErrorRow, MatchFilter, Store, StoreError};
 use crate::tui::format::sanitize;
@@ -132,6 +132,9 @@ fn serve(
     inbox: std_mpsc::Receiver<(u64, SlowQuery)>,
     answers: mpsc::UnboundedSender<SlowResult>,
 ) {
+    // Kept for the thread's life: switching back to a tab reuses its answer.
+    let cache = StatsCache::default();
+    let stats = Statistics::new(&store, &cache);
     while let Ok(first) = inbox.recv() {
         // Requests that piled up while the last query ran: only the newest
         // of each kind is answered (a newer filter replaces an older one).
@@ -142,7 +145,7 @@ fn serve(
         }
         for (seq, query) in pending {
             let kind = query.kind();
-            let answer = run_query(&store, account_id, list_limit, query)
+            let answer = run_query(&store, &stats, account_id, list_limit, query)
                 .unwrap_or_else(|e| SlowAnswer::Failed(sanitize(&e.to_string())));
             if answers.send(SlowResult { kind, seq, answer }).is_err() {
                 return;
@@ -153,6 +156,7 @@ fn serve(
 
 fn run_query(
     store: &Store,
+    stats: &Statistics<'_>,
     account_id: u32,
     list_limit: usize,
     query: SlowQuery,
@@ -161,18 +165,18 @@ fn run_query(
         SlowQuery::Counts => SlowAnswer::Counts(store.counts(Some(account_id))?),
         SlowQuery::Errors => SlowAnswer::Errors(store.errors(account_id, list_limit)?),
         SlowQuery::Overview { filter, now } => {
-            SlowAnswer::Overview(Box::new(store.overview(account_id, &filter, now)?))
+            SlowAnswer::Overview(Box::new(stats.overview(account_id, &filter, now)?))
         }
-        SlowQuery::Heroes(filter) => SlowAnswer::Heroes(store.hero_stats(account_id, &filter)?),
+        SlowQuery::Heroes(filter) => SlowAnswer::Heroes(stats.hero_stats(account_id, &filter)?),
         SlowQuery::Teammates(filter) => {
-            SlowAnswer::Teammates(store.peer_stats(account_id, &filter, list_limit)?)
+            SlowAnswer::Teammates(stats.peer_stats(account_id, &filter, list_limit)?)
         }
-        SlowQuery::Records(filter) => SlowAnswer::Records(store.records(account_id, &filter)?),
+        SlowQuery::Records(filter) => SlowAnswer::Records(stats.records(account_id, &filter)?),
         SlowQuery::HeroMatchups(filter) => {
-            SlowAnswer::HeroMatchups(store.hero_matchups(account_id, &filter, list_limit)?)
+            SlowAnswer::HeroMatchups(stats.hero_matchups(account_id, &filter, list_limit)?)
         }
         SlowQuery::When { filter, zone } => {
-            SlowAnswer::When(Box::new(store.when_stats(account_id, &filter, zone)?))
+            SlowAnswer::When(Box::new(stats.when_stats(account_id, &filter, zone)?))
         }
     })
 }
