@@ -5,7 +5,7 @@
 use rusqlite::types::{Type, Value};
 
 use super::compute::Game;
-use super::peers::{PeerTally, slots_of};
+use super::peers::{PeerTally, Slot, slots_of};
 use super::{HeroMatchup, PeerStats};
 use crate::source::model::is_radiant_slot;
 use crate::store::filter::MatchFilter;
@@ -95,40 +95,37 @@ impl Store {
               WHERE ag.account_id = ?{condition} AND ag.from_summary = 1"
         );
         let mut tally = PeerTally::new(i64::from(account_id));
-        let mut tally_rows = || -> rusqlite::Result<()> {
-            let mut stmt = self.conn.prepare_cached(&details_sql)?;
+        // Each game of `sql`: my slot, the winner, when, then the other
+        // players, from the lineup (details) or the summary's `heroes`.
+        let mut tally_games = |sql: &str, from_summary: bool| -> rusqlite::Result<()> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
             let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
             while let Some(r) = rows.next()? {
                 let int = |i: usize| r.get_ref_unwrap(i).as_i64_or_null().ok().flatten();
                 let mine = int(0).unwrap_or_default();
                 let radiant_win = int(1).unwrap_or_default() != 0;
                 let start_time = int(2).unwrap_or_default();
-                // Bytes: the lineup is ASCII, no need to check it is UTF-8.
+                // Bytes: a lineup is ASCII, no need to check it is UTF-8.
                 let text = r.get_ref_unwrap(3).as_bytes_or_null().ok().flatten();
-                for other in lineups::players(text.unwrap_or_default()) {
+                let text = text.unwrap_or_default();
+                let mut add = |other: Slot| {
                     if other.slot != mine {
-                        tally.add(mine, other, radiant_win, start_time, false);
+                        tally.add(mine, other, radiant_win, start_time, from_summary);
                     }
-                }
-            }
-            drop(rows);
-            let mut stmt = self.conn.prepare_cached(&summaries_sql)?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
-            while let Some(r) = rows.next()? {
-                let int = |i: usize| r.get_ref_unwrap(i).as_i64_or_null().ok().flatten();
-                let mine = int(0).unwrap_or_default();
-                let radiant_win = int(1).unwrap_or_default() != 0;
-                let start_time = int(2).unwrap_or_default();
-                let text = r.get_ref_unwrap(3).as_str_or_null().ok().flatten();
-                for other in slots_of(text.unwrap_or_default()) {
-                    if other.slot != mine {
-                        tally.add(mine, other, radiant_win, start_time, true);
-                    }
+                };
+                if from_summary {
+                    slots_of(std::str::from_utf8(text).unwrap_or_default())
+                        .into_iter()
+                        .for_each(&mut add);
+                } else {
+                    lineups::players(text).for_each(&mut add);
                 }
             }
             Ok(())
         };
-        tally_rows().map_err(|e| self.sqlite_error(e))?;
+        tally_games(&details_sql, false)
+            .and_then(|()| tally_games(&summaries_sql, true))
+            .map_err(|e| self.sqlite_error(e))?;
         let (mut peers, matchups) = tally.finish(limit);
         let ids: Vec<u32> = peers
             .iter()
