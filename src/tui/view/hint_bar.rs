@@ -33,7 +33,14 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
     let paused = app.sync.progress.state == SyncState::Paused;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for binding in bindings_for(context) {
+    // The match list's bar is full at 80 columns with keys that matter more
+    // there, so its `c sort` comes last: shown where the rest fits, and `?`
+    // lists it, the header marks the order.
+    let mut bindings: Vec<_> = bindings_for(context).collect();
+    if context == Context::List(View::Matches) {
+        bindings.sort_by_key(|b| b.action == Action::CycleSort);
+    }
+    for binding in bindings {
         let Some(mut hint) = binding.hint else {
             continue;
         };
@@ -45,9 +52,6 @@ pub fn hint_line(app: &App, width: u16) -> Line<'static> {
                 continue;
             }
             Action::TogglePause if paused => hint = "resume",
-            // The match list's bar is full at 80 columns with keys that
-            // matter more there; `?` lists `c`, the header marks the order.
-            Action::CycleSort if context == Context::List(View::Matches) => continue,
             _ => {}
         }
         // The first key is enough here (`q`, not `q/Ctrl-C`); `?` lists all.
