@@ -445,7 +445,10 @@ fn matches_sort_by_a_key_and_mark_the_column() {
     assert_eq!(ids(&wide), order);
     // The key is on the hint bar where the other keys leave room for it.
     assert!(wide.lines().last().unwrap().contains("c sort"), "{wide}");
-    assert!(!screen.lines().last().unwrap().contains("c sort"), "{screen}");
+    assert!(
+        !screen.lines().last().unwrap().contains("c sort"),
+        "{screen}"
+    );
     insta::assert_snapshot!("matches_by_gpm_120x40", wide);
     // Back to newest first: unmarked, as it always was.
     press(&mut app, KeyCode::Char('c'));
