@@ -218,12 +218,17 @@ fn demo_runs_in_a_terminal_and_quits_cleanly() {
         demo.screen.wait_for(marker, Duration::from_secs(10));
     }
     demo.press(b"?");
-    let help = demo.screen.wait_for("Keys", Duration::from_secs(5));
+    let help = demo.screen.wait_for("Keys", Duration::from_secs(10));
     assert!(help.contains("Retry the selected match"), "{help}");
     demo.press(b"\x1b");
-    thread::sleep(Duration::from_millis(200));
+    // Esc read alone, not with the next key as Alt-2: wait until the help
+    // has closed (under load the two bytes could arrive in one read).
+    demo.screen
+        .wait_until("the help closed", Duration::from_secs(10), |text| {
+            !text.contains(" Help ")
+        });
     demo.press(b"2");
-    demo.screen.wait_for("Match ID", Duration::from_secs(5));
+    demo.screen.wait_for("Match ID", Duration::from_secs(10));
     demo.press(b"r");
     demo.press(b"q");
     demo.assert_clean_exit();
