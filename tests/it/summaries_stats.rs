@@ -477,3 +477,36 @@ fn a_record_from_a_summary_says_so_whole_at_80_columns() {
         assert!(row.trim_end().ends_with(" summary"), "{row}\n{text}");
     }
 }
+
+/// A stub whose fetch failed, or that an API error left, still says what
+/// its summary knows where the whole line fits; the failure comes first
+/// and is never cut for it.
+#[test]
+fn a_failed_stub_shows_its_summary_after_the_failure_where_it_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = list_database(dir.path());
+    let mut store = Store::open(&db).unwrap();
+    store.record_failure(9_001, "HTTP 404 (not found)").unwrap();
+    store
+        .record_outage(9_002, "HTTP 503 (server error)")
+        .unwrap();
+    drop(store);
+    let mut app = app(&db, dir.path());
+    press(&mut app, KeyCode::Char('2'));
+    let wide = screen(&mut app, 160, 40);
+    let failed = wide.lines().find(|l| l.contains("9001")).unwrap();
+    assert!(
+        failed.contains("Fetch failed (1/3): HTTP 404 (not found) · summary W 7/2/11"),
+        "{wide}"
+    );
+    let outage = wide.lines().find(|l| l.contains("9002")).unwrap();
+    assert!(outage.contains("No data yet: HTTP 503"), "{wide}");
+    assert!(
+        outage.contains("will be tried again · summary - 7/2/11"),
+        "{wide}"
+    );
+    let narrow = screen(&mut app, 80, 24);
+    let failed = narrow.lines().find(|l| l.contains("9001")).unwrap();
+    assert!(failed.contains("Fetch failed (1/3): HTTP 404"), "{narrow}");
+    assert!(!failed.contains("summary"), "{narrow}");
+}

@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
@@ -202,12 +202,13 @@ fn outcome(row: &MatchListRow, clock: &Clock, wide: bool, width: usize) -> Line<
                 None => Line::styled("No data available yet", theme::dim()),
                 Some(summary) => with_summary(summary, width),
             },
-            Some(reason) => api_error(row, reason, clock, width),
+            Some(reason) => with_summary_after(api_error(row, reason, clock, width), row, width),
         },
         Some(false) => {
             let line = fetch_problem(row);
             let style = line.style;
-            Line::styled(format::ellipsize(&line.to_string(), width), style)
+            let line = Line::styled(format::ellipsize(&line.to_string(), width), style);
+            with_summary_after(line, row, width)
         }
         Some(true) => {
             let (wl, style) = match row.won() {
@@ -275,17 +276,8 @@ fn outcome(row: &MatchListRow, clock: &Clock, wide: bool, width: usize) -> Line<
 /// too narrow), so it is never taken for details.
 fn with_summary(summary: &SummaryLine, width: usize) -> Line<'static> {
     const STUB: &str = "No data available yet · ";
-    let (wl, style) = match summary.won {
-        Some(true) => ("W", theme::win()),
-        Some(false) => ("L", theme::loss()),
-        None => ("-", theme::dim()),
-    };
-    let kda = format!(
-        " {}/{}/{}",
-        format::opt(summary.kills),
-        format::opt(summary.deaths),
-        format::opt(summary.assists)
-    );
+    let (wl, style) = result_of(summary.won);
+    let kda = format!(" {}", summary_kda(summary));
     let fits = |marker: &str| STUB.chars().count() + marker.len() + 1 + kda.len() <= width;
     let marker = if fits("summary ") { "summary " } else { "sum " };
     let faint = theme::dim().add_modifier(Modifier::ITALIC);
@@ -295,6 +287,50 @@ fn with_summary(summary: &SummaryLine, width: usize) -> Line<'static> {
         Span::styled(wl, style.add_modifier(Modifier::DIM)),
         Span::styled(kda, faint),
     ])
+}
+
+/// A failed stub's line, then what its summary knows where the whole of
+/// both fits: the failure comes first, the summary never cuts it.
+fn with_summary_after(line: Line<'static>, row: &MatchListRow, width: usize) -> Line<'static> {
+    let Some(summary) = &row.summary else {
+        return line;
+    };
+    let (wl, style) = result_of(summary.won);
+    let kda = format!(" {}", summary_kda(summary));
+    let marker = " · summary";
+    if line.width() + marker.chars().count() + 1 + wl.len() + kda.len() > width {
+        return line;
+    }
+    let faint = theme::dim().add_modifier(Modifier::ITALIC);
+    let mut spans = line.spans.clone();
+    let line_style = line.style;
+    for span in &mut spans {
+        span.style = line_style.patch(span.style);
+    }
+    spans.push(Span::styled(marker, faint));
+    spans.push(Span::styled(
+        format!(" {wl}"),
+        style.add_modifier(Modifier::DIM),
+    ));
+    spans.push(Span::styled(kda, faint));
+    Line::from(spans)
+}
+
+fn result_of(won: Option<bool>) -> (&'static str, Style) {
+    match won {
+        Some(true) => ("W", theme::win()),
+        Some(false) => ("L", theme::loss()),
+        None => ("-", theme::dim()),
+    }
+}
+
+fn summary_kda(summary: &SummaryLine) -> String {
+    format!(
+        "{}/{}/{}",
+        format::opt(summary.kills),
+        format::opt(summary.deaths),
+        format::opt(summary.assists)
+    )
 }
 
 /// A stub the API failed to serve (5xx, no answer): its row stays a stub,
