@@ -103,11 +103,6 @@ impl ListOrder {
     fn joins(self) -> &'static str {
         if self.by_column() { GAMES_JOIN } else { "" }
     }
-
-    /// `FROM` for reading keys: `matches` joined when the filter needs it.
-    fn from(self, filter: &ListFilter) -> &'static str {
-        filter.count_from()
-    }
 }
 
 impl Store {
@@ -179,7 +174,7 @@ impl Store {
             let sql = format!(
                 "SELECT am.match_id {} {GAMES_JOIN}
                   WHERE am.account_id = ?{filter_sql}{condition} {order_by}",
-                order.from(filter)
+                filter.count_from()
             );
             let ids = self.rows(&sql, params_from_iter(values.iter()), |r| r.get(0))?;
             self.list_rows_of(account_id, order, &ids)?
@@ -213,9 +208,8 @@ impl Store {
             order.value_sql()
         );
         let values = [Value::Integer(i64::from(account_id)), Value::Text(list)];
-        let rows = self.rows(&sql, params_from_iter(values.iter()), list_row)?;
+        let mut rows = self.rows(&sql, params_from_iter(values.iter()), list_row)?;
         let rank: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-        let mut rows: Vec<MatchListRow> = rows;
         rows.sort_by_key(|r| rank.get(&r.match_id).copied().unwrap_or(usize::MAX));
         Ok(rows)
     }
@@ -235,7 +229,7 @@ impl Store {
         let sql = format!(
             "SELECT count(*) {} {} WHERE am.account_id = ?{filter_sql}
                 AND {tuple} {} (?, ?{})",
-            order.from(filter),
+            filter.count_from(),
             order.joins(),
             order.comparison(false, false),
             if order.by_column() { ", ?" } else { "" }
@@ -254,7 +248,7 @@ impl Store {
             "SELECT am.start_time, {} {} {}
               WHERE am.account_id = ?1 AND am.match_id = ?2",
             order.value_sql(),
-            order.from(&ListFilter::none()),
+            ListFilter::none().count_from(),
             order.joins()
         );
         let values = [
@@ -275,6 +269,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::builders::{history_entry, match_details, ten_players};
     use crate::source::{HistoryEntry, MatchDetails, PlayerDetails};
 
     const ACCOUNT: u32 = 5;
@@ -287,51 +282,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("o.db")).unwrap();
         let entries: Vec<HistoryEntry> = (1..=N)
-            .map(|id| HistoryEntry {
-                match_id: id,
-                match_seq_num: Some(id),
-                start_time: Some(1000 + id),
-                lobby_type: Some(7),
-                player_slot: Some(0),
-                hero_id: Some(id % 3 + 1),
-            })
+            .map(|id| history_entry(id, id, 1000 + id, 0, id % 3 + 1))
             .collect();
         store.save_stubs(ACCOUNT, &entries).unwrap();
         for id in (1..=N).filter(|id| id % 5 != 0) {
             let (k, d, a, gpm, duration) = line(id);
-            let players = (0..10)
-                .map(|i| {
-                    let slot = if i < 5 { i } else { 128 + i - 5 };
-                    PlayerDetails {
-                        player_slot: slot,
-                        account_id: Some(if slot == 0 {
-                            i64::from(ACCOUNT)
-                        } else {
-                            100 + i
-                        }),
-                        hero_id: Some(if slot == 0 { id % 3 + 1 } else { 10 + i }),
-                        kills: (slot == 0).then_some(k),
-                        deaths: (slot == 0).then_some(d),
-                        assists: (slot == 0).then_some(a),
-                        gold_per_min: (slot == 0).then_some(gpm),
-                        ..PlayerDetails::default()
-                    }
-                })
-                .collect();
+            let players = ten_players(|i, slot| PlayerDetails {
+                account_id: Some(if slot == 0 {
+                    i64::from(ACCOUNT)
+                } else {
+                    100 + i
+                }),
+                hero_id: Some(if slot == 0 { id % 3 + 1 } else { 10 + i }),
+                kills: (slot == 0).then_some(k),
+                deaths: (slot == 0).then_some(d),
+                assists: (slot == 0).then_some(a),
+                gold_per_min: (slot == 0).then_some(gpm),
+                ..PlayerDetails::default()
+            });
             let details = MatchDetails {
-                match_id: id,
-                match_seq_num: Some(id),
-                start_time: Some(1000 + id),
                 duration: Some(duration),
-                game_mode: Some(22),
-                lobby_type: Some(7),
                 // Match 29 has no known winner, so no `account_games` row:
                 // its duration still counts, its player's columns do not.
                 radiant_win: (id != 29).then_some(id % 2 == 0),
                 radiant_score: Some(1),
                 dire_score: Some(1),
-                players,
-                raw_json: "{}".into(),
+                ..match_details(id, id, 1000 + id, false, players)
             };
             store.save_details(&details).unwrap();
         }

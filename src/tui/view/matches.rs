@@ -302,8 +302,13 @@ fn with_summary_after(line: Line<'static>, row: &MatchListRow, width: usize) -> 
         return line;
     }
     let faint = theme::dim().add_modifier(Modifier::ITALIC);
-    let mut spans = line.spans.clone();
-    let line_style = line.style;
+    // The failure's style moves onto its own spans, so the summary's
+    // spans do not inherit it.
+    let Line {
+        style: line_style,
+        mut spans,
+        ..
+    } = line;
     for span in &mut spans {
         span.style = line_style.patch(span.style);
     }
